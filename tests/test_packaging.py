@@ -1,0 +1,61 @@
+"""The wheel builds and carries the console scripts, the bindings and every source file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
+    out = tmp_path_factory.mktemp("wheel")
+    run = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--wheel-dir", str(out), "-q"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    (path,) = out.glob("mxshell-*.whl")
+    return zipfile.ZipFile(path)
+
+
+def _dist_info(wheel: zipfile.ZipFile, name: str) -> str:
+    (member,) = [n for n in wheel.namelist() if n.endswith(f".dist-info/{name}")]
+    return wheel.read(member).decode()
+
+
+def test_wheel_declares_both_console_scripts(wheel: zipfile.ZipFile) -> None:
+    entry_points = _dist_info(wheel, "entry_points.txt")
+    assert "mxshell = mxshell.cli:main" in entry_points
+    assert "mxshell-sim = mxshell.sim.cli:main" in entry_points
+
+
+def test_wheel_carries_the_generated_bindings_and_typing_marker(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    for module in ("types", "mxaccess", "galaxy"):
+        assert f"mxshell/contract/mxgateway/v1/{module}_pb2.py" in names
+        assert f"mxshell/contract/mxgateway/v1/{module}_pb2.pyi" in names
+    assert "mxshell/contract/mxgateway/v1/mxaccess_pb2_grpc.py" in names
+    assert "mxshell/py.typed" in names
+
+
+def test_wheel_carries_every_source_file_under_its_import_name(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    expected = {p.relative_to(ROOT).as_posix() for p in (ROOT / "mxshell").rglob("*.py")}
+    expected |= {
+        "mxshell_plugins/" + p.relative_to(ROOT / "plugins").as_posix()
+        for p in (ROOT / "plugins").glob("*.py")
+    }
+    missing = sorted(expected - names)
+    assert not missing, f"not in the wheel (list the package in pyproject.toml): {missing}"
+    assert not any(n.startswith("plugins/") for n in names), "bare top-level plugins package"
+
+
+def test_wheel_license_is_a_valid_spdx_expression(wheel: zipfile.ZipFile) -> None:
+    metadata = _dist_info(wheel, "METADATA")
+    assert "License-Expression: Apache-2.0" in metadata
