@@ -1,0 +1,28 @@
+"""Where mxshell keeps its files: found with platformdirs, so Windows and XDG both work."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "mxshell"
+
+
+def config_dir() -> Path:
+    override = os.environ.get("MXSHELL_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def data_dir() -> Path:
+    override = os.environ.get("MXSHELL_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def history_file() -> Path:
+    return data_dir() / "history"

@@ -1,0 +1,28 @@
+"""The persistent session: a gateway connection that reconnects and restores itself."""
+
+from __future__ import annotations
+
+from mxshell.session.backoff import Backoff
+from mxshell.session.core import (
+    EventCounters,
+    EventListener,
+    NotConnectedError,
+    PersistentSession,
+    RestoreReport,
+    SessionState,
+)
+from mxshell.session.items import ItemLookupError, ItemTable, Registration, TrackedItem
+
+__all__ = [
+    "Backoff",
+    "EventCounters",
+    "EventListener",
+    "ItemLookupError",
+    "ItemTable",
+    "NotConnectedError",
+    "PersistentSession",
+    "Registration",
+    "RestoreReport",
+    "SessionState",
+    "TrackedItem",
+]

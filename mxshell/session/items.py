@@ -1,0 +1,175 @@
+"""What the user registered, added and advised, under handles and aliases that survive reconnects."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+AdviseState = Literal["none", "advise", "supervisory"]
+
+_ALIAS = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+
+class ItemLookupError(LookupError):
+    """A reference names no known item (the message is for the user)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown item"
+
+
+@dataclass
+class Registration:
+    """A Register() the user made; `handle` is stable, `gateway_handle` is today's."""
+
+    handle: int
+    client_name: str
+    gateway_handle: int
+
+
+@dataclass
+class TrackedItem:
+    """An item the user added: its stable handle, alias, tag and latest value."""
+
+    handle: int
+    tag_reference: str
+    registration: Registration
+    gateway_handle: int
+    alias: str | None = None
+    advise: AdviseState = "none"
+    value: Any = None
+    quality: int | None = None
+    timestamp: datetime | None = None
+    change_count: int = 0
+    lost: str | None = None  # why the item could not be restored after a reconnect
+    first_change_at: float | None = field(default=None, repr=False)
+    last_change_at: float | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.alias or self.tag_reference
+
+
+class ItemTable:
+    """Registrations and items keyed by stable handle, alias, and the gateway's handles."""
+
+    def __init__(self) -> None:
+        self.registrations: dict[int, Registration] = {}
+        self.items: dict[int, TrackedItem] = {}
+        self._aliases: dict[str, int] = {}
+        self._by_gateway: dict[tuple[int, int], TrackedItem] = {}
+        self._next_item_handle = 1
+        self._next_registration_handle = 1
+        self.current: Registration | None = None
+
+    # registrations -----------------------------------------------------------
+    def add_registration(self, client_name: str, gateway_handle: int) -> Registration:
+        registration = Registration(self._next_registration_handle, client_name, gateway_handle)
+        self._next_registration_handle += 1
+        self.registrations[registration.handle] = registration
+        self.current = registration
+        return registration
+
+    def registration(self, handle: int | None) -> Registration:
+        if handle is None:
+            if self.current is None:
+                raise ItemLookupError("no registration: use register first")
+            return self.current
+        try:
+            return self.registrations[handle]
+        except KeyError:
+            raise ItemLookupError(f"no registration with server handle {handle}") from None
+
+    def drop_registration(self, registration: Registration) -> list[TrackedItem]:
+        dropped = [i for i in self.items.values() if i.registration is registration]
+        for item in dropped:
+            self.drop(item)
+        del self.registrations[registration.handle]
+        if self.current is registration:
+            self.current = next(reversed(self.registrations.values()), None)
+        return dropped
+
+    # items -------------------------------------------------------------------
+    def add(
+        self, registration: Registration, tag_reference: str, gateway_handle: int,
+        alias: str | None = None,
+    ) -> TrackedItem:
+        if alias is not None:
+            self.check_alias_free(alias)
+        item = TrackedItem(self._next_item_handle, tag_reference, registration, gateway_handle, alias)
+        self._next_item_handle += 1
+        self.items[item.handle] = item
+        self._by_gateway[(registration.gateway_handle, gateway_handle)] = item
+        if alias is not None:
+            self._aliases[alias.lower()] = item.handle
+        return item
+
+    def check_alias_free(self, alias: str) -> None:
+        if not _ALIAS.match(alias):
+            raise ItemLookupError(
+                f"bad alias {alias!r}: use letters, digits, '_' or '-', starting with a letter"
+            )
+        if alias.lower() in self._aliases:
+            raise ItemLookupError(f"alias {alias!r} is already in use")
+
+    def set_alias(self, item: TrackedItem, alias: str | None) -> None:
+        if item.alias is not None:
+            self._aliases.pop(item.alias.lower(), None)
+        if alias is not None:
+            self.check_alias_free(alias)
+            self._aliases[alias.lower()] = item.handle
+        item.alias = alias
+
+    def drop(self, item: TrackedItem) -> None:
+        self.items.pop(item.handle, None)
+        self._by_gateway.pop((item.registration.gateway_handle, item.gateway_handle), None)
+        if item.alias is not None:
+            self._aliases.pop(item.alias.lower(), None)
+
+    def find(self, reference: str) -> TrackedItem | None:
+        """The item an alias, a stable handle (`7` or `#7`) or a tag reference names."""
+        text = reference.strip()
+        handle_text = text[1:] if text.startswith("#") else text
+        if handle_text.isdigit():
+            return self.items.get(int(handle_text))
+        by_alias = self._aliases.get(text.lower())
+        if by_alias is not None:
+            return self.items.get(by_alias)
+        lowered = text.lower()
+        for item in self.items.values():
+            if item.tag_reference.lower() == lowered:
+                return item
+        return None
+
+    def by_gateway(self, server_handle: int, item_handle: int) -> TrackedItem | None:
+        return self._by_gateway.get((server_handle, item_handle))
+
+    def aliases(self) -> dict[str, int]:
+        return {self.items[h].alias or "": h for h in self._aliases.values() if h in self.items}
+
+    # reconnect ---------------------------------------------------------------
+    def rebind(self, registration: Registration, gateway_handle: int) -> None:
+        """Point a registration at the gateway handle a new session gave it."""
+        registration.gateway_handle = gateway_handle
+
+    def rebind_item(self, item: TrackedItem, gateway_handle: int) -> None:
+        item.gateway_handle = gateway_handle
+        item.lost = None
+
+    def reindex(self) -> None:
+        self._by_gateway = {
+            (i.registration.gateway_handle, i.gateway_handle): i
+            for i in self.items.values()
+            if i.lost is None
+        }
+
+    def __iter__(self) -> Iterator[TrackedItem]:
+        return iter(list(self.items.values()))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def advised_count(self) -> int:
+        return sum(1 for i in self.items.values() if i.advise != "none" and i.lost is None)
