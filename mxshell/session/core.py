@@ -9,10 +9,10 @@ remaps the handles, so the aliases and handles the user sees keep working.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -117,7 +117,7 @@ class PersistentSession:
         self._stream_task: asyncio.Task[None] | None = None
         self._reconnect_task: asyncio.Task[None] | None = None
         self._closing = False
-        self._restored = asyncio.Event()
+        self._abandoned: Session | None = None
 
     def __repr__(self) -> str:
         return f"PersistentSession(endpoint={self.options.endpoint!r}, state={self.state.value})"
@@ -174,16 +174,12 @@ class PersistentSession:
         for task in (self._reconnect_task, self._stream_task):
             if task is not None and not task.done():
                 task.cancel()
-                try:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-                except (asyncio.CancelledError, Exception):  # noqa: BLE001 - shutting down
-                    pass
         self._reconnect_task = self._stream_task = None
         if self._session is not None:
-            try:
+            with contextlib.suppress(GatewayError):
                 await self._session.close()
-            except GatewayError:
-                pass  # the gateway is gone: there is nothing left to close
             self._session = None
         await self._drop_client()
         self.state = SessionState.DISCONNECTED
@@ -192,10 +188,8 @@ class PersistentSession:
         """Drop the current gateway session and establish a new one now."""
         await self._stop_stream()
         if self._session is not None:
-            try:
+            with contextlib.suppress(GatewayError):
                 await self._session.close()
-            except GatewayError:
-                pass
             self._session = None
         self.state = SessionState.RECONNECTING
         await self._establish()
@@ -210,15 +204,14 @@ class PersistentSession:
         task, self._stream_task = self._stream_task, None
         if task is not None and not task.done():
             task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - replaced anyway
-                pass
 
     async def _establish(self) -> None:
         if self._client is None:
             self._client = await GatewayClient.connect(options=self.options)
         session = await self._client.open_session(self.client_session_name)
+        await self._close_abandoned()
         previous_sequence = self.counters.last_worker_sequence
         had_state = bool(self.items.registrations)
         self._session = session
@@ -232,6 +225,14 @@ class PersistentSession:
         self._stream_task = asyncio.create_task(self._pump_events(session), name="mx-events")
         if had_state:
             self.notify(report.describe())
+
+    async def _close_abandoned(self) -> None:
+        # After a cut stream the old gateway session may still exist, holding advises
+        # that nobody reads; close it. After a restart it is gone, and that is fine too.
+        abandoned, self._abandoned = self._abandoned, None
+        if abandoned is not None:
+            with contextlib.suppress(GatewayError):
+                await abandoned.close()
 
     async def _restore(self, session: Session, report: RestoreReport) -> None:
         for registration in list(self.items.registrations.values()):
@@ -256,7 +257,9 @@ class PersistentSession:
                 report.advises += sum(1 for r in results if r.was_successful)
             for item in mine:
                 if item.advise == "supervisory" and item.lost is None:
-                    await session.advise_supervisory(registration.gateway_handle, item.gateway_handle)
+                    await session.advise_supervisory(
+                        registration.gateway_handle, item.gateway_handle
+                    )
                     report.advises += 1
         self.items.reindex()
 
@@ -285,7 +288,7 @@ class PersistentSession:
         for event in events:
             sequence = event.worker_sequence
             expected = counters.last_worker_sequence + 1
-            if counters.last_worker_sequence and sequence > expected:
+            if sequence > expected:
                 counters.gaps += 1
                 counters.missed += sequence - expected
                 self.notify(
@@ -301,7 +304,9 @@ class PersistentSession:
                 if item is not None:
                     item.value = from_mx_value(change.value)
                     item.quality = change.quality
-                    item.timestamp = change.timestamp.ToDatetime() if change.HasField("timestamp") else None
+                    item.timestamp = (
+                        change.timestamp.ToDatetime() if change.HasField("timestamp") else None
+                    )
                     item.change_count += 1
                     item.last_change_at = now
                     if item.first_change_at is None:
@@ -320,17 +325,15 @@ class PersistentSession:
         if self._closing or self.state is SessionState.RECONNECTING:
             return
         self.state = SessionState.RECONNECTING
-        self._session = None
+        self._abandoned, self._session = self._session, None
         self.notify(f"connection to {self.endpoint} lost ({reason}); reconnecting…")
         self._reconnect_task = asyncio.create_task(self._reconnect_loop(), name="mx-reconnect")
 
     async def _reconnect_loop(self) -> None:
-        attempt = 0
-        for delay in self.backoff.delays():
+        for attempt, delay in enumerate(self.backoff.delays(), start=1):
             if self._closing:
                 return
             await asyncio.sleep(delay)
-            attempt += 1
             try:
                 await self._establish()
                 return
@@ -384,7 +387,9 @@ class PersistentSession:
             raise ItemLookupError(f"no item {reference!r}: add it with add-item, or check items")
         return item
 
-    async def resolve(self, reference: str, server_handle: int | None = None) -> tuple[TrackedItem, bool]:
+    async def resolve(
+        self, reference: str, server_handle: int | None = None
+    ) -> tuple[TrackedItem, bool]:
         """The item a reference names, adding it when it is a tag; True when it was added."""
         item = self.items.find(reference)
         if item is not None:
@@ -393,7 +398,9 @@ class PersistentSession:
         if text.lstrip("#").isdigit():
             raise ItemLookupError(f"no item with handle {text}")
         if "." not in text:
-            raise ItemLookupError(f"no item or alias {text!r} (a tag reference looks like Tank1.Level)")
+            raise ItemLookupError(
+                f"no item or alias {text!r} (a tag reference looks like Tank1.Level)"
+            )
         return await self.add_item(text, server_handle=server_handle), True
 
     async def remove_item(self, item: TrackedItem) -> None:
@@ -433,5 +440,3 @@ class PersistentSession:
             "sequence_gaps": self.counters.gaps,
             "events_missed": self.counters.missed,
         }
-
-

@@ -1,4 +1,4 @@
-"""What the user registered, added and advised, under handles and aliases that survive reconnects."""
+"""The user's registrations and items, under handles and aliases that outlive a reconnect."""
 
 from __future__ import annotations
 
@@ -93,12 +93,17 @@ class ItemTable:
 
     # items -------------------------------------------------------------------
     def add(
-        self, registration: Registration, tag_reference: str, gateway_handle: int,
+        self,
+        registration: Registration,
+        tag_reference: str,
+        gateway_handle: int,
         alias: str | None = None,
     ) -> TrackedItem:
         if alias is not None:
             self.check_alias_free(alias)
-        item = TrackedItem(self._next_item_handle, tag_reference, registration, gateway_handle, alias)
+        item = TrackedItem(
+            self._next_item_handle, tag_reference, registration, gateway_handle, alias
+        )
         self._next_item_handle += 1
         self.items[item.handle] = item
         self._by_gateway[(registration.gateway_handle, gateway_handle)] = item

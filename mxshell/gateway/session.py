@@ -1,0 +1,459 @@
+"""Session: one gateway session, with a method per MXAccess command and bulk command."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
+from contextlib import aclosing, suppress
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from mxshell.contract import mx
+from mxshell.gateway.errors import GatewayError, SessionNotFoundError
+from mxshell.gateway.protocol import check_mxaccess, command_name
+from mxshell.gateway.values import to_mx_value
+
+if TYPE_CHECKING:
+    from mxshell.gateway.client import GatewayClient
+
+_log = logging.getLogger(__name__)
+
+_Entry = TypeVar("_Entry")
+_Result = TypeVar("_Result")
+
+# (item_handle, value) for WriteBulk / WriteSecuredBulk; (item_handle, value, timestamp)
+# for Write2Bulk / WriteSecured2Bulk; or a ready mx.WriteBulkEntry.
+WriteEntry = tuple[int, Any] | mx.WriteBulkEntry
+TimedWriteEntry = tuple[int, Any, datetime] | mx.WriteBulkEntry
+
+
+def _timestamp(moment: datetime) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(moment)  # a naive datetime is taken as UTC
+    return stamp
+
+
+class Session:
+    """A gateway session (not the shell's persistent session). Get one from
+    GatewayClient.open_session.
+
+    The non-raw methods raise MxAccessError when MXAccess refuses the command as a whole
+    (negative HRESULT or a failed status). Bulk methods return one result per entry, in
+    order; an entry that fails is a result with was_successful = False, never an
+    exception. Bulk calls larger than the gateway's max_bulk_entries are split.
+    """
+
+    def __init__(self, client: GatewayClient, opened: mx.OpenSessionResponse) -> None:
+        self._client = client
+        self.opened = opened
+        self.session_id: str = opened.session_id
+        self.capabilities: tuple[str, ...] = tuple(opened.capabilities)
+        self.max_bulk_entries: int = opened.max_bulk_entries
+        self.gateway_version: str = opened.gateway_version
+        self.protocol_version: str = opened.protocol_version
+        self._closed = False
+
+    def __repr__(self) -> str:
+        state = ", closed" if self._closed else ""
+        return f"Session(session_id={self.session_id!r}, endpoint={self._client.endpoint!r}{state})"
+
+    @property
+    def client(self) -> GatewayClient:
+        return self._client
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            await self.close()
+            return
+        try:
+            await self.close()
+        except GatewayError as error:
+            # The exception already on its way out says more than this one.
+            _log.debug("closing session %s after an error failed too: %s", self.session_id, error)
+
+    async def close(self) -> None:
+        """CloseSession. Idempotent; a session the gateway no longer knows counts as closed."""
+        if self._closed:
+            return
+        self._closed = True
+        # A session the gateway forgot already (restart, expiry) is closed either way.
+        with suppress(SessionNotFoundError):
+            await self._client.close_session(self.session_id)
+
+    # raw and checked Invoke ------------------------------------------------------
+    async def invoke_raw(self, command: Any) -> mx.InvokeResponse:
+        """Run a command message (or InvokeRequest) and return the reply unchecked for
+        MXAccess failures; gRPC and protocol failures still raise."""
+        return await self._client.invoke_raw(self.session_id, command)
+
+    async def invoke(self, command: Any) -> mx.InvokeResponse:
+        """invoke_raw, then MxAccessError if MXAccess refused the command as a whole."""
+        return check_mxaccess(command_name(command), await self.invoke_raw(command))
+
+    async def _checked(self, command: Any, *secrets: str) -> mx.InvokeResponse:
+        reply = await self._client.invoke_raw(self.session_id, command, secrets=secrets)
+        return check_mxaccess(command_name(command), reply)
+
+    # one MXAccess method each ---------------------------------------------------------
+    async def register(self, client_name: str) -> int:
+        """Register; returns the server handle."""
+        reply = await self._checked(mx.RegisterCommand(client_name=client_name))
+        return reply.handle
+
+    async def unregister(self, server_handle: int) -> None:
+        await self._checked(mx.UnregisterCommand(server_handle=server_handle))
+
+    async def add_item(self, server_handle: int, tag_reference: str) -> int:
+        """AddItem; returns the item handle."""
+        reply = await self._checked(
+            mx.AddItemCommand(server_handle=server_handle, tag_reference=tag_reference)
+        )
+        return reply.handle
+
+    async def remove_item(self, server_handle: int, item_handle: int) -> None:
+        await self._checked(
+            mx.RemoveItemCommand(server_handle=server_handle, item_handle=item_handle)
+        )
+
+    async def advise(self, server_handle: int, item_handle: int) -> None:
+        await self._checked(mx.AdviseCommand(server_handle=server_handle, item_handle=item_handle))
+
+    async def advise_supervisory(self, server_handle: int, item_handle: int) -> None:
+        await self._checked(
+            mx.AdviseSupervisoryCommand(server_handle=server_handle, item_handle=item_handle)
+        )
+
+    async def unadvise(self, server_handle: int, item_handle: int) -> None:
+        await self._checked(
+            mx.UnAdviseCommand(server_handle=server_handle, item_handle=item_handle)
+        )
+
+    async def write(
+        self,
+        server_handle: int,
+        item_handle: int,
+        value: Any,
+        *,
+        user_id: int = 0,
+        type_name: str | None = None,
+    ) -> None:
+        """Write; the outcome arrives later as OnWriteComplete. `value` goes through
+        to_mx_value (NaN and infinity raise ValueError before anything is sent)."""
+        await self._checked(
+            mx.WriteCommand(
+                server_handle=server_handle,
+                item_handle=item_handle,
+                value=to_mx_value(value, type_name),
+                user_id=user_id,
+            )
+        )
+
+    async def write2(
+        self,
+        server_handle: int,
+        item_handle: int,
+        value: Any,
+        timestamp: datetime,
+        *,
+        user_id: int = 0,
+        type_name: str | None = None,
+    ) -> None:
+        await self._checked(
+            mx.Write2Command(
+                server_handle=server_handle,
+                item_handle=item_handle,
+                value=to_mx_value(value, type_name),
+                user_id=user_id,
+                timestamp=_timestamp(timestamp),
+            )
+        )
+
+    async def write_secured(
+        self,
+        server_handle: int,
+        item_handle: int,
+        value: Any,
+        *,
+        current_user_id: int,
+        verifier_user_id: int = 0,
+        type_name: str | None = None,
+    ) -> None:
+        """WriteSecured with user ids from authenticate_user (a verifier for VerifiedWrite)."""
+        await self._checked(
+            mx.WriteSecuredCommand(
+                server_handle=server_handle,
+                item_handle=item_handle,
+                value=to_mx_value(value, type_name),
+                current_user_id=current_user_id,
+                verifier_user_id=verifier_user_id,
+            )
+        )
+
+    async def write_secured2(
+        self,
+        server_handle: int,
+        item_handle: int,
+        value: Any,
+        timestamp: datetime,
+        *,
+        current_user_id: int,
+        verifier_user_id: int = 0,
+        type_name: str | None = None,
+    ) -> None:
+        await self._checked(
+            mx.WriteSecured2Command(
+                server_handle=server_handle,
+                item_handle=item_handle,
+                value=to_mx_value(value, type_name),
+                current_user_id=current_user_id,
+                verifier_user_id=verifier_user_id,
+                timestamp=_timestamp(timestamp),
+            )
+        )
+
+    async def authenticate_user(self, server_handle: int, user_name: str, password: str) -> int:
+        """AuthenticateUser; returns the user id. The password appears in no error text."""
+        reply = await self._checked(
+            mx.AuthenticateUserCommand(
+                server_handle=server_handle, user_name=user_name, password=password
+            ),
+            password,
+        )
+        return reply.user_id
+
+    # bulk ----------------------------------------------------------------------------
+    async def _bulk(
+        self,
+        entries: Sequence[_Entry],
+        build: Callable[[Sequence[_Entry]], Any],
+        results_of: Callable[[mx.InvokeResponse], Sequence[_Result]],
+    ) -> list[_Result]:
+        size = self.max_bulk_entries if self.max_bulk_entries > 0 else max(len(entries), 1)
+        results: list[_Result] = []
+        for start in range(0, len(entries), size):
+            chunk = entries[start : start + size]
+            command = build(chunk)
+            reply = await self._checked(command)
+            answered = results_of(reply)
+            if len(answered) != len(chunk):
+                raise GatewayError(
+                    f"{command_name(command)}: the gateway answered {len(answered)} entries "
+                    f"for {len(chunk)}"
+                )
+            results.extend(answered)
+        return results
+
+    async def _subscribe_family(
+        self, entries: Sequence[Any], build: Callable[[Sequence[Any]], Any]
+    ) -> list[mx.SubscribeResult]:
+        return await self._bulk(entries, build, lambda reply: reply.subscribe_results.results)
+
+    async def add_item_bulk(
+        self, server_handle: int, tag_references: Iterable[str]
+    ) -> list[mx.SubscribeResult]:
+        return await self._subscribe_family(
+            list(tag_references),
+            lambda chunk: mx.AddItemBulkCommand(server_handle=server_handle, tag_references=chunk),
+        )
+
+    async def advise_item_bulk(
+        self, server_handle: int, item_handles: Iterable[int]
+    ) -> list[mx.SubscribeResult]:
+        return await self._subscribe_family(
+            list(item_handles),
+            lambda chunk: mx.AdviseItemBulkCommand(server_handle=server_handle, item_handles=chunk),
+        )
+
+    async def remove_item_bulk(
+        self, server_handle: int, item_handles: Iterable[int]
+    ) -> list[mx.SubscribeResult]:
+        return await self._subscribe_family(
+            list(item_handles),
+            lambda chunk: mx.RemoveItemBulkCommand(server_handle=server_handle, item_handles=chunk),
+        )
+
+    async def unadvise_item_bulk(
+        self, server_handle: int, item_handles: Iterable[int]
+    ) -> list[mx.SubscribeResult]:
+        return await self._subscribe_family(
+            list(item_handles),
+            lambda chunk: mx.UnAdviseItemBulkCommand(
+                server_handle=server_handle, item_handles=chunk
+            ),
+        )
+
+    async def subscribe_bulk(
+        self, server_handle: int, tag_references: Iterable[str]
+    ) -> list[mx.SubscribeResult]:
+        """AddItem and Advise for each tag in one round trip."""
+        return await self._subscribe_family(
+            list(tag_references),
+            lambda chunk: mx.SubscribeBulkCommand(
+                server_handle=server_handle, tag_references=chunk
+            ),
+        )
+
+    async def unsubscribe_bulk(
+        self, server_handle: int, item_handles: Iterable[int]
+    ) -> list[mx.SubscribeResult]:
+        """UnAdvise and RemoveItem for each item in one round trip."""
+        return await self._subscribe_family(
+            list(item_handles),
+            lambda chunk: mx.UnsubscribeBulkCommand(
+                server_handle=server_handle, item_handles=chunk
+            ),
+        )
+
+    async def _write_family(
+        self, entries: Sequence[mx.WriteBulkEntry], build: Callable[[Sequence[Any]], Any]
+    ) -> list[mx.BulkWriteResult]:
+        return await self._bulk(entries, build, lambda reply: reply.bulk_write_results.results)
+
+    async def write_bulk(
+        self,
+        server_handle: int,
+        entries: Iterable[WriteEntry],
+        *,
+        user_id: int = 0,
+        type_name: str | None = None,
+    ) -> list[mx.BulkWriteResult]:
+        """Write for each (item_handle, value); values go through to_mx_value first."""
+        return await self._write_family(
+            _write_entries(entries, type_name, timed=False),
+            lambda chunk: mx.WriteBulkCommand(
+                server_handle=server_handle, entries=chunk, user_id=user_id
+            ),
+        )
+
+    async def write2_bulk(
+        self,
+        server_handle: int,
+        entries: Iterable[TimedWriteEntry],
+        *,
+        user_id: int = 0,
+        type_name: str | None = None,
+    ) -> list[mx.BulkWriteResult]:
+        """Write2 for each (item_handle, value, timestamp)."""
+        return await self._write_family(
+            _write_entries(entries, type_name, timed=True),
+            lambda chunk: mx.Write2BulkCommand(
+                server_handle=server_handle, entries=chunk, user_id=user_id
+            ),
+        )
+
+    async def write_secured_bulk(
+        self,
+        server_handle: int,
+        entries: Iterable[WriteEntry],
+        *,
+        current_user_id: int,
+        verifier_user_id: int = 0,
+        type_name: str | None = None,
+    ) -> list[mx.BulkWriteResult]:
+        return await self._write_family(
+            _write_entries(entries, type_name, timed=False),
+            lambda chunk: mx.WriteSecuredBulkCommand(
+                server_handle=server_handle,
+                entries=chunk,
+                current_user_id=current_user_id,
+                verifier_user_id=verifier_user_id,
+            ),
+        )
+
+    async def write_secured2_bulk(
+        self,
+        server_handle: int,
+        entries: Iterable[TimedWriteEntry],
+        *,
+        current_user_id: int,
+        verifier_user_id: int = 0,
+        type_name: str | None = None,
+    ) -> list[mx.BulkWriteResult]:
+        return await self._write_family(
+            _write_entries(entries, type_name, timed=True),
+            lambda chunk: mx.WriteSecured2BulkCommand(
+                server_handle=server_handle,
+                entries=chunk,
+                current_user_id=current_user_id,
+                verifier_user_id=verifier_user_id,
+            ),
+        )
+
+    async def read_bulk(
+        self, server_handle: int, tags: Iterable[str | tuple[str, int]], timeout_ms: int = 0
+    ) -> list[mx.BulkReadResult]:
+        """Current values: a tag, or (tag, timeout_ms) to give one its own wait (0 is the
+        gateway's default). Advised tags answer from cache (was_cached) undisturbed."""
+        entries = [
+            mx.ReadBulkEntry(tag_reference=tag, timeout_ms=timeout_ms)
+            if isinstance(tag, str)
+            else mx.ReadBulkEntry(tag_reference=tag[0], timeout_ms=tag[1])
+            for tag in tags
+        ]
+        return await self._bulk(
+            entries,
+            lambda chunk: mx.ReadBulkCommand(server_handle=server_handle, entries=chunk),
+            lambda reply: reply.bulk_read_results.results,
+        )
+
+    # events ----------------------------------------------------------------------------
+    async def stream_event_batches(
+        self, max_batch_size: int = 0
+    ) -> AsyncGenerator[Sequence[mx.MxEvent], None]:
+        """The session's events as the gateway batched them; closing the iterator or
+        cancelling its task closes the stream."""
+        async with aclosing(self._client.stream_events_raw(self.session_id, max_batch_size)) as raw:
+            async for response in raw:
+                yield response.events
+
+    async def stream_events(self, max_batch_size: int = 0) -> AsyncGenerator[mx.MxEvent, None]:
+        """The session's events one by one (OnDataChange, OnWriteComplete, …), in
+        worker_sequence order; closing the iterator or cancelling its task closes the stream."""
+        async with aclosing(self._client.stream_events_raw(self.session_id, max_batch_size)) as raw:
+            async for response in raw:
+                for event in response.events:
+                    yield event
+
+
+def _write_entries(
+    entries: Iterable[Any], type_name: str | None, *, timed: bool
+) -> list[mx.WriteBulkEntry]:
+    """WriteBulkEntry messages, every value converted (and checked) before anything is sent."""
+    built: list[mx.WriteBulkEntry] = []
+    for index, entry in enumerate(entries):
+        if isinstance(entry, mx.WriteBulkEntry):
+            built.append(entry)
+            continue
+        try:
+            if timed:
+                item_handle, value, moment = entry
+                built.append(
+                    mx.WriteBulkEntry(
+                        item_handle=item_handle,
+                        value=to_mx_value(value, type_name),
+                        timestamp=_timestamp(moment),
+                    )
+                )
+            else:
+                item_handle, value = entry
+                built.append(
+                    mx.WriteBulkEntry(item_handle=item_handle, value=to_mx_value(value, type_name))
+                )
+        except ValueError as error:
+            raise ValueError(f"write entry {index}: {error}") from None
+    return built

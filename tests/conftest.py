@@ -1,0 +1,49 @@
+"""Shared fixtures: the simulated gateway on a real loopback socket, and shell helpers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mxshell.sim import EmbeddedGateway, SimConfig
+
+# Files the shell writes (history, config) go to a per-test folder, never the user's home.
+FAST_TICK = 0.05
+
+
+@pytest.fixture(scope="session")
+def gateway() -> Iterator[EmbeddedGateway]:
+    """One simulated gateway per test worker, for tests that leave it as they found it."""
+    with EmbeddedGateway(SimConfig(update_interval_s=FAST_TICK)) as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_gateway() -> Iterator[EmbeddedGateway]:
+    """A gateway of the test's own, for tests that restart it, deploy or inject faults."""
+    with EmbeddedGateway(SimConfig(update_interval_s=FAST_TICK)) as running:
+        yield running
+
+
+@pytest.fixture
+def shell_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point mxshell's config and data folders at tmp_path, and return tmp_path."""
+    monkeypatch.setenv("MXSHELL_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("MXSHELL_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path
+
+
+def shell_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment for an mxshell subprocess whose files live under tmp_path."""
+    env = dict(os.environ)
+    env.update(
+        MXSHELL_CONFIG_DIR=str(tmp_path / "config"),
+        MXSHELL_DATA_DIR=str(tmp_path / "data"),
+        PYTHONUNBUFFERED="1",
+        TERM="xterm",
+        **extra,
+    )
+    return env

@@ -1,0 +1,1 @@
+"""Tests of mxshell.gateway, the async client library."""
