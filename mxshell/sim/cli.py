@@ -1,7 +1,144 @@
-"""The `mxshell-sim` console script (being built)."""
+"""The `mxshell-sim` console script: run a simulated gateway until Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import signal
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-def main(argv: list[str] | None = None) -> int:
+from mxshell.sim.auth import ALL_SCOPES, ApiKey
+from mxshell.sim.config import SimConfig
+from mxshell.sim.model_file import ModelError
+from mxshell.sim.server import SimulatedGateway
+
+
+class UsageError(Exception):
+    """A bad command line or input file; reported in one line, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mxshell-sim",
+        description="Run a simulated MXAccess gateway (MxAccessGateway and GalaxyRepository "
+                    "over gRPC, with reflection and health).")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=50051, help="port (0: any free port)")
+    keys = parser.add_mutually_exclusive_group()
+    keys.add_argument("--api-key-env", metavar="VAR",
+                      help="accept the key held in this environment variable (all scopes)")
+    keys.add_argument("--keys-file", type=Path, metavar="FILE",
+                      help="JSON or TOML list of {key, scopes, tag_globs, name}")
+    galaxy = parser.add_mutually_exclusive_group()
+    galaxy.add_argument("--model", type=Path, metavar="FILE", help="Galaxy model JSON file")
+    galaxy.add_argument("--generate", type=int, metavar="N",
+                        help="generate a Galaxy of about N attributes")
+    parser.add_argument("--tls-cert", type=Path, metavar="PEM", help="certificate chain")
+    parser.add_argument("--tls-key", type=Path, metavar="PEM", help="private key")
+    parser.add_argument("--update-interval", type=float, default=0.5, metavar="SECONDS",
+                        help="how often moving values change (default 0.5)")
+    return parser
+
+
+def read_keys_file(path: Path) -> list[ApiKey]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data: Any = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read keys file {path}: {error}") from None
+    entries = data.get("keys") if isinstance(data, dict) else data
+    if not isinstance(entries, list) or not entries:
+        raise UsageError(f"{path}: expected a non-empty list of keys (or a 'keys' list)")
+    keys = []
+    for n, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not entry.get("key"):
+            raise UsageError(f"{path}: key #{n + 1} has no 'key'")
+        scopes = frozenset(entry.get("scopes", ALL_SCOPES))
+        if scopes - ALL_SCOPES:
+            unknown = sorted(scopes - ALL_SCOPES)
+            raise UsageError(f"{path}: key #{n + 1} has unknown scopes {unknown}")
+        keys.append(ApiKey(str(entry["key"]), scopes, tuple(entry.get("tag_globs", ())),
+                           str(entry.get("name", f"key{n + 1}"))))
+    return keys
+
+
+def build_config(args: argparse.Namespace) -> tuple[SimConfig, str | None]:
+    """The config, and a generated key to show the operator (None when keys were given)."""
+    announced = None
+    if args.api_key_env:
+        secret = os.environ.get(args.api_key_env, "")
+        if not secret:
+            raise UsageError(f"environment variable {args.api_key_env} is not set or empty")
+        keys = [ApiKey.all_scopes(secret, name=args.api_key_env)]
+    elif args.keys_file:
+        keys = read_keys_file(args.keys_file)
+    else:
+        announced = secrets.token_urlsafe(24)
+        keys = [ApiKey.all_scopes(announced, name="generated")]
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise UsageError("--tls-cert and --tls-key go together")
+    try:
+        cert = args.tls_cert.read_bytes() if args.tls_cert else None
+        key = args.tls_key.read_bytes() if args.tls_key else None
+    except OSError as error:
+        raise UsageError(f"cannot read TLS file: {error}") from None
+    if args.update_interval <= 0:
+        raise UsageError("--update-interval must be positive")
+    config = SimConfig(
+        host=args.host, port=args.port, api_keys=keys, galaxy_model=args.model,
+        generate_attributes=args.generate, update_interval_s=args.update_interval,
+        tls_cert_chain=cert, tls_private_key=key)
+    return config, announced
+
+
+def _install_stop_handlers(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows: no loop signal handlers
+            signal.signal(signum, lambda *_: loop.call_soon_threadsafe(stop.set))
+
+
+async def serve(config: SimConfig, announced_key: str | None) -> None:
+    gateway = SimulatedGateway(config)
+    await gateway.start()
+    galaxy = gateway.galaxy
+    scheme = "TLS" if config.uses_tls else "plaintext"
+    print(f"mxshell-sim listening on {gateway.endpoint} ({scheme}); Galaxy {galaxy.name}: "
+          f"{len(galaxy.objects)} objects, {galaxy.attribute_count} attributes", flush=True)
+    if announced_key:
+        print(f"API key (all scopes, shown once): {announced_key}", flush=True)
+    stop = asyncio.Event()
+    _install_stop_handlers(asyncio.get_running_loop(), stop)
+    try:
+        await stop.wait()
+    finally:
+        await gateway.stop(grace=1)
+        print("mxshell-sim stopped", flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config, announced = build_config(args)
+        asyncio.run(serve(config, announced))
+    except KeyboardInterrupt:
+        return 0
+    except (UsageError, ModelError, ValueError) as error:
+        print(f"mxshell-sim: error: {error}", file=sys.stderr)
+        return 2
+    except RuntimeError as error:  # grpc: the address could not be bound
+        print(f"mxshell-sim: error: {error}", file=sys.stderr)
+        return 1
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,1 +1,1 @@
-"""(being built)"""
+"""The Galaxy model files shipped with the simulator (demo_plant.json)."""

@@ -1,0 +1,115 @@
+"""EmbeddedGateway: a SimulatedGateway on its own thread and event loop.
+
+Sync code, pytest tests and the shell's own event loop can all start one and talk to
+it over a real socket; run() hands work to the simulator's loop thread-safely.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import threading
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import TypeVar
+
+from mxshell.contract import galaxy as gr
+from mxshell.sim.config import SimConfig
+from mxshell.sim.server import SimulatedGateway
+
+R = TypeVar("R")
+_START_TIMEOUT_S = 30
+
+
+class EmbeddedGateway:
+    def __init__(self, config: SimConfig | None = None) -> None:
+        self.config = config or SimConfig()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._gateway: SimulatedGateway | None = None
+
+    @property
+    def gateway(self) -> SimulatedGateway:
+        if self._gateway is None:
+            raise RuntimeError("the embedded gateway is not started")
+        return self._gateway
+
+    @property
+    def endpoint(self) -> str:
+        return self.gateway.endpoint
+
+    @property
+    def port(self) -> int:
+        return self.gateway.port
+
+    @property
+    def api_key(self) -> str:
+        """The first configured key's secret, for the embedding program's own client."""
+        if not self.config.keys:
+            raise RuntimeError("this gateway was configured without API keys")
+        return self.config.keys[0].key
+
+    def start(self) -> EmbeddedGateway:
+        """Start serving; returns once the port accepts calls."""
+        if self._thread is not None:
+            raise RuntimeError("the embedded gateway is already started")
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        self._thread = threading.Thread(target=loop.run_forever, name="mxshell-sim",
+                                        daemon=True)
+        self._thread.start()
+        try:
+            self._gateway = self.run(self._create_and_start)
+        except BaseException:
+            self._shutdown_loop()
+            raise
+        return self
+
+    async def _create_and_start(self) -> SimulatedGateway:
+        gateway = SimulatedGateway(self.config)
+        await gateway.start()
+        return gateway
+
+    def run(self, work: Awaitable[R] | Callable[[], Awaitable[R]]) -> R:
+        """Run a coroutine (or a no-argument coroutine function) on the simulator's loop."""
+        if self._loop is None:
+            raise RuntimeError("the embedded gateway is not started")
+        coroutine = work() if callable(work) else work
+        if not inspect.iscoroutine(coroutine):
+            raise TypeError("run() takes a coroutine or a coroutine function")
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        return future.result(timeout=_START_TIMEOUT_S if self._gateway is None else None)
+
+    def stop(self) -> None:
+        if self._loop is None:
+            return
+        if self._gateway is not None:
+            self.run(self._gateway.stop())
+        self._shutdown_loop()
+
+    def _shutdown_loop(self) -> None:
+        loop, thread = self._loop, self._thread
+        self._loop = self._thread = None
+        if loop is None:
+            return
+        loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(timeout=10)
+        loop.close()
+
+    def restart(self) -> None:
+        self.run(self.gateway.restart())
+
+    def deploy(self, add: int = 0, remove: int = 0) -> gr.DeployEvent:
+        return self.run(self.gateway.deploy(add=add, remove=remove))
+
+    def __enter__(self) -> EmbeddedGateway:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = self._gateway.endpoint if self._gateway else "stopped"
+        return f"EmbeddedGateway({state})"

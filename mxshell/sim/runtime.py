@@ -1,0 +1,263 @@
+"""The plant at runtime: one live Point per attribute in use, a ticker, and fan-out.
+
+A Point exists once someone has added its attribute. One ticker task samples only the
+points that someone advises and whose value moves. Each change is encoded once (the
+OnDataChange tail) and pushed to every advising item's session buffer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import struct
+import time
+import zlib
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from mxshell.contract import types
+from mxshell.sim import codes, values, wire
+from mxshell.sim.codes import Quality
+from mxshell.sim.events import EventQueue
+from mxshell.sim.galaxy import ATTRIBUTE_NAMES, AttributeDef, GObject, Resolved
+from mxshell.sim.generators import Generator, make_generator
+
+_DOUBLE_HEAD = b"\x1a\x09\x29"  # OnDataChange.value, 9 bytes: MxValue.double_value
+_FLOAT_HEAD = b"\x1a\x05\x25"  # OnDataChange.value, 5 bytes: MxValue.float_value
+_pack_double, _pack_float = struct.Struct("<d").pack, struct.Struct("<f").pack
+_FLAKY_ODDS = 0.03
+_FRESH_NS = 1_000_000  # a point sampled this recently needs no refresh
+ON_DATA_CHANGE = wire.ON_DATA_CHANGE
+
+
+class Subscriber(Protocol):
+    """An advised item, as the runtime sees it: where its events go, under which handles."""
+
+    events: EventQueue
+    prefix: bytes
+    advise_token: int  # bumped by every advise and unadvise; a late first value checks it
+
+
+def _default(attr_type: int) -> Any:
+    if attr_type in (types.MX_DATA_TYPE_FLOAT, types.MX_DATA_TYPE_DOUBLE):
+        return 0.0
+    if attr_type == types.MX_DATA_TYPE_BOOLEAN:
+        return False
+    if attr_type in values.WIRE_KIND and values.WIRE_KIND[attr_type][0] == "string_value":
+        return ""
+    if attr_type == types.MX_DATA_TYPE_QUALIFIED_STRUCT:
+        return b""
+    return 0
+
+
+def _value_encoder(attr: AttributeDef) -> Callable[[Any], bytes]:
+    """Value -> the serialized OnDataChange.value field (scalar floats take a short cut)."""
+    if not attr.is_array and attr.data_type == types.MX_DATA_TYPE_DOUBLE:
+        return lambda v: _DOUBLE_HEAD + _pack_double(v)
+    if not attr.is_array and attr.data_type == types.MX_DATA_TYPE_FLOAT:
+        return lambda v: _FLOAT_HEAD + _pack_float(v)
+    data_type, is_array = attr.data_type, attr.is_array
+    return lambda v: wire.value_field(
+        values.to_mx_value(data_type, is_array, v).SerializeToString())
+
+
+class Point:
+    """The live state of one attribute of one object."""
+
+    __slots__ = ("reference", "obj", "attr", "generator", "cast", "encode", "value", "quality",
+                 "timestamp_ns", "status", "advisers", "undeployed", "_mx_value", "tail")
+    _mx_value: types.MxValue | None
+    tail: bytes
+
+    def __init__(self, resolved: Resolved, generator: Generator, now_ns: int) -> None:
+        attr = resolved.attr
+        self.reference = resolved.reference
+        self.obj, self.attr = resolved.obj, attr
+        self.generator = generator
+        self.cast = (lambda v: v) if attr.is_array else values.caster(attr.data_type)
+        self.encode = _value_encoder(attr)
+        self.quality, self.status = _initial_quality(attr.quality)
+        self.advisers: set[Subscriber] = set()
+        self.undeployed = False
+        self.change(self.cast(generator.sample(now_ns / 1e9)), self.quality, now_ns)
+
+    def mx_value(self) -> types.MxValue:
+        if self._mx_value is None:
+            self._mx_value = values.to_mx_value(self.attr.data_type, self.attr.is_array, self.value)
+        return self._mx_value
+
+    def change(self, value: Any, quality: int, timestamp_ns: int, stamp: bytes | None = None
+               ) -> None:
+        """A new value; `tail` is its OnDataChange (value, quality, timestamp, statuses)."""
+        self.value, self.quality, self.timestamp_ns = value, quality, timestamp_ns
+        self._mx_value = None
+        self.tail = self.encode(value) + (stamp or _stamp(quality, timestamp_ns, self.status))
+
+    def publish(self) -> None:
+        tail = self.tail
+        for item in self.advisers:
+            item.events.push(ON_DATA_CHANGE, item.prefix, tail)
+
+
+def _initial_quality(hint: str) -> tuple[int, types.MxStatus]:
+    if hint == "bad":
+        failure = codes.MxError(
+            codes.E_FAIL, codes.Category.COMMUNICATION_ERROR,
+            codes.DetectedBy.RESPONDING_AUTOMATION_OBJECT, codes.Detail.DEVICE_NOT_CONNECTED,
+            "device not connected")
+        return Quality.BAD_COMMUNICATION_FAILURE, failure.status()
+    if hint == "uncertain":
+        return Quality.UNCERTAIN_SENSOR_NOT_ACCURATE, codes.OK_STATUS
+    return Quality.GOOD, codes.OK_STATUS
+
+
+_OK_STATUS_BYTES = codes.OK_STATUS.SerializeToString()
+
+
+def _stamp(quality: int, timestamp_ns: int, status: types.MxStatus) -> bytes:
+    encoded = _OK_STATUS_BYTES if status is codes.OK_STATUS else status.SerializeToString()
+    return wire.stamp(quality, timestamp_ns, encoded)
+
+
+class PlantRuntime:
+    """Every live point, the ticker that moves them, and writes into them."""
+
+    def __init__(self, clock_ns: Any = time.time_ns) -> None:
+        self._clock_ns = clock_ns
+        self.points: dict[str, Point] = {}
+        self._moving: set[Point] = set()
+        self._started_s = clock_ns() / 1e9
+        self._rng = random.Random(192)
+        self.ticks = 0
+
+    def now_ns(self) -> int:
+        return int(self._clock_ns())
+
+    def point(self, resolved: Resolved) -> Point:
+        key = resolved.reference.lower()
+        point = self.points.get(key)
+        if point is None:
+            point = self.points[key] = self._new_point(resolved)
+        return point
+
+    def _new_point(self, resolved: Resolved) -> Point:
+        obj, attr = resolved.obj, resolved.attr
+        initial = _initial_value(obj, attr, self.now_ns())
+        seed = zlib.crc32(resolved.reference.lower().encode())
+        generator = make_generator(attr.generator, attr.params, initial, seed, self._started_s)
+        return Point(resolved, generator, self.now_ns())
+
+    def advise(self, point: Point, item: Subscriber) -> None:
+        """Subscribe the item; its first OnDataChange comes now, or after the point's delay."""
+        item.advise_token += 1
+        if point.attr.delay_ms > 0 and not point.undeployed:
+            asyncio.get_running_loop().call_later(
+                point.attr.delay_ms / 1000, self._late_join, point, item, item.advise_token)
+        else:
+            self._join(point, item)
+
+    def _late_join(self, point: Point, item: Subscriber, token: int) -> None:
+        if item.advise_token == token:
+            self._join(point, item)
+
+    def refresh(self, point: Point) -> None:
+        """Bring an unwatched moving point up to date (the ticker skips those)."""
+        now_ns = self.now_ns()
+        if (point.advisers or not point.generator.moving or point.undeployed
+                or now_ns - point.timestamp_ns < _FRESH_NS):
+            return
+        value = point.cast(point.generator.sample(now_ns / 1e9))
+        if value != point.value:
+            point.change(value, point.quality, now_ns)
+
+    def _join(self, point: Point, item: Subscriber) -> None:
+        self.refresh(point)
+        point.advisers.add(item)
+        if (point.generator.moving or point.attr.quality == "flaky") and not point.undeployed:
+            self._moving.add(point)
+        item.events.push(ON_DATA_CHANGE, item.prefix, point.tail)
+
+    def unadvise(self, point: Point, item: Subscriber) -> None:
+        item.advise_token += 1
+        point.advisers.discard(item)
+        if not point.advisers:
+            self._moving.discard(point)
+
+    def write(self, point: Point, value: Any, timestamp_ns: int | None = None) -> None:
+        now = self.now_ns()
+        point.generator.hold(value, now / 1e9)
+        point.change(value, point.quality, timestamp_ns or now)
+        point.publish()
+
+    def undeploy(self, objects: list[GObject]) -> None:
+        """Points of undeployed objects go Bad (configuration error) and tell their advisers."""
+        gone = {id(o) for o in objects}
+        failure = codes.object_undeployed("").status()
+        for point in self.points.values():
+            if id(point.obj) in gone and not point.undeployed:
+                point.undeployed = True
+                point.status = failure
+                self._moving.discard(point)
+                point.change(point.value, Quality.BAD_CONFIGURATION_ERROR, self.now_ns())
+                point.publish()
+
+    def tick(self) -> int:
+        """Sample every advised moving point once; returns how many changed."""
+        now_ns = self.now_ns()
+        now_s = now_ns / 1e9
+        stamps: dict[tuple[int, int], bytes] = {}
+        changed = 0
+        rng = self._rng.random
+        for point in self._moving:
+            value = point.cast(point.generator.sample(now_s))
+            quality = point.quality
+            if point.attr.quality == "flaky":
+                quality = Quality.UNCERTAIN_LAST_USABLE if rng() < _FLAKY_ODDS else Quality.GOOD
+            if value == point.value and quality == point.quality:
+                continue
+            stamp = stamps.get((quality, id(point.status)))
+            if stamp is None:
+                stamp = stamps[(quality, id(point.status))] = _stamp(quality, now_ns, point.status)
+            # Point.change and Point.publish, inlined: this loop runs per change.
+            point.value, point.quality, point.timestamp_ns = value, quality, now_ns
+            point._mx_value = None
+            tail = point.tail = point.encode(value) + stamp
+            for item in point.advisers:
+                item.events.push(ON_DATA_CHANGE, item.prefix, tail)
+            changed += 1
+        self.ticks += 1
+        return changed
+
+    async def run_ticker(self, interval_s: float) -> None:
+        """Tick at a fixed rate, but never busier than half the time.
+
+        When ticks take longer than the interval (too many advised points for it), the
+        rate drops instead of the ticker starving the streams that carry its events.
+        """
+        loop = asyncio.get_running_loop()
+        next_tick = loop.time() + interval_s
+        while True:
+            await asyncio.sleep(max(0.0, next_tick - loop.time()))
+            started = loop.time()
+            self.tick()
+            finished = loop.time()
+            next_tick = max(next_tick + interval_s, finished + (finished - started))
+
+    def detach_all(self) -> None:
+        """Forget every adviser (the gateway restarted); values and writes stay."""
+        for point in self.points.values():
+            point.advisers.clear()
+        self._moving.clear()
+
+
+def _initial_value(obj: GObject, attr: AttributeDef, now_ns: int) -> Any:
+    if attr is ATTRIBUTE_NAMES:
+        return tuple(a.name for a in obj.attributes())
+    raw = obj.initial_value(attr)
+    if attr.is_array:
+        return tuple(_initial_item(attr, v, now_ns) for v in raw or ())
+    return _default(attr.data_type) if raw is None else _initial_item(attr, raw, now_ns)
+
+
+def _initial_item(attr: AttributeDef, raw: Any, now_ns: int) -> Any:
+    return now_ns if raw == "now" else values.cast(attr.data_type, raw)
