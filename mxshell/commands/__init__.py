@@ -1,1 +1,116 @@
-"""(being built)"""
+"""The command model: declaring commands, parsing lines, dispatching and rendering them.
+
+Nothing here touches the terminal; the REPL (mxshell.shell) and command files drive it.
+"""
+
+from __future__ import annotations
+
+from mxshell.commands.complete import CompletionSlot, candidates, completion_slot
+from mxshell.commands.context import CommandContext, Notify
+from mxshell.commands.dispatch import (
+    CANCELLED,
+    FAILED,
+    OK,
+    USAGE,
+    Dispatcher,
+    Outcome,
+    user_message,
+)
+from mxshell.commands.errors import (
+    CommandConflictError,
+    CommandFailed,
+    HelpRequested,
+    NotConnectedError,
+    ScriptSyntaxError,
+    ShellError,
+    UnknownCommandError,
+    UsageError,
+)
+from mxshell.commands.lexer import Segment, Word, split_line, split_words
+from mxshell.commands.model import (
+    Argument,
+    Command,
+    CommandSet,
+    Completer,
+    Handler,
+    arg,
+    command,
+    flag,
+)
+from mxshell.commands.registry import CommandRegistry, quote_words
+from mxshell.commands.render import (
+    format_value,
+    outcome_data,
+    redact,
+    render,
+    render_json,
+    render_result,
+    render_text,
+    to_data,
+)
+from mxshell.commands.results import Renderable, Table, Text
+from mxshell.commands.secrets import REDACTED, Secret, redact_line, scrub
+from mxshell.commands.services import (
+    CONNECTION,
+    HISTORY,
+    ConnectionControl,
+    HistoryAccess,
+)
+from mxshell.commands.settings import Settings
+
+__all__ = [
+    "CANCELLED",
+    "CONNECTION",
+    "FAILED",
+    "HISTORY",
+    "OK",
+    "REDACTED",
+    "USAGE",
+    "Argument",
+    "Command",
+    "CommandConflictError",
+    "CommandContext",
+    "CommandFailed",
+    "CommandRegistry",
+    "CommandSet",
+    "Completer",
+    "CompletionSlot",
+    "ConnectionControl",
+    "Dispatcher",
+    "Handler",
+    "HelpRequested",
+    "HistoryAccess",
+    "NotConnectedError",
+    "Notify",
+    "Outcome",
+    "Renderable",
+    "ScriptSyntaxError",
+    "Secret",
+    "Segment",
+    "Settings",
+    "ShellError",
+    "Table",
+    "Text",
+    "UnknownCommandError",
+    "UsageError",
+    "Word",
+    "arg",
+    "candidates",
+    "command",
+    "completion_slot",
+    "flag",
+    "format_value",
+    "outcome_data",
+    "quote_words",
+    "redact",
+    "redact_line",
+    "render",
+    "render_json",
+    "render_result",
+    "render_text",
+    "scrub",
+    "split_line",
+    "split_words",
+    "to_data",
+    "user_message",
+]

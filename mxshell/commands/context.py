@@ -1,0 +1,91 @@
+"""What a command handler receives: settings, the session, services and a way to speak."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mxshell.commands.errors import CommandFailed, NotConnectedError
+from mxshell.commands.services import CONNECTION, HISTORY, ConnectionControl, HistoryAccess
+from mxshell.commands.settings import Settings
+
+if TYPE_CHECKING:
+    from mxshell.commands.registry import CommandRegistry
+
+Notify = Callable[[str], None]
+
+
+def notify_stderr(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+@dataclass(eq=False, repr=False)
+class CommandContext:
+    """Shared by every command of one shell.
+
+    `session` is whatever the shell connected (None when disconnected); `services`
+    holds objects the shell lends (see mxshell.commands.services); `plugin_host` is the
+    mxshell.plugins.PluginHost; `variables` are for command files.
+    """
+
+    registry: CommandRegistry
+    settings: Settings = field(default_factory=Settings)
+    session: Any = None
+    notify: Notify = notify_stderr
+    plugin_host: Any = None
+    variables: dict[str, str] = field(default_factory=dict)
+    services: dict[str, Any] = field(default_factory=dict)
+    exit_requested: bool = False
+    exit_status: int = 0
+    # Set by the shell: how a streaming command's rows are shown as they come, and how
+    # a tag reference typed by the user (e.g. relative to a current object) is resolved.
+    emitter: Callable[[Any], None] | None = None
+    tag_resolver: Callable[[str], str] | None = None
+
+    def __repr__(self) -> str:
+        # Services, variables and the session may hold credentials: name them only.
+        return (
+            f"CommandContext(session={'set' if self.session is not None else None}, "
+            f"services={sorted(self.services)}, exit_requested={self.exit_requested})"
+        )
+
+    def require_session(self) -> Any:
+        if self.session is None:
+            raise NotConnectedError()
+        return self.session
+
+    def service(self, name: str, purpose: str) -> Any:
+        """The service under `name`; CommandFailed saying what is missing when absent."""
+        found = self.services.get(name)
+        if found is None:
+            raise CommandFailed(f"{purpose} is not available in this shell")
+        return found
+
+    def connection(self) -> ConnectionControl:
+        control: ConnectionControl = self.service(CONNECTION, "connection control")
+        return control
+
+    def history(self) -> HistoryAccess:
+        history: HistoryAccess = self.service(HISTORY, "command history")
+        return history
+
+    def emit(self, value: Any) -> None:
+        """Show an intermediate result now (a row of a live stream), before the command ends."""
+        if self.emitter is not None:
+            self.emitter(value)
+            return
+        from mxshell.commands.render import render_result
+
+        text = render_result(value, self.settings)
+        if text:
+            self.notify(text)
+
+    def resolve_tag(self, reference: str) -> str:
+        """The full tag reference for what the user typed (unchanged unless the shell says)."""
+        return self.tag_resolver(reference) if self.tag_resolver is not None else reference
+
+    def request_exit(self, status: int = 0) -> None:
+        self.exit_requested = True
+        self.exit_status = status

@@ -1,0 +1,210 @@
+"""Running lines of commands: every failure, crash or cancel becomes an Outcome, never a raise."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mxshell.commands.context import CommandContext
+from mxshell.commands.errors import HelpRequested, NotConnectedError, ShellError, UsageError
+from mxshell.commands.help import command_page
+from mxshell.commands.lexer import Segment, Word, split_line
+from mxshell.commands.model import Command
+from mxshell.commands.registry import CommandRegistry, quote_words
+from mxshell.commands.secrets import redact_line, scrub, secret_words
+
+OK = "ok"
+FAILED = "failed"  # the command ran and failed, or a plugin crashed: exit status 1
+USAGE = "usage"  # unknown command, bad arguments, bad quoting: exit status 2
+CANCELLED = "cancelled"  # Ctrl-C or task cancellation: exit status 1
+
+_EXIT_STATUS = {OK: 0, FAILED: 1, USAGE: 2, CANCELLED: 1}
+
+
+@dataclass
+class Outcome:
+    """What running one command came to. `line` and `error` are already free of secrets."""
+
+    command: str
+    line: str
+    ok: bool
+    result: Any = None
+    error: str | None = None
+    status: str = OK
+    elapsed: float = 0.0
+    traceback: str | None = field(default=None, repr=False)
+
+    @property
+    def exit_status(self) -> int:
+        """0 ok, 1 the command failed or was cancelled, 2 usage or syntax error."""
+        return _EXIT_STATUS[self.status]
+
+    def describe(self) -> str:
+        """The one line a failure is shown as: `command: message` (empty when ok).
+
+        A crash's message names the plugin and the command itself, so it stands alone.
+        """
+        if self.ok:
+            return ""
+        if not self.command or self.traceback is not None:
+            return str(self.error)
+        return f"{self.command}: {self.error}"
+
+
+class Dispatcher:
+    """Runs lines and word lists against the registry, with the context handed to handlers."""
+
+    def __init__(self, context: CommandContext) -> None:
+        self.context = context
+
+    @property
+    def registry(self) -> CommandRegistry:
+        return self.context.registry
+
+    async def run_line(self, line: str, *, stop_on_error: bool | None = None) -> list[Outcome]:
+        """Run every command on the line, in order; a blank or comment line gives [].
+
+        Stops after a failure (unless stop_on_error is False; by default the
+        `stop_on_error` setting decides), after a cancel, and after `exit`.
+        """
+        if stop_on_error is None:
+            stop_on_error = self.context.settings.stop_on_error
+        try:
+            segments = split_line(line)
+        except ShellError as error:
+            return [_failure("", redact_line(line, self.registry), error)]
+        outcomes: list[Outcome] = []
+        for segment in segments:
+            outcome = await self._run_segment(segment)
+            outcomes.append(outcome)
+            if outcome.status == CANCELLED or self.context.exit_requested:
+                break
+            if not outcome.ok and stop_on_error:
+                break
+        return outcomes
+
+    async def run_command(self, words: Sequence[str], *, line: str | None = None) -> Outcome:
+        """Run one command given as words (the command name first)."""
+        text = line if line is not None else quote_words(words)
+        return await self._run_segment(Segment(_unplaced(words), text, 0))
+
+    async def _run_segment(self, segment: Segment) -> Outcome:
+        started = time.perf_counter()
+        words = segment.values
+        name = words[0] if words else ""
+        command = self.registry.get(name)
+        secrets = [w.text for w in secret_words(segment.words, command)]
+        shown_line = scrub(redact_line(segment.text, self.registry), secrets)
+        try:
+            words = self.registry.expand(words)
+            if not words:
+                raise UsageError("no command given")
+            command = self.registry.lookup(words[0])
+            secrets += [w.text for w in secret_words(_unplaced(words), command)]
+            result = await self._invoke(command, words[1:])
+        except HelpRequested:
+            assert command is not None
+            result = command_page(command)
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            _uncancel()
+            return Outcome(
+                _label(command, name),
+                shown_line,
+                False,
+                error="cancelled",
+                status=CANCELLED,
+                elapsed=time.perf_counter() - started,
+            )
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - never let one escape
+            elapsed = time.perf_counter() - started
+            return _failure(_label(command, name), shown_line, error, elapsed, command, secrets)
+        return Outcome(
+            command.name,
+            shown_line,
+            True,
+            result=result,
+            elapsed=time.perf_counter() - started,
+        )
+
+    async def _invoke(self, command: Command, words: Sequence[str]) -> Any:
+        arguments = command.parse(words)
+        if command.needs_session and self.context.session is None:
+            raise NotConnectedError()
+        result = command.handler(self.context, **arguments)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+
+def _failure(
+    name: str,
+    line: str,
+    error: BaseException,
+    elapsed: float = 0.0,
+    command: Command | None = None,
+    secrets: Sequence[str] = (),
+) -> Outcome:
+    status = USAGE if isinstance(error, UsageError) else FAILED
+    message = user_message(error)
+    trace = None
+    if message is None:
+        plugin = command.plugin if command and command.plugin else "(none)"
+        message = f"plugin {plugin}: command {name} failed: {type(error).__name__}: {error}"
+        trace = scrub("".join(traceback.format_exception(error)), secrets)
+    return Outcome(
+        name,
+        line,
+        False,
+        error=scrub(_one_line(message), secrets),
+        status=status,
+        elapsed=elapsed,
+        traceback=trace,
+    )
+
+
+def user_message(error: BaseException) -> str | None:
+    """The one line for an error the user can act on, or None for a crash (a bug)."""
+    if isinstance(error, ShellError):
+        return str(error)
+    if _is_gateway_error(error):
+        return str(error) or type(error).__name__
+    if isinstance(error, LookupError) and type(error).__module__.startswith("mxshell."):
+        return str(error)  # e.g. the session's ItemLookupError: "no item 'x'"
+    return None
+
+
+def _is_gateway_error(error: BaseException) -> bool:
+    try:
+        from mxshell.gateway.errors import GatewayError
+    except ImportError:  # the gateway package may be absent in a stripped-down install
+        GatewayError = None  # type: ignore[assignment,misc]  # noqa: N806
+    if GatewayError is not None and isinstance(error, GatewayError):
+        return True
+    # Anything shaped like one (a `code` and a message) from a gateway-like plugin.
+    return hasattr(error, "code") and type(error).__name__.endswith("GatewayError")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(part.strip() for part in text.strip().splitlines() if part.strip())
+
+
+def _label(command: Command | None, name: str) -> str:
+    return command.name if command is not None else name
+
+
+def _unplaced(words: Sequence[str]) -> tuple[Word, ...]:
+    # Words that did not come from a typed line (run_command, alias expansion).
+    return tuple(Word(text, 0, 0) for text in words)
+
+
+def _uncancel() -> None:
+    # The REPL cancels the running task on Ctrl-C; that cancel is answered here by a
+    # "cancelled" Outcome, so the task must not stay marked as being cancelled.
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        task.uncancel()

@@ -1,0 +1,105 @@
+"""Help generated from the declarations: the command list, one command's page, its data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mxshell.commands.results import Table, Text
+
+if TYPE_CHECKING:
+    from mxshell.commands.model import Argument, Command
+    from mxshell.commands.registry import CommandRegistry
+
+_HELP_LINE = ("-h, --help", "Show this help.")
+
+
+def overview(registry: CommandRegistry) -> Table:
+    """Every command, family by family, with its aliases and one-line summary."""
+    rows = [
+        (family, command.name, ", ".join(command.aliases), command.summary)
+        for family, commands in registry.families().items()
+        for command in commands
+    ]
+    return Table(["family", "command", "aliases", "summary"], rows)
+
+
+def command_page(command: Command) -> Text:
+    """`help COMMAND` and `COMMAND --help`: the text for people, the declaration for JSON."""
+    return Text(command_help(command), reference(command))
+
+
+def command_help(command: Command) -> str:
+    lines = [f"usage: {command.usage()}", ""]
+    if command.summary:
+        lines.append(command.summary)
+    if command.description:
+        lines += ["", command.description]
+    positionals = [(a.display, _describe(a)) for a in command.positionals]
+    options = [(_option_label(a), _describe(a)) for a in command.options] + [_HELP_LINE]
+    width = max(len(label) for label, _ in positionals + options) + 2
+    if positionals:
+        lines += ["", "arguments:"]
+        lines += [f"  {label.ljust(width)}{text}".rstrip() for label, text in positionals]
+    lines += ["", "options:"]
+    lines += [f"  {label.ljust(width)}{text}".rstrip() for label, text in options]
+    lines.append("")
+    if command.aliases:
+        lines.append(f"aliases: {', '.join(command.aliases)}")
+    owner = f"family: {command.family or 'other'}"
+    if command.plugin:
+        owner += f" (plugin {command.plugin})"
+    if command.needs_session:
+        owner += "; needs a gateway session"
+    lines.append(owner)
+    return "\n".join(lines)
+
+
+def reference(command: Command) -> dict[str, Any]:
+    """The declaration as plain data, for `help COMMAND` in JSON and for docs."""
+    return {
+        "name": command.name,
+        "aliases": list(command.aliases),
+        "family": command.family,
+        "plugin": command.plugin,
+        "summary": command.summary,
+        "description": command.description,
+        "usage": command.usage(),
+        "needs_session": command.needs_session,
+        "arguments": [_argument_data(a) for a in command.arguments],
+    }
+
+
+def _option_label(argument: Argument) -> str:
+    label = ", ".join(sorted(argument.flags, key=len))
+    return f"{label} {argument.display}" if argument.takes_value else label
+
+
+def _describe(argument: Argument) -> str:
+    parts = [argument.help.strip()] if argument.help.strip() else []
+    if argument.is_tag:
+        parts.append("(a tag reference)")
+    if argument.choices:
+        parts.append(f"(one of: {', '.join(str(c) for c in argument.choices)})")
+    elif argument.type_name not in ("str", "tag", "flag", "count"):
+        parts.append(f"({argument.type_name})")
+    if argument.default not in (None, False, 0, ()) and not argument.secret:
+        parts.append(f"[default: {argument.default}]")
+    if argument.is_option and argument.required:
+        parts.append("(required)")
+    return " ".join(parts)
+
+
+def _argument_data(argument: Argument) -> dict[str, Any]:
+    return {
+        "name": argument.dest,
+        "flags": list(argument.flags),
+        "help": argument.help,
+        "type": argument.type_name,
+        "nargs": argument.nargs,
+        "choices": list(argument.choices) if argument.choices is not None else None,
+        "default": None if argument.secret else argument.default,
+        "required": argument.required,
+        "is_tag": argument.is_tag,
+        "is_secret": argument.secret,
+        "completer": argument.completer if isinstance(argument.completer, str) else None,
+    }

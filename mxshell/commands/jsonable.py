@@ -1,0 +1,113 @@
+"""Results as plain data: secrets masked first, then everything made JSON-safe."""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime, time, timedelta
+from enum import Enum
+from pathlib import PurePath
+from typing import Any
+
+from mxshell.commands.results import Renderable, Table
+from mxshell.commands.secrets import REDACTED, Secret, is_secret_name
+from mxshell.commands.values import rfc3339
+
+
+def redact(value: Any) -> Any:
+    """A copy of a result that cannot print a secret.
+
+    Masked: Secret values, dataclass fields with metadata {"secret": True}, and text
+    under mapping keys or field names that name a secret (api_key, password, ...). Dataclass
+    fields left out of repr (repr=False) or named `_...` are left out altogether.
+    Dataclasses become dicts, tuples and sets become lists; Tables stay Tables.
+    """
+    if isinstance(value, Secret):
+        return REDACTED
+    if isinstance(value, Table):
+        rows = [[redact(cell) for cell in row] for row in value.rows]
+        masked = [i for i, column in enumerate(value.columns) if is_secret_name(str(column))]
+        for row in rows:
+            for index in masked:
+                row[index] = REDACTED if _maskable(row[index]) else row[index]
+        return Table(list(value.columns), rows, value.title)
+    if isinstance(value, Renderable):
+        return value  # it renders itself; its as_data() is redacted on the way to JSON
+    if is_dataclass(value) and not isinstance(value, type):
+        result: dict[str, Any] = {}
+        for spec in fields(value):
+            if not spec.repr or spec.name.startswith("_"):
+                continue
+            item = getattr(value, spec.name)
+            secret = spec.metadata.get("secret") and item is not None
+            secret = secret or (is_secret_name(spec.name) and _maskable(item))
+            result[spec.name] = REDACTED if secret else redact(item)
+        return result
+    if isinstance(value, Mapping):
+        return {
+            key: REDACTED if is_secret_name(str(key)) and _maskable(item) else redact(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [redact(item) for item in value]
+    if isinstance(value, set | frozenset):
+        return [redact(item) for item in sorted(value, key=repr)]
+    return value
+
+
+def _maskable(value: Any) -> bool:
+    # A key named `password` holding text is a secret; `secret: true` is only a flag.
+    return isinstance(value, str | bytes | bytearray) and bool(value)
+
+
+def to_data(value: Any) -> Any:
+    """The redacted value as JSON-safe data: RFC 3339 UTC times, base64 bytes, dicts."""
+    return _plain(redact(value))
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, Table):
+        data: dict[str, Any] = {
+            "columns": [str(c) for c in value.columns],
+            "rows": [_plain(record) for record in value.records()],
+        }
+        if value.title:
+            data["title"] = value.title
+        return data
+    if isinstance(value, Renderable):
+        return to_data(value.as_data())
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime):
+        return rfc3339(value)
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, Enum):
+        return _plain(value.value)
+    if isinstance(value, PurePath):
+        return str(value)
+    if hasattr(value, "DESCRIPTOR") and hasattr(value, "ListFields"):
+        return to_data(_message_dict(value))
+    return str(value)
+
+
+def _message_dict(message: Any) -> dict[str, Any]:
+    from google.protobuf.json_format import MessageToDict
+
+    return MessageToDict(message, preserving_proto_field_name=True)

@@ -1,0 +1,86 @@
+"""An argparse parser per command that raises instead of printing or exiting."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from mxshell.commands.errors import HelpRequested, UsageError
+
+if TYPE_CHECKING:
+    from mxshell.commands.model import Argument, Command
+
+
+class CommandParser(argparse.ArgumentParser):
+    """argparse for one command: `error()` raises UsageError, `--help` raises HelpRequested.
+
+    Nothing here writes to stdout or stderr, and nothing calls sys.exit.
+    """
+
+    def __init__(self, command: Command) -> None:
+        super().__init__(
+            prog=command.name,
+            usage=command.usage(),
+            add_help=False,
+            allow_abbrev=False,
+            exit_on_error=True,  # every failure then goes through error() below
+        )
+        self.command = command
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message, usage=self.command.usage())
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        raise UsageError((message or "invalid arguments").strip(), usage=self.command.usage())
+
+    def print_help(self, file: Any = None) -> None:
+        raise HelpRequested(self.command.format_help())
+
+    def print_usage(self, file: Any = None) -> None:
+        raise HelpRequested(f"usage: {self.command.usage()}")
+
+    def parse_words(self, words: Sequence[str]) -> dict[str, Any]:
+        try:
+            namespace = self.parse_args(list(words))
+        except argparse.ArgumentError as error:  # belt and braces: exit_on_error is on
+            raise UsageError(str(error), usage=self.command.usage()) from None
+        return vars(namespace)
+
+
+class _HelpAction(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, nargs=0)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        assert isinstance(parser, CommandParser)
+        raise HelpRequested(parser.command.format_help())
+
+
+def build_parser(command: Command) -> CommandParser:
+    parser = CommandParser(command)
+    for argument in command.arguments:
+        _add(parser, argument)
+    parser.add_argument("-h", "--help", action=_HelpAction)
+    return parser
+
+
+def _add(parser: CommandParser, argument: Argument) -> None:
+    options: dict[str, Any] = {"default": argument.default}
+    if argument.action in ("store_true", "store_false", "count"):
+        options["action"] = argument.action
+    else:
+        if argument.action == "append":
+            options["action"] = "append"
+        options["type"] = argument.converter
+        options["metavar"] = argument.display
+        if argument.nargs is not None:
+            options["nargs"] = argument.nargs
+        if argument.choices is not None:
+            options["choices"] = argument.choices
+    if argument.is_option:
+        options["dest"] = argument.dest
+        options["required"] = argument.required
+        parser.add_argument(*argument.flags, **options)
+    else:
+        parser.add_argument(argument.dest, **options)

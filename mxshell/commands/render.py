@@ -1,0 +1,149 @@
+"""Showing outcomes: aligned text for people, one deterministic JSON object for machines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from mxshell.commands.jsonable import redact, to_data
+from mxshell.commands.results import Renderable, Table
+from mxshell.commands.settings import Settings
+from mxshell.commands.values import format_value
+
+if TYPE_CHECKING:
+    from mxshell.commands.dispatch import Outcome
+
+__all__ = [
+    "format_value",
+    "outcome_data",
+    "redact",
+    "render",
+    "render_json",
+    "render_result",
+    "render_table",
+    "render_text",
+    "to_data",
+]
+
+
+def render(outcome: Outcome, settings: Settings) -> str:
+    """The outcome as the `output` setting asks: text or one line of JSON."""
+    if settings.output == "json":
+        return render_json(outcome)
+    return render_text(outcome, settings)
+
+
+def outcome_data(outcome: Outcome) -> dict[str, Any]:
+    """The JSON object for one command: {command, ok, result} or {command, ok, error}."""
+    if outcome.ok:
+        return {"command": outcome.command, "ok": True, "result": to_data(outcome.result)}
+    return {"command": outcome.command, "ok": False, "error": outcome.error}
+
+
+def render_json(outcome: Outcome) -> str:
+    """Exactly one JSON object on one line; keys sorted, so equal outcomes print equally."""
+    return json.dumps(outcome_data(outcome), sort_keys=True, ensure_ascii=False, allow_nan=False)
+
+
+def render_text(outcome: Outcome, settings: Settings) -> str:
+    """What a person sees: the result, or the one-line failure ('' when there is nothing)."""
+    if outcome.ok:
+        text = render_result(outcome.result, settings)
+    else:
+        text = outcome.describe()
+        if outcome.traceback:
+            text += (
+                f"\n{outcome.traceback.rstrip()}"
+                if settings.debug
+                else (" (set debug on to see the traceback)")
+            )
+    if settings.timing:
+        timing = f"({outcome.elapsed:.3f} s)"
+        text = f"{text}\n{timing}" if text else timing
+    return text
+
+
+def render_result(result: Any, settings: Settings) -> str:
+    """A handler's result as text: tables aligned, mappings as key/value lines."""
+    return _text(redact(result), settings, indent="")
+
+
+def render_table(table: Table, settings: Settings) -> str:
+    cells = [[_cell(value, settings) for value in row] for row in table.rows]
+    header = [str(column) for column in table.columns]
+    widths = [len(h) for h in header]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    numeric = [
+        bool(table.rows)
+        and all(_is_number(row[i]) or row[i] is None for row in table.rows)
+        and any(_is_number(row[i]) for row in table.rows)
+        for i in range(len(header))
+    ]
+    lines = [table.title] if table.title else []
+    lines.append(_row(header, widths, [False] * len(header)))
+    lines.append("  ".join("-" * w for w in widths))
+    lines += [_row(row, widths, numeric) for row in cells]
+    return "\n".join(lines)
+
+
+def _text(value: Any, settings: Settings, indent: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Table):
+        return render_table(value, settings)
+    if isinstance(value, Renderable):
+        return value.as_text(lambda v: format_value(v, settings))
+    if isinstance(value, Mapping):
+        return _mapping(value, settings, indent)
+    if isinstance(value, list):
+        if value and all(isinstance(v, Mapping) for v in value):
+            columns = list(dict.fromkeys(k for v in value for k in v))
+            rows = [[v.get(c) for c in columns] for v in value]
+            return render_table(Table([str(c) for c in columns], rows), settings)
+        return "\n".join(_text(v, settings, indent) for v in value)
+    return format_value(value, settings)
+
+
+def _mapping(value: Mapping[Any, Any], settings: Settings, indent: str) -> str:
+    if not value:
+        return ""
+    width = max(len(str(k)) for k in value) + 2
+    lines = []
+    for key, item in value.items():
+        label = f"{indent}{str(key).ljust(width)}"
+        if isinstance(item, Mapping) and item:
+            lines.append(f"{indent}{key}:")
+            lines.append(_mapping(item, settings, indent + "  "))
+        elif isinstance(item, list) and any(isinstance(v, Mapping | list) for v in item):
+            lines.append(f"{indent}{key}:")
+            nested = _text(item, settings, indent + "  ")
+            lines += [f"{indent}  {line}" for line in nested.splitlines()]
+        elif isinstance(item, list):
+            lines.append(label + (", ".join(format_value(v, settings) for v in item) or "-"))
+        else:
+            lines.append(label + _cell(item, settings))
+    return "\n".join(lines)
+
+
+def _cell(value: Any, settings: Settings) -> str:
+    if isinstance(value, list):
+        return ", ".join(format_value(v, settings) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={format_value(v, settings)}" for k, v in value.items())
+    return " ".join(format_value(value, settings).splitlines())
+
+
+def _row(cells: list[str], widths: list[int], numeric: list[bool]) -> str:
+    parts = [
+        c.rjust(w) if right else c.ljust(w)
+        for c, w, right in zip(cells, widths, numeric, strict=True)
+    ]
+    return "  ".join(parts).rstrip()
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

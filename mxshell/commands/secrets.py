@@ -1,0 +1,116 @@
+"""Keeping secrets (API keys, passwords) out of history, errors, JSON and repr."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from mxshell.commands.errors import ShellError
+from mxshell.commands.lexer import Segment, Word, split_line
+
+if TYPE_CHECKING:
+    from mxshell.commands.model import Command
+    from mxshell.commands.registry import CommandRegistry
+
+REDACTED = "<redacted>"
+
+# Dict keys and option names that hold a secret even when nobody declared them so:
+# a mistyped `--api_key VALUE` must not reach history or an error message either.
+_SECRET_NAME = re.compile(
+    r"(?i)(^|[-_])(api[-_]?key|apikey|password|passwd|secret|token|credentials?|authorization)$"
+)
+_BEARER = re.compile(r"(?i)(bearer\s+)\S+")
+
+
+class Secret:
+    """A value that prints as <redacted> everywhere; `.reveal()` gives it back."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return REDACTED
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def is_secret_name(name: str) -> bool:
+    """True for names such as api_key, --password, session_token; False for --api-key-env."""
+    return bool(_SECRET_NAME.search(name.lstrip("-")))
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """text with each secret value, and anything after 'Bearer ', replaced by <redacted>."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return _BEARER.sub(rf"\g<1>{REDACTED}", text)
+
+
+def secret_words(words: Sequence[Word], command: Command | None) -> list[Word]:
+    """The words that carry a secret: the value of a declared secret option, or of any
+    option whose name says it is one (`--password X`, `--api-key=X`, even mistyped)."""
+    declared = {f for a in (command.options if command else []) if a.secret for f in a.flags}
+    found: list[Word] = []
+    for index, word in enumerate(words):
+        name, has_value, _ = word.text.partition("=")
+        if not name.startswith("-"):
+            continue
+        if name in declared or is_secret_name(name):
+            if has_value:
+                found.append(word)
+            elif index + 1 < len(words):
+                found.append(words[index + 1])
+    return found
+
+
+def redact_line(line: str, registry: CommandRegistry | None = None) -> str:
+    """The line as it may be kept (history, logs, Outcome.line): secret values masked.
+
+    A line with an unterminated quote is read as if the quote were closed, so a secret
+    typed inside it is masked too.
+    """
+    for closing in ("", "'", '"'):
+        try:
+            segments = split_line(line + closing)
+        except ShellError:
+            continue
+        return _mask(line, segments, registry)
+    return _redact_unsplittable(line)
+
+
+def _mask(line: str, segments: list[Segment], registry: CommandRegistry | None) -> str:
+    spans: list[tuple[int, int, str]] = []
+    for segment in segments:
+        command = registry.get(segment.words[0].text) if registry else None
+        for word in secret_words(segment.words, command):
+            name, has_value, _ = word.text.partition("=")
+            replacement = f"{name}={REDACTED}" if has_value and name.startswith("-") else REDACTED
+            spans.append((word.start, min(word.end, len(line)), replacement))
+    masked = line
+    for start, end, replacement in sorted(spans, reverse=True):
+        masked = masked[:start] + replacement + masked[end:]
+    return masked
+
+
+def _redact_unsplittable(line: str) -> str:
+    # A trailing backslash: mask everything after the first secret-looking option.
+    offset = 0
+    for part in line.split():
+        offset = line.index(part, offset)
+        name = part.partition("=")[0]
+        if name.startswith("-") and is_secret_name(name):
+            return f"{line[:offset]}{name} {REDACTED}"
+        offset += len(part)
+    return line

@@ -1,0 +1,35 @@
+"""What the shell lends commands through `context.services`, as small protocols."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+# The keys under which the shell places its services in CommandContext.services.
+CONNECTION = "connection"
+HISTORY = "history"
+
+
+@runtime_checkable
+class ConnectionControl(Protocol):
+    """Opens and closes the gateway connection for connect/disconnect/reconnect/status.
+
+    `connect` takes the endpoint (None: the embedded simulated gateway) and keyword
+    options api_key, api_key_env, plaintext, tls, ca_file, server_name_override (only
+    those the user gave). A method may return a status dict; if it returns anything
+    else, the command shows `status()`. A ValueError is shown as the user's mistake.
+    """
+
+    async def connect(self, endpoint: str | None = None, **options: Any) -> Any: ...
+
+    async def disconnect(self) -> Any: ...
+
+    async def reconnect(self) -> Any: ...
+
+    def status(self) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class HistoryAccess(Protocol):
+    """The lines typed so far, oldest first, already free of secrets."""
+
+    def entries(self) -> list[str]: ...

@@ -1,0 +1,110 @@
+"""The shell's settings, changed by `set NAME VALUE` and shown by `show`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from mxshell.commands.converters import boolean, integer
+from mxshell.commands.errors import UsageError
+
+
+def _setting(
+    help_text: str, choices: tuple[str, ...] | None = None, minimum: int | None = None
+) -> Any:
+    return {"help": help_text, "choices": choices, "minimum": minimum}
+
+
+@dataclass
+class Settings:
+    """Everything `set` can change; each field's metadata says what it is for."""
+
+    output: str = field(
+        default="table",
+        metadata=_setting(
+            "how results print: tables for people, one JSON object per command",
+            choices=("table", "json"),
+        ),
+    )
+    timestamps: str = field(
+        default="local",
+        metadata=_setting(
+            "the time zone timestamps print in (JSON is always UTC)", choices=("local", "utc")
+        ),
+    )
+    debug: bool = field(
+        default=False, metadata=_setting("show a traceback when a command or plugin fails")
+    )
+    timing: bool = field(default=False, metadata=_setting("print how long each command took"))
+    stop_on_error: bool = field(
+        default=True,
+        metadata=_setting("stop the rest of a line (or command file) after a failed command"),
+    )
+    history_size: int = field(
+        default=10_000, metadata=_setting("how many lines the history keeps", minimum=0)
+    )
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    @classmethod
+    def describe(cls, name: str) -> str:
+        spec = _field(name).metadata
+        text = str(spec["help"])
+        if spec["choices"]:
+            text += f" ({'|'.join(spec['choices'])})"
+        return text
+
+    @classmethod
+    def choices(cls, name: str) -> tuple[str, ...]:
+        spec = _field(name).metadata
+        if spec["choices"]:
+            return tuple(spec["choices"])
+        return ("on", "off") if _field(name).type in (bool, "bool") else ()
+
+    @classmethod
+    def from_config(cls, config: Any) -> Settings:
+        """Settings seeded from the config file (any object with matching attributes)."""
+        settings = cls()
+        for name in cls.names():
+            if hasattr(config, name):
+                setattr(settings, name, getattr(config, name))
+        return settings
+
+    def get(self, name: str) -> Any:
+        _field(name)
+        return getattr(self, name)
+
+    def set(self, name: str, text: str) -> Any:
+        """Set a setting from the word typed; raises UsageError naming the bad word."""
+        spec = _field(name)
+        kind = spec.type
+        try:
+            if kind in (bool, "bool"):
+                value: Any = boolean(text)
+            elif kind in (int, "int"):
+                value = integer(text)
+            else:
+                value = text
+        except Exception:  # noqa: BLE001 - the converters' own wording is replaced below
+            wanted = "on or off" if kind in (bool, "bool") else "a whole number"
+            raise UsageError(f"{name}: {text!r} is not valid; use {wanted}") from None
+        choices = spec.metadata["choices"]
+        if choices and value not in choices:
+            raise UsageError(f"{name}: {text!r} is not one of {', '.join(choices)}")
+        minimum = spec.metadata["minimum"]
+        if minimum is not None and value < minimum:
+            raise UsageError(f"{name}: {text!r} is below the minimum of {minimum}")
+        setattr(self, name, value)
+        return value
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.names()}
+
+
+def _field(name: str) -> Any:
+    for candidate in fields(Settings):
+        if candidate.name == name:
+            return candidate
+    raise UsageError(f"unknown setting {name!r}; settings: {', '.join(Settings.names())}")

@@ -1,0 +1,261 @@
+"""The core commands: help, exit, echo, sleep, version, plugins, set/show, alias, history,
+connect, disconnect, reconnect and status. A plugin like any other (entry point `core`)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import math
+import platform
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from mxshell.commands import (
+    Command,
+    CommandContext,
+    CommandFailed,
+    CommandSet,
+    Completer,
+    Settings,
+    Table,
+    Text,
+    UnknownCommandError,
+    UsageError,
+    arg,
+    flag,
+    quote_words,
+    redact_line,
+)
+from mxshell.commands.help import command_page, overview
+from mxshell.plugins import hookimpl
+
+core = CommandSet("core")
+MAX_SLEEP_S = 24 * 3600
+
+
+@core.command(
+    "help",
+    help="List the commands, or show one command's help.",
+    args=[arg("name", required=False, help="A command or alias", completer="command")],
+)
+async def help_command(ctx: CommandContext, name: str | None = None) -> Any:
+    if name is None:
+        return overview(ctx.registry)
+    expansion = ctx.registry.user_aliases.get(name)
+    if expansion is not None and ctx.registry.get(name) is None:
+        return Text(f"{name} is an alias for: {redact_line(expansion, ctx.registry)}")
+    found = ctx.registry.get(name)
+    if found is None:
+        raise UnknownCommandError(name, ctx.registry.names())
+    return command_page(found)
+
+
+@core.command(
+    "exit",
+    aliases=["quit"],
+    help="Leave the shell (closing the gateway session cleanly).",
+    args=[arg("status", type="int", default=0, help="Exit status for scripts")],
+)
+async def exit_command(ctx: CommandContext, status: int = 0) -> None:
+    ctx.request_exit(status)
+
+
+@core.command(
+    "echo",
+    help="Print the words, as typed after quote removal.",
+    args=[arg("words", nargs="*", help="Words to print")],
+)
+async def echo(ctx: CommandContext, words: list[str]) -> str:
+    return " ".join(words)
+
+
+@core.command(
+    "sleep",
+    help="Wait for a while (Ctrl-C cancels).",
+    args=[arg("duration", type="duration", help="Seconds, or 500ms, 2s, 1m")],
+)
+async def sleep(ctx: CommandContext, duration: float) -> None:
+    if not math.isfinite(duration) or not 0 <= duration <= MAX_SLEEP_S:
+        raise UsageError(f"cannot sleep {duration:g} s (0 to {MAX_SLEEP_S} s)", "sleep DURATION")
+    await asyncio.sleep(duration)
+
+
+@core.command("version", help="Show the versions of mxshell and the libraries it runs on.")
+async def version(ctx: CommandContext) -> dict[str, str | None]:
+    versions: dict[str, str | None] = {"mxshell": _version("mxshell")}
+    versions["python"] = platform.python_version()
+    for package in ("grpcio", "protobuf", "prompt_toolkit", "pluggy"):
+        versions[package] = _version(package)
+    return versions
+
+
+@core.command("plugins", help="List every plugin with its version, commands and any failure.")
+async def plugins(ctx: CommandContext) -> Table:
+    host = ctx.plugin_host
+    if host is None:
+        raise CommandFailed("no plugin host in this shell")
+    table: Table = host.plugin_table()
+    return table
+
+
+@core.command(
+    "set",
+    help="Change a setting, e.g. `set output json` or `set timestamps utc`.",
+    args=[
+        arg("name", metavar="NAME", choices=Settings.names(), help="The setting"),
+        arg("value", help="Its new value", completer="setting-value"),
+    ],
+)
+async def set_command(ctx: CommandContext, name: str, value: str) -> dict[str, Any]:
+    return {name: ctx.settings.set(name, value)}
+
+
+@core.command(
+    "show",
+    help="Show the settings, or one of them.",
+    args=[
+        arg("name", metavar="NAME", required=False, choices=Settings.names(), help="The setting")
+    ],
+)
+async def show(ctx: CommandContext, name: str | None = None) -> dict[str, Any]:
+    if name is None:
+        return ctx.settings.as_dict()
+    return {name: ctx.settings.get(name)}
+
+
+@core.command(
+    "alias",
+    help=(
+        "List, show, define or remove your aliases.\n"
+        "`alias rl 'read Tank1.Level'` makes `rl` stand for those words at the start of a "
+        "command; `alias` lists them; `alias --remove rl` removes one."
+    ),
+    args=[
+        arg("name", required=False, help="The alias", completer="alias"),
+        arg("expansion", nargs="...", help="What it stands for (options included)"),
+        flag("--remove", "-r", help="Remove the alias"),
+    ],
+)
+async def alias(
+    ctx: CommandContext, name: str | None, expansion: list[str], remove: bool = False
+) -> Any:
+    registry = ctx.registry
+    if remove:
+        if name is None or expansion:
+            raise UsageError("--remove takes just the alias name", "alias --remove NAME")
+        registry.remove_alias(name)
+        return None
+    if name is None:
+        rows = [(n, redact_line(e, registry)) for n, e in registry.user_aliases.items()]
+        return Table(["alias", "expansion"], rows)
+    if not expansion:
+        if name not in registry.user_aliases:
+            raise CommandFailed(f"no alias {name!r}")
+        return {name: redact_line(registry.user_aliases[name], registry)}
+    text = expansion[0] if len(expansion) == 1 else quote_words(expansion)
+    registry.define_alias(name, text)
+    return None
+
+
+@core.command(
+    "history",
+    help="Show the lines typed so far (secrets are never kept).",
+    args=[arg("count", type="int", required=False, help="Only the last COUNT lines")],
+)
+async def history(ctx: CommandContext, count: int | None = None) -> Table:
+    entries = ctx.history().entries()
+    first = 0 if count is None else max(len(entries) - max(count, 0), 0)
+    return Table(["#", "line"], [(i + 1, entries[i]) for i in range(first, len(entries))])
+
+
+@core.command(
+    "connect",
+    help=(
+        "Connect to a gateway and open a session.\n"
+        "Without an endpoint, connect to the embedded simulated gateway. TLS is the "
+        "default for a remote endpoint; plaintext only with --plaintext."
+    ),
+    args=[
+        arg("endpoint", required=False, help="host:port of the gateway"),
+        arg("--api-key-env", metavar="VAR", help="Environment variable holding the API key"),
+        arg("--api-key", secret=True, metavar="KEY", help="The API key (prefer --api-key-env)"),
+        flag("--plaintext", help="No TLS (only when you mean it)"),
+        flag("--tls", help="Insist on TLS"),
+        arg("--ca-file", metavar="FILE", help="CA certificate bundle for TLS"),
+        arg("--server-name-override", metavar="NAME", help="TLS server name to expect"),
+    ],
+)
+async def connect(
+    ctx: CommandContext, endpoint: str | None = None, **options: Any
+) -> dict[str, Any]:
+    if options.get("tls") and options.get("plaintext"):
+        raise UsageError("--tls and --plaintext exclude each other", "connect [ENDPOINT] ...")
+    control = ctx.connection()
+    given = {k: v for k, v in options.items() if v not in (None, False)}
+    return await _report(control.connect(endpoint, **given), control.status)
+
+
+@core.command("disconnect", help="Close the gateway session and the connection.")
+async def disconnect(ctx: CommandContext) -> dict[str, Any]:
+    control = ctx.connection()
+    return await _report(control.disconnect(), control.status)
+
+
+@core.command(
+    "reconnect",
+    help="Drop the gateway session and open a new one, restoring items and advises.",
+)
+async def reconnect(ctx: CommandContext) -> dict[str, Any]:
+    control = ctx.connection()
+    return await _report(control.reconnect(), control.status)
+
+
+@core.command(
+    "status",
+    help="Show the connection, session, capabilities, advised items and event counters.",
+)
+async def status(ctx: CommandContext) -> dict[str, Any]:
+    return ctx.connection().status()
+
+
+async def _report(call: Any, status_of: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The status after a connection change (or the dict the control returned)."""
+    try:
+        result = await call
+    except ValueError as error:  # e.g. an endpoint that is not host:port
+        raise CommandFailed(str(error)) from None
+    return result if isinstance(result, dict) else status_of()
+
+
+def _version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+# completers ---------------------------------------------------------------------
+def complete_command(ctx: CommandContext, text: str) -> Iterable[str]:
+    return ctx.registry.names()
+
+
+def complete_alias(ctx: CommandContext, text: str) -> Iterable[str]:
+    return ctx.registry.user_aliases
+
+
+def complete_setting_value(ctx: CommandContext, text: str) -> Iterable[str]:
+    return sorted({c for name in Settings.names() for c in Settings.choices(name)})
+
+
+# hooks --------------------------------------------------------------------------
+@hookimpl
+def register_commands(register: Callable[[Command], None]) -> None:
+    for declared in core:
+        register(declared)
+
+
+@hookimpl
+def register_completers(register: Callable[[str, Completer], None]) -> None:
+    register("command", complete_command)
+    register("alias", complete_alias)
+    register("setting-value", complete_setting_value)

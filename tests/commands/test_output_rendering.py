@@ -1,0 +1,216 @@
+"""Rendering results: aligned text for people, one deterministic JSON object per command."""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from mxshell.commands import (
+    FAILED,
+    REDACTED,
+    Dispatcher,
+    Outcome,
+    Secret,
+    Settings,
+    Table,
+    Text,
+    render,
+    render_json,
+    render_result,
+    render_text,
+    to_data,
+)
+
+
+def ok(result: Any, command: str = "demo") -> Outcome:
+    return Outcome(command, command, True, result=result, elapsed=0.25)
+
+
+def test_a_table_has_aligned_columns_and_right_aligned_numbers() -> None:
+    table = Table(["tag", "value", "quality"], [("Tank1.Level", 3.5, "Good"), ("P1.On", 12, None)])
+    assert render_result(table, Settings()).splitlines() == [
+        "tag          value  quality",
+        "-----------  -----  -------",
+        "Tank1.Level    3.5  Good",
+        "P1.On           12  -",
+    ]
+
+
+def test_a_table_row_must_fit_the_columns() -> None:
+    with pytest.raises(ValueError, match="2 cells"):
+        Table(["a", "b"], [(1,)])
+
+
+def test_a_mapping_renders_as_key_value_lines() -> None:
+    text = render_result(
+        {"endpoint": "localhost:5000", "capabilities": ["bulk-read-commands", "x"], "gaps": 0},
+        Settings(),
+    )
+    assert text.splitlines() == [
+        "endpoint      localhost:5000",
+        "capabilities  bulk-read-commands, x",
+        "gaps          0",
+    ]
+
+
+def test_a_list_of_mappings_renders_as_a_table() -> None:
+    text = render_result([{"a": 1, "b": True}, {"a": 22, "b": False}], Settings())
+    assert text.splitlines() == ["a   b", "--  -----", " 1  true", "22  false"]
+
+
+def test_nothing_and_text_render_as_themselves() -> None:
+    assert render_result(None, Settings()) == ""
+    assert render_result("hello", Settings()) == "hello"
+    assert render_result(Text("help text", {"name": "x"}), Settings()) == "help text"
+
+
+def test_timestamps_follow_the_setting_in_text() -> None:
+    moment = datetime(2026, 1, 31, 12, 0, 1, 250000)  # naive: UTC, as the gateway's are
+    assert render_result(moment, Settings(timestamps="utc")) == "2026-01-31 12:00:01.250Z"
+    local = render_result(moment, Settings(timestamps="local"))
+    expected = moment.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    assert local == expected
+
+
+def test_json_is_one_line_one_object_with_sorted_keys() -> None:
+    text = render_json(ok({"z": 1, "a": [1, 2], "m": {"y": None, "b": "x"}}))
+    assert "\n" not in text
+    assert text == (
+        '{"command": "demo", "ok": true, "result": {"a": [1, 2], "m": {"b": "x", "y": null}, '
+        '"z": 1}}'
+    )
+
+
+def test_json_is_deterministic_whatever_the_insertion_order() -> None:
+    first = render_json(ok({"b": 1, "a": {"d": 2, "c": 3}, "s": {3, 1, 2}}))
+    second = render_json(ok({"a": {"c": 3, "d": 2}, "b": 1, "s": {2, 3, 1}}))
+    assert first == second
+
+
+def test_json_leaves_out_the_elapsed_time() -> None:
+    assert "elapsed" not in render_json(ok(1))
+
+
+def test_json_failure_object() -> None:
+    outcome = Outcome(
+        "write", "write x", False, error="not connected to a gateway; use connect", status=FAILED
+    )
+    assert json.loads(render_json(outcome)) == {
+        "command": "write",
+        "ok": False,
+        "error": "not connected to a gateway; use connect",
+    }
+
+
+class Quality(enum.Enum):
+    GOOD = 192
+
+
+@dataclass
+class Reading:
+    tag: str
+    value: float
+    at: datetime
+    raw: bytes
+    quality: Quality
+    age: timedelta
+    _cache: int = 0
+    hidden: str = field(default="x", repr=False)
+
+
+def test_json_values_rfc3339_base64_dataclasses_enums() -> None:
+    reading = Reading(
+        "Tank1.Level",
+        2.5,
+        datetime(2026, 1, 31, 13, 0, 0, 5, tzinfo=timezone(timedelta(hours=1))),
+        b"\x00\xff",
+        Quality.GOOD,
+        timedelta(milliseconds=1500),
+    )
+    assert to_data(reading) == {
+        "tag": "Tank1.Level",
+        "value": 2.5,
+        "at": "2026-01-31T12:00:00.000005Z",
+        "raw": "AP8=",
+        "quality": 192,
+        "age": 1.5,
+    }
+
+
+def test_json_never_holds_nan_or_infinity_literals() -> None:
+    text = render_json(ok([float("nan"), float("inf"), -float("inf")]))
+    assert json.loads(text)["result"] == ["NaN", "Infinity", "-Infinity"]
+
+
+def test_a_table_in_json_is_columns_and_row_objects() -> None:
+    data = to_data(Table(["name", "n"], [("a", 1)], title="t"))
+    assert data == {"columns": ["name", "n"], "rows": [{"name": "a", "n": 1}], "title": "t"}
+
+
+@dataclass
+class Credentials:
+    user: str
+    password: str
+    verifier: str = field(default="v", metadata={"secret": True})
+
+
+def test_secret_fields_never_print_in_text_or_json() -> None:
+    result = {
+        "login": Credentials("operator", "hunter2"),
+        "api_key": "k-123",
+        "wrapped": Secret("s3cret"),
+        "rows": Table(["user", "token"], [("op", "tok-9")]),
+        "secret": True,  # a flag named like a secret is not one
+    }
+    for text in (render_result(result, Settings()), render_json(ok(result))):
+        for leaked in ("hunter2", "k-123", "s3cret", "tok-9", "'v'"):
+            assert leaked not in text
+        assert REDACTED in text and "operator" in text
+    assert json.loads(render_json(ok(result)))["result"]["secret"] is True
+    assert repr(Secret("s3cret")) == REDACTED and Secret("s3cret").reveal() == "s3cret"
+
+
+def test_failure_text_hints_at_the_traceback_unless_debug_is_on() -> None:
+    outcome = Outcome(
+        "read",
+        "read x",
+        False,
+        error="plugin p: command read failed: KeyError: 'x'",
+        status=FAILED,
+        traceback="Traceback (most recent call last):\n  ...\n",
+    )
+    assert render_text(outcome, Settings()).endswith("(set debug on to see the traceback)")
+    assert "Traceback (most recent" in render_text(outcome, Settings(debug=True))
+
+
+def test_timing_adds_the_elapsed_time() -> None:
+    assert render_text(ok("x"), Settings(timing=True)) == "x\n(0.250 s)"
+
+
+def test_render_follows_the_output_setting() -> None:
+    assert render(ok("x"), Settings(output="json")) == render_json(ok("x"))
+    assert render(ok("x"), Settings()) == "x"
+
+
+async def test_every_command_of_a_line_prints_exactly_one_json_object(
+    dispatcher: Dispatcher,
+) -> None:
+    outcomes = await dispatcher.run_line("ai Tank1.Level; ai --help; wrte x", stop_on_error=False)
+    printed = [render_json(o) for o in outcomes]
+    assert len(printed) == 3
+    objects = [json.loads(p) for p in printed]
+    assert [(o["command"], o["ok"]) for o in objects] == [
+        ("add-item", True),
+        ("add-item", True),
+        ("wrte", False),
+    ]
+    again = [
+        render_json(o)
+        for o in await dispatcher.run_line("ai Tank1.Level; ai --help; wrte x", stop_on_error=False)
+    ]
+    assert again == printed
