@@ -1,8 +1,114 @@
-"""The `mxshell` console script (placeholder until the shell lands)."""
+"""The `mxshell` console script: parse the flags, read the config file, run a mode."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-def main(argv: list[str] | None = None) -> int:
-    print("mxshell: the shell is not built yet; run mxshell-sim for the simulated gateway.")
-    return 0
+from mxshell import __version__
+from mxshell.config import ConfigError, FileConfig, load_config
+from mxshell.connection import ConnectError, Target
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class LaunchOptions:
+    """Everything the flags and the config file decided, flags winning."""
+
+    target: Target
+    output: str = "table"
+    timestamps: str = "local"
+    history_size: int = 10_000
+    debug: bool = False
+    commands: str | None = None
+    file: str | None = None
+    file_args: list[str] = field(default_factory=list)
+    on_error: str = "stop"
+    history: bool = True
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ConfigError(f"{message} (see mxshell --help)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mxshell",
+        description="An interactive shell for MXAccess gateways. Without --endpoint it starts "
+        "its embedded simulated gateway and connects to it.",
+    )
+    parser.add_argument("--endpoint", metavar="HOST:PORT", help="gateway to connect to")
+    tls = parser.add_mutually_exclusive_group()
+    tls.add_argument("--plaintext", action="store_true", default=None, help="no TLS (ask for it)")
+    tls.add_argument("--tls", action="store_true", default=None, help="TLS (the default)")
+    parser.add_argument("--ca-file", metavar="FILE", help="CA certificates (PEM) to trust")
+    parser.add_argument("--server-name-override", metavar="NAME", help="TLS name to expect")
+    parser.add_argument(
+        "--api-key-env", metavar="VAR", help="environment variable holding the API key"
+    )
+    parser.add_argument("-c", dest="commands", metavar="COMMANDS", help='run "a; b" and exit')
+    parser.add_argument("-f", dest="file", metavar="FILE", help="run a command file and exit")
+    parser.add_argument("file_args", nargs="*", metavar="ARG", help="arguments for -f FILE ($1…)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per command")
+    parser.add_argument(
+        "--on-error",
+        choices=("stop", "continue"),
+        default="stop",
+        help="in a command file: stop at the first failure (default) or run on",
+    )
+    parser.add_argument("--no-history", action="store_true", help="keep no history file")
+    parser.add_argument("--debug", action="store_true", help="tracebacks for failures")
+    parser.add_argument("--version", action="version", version=f"mxshell {__version__}")
+    return parser
+
+
+def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
+    args = _parser().parse_args(list(argv))
+    if args.file_args and not args.file:
+        raise ConfigError(f"unexpected argument {args.file_args[0]!r} (arguments follow -f FILE)")
+    if args.commands is not None and args.file is not None:
+        raise ConfigError("-c and -f cannot be used together")
+    endpoint = args.endpoint or config.endpoint
+    # A flag beats the config file; --tls beats a config file's plaintext = true.
+    plaintext = bool(args.plaintext) or (config.plaintext and not args.tls)
+    target = Target(
+        endpoint=endpoint,
+        plaintext=plaintext and endpoint is not None,
+        tls=bool(args.tls) or (config.tls and not args.plaintext),
+        ca_file=args.ca_file or (config.ca_file if endpoint else None),
+        server_name_override=args.server_name_override
+        or (config.server_name_override if endpoint else None),
+        api_key_env=args.api_key_env or config.api_key_env,
+    )
+    return LaunchOptions(
+        target=target,
+        output="json" if args.json else config.output,
+        timestamps=config.timestamps,
+        history_size=config.history_size,
+        debug=args.debug,
+        commands=args.commands,
+        file=args.file,
+        file_args=list(args.file_args),
+        on_error=args.on_error,
+        history=not args.no_history,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        options = parse_launch(argv, load_config())
+    except (ConfigError, ConnectError) as error:
+        print(f"mxshell: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    from mxshell.app import run
+
+    try:
+        return asyncio.run(run(options))
+    except KeyboardInterrupt:
+        return 130

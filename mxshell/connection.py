@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mxshell.gateway import ChannelOptions, GatewayError
@@ -32,6 +32,7 @@ class Target:
     ca_file: str | None = None
     server_name_override: str | None = None
     api_key_env: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # typed at `connect --api-key`
 
     def __post_init__(self) -> None:
         if self.plaintext and self.tls:
@@ -41,7 +42,9 @@ class Target:
         if self.plaintext and (self.ca_file or self.server_name_override):
             raise ConnectError("--ca-file and --server-name-override need TLS, not --plaintext")
 
-    def api_key(self) -> str | None:
+    def resolve_api_key(self) -> str | None:
+        if self.api_key is not None:
+            return self.api_key
         if self.api_key_env is None:
             return None
         value = os.environ.get(self.api_key_env)
@@ -68,7 +71,12 @@ class ConnectionController:
         self.embedded: EmbeddedGateway | None = None
         self.target: Target | None = None
 
-    async def connect(self, target: Target) -> PersistentSession:
+    async def connect(self, endpoint: str | None = None, **options: Any) -> dict[str, Any]:
+        """The `connect` command's entry: endpoint None is the embedded gateway."""
+        await self.connect_to(Target(endpoint=endpoint, **options))
+        return self.status()
+
+    async def connect_to(self, target: Target) -> PersistentSession:
         """Connect to target, replacing any current connection once the new one works."""
         options = self._options_for(target)
         session = PersistentSession(options, notify=self.notify, backoff=self.backoff)
@@ -96,7 +104,7 @@ class ConnectionController:
             )
         return ChannelOptions(
             target.endpoint,
-            api_key=target.api_key(),
+            api_key=target.resolve_api_key(),
             plaintext=target.plaintext,
             ca_file=target.ca_file,
             server_name_override=target.server_name_override,
@@ -116,7 +124,7 @@ class ConnectionController:
         if self.session is None:
             if self.target is None:
                 raise ConnectError("not connected to a gateway; use connect")
-            return await self.connect(self.target)
+            return await self.connect_to(self.target)
         return await self.session.reconnect()
 
     def status(self) -> dict[str, Any]:

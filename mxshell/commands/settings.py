@@ -40,6 +40,10 @@ class Settings:
         default=True,
         metadata=_setting("stop the rest of a line (or command file) after a failed command"),
     )
+    events: bool = field(
+        default=True,
+        metadata=_setting("at the prompt, print each advised item's data changes above it"),
+    )
     history_size: int = field(
         default=10_000, metadata=_setting("how many lines the history keeps", minimum=0)
     )

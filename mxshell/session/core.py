@@ -13,6 +13,7 @@ import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
@@ -305,7 +306,9 @@ class PersistentSession:
                     item.value = from_mx_value(change.value)
                     item.quality = change.quality
                     item.timestamp = (
-                        change.timestamp.ToDatetime() if change.HasField("timestamp") else None
+                        change.timestamp.ToDatetime(tzinfo=UTC)
+                        if change.HasField("timestamp")
+                        else None
                     )
                     item.change_count += 1
                     item.last_change_at = now
@@ -347,7 +350,8 @@ class PersistentSession:
             self._connection_lost(str(error))
 
     # MXAccess operations, in the user's terms --------------------------------
-    async def _call(self, coro_factory: Callable[[Session], Any]) -> Any:
+    async def call(self, coro_factory: Callable[[Session], Any]) -> Any:
+        """Run coro_factory(gateway session); a vanished gateway starts a reconnect."""
         session = self.gateway
         try:
             return await coro_factory(session)
@@ -357,7 +361,7 @@ class PersistentSession:
 
     async def register(self, client_name: str | None = None) -> Registration:
         name = client_name or DEFAULT_CLIENT_NAME
-        handle = await self._call(lambda s: s.register(name))
+        handle = await self.call(lambda s: s.register(name))
         return self.items.add_registration(name, handle)
 
     async def ensure_registration(self, server_handle: int | None = None) -> Registration:
@@ -367,7 +371,7 @@ class PersistentSession:
 
     async def unregister(self, server_handle: int | None = None) -> tuple[Registration, int]:
         registration = self.items.registration(server_handle)
-        await self._call(lambda s: s.unregister(registration.gateway_handle))
+        await self.call(lambda s: s.unregister(registration.gateway_handle))
         dropped = self.items.drop_registration(registration)
         return registration, len(dropped)
 
@@ -377,7 +381,7 @@ class PersistentSession:
         if alias is not None:
             self.items.check_alias_free(alias)
         registration = await self.ensure_registration(server_handle)
-        handle = await self._call(lambda s: s.add_item(registration.gateway_handle, tag_reference))
+        handle = await self.call(lambda s: s.add_item(registration.gateway_handle, tag_reference))
         item = self.items.add(registration, tag_reference, handle, alias)
         return item
 
@@ -405,7 +409,7 @@ class PersistentSession:
 
     async def remove_item(self, item: TrackedItem) -> None:
         if item.lost is None:
-            await self._call(
+            await self.call(
                 lambda s: s.remove_item(item.registration.gateway_handle, item.gateway_handle)
             )
         self.items.drop(item)
@@ -413,16 +417,64 @@ class PersistentSession:
     async def advise(self, item: TrackedItem, supervisory: bool = False) -> None:
         server, handle = item.registration.gateway_handle, item.gateway_handle
         if supervisory:
-            await self._call(lambda s: s.advise_supervisory(server, handle))
+            await self.call(lambda s: s.advise_supervisory(server, handle))
         else:
-            await self._call(lambda s: s.advise(server, handle))
+            await self.call(lambda s: s.advise(server, handle))
         item.advise = "supervisory" if supervisory else "advise"
 
     async def unadvise(self, item: TrackedItem) -> None:
-        await self._call(
-            lambda s: s.unadvise(item.registration.gateway_handle, item.gateway_handle)
-        )
+        await self.call(lambda s: s.unadvise(item.registration.gateway_handle, item.gateway_handle))
         item.advise = "none"
+
+    async def write(
+        self,
+        item: TrackedItem,
+        value: Any,
+        *,
+        type_name: str | None = None,
+        timestamp: datetime | None = None,
+    ) -> None:
+        """Write (or Write2 with a timestamp). A failed write is never retried."""
+        server, handle = item.registration.gateway_handle, item.gateway_handle
+        if timestamp is None:
+            await self.call(lambda s: s.write(server, handle, value, type_name=type_name))
+        else:
+            await self.call(
+                lambda s: s.write2(server, handle, value, timestamp, type_name=type_name)
+            )
+
+    async def write_secured(
+        self,
+        item: TrackedItem,
+        value: Any,
+        *,
+        current_user_id: int,
+        verifier_user_id: int = 0,
+        type_name: str | None = None,
+        timestamp: datetime | None = None,
+    ) -> None:
+        """WriteSecured (or WriteSecured2 with a timestamp), never retried."""
+        server, handle = item.registration.gateway_handle, item.gateway_handle
+        users = {"current_user_id": current_user_id, "verifier_user_id": verifier_user_id}
+        if timestamp is None:
+            await self.call(
+                lambda s: s.write_secured(server, handle, value, type_name=type_name, **users)
+            )
+        else:
+            await self.call(
+                lambda s: s.write_secured2(
+                    server, handle, value, timestamp, type_name=type_name, **users
+                )
+            )
+
+    async def authenticate_user(
+        self, user_name: str, password: str, server_handle: int | None = None
+    ) -> int:
+        registration = await self.ensure_registration(server_handle)
+        user_id: int = await self.call(
+            lambda s: s.authenticate_user(registration.gateway_handle, user_name, password)
+        )
+        return user_id
 
     # status ------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

@@ -147,7 +147,7 @@ async def test_a_denied_call_does_not_start_a_reconnect() -> None:
             item = await persistent.add_item("Pump1.Speed.SP")
             handles = (item.registration.gateway_handle, item.gateway_handle)
             with pytest.raises(PermissionDeniedError) as denied:
-                await persistent._call(lambda s: s.write(*handles, 5.0))
+                await persistent.call(lambda s: s.write(*handles, 5.0))
             assert "reader-only-key" not in str(denied.value)
             assert persistent.state is SessionState.CONNECTED
         finally:

@@ -1,0 +1,111 @@
+"""Assembling mxshell for the console script: connect, then run the mode the flags chose.
+
+Modes: the REPL (a terminal and no -c/-f), `-c "a; b"`, `-f FILE`, or commands piped
+on stdin. Every mode closes the gateway session on the way out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from mxshell import __version__, paths
+from mxshell.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, LaunchOptions
+from mxshell.commands import HISTORY, Settings, redact_line
+from mxshell.commands.script import read_script, run_script
+from mxshell.runtime import ShellRuntime, worst_status
+
+
+def settings_for(options: LaunchOptions) -> Settings:
+    settings = Settings()
+    settings.output = options.output
+    settings.timestamps = options.timestamps
+    settings.debug = options.debug
+    settings.history_size = options.history_size
+    return settings
+
+
+async def run(options: LaunchOptions) -> int:
+    runtime = ShellRuntime(settings_for(options))
+    if runtime.host.conflicts:
+        for conflict in runtime.host.conflicts:
+            runtime.err(f"mxshell: {conflict}")
+        runtime.err("mxshell: two plugins claim the same command; uninstall or fix one")
+        return EXIT_USAGE
+    interactive = options.commands is None and options.file is None and sys.stdin.isatty()
+    connected = await runtime.start(options.target)
+    try:
+        if not connected and not interactive:
+            return EXIT_FAILED
+        if options.commands is not None:
+            outcomes = await runtime.run_line(options.commands)
+            return worst_status(outcomes) or runtime.context.exit_status
+        if options.file is not None:
+            return await _run_file(runtime, options, Path(options.file))
+        if not interactive:
+            text = await asyncio.to_thread(sys.stdin.read)
+            return await _run_text(runtime, options, text, "<stdin>")
+        return await _repl(runtime, options)
+    finally:
+        await runtime.close()
+
+
+async def _run_file(runtime: ShellRuntime, options: LaunchOptions, path: Path) -> int:
+    try:
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        runtime.err(f"mxshell: cannot read {path}: {error}")
+        return EXIT_USAGE
+    for index, value in enumerate(options.file_args, start=1):
+        runtime.context.variables[str(index)] = value
+    return await _run_text(runtime, options, text, str(path))
+
+
+async def _run_text(runtime: ShellRuntime, options: LaunchOptions, text: str, source: str) -> int:
+    run = await run_script(
+        runtime.dispatcher,
+        read_script(text),
+        source,
+        show=runtime.show,
+        report=runtime.out if options.output == "json" else runtime.err,
+        on_error=options.on_error,
+        json_output=options.output == "json",
+    )
+    if options.on_error == "continue" and run.failed:
+        runtime.err(f"{source}: {run.failed} of {run.ran} command(s) failed")
+    return run.status
+
+
+async def _repl(runtime: ShellRuntime, options: LaunchOptions) -> int:
+    from mxshell.shell.app import build_repl
+
+    repl = build_repl(runtime, history=options.history)
+    if options.history:
+        runtime.context.services[HISTORY] = repl.hooks.history
+    runtime.out(banner(runtime))
+    await repl.run()
+    return runtime.context.exit_status if runtime.exit_requested else EXIT_OK
+
+
+def banner(runtime: ShellRuntime) -> str:
+    status = runtime.connection.status()
+    if status.get("state") != "connected":
+        where = "not connected: use connect [HOST:PORT]"
+    elif status.get("embedded"):
+        where = f"connected to the embedded simulated gateway at {status['endpoint']} (demo plant)"
+    else:
+        where = f"connected to {status['endpoint']}"
+    return (
+        f"mxshell {__version__}: {where}\n"
+        "Try: help | status | read Tank1.Level | add-item Tank1.Level --as level; advise level\n"
+        "Tab completes; Ctrl-C cancels a running command; Ctrl-D leaves."
+    )
+
+
+def history_redactor(runtime: ShellRuntime):  # type: ignore[no-untyped-def]
+    registry = runtime.context.registry
+    return lambda line: redact_line(line, registry)
+
+
+__all__ = ["banner", "history_redactor", "paths", "run", "settings_for"]

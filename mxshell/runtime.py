@@ -1,0 +1,156 @@
+"""One shell's working parts, terminal or not: plugins, context, dispatcher, connection.
+
+`ShellRuntime` runs lines and prints their outcomes; the REPL, `-c`, command files and
+`mxshell.testing` all drive the same object, so a command behaves the same everywhere.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+from mxshell.commands import (
+    CONNECTION,
+    CommandContext,
+    Dispatcher,
+    Outcome,
+    Settings,
+    render,
+    render_result,
+)
+from mxshell.connection import ConnectionController, Target
+from mxshell.gateway import GatewayError
+from mxshell.plugins import PluginHost, load_plugins
+from mxshell.session import Backoff, EventListener, PersistentSession
+from mxshell.sim import SimConfig
+
+Writer = Callable[[str], None]
+
+
+def _printer(stream: Callable[[], TextIO]) -> Writer:
+    # Look the stream up at each call: under the REPL, patch_stdout swaps sys.stdout.
+    def write(text: str) -> None:
+        print(text, file=stream(), flush=True)
+
+    return write
+
+
+class ShellRuntime:
+    """Everything a shell needs except the terminal."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        host: PluginHost | None = None,
+        out: Writer | None = None,
+        err: Writer | None = None,
+        backoff: Backoff | None = None,
+        sim_config: SimConfig | None = None,
+    ) -> None:
+        self.out = out or _printer(lambda: sys.stdout)
+        self.err = err or _printer(lambda: sys.stderr)
+        self.host = host or load_plugins(self.err, debug=bool(settings and settings.debug))
+        self.context: CommandContext = self.host.new_context(
+            settings=settings or Settings(), notify=self.err, emitter=self.emit
+        )
+        self.dispatcher = Dispatcher(self.context)
+        self.connection = ConnectionController(
+            self.err, on_change=self._session_changed, backoff=backoff, sim_config=sim_config
+        )
+        self.context.services[CONNECTION] = self.connection
+        self.failures = 0
+        self._plugin_listener: Any = None
+        # Listeners that follow whichever session is current (the REPL's event printer).
+        self.session_listeners: list[EventListener] = []
+
+    # lifecycle -----------------------------------------------------------------
+    async def start(self, target: Target | None) -> bool:
+        """Run the startup hooks and connect; False (and one line said) if it could not."""
+        self.host.startup(self.context)
+        if target is None:
+            return True
+        try:
+            await self.connection.connect_to(target)
+        except (GatewayError, ValueError) as error:
+            where = target.endpoint or "the embedded gateway"
+            self.err(f"cannot connect to {where}: {error}")
+            return False
+        return True
+
+    async def close(self) -> None:
+        await self.connection.close()
+        self.host.shutdown(self.context)
+
+    async def _session_changed(
+        self, previous: PersistentSession | None, current: PersistentSession | None
+    ) -> None:
+        if previous is not None:
+            for listener in [self._plugin_listener, *self.session_listeners]:
+                if listener is not None:
+                    previous.remove_listener(listener)
+            self.host.session_closed(self.context)
+        self.context.session = current
+        if current is not None:
+            self._plugin_listener = self.host.event_listener(self.context)
+            for listener in [self._plugin_listener, *self.session_listeners]:
+                if listener is not None:
+                    current.add_listener(listener)
+            self.host.session_opened(self.context)
+
+    def follow_events(self, listener: EventListener) -> None:
+        """Attach a listener to the current session and to every later one."""
+        self.session_listeners.append(listener)
+        if self.session is not None:
+            self.session.add_listener(listener)
+
+    @property
+    def session(self) -> PersistentSession | None:
+        return self.context.session  # type: ignore[no-any-return]
+
+    # running -------------------------------------------------------------------
+    async def run_line(self, line: str, *, stop_on_error: bool | None = None) -> list[Outcome]:
+        """Run a line and print each outcome: results to out, failures to err."""
+        outcomes = await self.dispatcher.run_line(line, stop_on_error=stop_on_error)
+        for outcome in outcomes:
+            self.show(outcome)
+        return outcomes
+
+    def show(self, outcome: Outcome) -> None:
+        settings = self.context.settings
+        if not outcome.ok:
+            self.failures += 1
+        if settings.output == "json":
+            self.out(render(outcome, settings))
+            return
+        if outcome.ok:
+            text = render(outcome, settings)
+            if text:
+                self.out(text)
+        else:
+            self.err(render(outcome, settings))
+            if settings.debug and outcome.traceback:
+                self.err(outcome.traceback.rstrip())
+        if settings.timing:
+            self.err(f"({outcome.elapsed * 1000:.1f} ms)")
+
+    def emit(self, value: Any) -> None:
+        """A streaming command's row, printed at once (a JSON line in JSON mode)."""
+        settings = self.context.settings
+        if settings.output == "json":
+            import json
+
+            from mxshell.commands import to_data
+
+            self.out(json.dumps(to_data(value), sort_keys=True, separators=(",", ":")))
+        else:
+            self.out(render_result(value, settings))
+
+    @property
+    def exit_requested(self) -> bool:
+        return self.context.exit_requested
+
+
+def worst_status(outcomes: Sequence[Outcome]) -> int:
+    return max((o.exit_status for o in outcomes), default=0)

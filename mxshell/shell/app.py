@@ -1,0 +1,99 @@
+"""Building the REPL for a ShellRuntime: prompt, toolbar, completion, history, event lines."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import InMemoryHistory
+
+from mxshell import paths
+from mxshell.commands import redact_line
+from mxshell.gateway import format_quality, from_mx_value
+from mxshell.runtime import ShellRuntime
+from mxshell.shell.completion import ShellCompleter
+from mxshell.shell.history import SecretSafeHistory
+from mxshell.shell.repl import Repl, ReplHooks
+from mxshell.shell.toolbar import toolbar_text
+
+ASK_SECRET = "ask_secret"
+MAX_EVENT_LINES_PER_BATCH = 20
+
+
+def build_repl(runtime: ShellRuntime, *, history: bool = True) -> Repl:
+    context = runtime.context
+    registry = context.registry
+    if history:
+        kept: Any = SecretSafeHistory(
+            paths.history_file(),
+            lambda line: redact_line(line, registry),
+            max_entries=context.settings.history_size,
+        )
+    else:
+        kept = InMemoryHistory()
+    hooks = ReplHooks(
+        run_line=runtime.run_line,
+        prompt_text=lambda: prompt_text(runtime),
+        toolbar_text=lambda: toolbar_text(
+            runtime.connection.status() if runtime.session else None, runtime.host.toolbar_fields
+        ),
+        should_exit=lambda: runtime.exit_requested,
+        completer=ShellCompleter(context, runtime.host.completers, tags=None),
+        history=kept,
+    )
+    context.services[ASK_SECRET] = ask_secret
+    runtime.follow_events(EventPrinter(runtime))
+    return Repl(hooks)
+
+
+def prompt_text(runtime: ShellRuntime) -> FormattedText:
+    session = runtime.session
+    parts = [("class:prompt", "mxshell")]
+    if session is None:
+        parts.append(("class:prompt.state", " (not connected)"))
+    elif not session.connected:
+        parts.append(("class:prompt.state", f" ({session.state.value})"))
+    parts.append(("class:prompt", "> "))
+    return FormattedText(parts)
+
+
+async def ask_secret(question: str) -> str:
+    """Hidden input for a password, asked while no other prompt is showing."""
+    asker: PromptSession[str] = PromptSession()
+    return await asker.prompt_async(question, is_password=True)
+
+
+class EventPrinter:
+    """Prints advised items' data changes above the prompt, a bounded number per batch."""
+
+    def __init__(self, runtime: ShellRuntime) -> None:
+        self.runtime = runtime
+        self.suppressed = 0
+        self._last_summary = time.monotonic()
+
+    def __call__(self, events: Sequence[Any]) -> None:
+        runtime = self.runtime
+        session = runtime.session
+        if session is None or not runtime.context.settings.events:
+            return
+        lines: list[str] = []
+        for event in events:
+            if event.WhichOneof("event") != "on_data_change":
+                continue
+            change = event.on_data_change
+            item = session.items.by_gateway(change.server_handle, change.item_handle)
+            name = item.name if item else f"item {change.item_handle}"
+            if len(lines) < MAX_EVENT_LINES_PER_BATCH:
+                value = from_mx_value(change.value)
+                lines.append(f"  {name} = {value!r}  {format_quality(change.quality)}")
+            else:
+                self.suppressed += 1
+        if lines:
+            runtime.out("\n".join(lines))
+        now = time.monotonic()
+        if self.suppressed and now - self._last_summary > 1.0:
+            runtime.out(f"  (+{self.suppressed} more data changes; watch shows them all)")
+            self.suppressed, self._last_summary = 0, now

@@ -1,0 +1,128 @@
+"""The interactive prompt: prompt_toolkit's PromptSession driven in the shell's asyncio loop.
+
+The REPL reads a line, hands it to the line runner as a task, and waits. Ctrl-C at the
+prompt clears the line; Ctrl-C while a command runs cancels that command's task and
+returns to the prompt; Ctrl-D (or `exit`) leaves. Everything printed while the prompt is
+shown (events, notifications) goes above it through patch_stdout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from collections.abc import Callable, Coroutine
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import Completer
+from prompt_toolkit.history import History, InMemoryHistory
+from prompt_toolkit.input import Input
+from prompt_toolkit.lexers import PygmentsLexer
+from prompt_toolkit.output import Output
+from prompt_toolkit.patch_stdout import patch_stdout
+from prompt_toolkit.styles import Style
+
+from mxshell.shell.lexer import MxShellLexer
+
+STYLE = Style.from_dict(
+    {
+        "prompt.path": "ansicyan",
+        "prompt.state": "ansiyellow",
+        "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
+        "pygments.keyword": "bold ansiblue",
+        "pygments.name.attribute": "ansimagenta",
+        "pygments.name.variable": "ansigreen",
+        "pygments.literal.string": "ansiyellow",
+        "pygments.literal.number": "ansicyan",
+        "pygments.comment": "italic #808080",
+    }
+)
+
+
+@dataclass
+class ReplHooks:
+    """What the REPL needs from the rest of the shell, passed in (it imports nothing above)."""
+
+    run_line: Callable[[str], Coroutine[Any, Any, Any]]
+    prompt_text: Callable[[], Any]
+    toolbar_text: Callable[[], str] = lambda: ""
+    should_exit: Callable[[], bool] = lambda: False
+    completer: Completer | None = None
+    history: History = field(default_factory=InMemoryHistory)
+
+
+class Repl:
+    """Read, run, repeat, until Ctrl-D or an exit command."""
+
+    def __init__(
+        self, hooks: ReplHooks, *, input: Input | None = None, output: Output | None = None
+    ) -> None:
+        self.hooks = hooks
+        self.prompt: PromptSession[str] = PromptSession(
+            history=hooks.history,
+            completer=hooks.completer,
+            complete_while_typing=False,
+            lexer=PygmentsLexer(MxShellLexer),
+            bottom_toolbar=hooks.toolbar_text,
+            style=STYLE,
+            refresh_interval=0.5,
+            input=input,
+            output=output,
+        )
+        self._running: asyncio.Task[Any] | None = None
+
+    async def run(self) -> int:
+        with patch_stdout(raw=True), self._interrupts_cancel_commands():
+            while not self.hooks.should_exit():
+                try:
+                    line = await self.prompt.prompt_async(self.hooks.prompt_text)
+                except KeyboardInterrupt:
+                    continue  # Ctrl-C at the prompt clears the line, as in bash
+                except EOFError:
+                    break
+                if line.strip():
+                    await self._run(line)
+        return 0
+
+    async def _run(self, line: str) -> None:
+        self._running = asyncio.create_task(self.hooks.run_line(line))
+        try:
+            await self._running
+        except asyncio.CancelledError:
+            if not self._running.cancelled():
+                raise  # the REPL itself is being cancelled
+            print("^C cancelled", flush=True)
+        finally:
+            self._running = None
+
+    def interrupt(self) -> None:
+        """Cancel the running command (what Ctrl-C does while one runs)."""
+        if self._running is not None and not self._running.done():
+            self._running.cancel()
+
+    @contextmanager
+    def _interrupts_cancel_commands(self) -> Any:
+        # While the prompt is shown the terminal is in raw mode and Ctrl-C is a key press;
+        # while a command runs it is SIGINT. signal.signal works on Windows as well as
+        # POSIX (loop.add_signal_handler does not), and call_soon_threadsafe wakes the loop.
+        loop = asyncio.get_running_loop()
+
+        def on_sigint(signum: int, frame: Any) -> None:
+            loop.call_soon_threadsafe(self.interrupt)
+
+        try:
+            previous = signal.signal(signal.SIGINT, on_sigint)
+        except ValueError:  # not the main thread (tests): Ctrl-C is not ours to handle
+            yield
+            return
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()

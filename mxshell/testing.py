@@ -1,0 +1,125 @@
+"""Helpers for testing mxshell and its plugins in pytest, without a terminal.
+
+    from mxshell.testing import ShellRunner, simulated_gateway
+
+    async def test_my_command():
+        with simulated_gateway() as gateway:
+            async with ShellRunner.connected(gateway) as shell:
+                result = await shell.run("read Tank1.Level")
+                assert result.ok and result.outcomes[0].result[0]["quality"] == "Good (192)"
+
+A ShellRunner drives the same ShellRuntime the REPL and command files use, with every
+installed plugin loaded (plus any given to it), and captures what it prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from mxshell.commands import Outcome, Settings
+from mxshell.connection import Target
+from mxshell.plugins import PluginHost
+from mxshell.runtime import ShellRuntime
+from mxshell.session import Backoff
+from mxshell.sim import EmbeddedGateway, SimConfig
+
+FAST_BACKOFF = Backoff(initial_s=0.05, factor=2.0, cap_s=0.5, jitter=0.0)
+
+
+@contextmanager
+def simulated_gateway(config: SimConfig | None = None) -> Iterator[EmbeddedGateway]:
+    """A simulated gateway on a free loopback port for the duration of the block."""
+    with EmbeddedGateway(config or SimConfig(update_interval_s=0.05)) as gateway:
+        yield gateway
+
+
+@dataclass
+class RunResult:
+    """What one `run` printed and how its commands went."""
+
+    outcomes: list[Outcome]
+    out: list[str] = field(default_factory=list)
+    err: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.ok for o in self.outcomes)
+
+    @property
+    def result(self) -> Any:
+        """The last command's result."""
+        return self.outcomes[-1].result if self.outcomes else None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.out)
+
+    @property
+    def errors(self) -> str:
+        return "\n".join(self.err)
+
+
+class ShellRunner:
+    """A shell without a terminal: run lines, get outcomes and the printed text."""
+
+    def __init__(
+        self, settings: Settings | None = None, *, plugins: list[object] | None = None
+    ) -> None:
+        self.out: list[str] = []
+        self.err: list[str] = []
+        host = None
+        if plugins:
+            from mxshell.plugins import load_plugins
+
+            host = load_plugins(self.err.append)
+            for plugin in plugins:
+                host.add_plugin(plugin)
+        self.runtime = ShellRuntime(
+            settings, host=host, out=self.out.append, err=self.err.append, backoff=FAST_BACKOFF
+        )
+
+    @property
+    def host(self) -> PluginHost:
+        return self.runtime.host
+
+    @property
+    def context(self) -> Any:
+        return self.runtime.context
+
+    @property
+    def session(self) -> Any:
+        return self.runtime.session
+
+    @classmethod
+    @asynccontextmanager
+    async def connected(
+        cls,
+        gateway: EmbeddedGateway,
+        settings: Settings | None = None,
+        *,
+        api_key: str | None = None,
+        plugins: list[object] | None = None,
+    ) -> AsyncIterator[ShellRunner]:
+        """A runner connected to gateway (plaintext, its own key unless api_key is given)."""
+        runner = cls(settings, plugins=plugins)
+        target = Target(gateway.endpoint, plaintext=True, api_key=api_key or gateway.api_key)
+        connected = await runner.runtime.start(target)
+        if not connected:
+            raise RuntimeError(f"could not connect: {runner.errors}")
+        try:
+            yield runner
+        finally:
+            await runner.runtime.close()
+
+    async def run(self, line: str) -> RunResult:
+        """Run one line (commands separated by ;), as typed at the prompt."""
+        out_mark, err_mark = len(self.out), len(self.err)
+        outcomes = await self.runtime.run_line(line)
+        return RunResult(outcomes, self.out[out_mark:], self.err[err_mark:])
+
+    @property
+    def errors(self) -> str:
+        return "\n".join(self.err)
