@@ -1,8 +1,8 @@
 """The simulated MXAccess gateway: both gRPC services over a real socket, no AVEVA needed.
 
-    from mxshell.sim import EmbeddedGateway
-    with EmbeddedGateway() as sim:
-        print(sim.endpoint, sim.api_key)
+from mxshell.sim import EmbeddedGateway
+with EmbeddedGateway() as sim:
+    print(sim.endpoint, sim.api_key)
 """
 
 from __future__ import annotations

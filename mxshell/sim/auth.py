@@ -26,15 +26,36 @@ ALL_SCOPES = frozenset({SESSION, READ, WRITE, WRITE_SECURED, METADATA_READ})
 
 # Invoke command (the InvokeRequest oneof field) -> the scope it needs.
 COMMAND_SCOPES: dict[str, str] = {
-    "register": SESSION, "unregister": SESSION,
+    "register": SESSION,
+    "unregister": SESSION,
     **dict.fromkeys(
-        ("add_item", "remove_item", "advise", "advise_supervisory", "un_advise",
-         "add_item_bulk", "advise_item_bulk", "remove_item_bulk", "un_advise_item_bulk",
-         "subscribe_bulk", "unsubscribe_bulk", "read_bulk"), READ),
+        (
+            "add_item",
+            "remove_item",
+            "advise",
+            "advise_supervisory",
+            "un_advise",
+            "add_item_bulk",
+            "advise_item_bulk",
+            "remove_item_bulk",
+            "un_advise_item_bulk",
+            "subscribe_bulk",
+            "unsubscribe_bulk",
+            "read_bulk",
+        ),
+        READ,
+    ),
     **dict.fromkeys(("write", "write2", "write_bulk", "write2_bulk"), WRITE),
     **dict.fromkeys(
-        ("write_secured", "write_secured2", "write_secured_bulk", "write_secured2_bulk",
-         "authenticate_user"), WRITE_SECURED),
+        (
+            "write_secured",
+            "write_secured2",
+            "write_secured_bulk",
+            "write_secured2_bulk",
+            "authenticate_user",
+        ),
+        WRITE_SECURED,
+    ),
 }
 
 
@@ -96,8 +117,11 @@ class KeyRing:
         key = self.identify(metadata)
         if key is None:
             has_header = any(n.lower() == "authorization" for n, _ in metadata or ())
-            reason = "unknown API key" if has_header else (
-                "missing API key: send 'authorization: Bearer <key>' metadata")
+            reason = (
+                "unknown API key"
+                if has_header
+                else ("missing API key: send 'authorization: Bearer <key>' metadata")
+            )
             await abort(context, grpc.StatusCode.UNAUTHENTICATED, reason)
         return key
 
@@ -112,5 +136,8 @@ async def require_scope(context: grpc.aio.ServicerContext, key: ApiKey, scope: s
     """Abort PERMISSION_DENIED unless the key carries the scope."""
     if scope not in key.scopes:
         label = f" ({key.name})" if key.name else ""
-        await abort(context, grpc.StatusCode.PERMISSION_DENIED,
-                    f"this API key{label} lacks the {scope!r} scope")
+        await abort(
+            context,
+            grpc.StatusCode.PERMISSION_DENIED,
+            f"this API key{label} lacks the {scope!r} scope",
+        )

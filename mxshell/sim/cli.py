@@ -28,22 +28,36 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mxshell-sim",
         description="Run a simulated MXAccess gateway (MxAccessGateway and GalaxyRepository "
-                    "over gRPC, with reflection and health).")
+        "over gRPC, with reflection and health).",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=50051, help="port (0: any free port)")
     keys = parser.add_mutually_exclusive_group()
-    keys.add_argument("--api-key-env", metavar="VAR",
-                      help="accept the key held in this environment variable (all scopes)")
-    keys.add_argument("--keys-file", type=Path, metavar="FILE",
-                      help="JSON or TOML list of {key, scopes, tag_globs, name}")
+    keys.add_argument(
+        "--api-key-env",
+        metavar="VAR",
+        help="accept the key held in this environment variable (all scopes)",
+    )
+    keys.add_argument(
+        "--keys-file",
+        type=Path,
+        metavar="FILE",
+        help="JSON or TOML list of {key, scopes, tag_globs, name}",
+    )
     galaxy = parser.add_mutually_exclusive_group()
     galaxy.add_argument("--model", type=Path, metavar="FILE", help="Galaxy model JSON file")
-    galaxy.add_argument("--generate", type=int, metavar="N",
-                        help="generate a Galaxy of about N attributes")
+    galaxy.add_argument(
+        "--generate", type=int, metavar="N", help="generate a Galaxy of about N attributes"
+    )
     parser.add_argument("--tls-cert", type=Path, metavar="PEM", help="certificate chain")
     parser.add_argument("--tls-key", type=Path, metavar="PEM", help="private key")
-    parser.add_argument("--update-interval", type=float, default=0.5, metavar="SECONDS",
-                        help="how often moving values change (default 0.5)")
+    parser.add_argument(
+        "--update-interval",
+        type=float,
+        default=0.5,
+        metavar="SECONDS",
+        help="how often moving values change (default 0.5)",
+    )
     return parser
 
 
@@ -64,8 +78,14 @@ def read_keys_file(path: Path) -> list[ApiKey]:
         if scopes - ALL_SCOPES:
             unknown = sorted(scopes - ALL_SCOPES)
             raise UsageError(f"{path}: key #{n + 1} has unknown scopes {unknown}")
-        keys.append(ApiKey(str(entry["key"]), scopes, tuple(entry.get("tag_globs", ())),
-                           str(entry.get("name", f"key{n + 1}"))))
+        keys.append(
+            ApiKey(
+                str(entry["key"]),
+                scopes,
+                tuple(entry.get("tag_globs", ())),
+                str(entry.get("name", f"key{n + 1}")),
+            )
+        )
     return keys
 
 
@@ -92,9 +112,15 @@ def build_config(args: argparse.Namespace) -> tuple[SimConfig, str | None]:
     if args.update_interval <= 0:
         raise UsageError("--update-interval must be positive")
     config = SimConfig(
-        host=args.host, port=args.port, api_keys=keys, galaxy_model=args.model,
-        generate_attributes=args.generate, update_interval_s=args.update_interval,
-        tls_cert_chain=cert, tls_private_key=key)
+        host=args.host,
+        port=args.port,
+        api_keys=keys,
+        galaxy_model=args.model,
+        generate_attributes=args.generate,
+        update_interval_s=args.update_interval,
+        tls_cert_chain=cert,
+        tls_private_key=key,
+    )
     return config, announced
 
 
@@ -111,8 +137,11 @@ async def serve(config: SimConfig, announced_key: str | None) -> None:
     await gateway.start()
     galaxy = gateway.galaxy
     scheme = "TLS" if config.uses_tls else "plaintext"
-    print(f"mxshell-sim listening on {gateway.endpoint} ({scheme}); Galaxy {galaxy.name}: "
-          f"{len(galaxy.objects)} objects, {galaxy.attribute_count} attributes", flush=True)
+    print(
+        f"mxshell-sim listening on {gateway.endpoint} ({scheme}); Galaxy {galaxy.name}: "
+        f"{len(galaxy.objects)} objects, {galaxy.attribute_count} attributes",
+        flush=True,
+    )
     if announced_key:
         print(f"API key (all scopes, shown once): {announced_key}", flush=True)
     stop = asyncio.Event()

@@ -91,7 +91,11 @@ class MxError(Exception):
     """An MXAccess failure: the reply carries its HRESULT and one failure status."""
 
     def __init__(
-        self, hresult: int, category: Category, detected_by: DetectedBy, detail: Detail,
+        self,
+        hresult: int,
+        category: Category,
+        detected_by: DetectedBy,
+        detail: Detail,
         message: str,
     ) -> None:
         super().__init__(message)
@@ -113,28 +117,39 @@ class TagDenied(MxError):
 
 def unknown_tag(reference: str) -> MxError:
     return MxError(
-        E_NOT_FOUND, Category.CONFIGURATION_ERROR, DetectedBy.RESPONDING_LMX, Detail.UNKNOWN_TAG,
+        E_NOT_FOUND,
+        Category.CONFIGURATION_ERROR,
+        DetectedBy.RESPONDING_LMX,
+        Detail.UNKNOWN_TAG,
         f"unknown tag reference {reference!r}",
     )
 
 
 def bad_server_handle(handle: int) -> MxError:
     return MxError(
-        E_HANDLE, Category.OPERATIONAL_ERROR, DetectedBy.REQUESTING_LMX, Detail.BAD_SERVER_HANDLE,
+        E_HANDLE,
+        Category.OPERATIONAL_ERROR,
+        DetectedBy.REQUESTING_LMX,
+        Detail.BAD_SERVER_HANDLE,
         f"no registration with server handle {handle}",
     )
 
 
 def bad_item_handle(server_handle: int, item_handle: int) -> MxError:
     return MxError(
-        E_HANDLE, Category.OPERATIONAL_ERROR, DetectedBy.REQUESTING_LMX, Detail.BAD_ITEM_HANDLE,
+        E_HANDLE,
+        Category.OPERATIONAL_ERROR,
+        DetectedBy.REQUESTING_LMX,
+        Detail.BAD_ITEM_HANDLE,
         f"no item with handle {item_handle} under server handle {server_handle}",
     )
 
 
 def type_mismatch(reference: str, expected: str, got: str) -> MxError:
     return MxError(
-        E_INVALIDARG, Category.OPERATIONAL_ERROR, DetectedBy.RESPONDING_AUTOMATION_OBJECT,
+        E_INVALIDARG,
+        Category.OPERATIONAL_ERROR,
+        DetectedBy.RESPONDING_AUTOMATION_OBJECT,
         Detail.TYPE_MISMATCH,
         f"{reference} is {expected}: a value of kind {got} cannot be written to it",
     )
@@ -142,7 +157,10 @@ def type_mismatch(reference: str, expected: str, got: str) -> MxError:
 
 def not_finite(reference: str) -> MxError:
     return MxError(
-        E_INVALIDARG, Category.OPERATIONAL_ERROR, DetectedBy.REQUESTING_LMX, Detail.NOT_FINITE,
+        E_INVALIDARG,
+        Category.OPERATIONAL_ERROR,
+        DetectedBy.REQUESTING_LMX,
+        Detail.NOT_FINITE,
         f"NaN and infinities cannot be written ({reference})",
     )
 
@@ -155,7 +173,9 @@ def security(hresult: int, detail: Detail, message: str) -> MxError:
 
 def outside_constraint(reference: str) -> TagDenied:
     return TagDenied(
-        E_ACCESSDENIED, Category.SECURITY_ERROR, DetectedBy.REQUESTING_LMX,
+        E_ACCESSDENIED,
+        Category.SECURITY_ERROR,
+        DetectedBy.REQUESTING_LMX,
         Detail.OUTSIDE_TAG_CONSTRAINT,
         f"tag {reference!r} is outside this API key's tag constraint",
     )
@@ -163,13 +183,19 @@ def outside_constraint(reference: str) -> TagDenied:
 
 def read_timeout(reference: str, timeout_ms: int) -> MxError:
     return MxError(
-        E_TIMEOUT, Category.COMMUNICATION_ERROR, DetectedBy.RESPONDING_NMX, Detail.READ_TIMEOUT,
+        E_TIMEOUT,
+        Category.COMMUNICATION_ERROR,
+        DetectedBy.RESPONDING_NMX,
+        Detail.READ_TIMEOUT,
         f"no value for {reference} within {timeout_ms} ms",
     )
 
 
 def object_undeployed(reference: str) -> MxError:
     return MxError(
-        E_NOT_FOUND, Category.CONFIGURATION_ERROR, DetectedBy.RESPONDING_LMX,
-        Detail.OBJECT_UNDEPLOYED, f"the object of {reference} was undeployed",
+        E_NOT_FOUND,
+        Category.CONFIGURATION_ERROR,
+        DetectedBy.RESPONDING_LMX,
+        Detail.OBJECT_UNDEPLOYED,
+        f"the object of {reference} was undeployed",
     )

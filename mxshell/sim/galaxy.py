@@ -20,15 +20,21 @@ _HOSTED_BY: dict[int, frozenset[int]] = {
     gr.GALAXY_OBJECT_CATEGORY_APPLICATION_OBJECT: frozenset({gr.GALAXY_OBJECT_CATEGORY_AREA}),
     gr.GALAXY_OBJECT_CATEGORY_AREA: frozenset({gr.GALAXY_OBJECT_CATEGORY_ENGINE}),
     gr.GALAXY_OBJECT_CATEGORY_DEVICE_INTEGRATION_OBJECT: frozenset(
-        {gr.GALAXY_OBJECT_CATEGORY_ENGINE}),
+        {gr.GALAXY_OBJECT_CATEGORY_ENGINE}
+    ),
     gr.GALAXY_OBJECT_CATEGORY_ENGINE: frozenset({gr.GALAXY_OBJECT_CATEGORY_PLATFORM}),
     gr.GALAXY_OBJECT_CATEGORY_VIEW_ENGINE: frozenset({gr.GALAXY_OBJECT_CATEGORY_PLATFORM}),
     gr.GALAXY_OBJECT_CATEGORY_OTHER: frozenset(
-        {gr.GALAXY_OBJECT_CATEGORY_AREA, gr.GALAXY_OBJECT_CATEGORY_ENGINE}),
+        {gr.GALAXY_OBJECT_CATEGORY_AREA, gr.GALAXY_OBJECT_CATEGORY_ENGINE}
+    ),
 }
 # Objects of these categories contain others by name (Tank1.Inlet); areas and engines don't.
-_CONTAINERS = frozenset({gr.GALAXY_OBJECT_CATEGORY_APPLICATION_OBJECT,
-                         gr.GALAXY_OBJECT_CATEGORY_DEVICE_INTEGRATION_OBJECT})
+_CONTAINERS = frozenset(
+    {
+        gr.GALAXY_OBJECT_CATEGORY_APPLICATION_OBJECT,
+        gr.GALAXY_OBJECT_CATEGORY_DEVICE_INTEGRATION_OBJECT,
+    }
+)
 # What a deploy may add or remove.
 _DEPLOYABLE = _CONTAINERS
 
@@ -51,7 +57,9 @@ class AttributeDef:
 
 # Every object has it: the names of its attributes (how runtime clients discover them).
 ATTRIBUTE_NAMES = AttributeDef(
-    "_Attributes", types.MxDataType.MX_DATA_TYPE_STRING, is_array=True,
+    "_Attributes",
+    types.MxDataType.MX_DATA_TYPE_STRING,
+    is_array=True,
     security=types.SECURITY_CLASSIFICATION_VIEW_ONLY,
 )
 
@@ -131,8 +139,12 @@ class Galaxy:
         self._ids = itertools.count(1)
 
     def add(
-        self, tag_name: str, template: Template, parent: GObject | None = None,
-        contained_name: str = "", extra: dict[str, AttributeDef] | None = None,
+        self,
+        tag_name: str,
+        template: Template,
+        parent: GObject | None = None,
+        contained_name: str = "",
+        extra: dict[str, AttributeDef] | None = None,
         values: Mapping[str, Any] | None = None,
     ) -> GObject:
         """Append an object; its parent must be in the Galaxy already."""
@@ -143,10 +155,16 @@ class Galaxy:
         if parent is not None and parent.category in _CONTAINERS:
             hierarchical = f"{parent.hierarchical_name}.{contained}"
         obj = GObject(
-            next(self._ids), tag_name, contained, hierarchical, parent,
+            next(self._ids),
+            tag_name,
+            contained,
+            hierarchical,
+            parent,
             area=_nearest(parent, frozenset({gr.GALAXY_OBJECT_CATEGORY_AREA})),
             host=_nearest(parent, _HOSTED_BY.get(template.category, frozenset())),
-            template=template, extra=extra or None, values=values or None,
+            template=template,
+            extra=extra or None,
+            values=values or None,
         )
         self.objects.append(obj)
         self._index(obj)
@@ -191,8 +209,11 @@ class Galaxy:
         for n in range(count):
             template = templates[(self.generation + n) % len(templates)]
             base = template.name.lstrip("$")
-            tag = next(f"{base}_D{i:03d}" for i in itertools.count(1)
-                       if f"{base}_D{i:03d}".lower() not in self._by_tag)
+            tag = next(
+                f"{base}_D{i:03d}"
+                for i in itertools.count(1)
+                if f"{base}_D{i:03d}".lower() not in self._by_tag
+            )
             added.append(self.add(tag, template, areas[n % len(areas)]))
         return added
 

@@ -47,15 +47,25 @@ def object_proto(obj: GObject) -> gr.GalaxyObject:
     """A GalaxyObject with its attributes (internal `_` attributes are not listed)."""
     tag = obj.tag_name
     return gr.GalaxyObject(
-        gobject_id=obj.gobject_id, tag_name=tag, contained_name=obj.contained_name,
+        gobject_id=obj.gobject_id,
+        tag_name=tag,
+        contained_name=obj.contained_name,
         hierarchical_name=obj.hierarchical_name,
-        parent_tag_name=obj.parent.tag_name if obj.parent else "", area_tag_name=obj.area,
-        host_tag_name=obj.host, template_name=obj.template.name, category=obj.category,
+        parent_tag_name=obj.parent.tag_name if obj.parent else "",
+        area_tag_name=obj.area,
+        host_tag_name=obj.host,
+        template_name=obj.template.name,
+        category=obj.category,
         attributes=[
             gr.GalaxyAttribute(
-                attribute_name=a.name, full_tag_reference=f"{tag}.{a.name}",
-                data_type=a.data_type, is_array=a.is_array, security_classification=a.security,
-                is_historized=a.historized, is_alarmed=a.alarmed)
+                attribute_name=a.name,
+                full_tag_reference=f"{tag}.{a.name}",
+                data_type=a.data_type,
+                is_array=a.is_array,
+                security_classification=a.security,
+                is_historized=a.historized,
+                is_alarmed=a.alarmed,
+            )
             for a in obj.attributes()
         ],
     )
@@ -89,9 +99,12 @@ class DeployFeed:
 
     def current(self) -> gr.DeployEvent:
         return gr.DeployEvent(
-            sequence=self.sequence, time_of_last_deploy=timestamp(self.galaxy.deploy_time_ns),
-            time_of_last_deploy_present=True, object_count=len(self.galaxy.objects),
-            attribute_count=self.galaxy.attribute_count)
+            sequence=self.sequence,
+            time_of_last_deploy=timestamp(self.galaxy.deploy_time_ns),
+            time_of_last_deploy_present=True,
+            object_count=len(self.galaxy.objects),
+            attribute_count=self.galaxy.attribute_count,
+        )
 
     def publish(self) -> gr.DeployEvent:
         self.sequence += 1
@@ -124,25 +137,28 @@ class GalaxyRepositoryService:
         if self._faults.galaxy_unreachable:
             await abort(context, grpc.StatusCode.FAILED_PRECONDITION, UNREACHABLE)
 
-    async def TestConnection(self, request: gr.TestConnectionRequest,
-                             context: grpc.aio.ServicerContext) -> gr.TestConnectionResponse:
+    async def TestConnection(
+        self, request: gr.TestConnectionRequest, context: grpc.aio.ServicerContext
+    ) -> gr.TestConnectionResponse:
         await self._keys.authorize(context, METADATA_READ)
         if self._faults.galaxy_unreachable:
             return gr.TestConnectionResponse(connected=False, message=UNREACHABLE)
         return gr.TestConnectionResponse(
-            connected=True, message=f"connected to Galaxy {self._galaxy.name} (simulated)")
+            connected=True, message=f"connected to Galaxy {self._galaxy.name} (simulated)"
+        )
 
-    async def GetLastDeployTime(self, request: gr.GetLastDeployTimeRequest,
-                                context: grpc.aio.ServicerContext
-                                ) -> gr.GetLastDeployTimeResponse:
+    async def GetLastDeployTime(
+        self, request: gr.GetLastDeployTimeRequest, context: grpc.aio.ServicerContext
+    ) -> gr.GetLastDeployTimeResponse:
         await self._check(context)
         return gr.GetLastDeployTimeResponse(
             time_of_last_deploy=timestamp(self._galaxy.deploy_time_ns),
-            time_of_last_deploy_present=True)
+            time_of_last_deploy_present=True,
+        )
 
-    async def DiscoverHierarchy(self, request: gr.DiscoverHierarchyRequest,
-                                context: grpc.aio.ServicerContext
-                                ) -> gr.DiscoverHierarchyResponse:
+    async def DiscoverHierarchy(
+        self, request: gr.DiscoverHierarchyRequest, context: grpc.aio.ServicerContext
+    ) -> gr.DiscoverHierarchyResponse:
         await self._check(context)
         if request.page_size < 0:
             await abort(context, grpc.StatusCode.INVALID_ARGUMENT, "page_size must not be negative")
@@ -151,24 +167,33 @@ class GalaxyRepositoryService:
         if request.page_token:
             position = decode_page_token(request.page_token)
             if position is None or position[1] > len(galaxy.objects):
-                await abort(context, grpc.StatusCode.INVALID_ARGUMENT,
-                            "page_token is not one this gateway issued; pass the "
-                            "next_page_token of the previous page, or none for the first")
+                await abort(
+                    context,
+                    grpc.StatusCode.INVALID_ARGUMENT,
+                    "page_token is not one this gateway issued; pass the "
+                    "next_page_token of the previous page, or none for the first",
+                )
             generation, offset = position
             if generation != galaxy.generation:
-                await abort(context, grpc.StatusCode.FAILED_PRECONDITION,
-                            "the Galaxy was redeployed since this page_token was issued; "
-                            "start again from the first page")
-        page = galaxy.objects[offset:offset + size]
+                await abort(
+                    context,
+                    grpc.StatusCode.FAILED_PRECONDITION,
+                    "the Galaxy was redeployed since this page_token was issued; "
+                    "start again from the first page",
+                )
+        page = galaxy.objects[offset : offset + size]
         end = offset + len(page)
         return gr.DiscoverHierarchyResponse(
-            objects=[object_proto(o) for o in page], total_object_count=len(galaxy.objects),
-            next_page_token=(encode_page_token(galaxy.generation, end)
-                             if end < len(galaxy.objects) else ""))
+            objects=[object_proto(o) for o in page],
+            total_object_count=len(galaxy.objects),
+            next_page_token=(
+                encode_page_token(galaxy.generation, end) if end < len(galaxy.objects) else ""
+            ),
+        )
 
-    async def WatchDeployEvents(self, request: gr.WatchDeployEventsRequest,
-                                context: grpc.aio.ServicerContext
-                                ) -> AsyncIterator[gr.WatchDeployEventsResponse]:
+    async def WatchDeployEvents(
+        self, request: gr.WatchDeployEventsRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[gr.WatchDeployEventsResponse]:
         await self._check(context)
         current = self._feed.current()
         watcher = self._feed.watch()
@@ -178,8 +203,11 @@ class GalaxyRepositoryService:
         try:
             while True:
                 if watcher.stream.cut:
-                    await abort(context, grpc.StatusCode.UNAVAILABLE,
-                                "deploy event stream cut (simulated fault)")
+                    await abort(
+                        context,
+                        grpc.StatusCode.UNAVAILABLE,
+                        "deploy event stream cut (simulated fault)",
+                    )
                 if watcher.queue:
                     yield gr.WatchDeployEventsResponse(event=watcher.queue.popleft())
                     continue

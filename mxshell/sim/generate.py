@@ -29,8 +29,9 @@ def generate_galaxy(attribute_count: int) -> Galaxy:
     area_t = by_category[gr.GALAXY_OBJECT_CATEGORY_AREA][0]
     object_templates = by_category[gr.GALAXY_OBJECT_CATEGORY_APPLICATION_OBJECT]
 
-    galaxy = Galaxy(f"Generated{attribute_count}", templates.values(),
-                    time.time_ns() // 1000 * 1000)
+    galaxy = Galaxy(
+        f"Generated{attribute_count}", templates.values(), time.time_ns() // 1000 * 1000
+    )
     platform = galaxy.add("GR_Platform", platform_t)
     numbers = {t.name: itertools.count(1) for t in object_templates}
     kinds = itertools.cycle(object_templates)
@@ -39,8 +40,9 @@ def generate_galaxy(attribute_count: int) -> Galaxy:
     while galaxy.attribute_count < attribute_count:
         if area is None or objects_in_area == OBJECTS_PER_AREA:
             if engine is None or areas % AREAS_PER_ENGINE == 0:
-                engine = galaxy.add(f"AppEngine_{areas // AREAS_PER_ENGINE + 1:03d}", engine_t,
-                                    platform)
+                engine = galaxy.add(
+                    f"AppEngine_{areas // AREAS_PER_ENGINE + 1:03d}", engine_t, platform
+                )
             areas += 1
             area = galaxy.add(f"Area_{areas:04d}", area_t, engine)
             objects_in_area = 0

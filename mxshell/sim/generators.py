@@ -50,8 +50,9 @@ class Sine(Ramp):
 class RandomWalk(Generator):
     moving = True
 
-    def __init__(self, start: float, low: float, high: float, step: float,
-                 rng: random.Random) -> None:
+    def __init__(
+        self, start: float, low: float, high: float, step: float, rng: random.Random
+    ) -> None:
         super().__init__(start)
         self.low, self.high, self.step = low, high, step
         self._rng = rng  # shared: a Random per point would cost 2.5 kB each
@@ -86,8 +87,9 @@ class Cycle(Generator):
         self.values, self.period_s, self.phase = tuple(values), period_s, phase
 
     def sample(self, now_s: float) -> Any:
-        return self.values[int(now_s / self.period_s + self.phase * len(self.values))
-                           % len(self.values)]
+        return self.values[
+            int(now_s / self.period_s + self.phase * len(self.values)) % len(self.values)
+        ]
 
 
 class Clock(Generator):
@@ -101,7 +103,11 @@ _WALKS = random.Random(192)
 
 
 def make_generator(
-    kind: str, params: Mapping[str, Any], initial: Any, seed: int, since_s: float,
+    kind: str,
+    params: Mapping[str, Any],
+    initial: Any,
+    seed: int,
+    since_s: float,
     rng: random.Random = _WALKS,
 ) -> Generator:
     """The generator for one attribute; `seed` spreads phases so twins don't move in step."""

@@ -55,8 +55,7 @@ class EmbeddedGateway:
             raise RuntimeError("the embedded gateway is already started")
         loop = asyncio.new_event_loop()
         self._loop = loop
-        self._thread = threading.Thread(target=loop.run_forever, name="mxshell-sim",
-                                        daemon=True)
+        self._thread = threading.Thread(target=loop.run_forever, name="mxshell-sim", daemon=True)
         self._thread.start()
         try:
             self._gateway = self.run(self._create_and_start)
@@ -106,8 +105,12 @@ class EmbeddedGateway:
     def __enter__(self) -> EmbeddedGateway:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def __repr__(self) -> str:

@@ -21,8 +21,10 @@ from mxshell.sim.values import TYPE_NAMES, parse_time
 
 CATEGORIES: dict[str, gr.GalaxyObjectCategory] = {
     value.name.removeprefix("GALAXY_OBJECT_CATEGORY_").lower(): gr.GalaxyObjectCategory.Value(
-        value.name)
-    for value in gr.GalaxyObjectCategory.DESCRIPTOR.values if value.number != 0
+        value.name
+    )
+    for value in gr.GalaxyObjectCategory.DESCRIPTOR.values
+    if value.number != 0
 }
 SECURITY: dict[str, types.SecurityClassification] = {
     "FreeAccess": types.SECURITY_CLASSIFICATION_FREE_ACCESS,
@@ -33,8 +35,16 @@ SECURITY: dict[str, types.SecurityClassification] = {
     "Configure": types.SECURITY_CLASSIFICATION_CONFIGURE,
     "ViewOnly": types.SECURITY_CLASSIFICATION_VIEW_ONLY,
 }
-_ATTRIBUTE_KEYS = {"type", "array", "security", "historized", "alarmed", "gen", "quality",
-                   "delay_ms"}
+_ATTRIBUTE_KEYS = {
+    "type",
+    "array",
+    "security",
+    "historized",
+    "alarmed",
+    "gen",
+    "quality",
+    "delay_ms",
+}
 _PARAM_KEYS = {"value", "low", "high", "period_s", "step", "every_s", "values"}
 _QUALITY_HINTS = {"good", "flaky", "uncertain", "bad"}
 
@@ -86,8 +96,9 @@ def _build(data: dict[str, Any]) -> Galaxy:
             if name not in template.by_name and name not in extra:
                 raise ModelError(f"{where}: 'values' names unknown attribute {name!r}")
         try:
-            galaxy.add(spec["tag"], template, parent, spec.get("contained_name", ""), extra,
-                       overrides)
+            galaxy.add(
+                spec["tag"], template, parent, spec.get("contained_name", ""), extra, overrides
+            )
         except (KeyError, ValueError) as error:
             raise ModelError(f"{where}: {error}") from None
     return galaxy
@@ -131,8 +142,14 @@ def _attribute(name: str, spec: dict[str, Any], where: str) -> AttributeDef:
     if quality not in _QUALITY_HINTS:
         raise ModelError(f"{where}: unknown quality hint {quality!r}")
     return AttributeDef(
-        name, data_type, is_array=bool(spec.get("array", False)), security=security,
-        historized=bool(spec.get("historized", False)), alarmed=bool(spec.get("alarmed", False)),
-        generator=generator, params={k: v for k, v in spec.items() if k in _PARAM_KEYS},
-        quality=quality, delay_ms=int(spec.get("delay_ms", 0)),
+        name,
+        data_type,
+        is_array=bool(spec.get("array", False)),
+        security=security,
+        historized=bool(spec.get("historized", False)),
+        alarmed=bool(spec.get("alarmed", False)),
+        generator=generator,
+        params={k: v for k, v in spec.items() if k in _PARAM_KEYS},
+        quality=quality,
+        delay_ms=int(spec.get("delay_ms", 0)),
     )

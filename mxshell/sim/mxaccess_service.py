@@ -38,8 +38,9 @@ def _bulk_size(body: Any) -> int:
 
 
 class MxAccessGatewayService:
-    def __init__(self, config: SimConfig, keys: KeyRing, worker: MxAccessWorker,
-                 faults: Faults) -> None:
+    def __init__(
+        self, config: SimConfig, keys: KeyRing, worker: MxAccessWorker, faults: Faults
+    ) -> None:
         self._config = config
         self._keys = keys
         self._worker = worker
@@ -61,39 +62,68 @@ class MxAccessGatewayService:
             "remove_item": lambda s, k, c: w.remove_item(s, k, c.server_handle, c.item_handle),
             "advise": lambda s, k, c: w.advise(s, k, c.server_handle, c.item_handle),
             "advise_supervisory": lambda s, k, c: w.advise(
-                s, k, c.server_handle, c.item_handle, supervisory=True),
+                s, k, c.server_handle, c.item_handle, supervisory=True
+            ),
             "un_advise": lambda s, k, c: w.un_advise(s, k, c.server_handle, c.item_handle),
             "write": lambda s, k, c: w.write(s, k, c.server_handle, c.item_handle, c.value),
             "write2": lambda s, k, c: w.write(
-                s, k, c.server_handle, c.item_handle, c.value, c.timestamp),
+                s, k, c.server_handle, c.item_handle, c.value, c.timestamp
+            ),
             "write_secured": lambda s, k, c: w.write(
-                s, k, c.server_handle, c.item_handle, c.value, None,
-                (c.current_user_id, c.verifier_user_id)),
+                s,
+                k,
+                c.server_handle,
+                c.item_handle,
+                c.value,
+                None,
+                (c.current_user_id, c.verifier_user_id),
+            ),
             "write_secured2": lambda s, k, c: w.write(
-                s, k, c.server_handle, c.item_handle, c.value, c.timestamp,
-                (c.current_user_id, c.verifier_user_id)),
-            "authenticate_user": lambda s, k, c: {"user_id": w.authenticate_user(
-                s, c.server_handle, c.user_name, c.password)},
+                s,
+                k,
+                c.server_handle,
+                c.item_handle,
+                c.value,
+                c.timestamp,
+                (c.current_user_id, c.verifier_user_id),
+            ),
+            "authenticate_user": lambda s, k, c: {
+                "user_id": w.authenticate_user(s, c.server_handle, c.user_name, c.password)
+            },
             "add_item_bulk": lambda s, k, c: _subscribed(
-                b.add_item(s, k, c.server_handle, list(c.tag_references))),
+                b.add_item(s, k, c.server_handle, list(c.tag_references))
+            ),
             "advise_item_bulk": lambda s, k, c: _subscribed(
-                b.advise(s, k, c.server_handle, list(c.item_handles))),
+                b.advise(s, k, c.server_handle, list(c.item_handles))
+            ),
             "remove_item_bulk": lambda s, k, c: _subscribed(
-                b.remove_item(s, k, c.server_handle, list(c.item_handles))),
+                b.remove_item(s, k, c.server_handle, list(c.item_handles))
+            ),
             "un_advise_item_bulk": lambda s, k, c: _subscribed(
-                b.un_advise(s, k, c.server_handle, list(c.item_handles))),
+                b.un_advise(s, k, c.server_handle, list(c.item_handles))
+            ),
             "subscribe_bulk": lambda s, k, c: _subscribed(
-                b.subscribe(s, k, c.server_handle, list(c.tag_references))),
+                b.subscribe(s, k, c.server_handle, list(c.tag_references))
+            ),
             "unsubscribe_bulk": lambda s, k, c: _subscribed(
-                b.unsubscribe(s, k, c.server_handle, list(c.item_handles))),
+                b.unsubscribe(s, k, c.server_handle, list(c.item_handles))
+            ),
             "write_bulk": lambda s, k, c: _written(
-                b.write(s, k, c.server_handle, c.entries, with_timestamps=False)),
+                b.write(s, k, c.server_handle, c.entries, with_timestamps=False)
+            ),
             "write2_bulk": lambda s, k, c: _written(
-                b.write(s, k, c.server_handle, c.entries, with_timestamps=True)),
-            "write_secured_bulk": lambda s, k, c: _written(b.write(
-                s, k, c.server_handle, c.entries, False, (c.current_user_id, c.verifier_user_id))),
-            "write_secured2_bulk": lambda s, k, c: _written(b.write(
-                s, k, c.server_handle, c.entries, True, (c.current_user_id, c.verifier_user_id))),
+                b.write(s, k, c.server_handle, c.entries, with_timestamps=True)
+            ),
+            "write_secured_bulk": lambda s, k, c: _written(
+                b.write(
+                    s, k, c.server_handle, c.entries, False, (c.current_user_id, c.verifier_user_id)
+                )
+            ),
+            "write_secured2_bulk": lambda s, k, c: _written(
+                b.write(
+                    s, k, c.server_handle, c.entries, True, (c.current_user_id, c.verifier_user_id)
+                )
+            ),
             "read_bulk": self._read_bulk,
         }
 
@@ -109,18 +139,23 @@ class MxAccessGatewayService:
 
     # RPCs ----------------------------------------------------------------------------------
 
-    async def OpenSession(self, request: mx.OpenSessionRequest,
-                          context: grpc.aio.ServicerContext) -> mx.OpenSessionResponse:
+    async def OpenSession(
+        self, request: mx.OpenSessionRequest, context: grpc.aio.ServicerContext
+    ) -> mx.OpenSessionResponse:
         await self._keys.authorize(context, SESSION)
         session = Session(request.client_session_name, self._config.event_buffer_size)
         self.sessions[session.session_id] = session
         return mx.OpenSessionResponse(
-            session_id=session.session_id, capabilities=CAPABILITIES,
-            gateway_version=f"mxshell-sim {__version__}", protocol_version=PROTOCOL_VERSION,
-            max_bulk_entries=self._config.max_bulk_entries)
+            session_id=session.session_id,
+            capabilities=CAPABILITIES,
+            gateway_version=f"mxshell-sim {__version__}",
+            protocol_version=PROTOCOL_VERSION,
+            max_bulk_entries=self._config.max_bulk_entries,
+        )
 
-    async def CloseSession(self, request: mx.CloseSessionRequest,
-                           context: grpc.aio.ServicerContext) -> mx.CloseSessionResponse:
+    async def CloseSession(
+        self, request: mx.CloseSessionRequest, context: grpc.aio.ServicerContext
+    ) -> mx.CloseSessionResponse:
         await self._keys.authorize(context, SESSION)
         session = await self._session(context, request.session_id)
         self.close(session)
@@ -132,8 +167,9 @@ class MxAccessGatewayService:
         session.events.wake()
         self.sessions.pop(session.session_id, None)
 
-    async def Invoke(self, request: mx.InvokeRequest,
-                     context: grpc.aio.ServicerContext) -> mx.InvokeResponse:
+    async def Invoke(
+        self, request: mx.InvokeRequest, context: grpc.aio.ServicerContext
+    ) -> mx.InvokeResponse:
         key = await self._keys.authenticate(context)
         session = await self._session(context, request.session_id)
         reply = mx.InvokeResponse(correlation_id=request.correlation_id)
@@ -149,7 +185,8 @@ class MxAccessGatewayService:
             reply.protocol_status.code = P.PROTOCOL_STATUS_CODE_TOO_MANY_ENTRIES
             reply.protocol_status.message = (
                 f"{size} entries; this gateway takes at most {self._config.max_bulk_entries} "
-                "per bulk command")
+                "per bulk command"
+            )
             return reply
         reply.protocol_status.code = P.PROTOCOL_STATUS_CODE_OK
         try:
@@ -172,8 +209,9 @@ class MxAccessGatewayService:
                     getattr(reply, name).CopyFrom(value)
         return reply
 
-    async def StreamEvents(self, request: mx.StreamEventsRequest,
-                           context: grpc.aio.ServicerContext) -> AsyncIterator[bytes]:
+    async def StreamEvents(
+        self, request: mx.StreamEventsRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[bytes]:
         await self._keys.authorize(context, SESSION)
         session = await self._session(context, request.session_id)
         batch = self._config.max_batch_size
@@ -187,11 +225,15 @@ class MxAccessGatewayService:
         try:
             while True:
                 if stream.cut:
-                    await abort(context, grpc.StatusCode.UNAVAILABLE,
-                                "event stream cut (simulated fault)")
+                    await abort(
+                        context, grpc.StatusCode.UNAVAILABLE, "event stream cut (simulated fault)"
+                    )
                 if stream.superseded:
-                    await abort(context, grpc.StatusCode.ABORTED,
-                                "superseded by a newer StreamEvents call for this session")
+                    await abort(
+                        context,
+                        grpc.StatusCode.ABORTED,
+                        "superseded by a newer StreamEvents call for this session",
+                    )
                 if session.closed:
                     return
                 if len(session.events):
@@ -205,20 +247,31 @@ class MxAccessGatewayService:
 
     def handler(self) -> grpc.GenericRpcHandler:
         """The service's method handlers; StreamEvents yields pre-framed bytes."""
+
         def unary(method: Any, request_type: Any, response_type: Any) -> grpc.RpcMethodHandler:
             return grpc.unary_unary_rpc_method_handler(
-                method, request_deserializer=request_type.FromString,
-                response_serializer=response_type.SerializeToString)
+                method,
+                request_deserializer=request_type.FromString,
+                response_serializer=response_type.SerializeToString,
+            )
 
-        return grpc.method_handlers_generic_handler(MX_SERVICE, {
-            "OpenSession": unary(self.OpenSession, mx.OpenSessionRequest, mx.OpenSessionResponse),
-            "CloseSession": unary(
-                self.CloseSession, mx.CloseSessionRequest, mx.CloseSessionResponse),
-            "Invoke": unary(self.Invoke, mx.InvokeRequest, mx.InvokeResponse),
-            "StreamEvents": grpc.unary_stream_rpc_method_handler(
-                self.StreamEvents, request_deserializer=mx.StreamEventsRequest.FromString,
-                response_serializer=wire.identity),
-        })
+        return grpc.method_handlers_generic_handler(
+            MX_SERVICE,
+            {
+                "OpenSession": unary(
+                    self.OpenSession, mx.OpenSessionRequest, mx.OpenSessionResponse
+                ),
+                "CloseSession": unary(
+                    self.CloseSession, mx.CloseSessionRequest, mx.CloseSessionResponse
+                ),
+                "Invoke": unary(self.Invoke, mx.InvokeRequest, mx.InvokeResponse),
+                "StreamEvents": grpc.unary_stream_rpc_method_handler(
+                    self.StreamEvents,
+                    request_deserializer=mx.StreamEventsRequest.FromString,
+                    response_serializer=wire.identity,
+                ),
+            },
+        )
 
 
 def _subscribed(results: list[mx.SubscribeResult]) -> dict[str, Any]:

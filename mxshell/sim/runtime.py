@@ -58,14 +58,29 @@ def _value_encoder(attr: AttributeDef) -> Callable[[Any], bytes]:
         return lambda v: _FLOAT_HEAD + _pack_float(v)
     data_type, is_array = attr.data_type, attr.is_array
     return lambda v: wire.value_field(
-        values.to_mx_value(data_type, is_array, v).SerializeToString())
+        values.to_mx_value(data_type, is_array, v).SerializeToString()
+    )
 
 
 class Point:
     """The live state of one attribute of one object."""
 
-    __slots__ = ("reference", "obj", "attr", "generator", "cast", "encode", "value", "quality",
-                 "timestamp_ns", "status", "advisers", "undeployed", "_mx_value", "tail")
+    __slots__ = (
+        "reference",
+        "obj",
+        "attr",
+        "generator",
+        "cast",
+        "encode",
+        "value",
+        "quality",
+        "timestamp_ns",
+        "status",
+        "advisers",
+        "undeployed",
+        "_mx_value",
+        "tail",
+    )
     _mx_value: types.MxValue | None
     tail: bytes
 
@@ -86,8 +101,9 @@ class Point:
             self._mx_value = values.to_mx_value(self.attr.data_type, self.attr.is_array, self.value)
         return self._mx_value
 
-    def change(self, value: Any, quality: int, timestamp_ns: int, stamp: bytes | None = None
-               ) -> None:
+    def change(
+        self, value: Any, quality: int, timestamp_ns: int, stamp: bytes | None = None
+    ) -> None:
         """A new value; `tail` is its OnDataChange (value, quality, timestamp, statuses)."""
         self.value, self.quality, self.timestamp_ns = value, quality, timestamp_ns
         self._mx_value = None
@@ -102,9 +118,12 @@ class Point:
 def _initial_quality(hint: str) -> tuple[int, types.MxStatus]:
     if hint == "bad":
         failure = codes.MxError(
-            codes.E_FAIL, codes.Category.COMMUNICATION_ERROR,
-            codes.DetectedBy.RESPONDING_AUTOMATION_OBJECT, codes.Detail.DEVICE_NOT_CONNECTED,
-            "device not connected")
+            codes.E_FAIL,
+            codes.Category.COMMUNICATION_ERROR,
+            codes.DetectedBy.RESPONDING_AUTOMATION_OBJECT,
+            codes.Detail.DEVICE_NOT_CONNECTED,
+            "device not connected",
+        )
         return Quality.BAD_COMMUNICATION_FAILURE, failure.status()
     if hint == "uncertain":
         return Quality.UNCERTAIN_SENSOR_NOT_ACCURATE, codes.OK_STATUS
@@ -152,7 +171,8 @@ class PlantRuntime:
         item.advise_token += 1
         if point.attr.delay_ms > 0 and not point.undeployed:
             asyncio.get_running_loop().call_later(
-                point.attr.delay_ms / 1000, self._late_join, point, item, item.advise_token)
+                point.attr.delay_ms / 1000, self._late_join, point, item, item.advise_token
+            )
         else:
             self._join(point, item)
 
@@ -163,8 +183,12 @@ class PlantRuntime:
     def refresh(self, point: Point) -> None:
         """Bring an unwatched moving point up to date (the ticker skips those)."""
         now_ns = self.now_ns()
-        if (point.advisers or not point.generator.moving or point.undeployed
-                or now_ns - point.timestamp_ns < _FRESH_NS):
+        if (
+            point.advisers
+            or not point.generator.moving
+            or point.undeployed
+            or now_ns - point.timestamp_ns < _FRESH_NS
+        ):
             return
         value = point.cast(point.generator.sample(now_ns / 1e9))
         if value != point.value:

@@ -52,21 +52,25 @@ class SimulatedGateway:
     async def start(self) -> None:
         if self._server is not None:
             raise RuntimeError("the simulated gateway is already running")
-        server = grpc.aio.server(interceptors=[LatencyInterceptor(self.faults)],
-                                 options=_SERVER_OPTIONS)
+        server = grpc.aio.server(
+            interceptors=[LatencyInterceptor(self.faults)], options=_SERVER_OPTIONS
+        )
         self._mx = MxAccessGatewayService(self.config, self._keys, self._worker, self.faults)
         server.add_generic_rpc_handlers((self._mx.handler(),))
         galaxy_grpc.add_GalaxyRepositoryServicer_to_server(
-            GalaxyRepositoryService(self.galaxy, self._keys, self.deploys, self.faults), server)
+            GalaxyRepositoryService(self.galaxy, self._keys, self.deploys, self.faults), server
+        )
         health_servicer = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
         reflection.enable_server_reflection(
-            (MX_SERVICE, GALAXY_SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
+            (MX_SERVICE, GALAXY_SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME), server
+        )
         address = f"{self.config.host}:{self.port}"
         if self.config.uses_tls:
             assert self.config.tls_private_key and self.config.tls_cert_chain
             credentials = grpc.ssl_server_credentials(
-                [(self.config.tls_private_key, self.config.tls_cert_chain)])
+                [(self.config.tls_private_key, self.config.tls_cert_chain)]
+            )
             self.port = server.add_secure_port(address, credentials)
         else:
             self.port = server.add_insecure_port(address)

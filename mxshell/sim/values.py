@@ -21,8 +21,12 @@ from mxshell.sim import codes
 
 Value = Any  # bool | int | float | str | bytes | tuple of those
 
-_STRINGS = (types.MX_DATA_TYPE_STRING, types.MX_DATA_TYPE_REFERENCE,
-            types.MX_DATA_TYPE_INTERNATIONALIZED_STRING, types.MX_DATA_TYPE_BIG_STRING)
+_STRINGS = (
+    types.MX_DATA_TYPE_STRING,
+    types.MX_DATA_TYPE_REFERENCE,
+    types.MX_DATA_TYPE_INTERNATIONALIZED_STRING,
+    types.MX_DATA_TYPE_BIG_STRING,
+)
 _INTEGERS = (types.MX_DATA_TYPE_INTEGER, types.MX_DATA_TYPE_ENUM, types.MX_DATA_TYPE_STATUS)
 
 # Data type -> (scalar MxValue field, array MxValue field).
@@ -50,11 +54,16 @@ _ACCEPTS: dict[int, frozenset[str]] = {
 }
 
 TYPE_NAMES: dict[str, types.MxDataType] = {
-    "Boolean": types.MX_DATA_TYPE_BOOLEAN, "Integer": types.MX_DATA_TYPE_INTEGER,
-    "Float": types.MX_DATA_TYPE_FLOAT, "Double": types.MX_DATA_TYPE_DOUBLE,
-    "String": types.MX_DATA_TYPE_STRING, "Time": types.MX_DATA_TYPE_TIME,
-    "ElapsedTime": types.MX_DATA_TYPE_ELAPSED_TIME, "Reference": types.MX_DATA_TYPE_REFERENCE,
-    "Status": types.MX_DATA_TYPE_STATUS, "Enum": types.MX_DATA_TYPE_ENUM,
+    "Boolean": types.MX_DATA_TYPE_BOOLEAN,
+    "Integer": types.MX_DATA_TYPE_INTEGER,
+    "Float": types.MX_DATA_TYPE_FLOAT,
+    "Double": types.MX_DATA_TYPE_DOUBLE,
+    "String": types.MX_DATA_TYPE_STRING,
+    "Time": types.MX_DATA_TYPE_TIME,
+    "ElapsedTime": types.MX_DATA_TYPE_ELAPSED_TIME,
+    "Reference": types.MX_DATA_TYPE_REFERENCE,
+    "Status": types.MX_DATA_TYPE_STATUS,
+    "Enum": types.MX_DATA_TYPE_ENUM,
     "QualifiedStruct": types.MX_DATA_TYPE_QUALIFIED_STRUCT,
     "InternationalizedString": types.MX_DATA_TYPE_INTERNATIONALIZED_STRING,
     "BigString": types.MX_DATA_TYPE_BIG_STRING,
@@ -171,8 +180,9 @@ def from_write(reference: str, data_type: int, is_array: bool, value: types.MxVa
     if carried_array:
         items = tuple(_scalar_from_wire(kind, v) for v in getattr(value, field).values)
         return tuple(_convert(reference, data_type, kind, v, expected) for v in items)
-    return _convert(reference, data_type, kind, _scalar_from_wire(kind, getattr(value, field)),
-                    expected)
+    return _convert(
+        reference, data_type, kind, _scalar_from_wire(kind, getattr(value, field)), expected
+    )
 
 
 def _convert(reference: str, data_type: int, kind: str, item: Value, expected: str) -> Value:

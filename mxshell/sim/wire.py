@@ -54,8 +54,18 @@ def stamp(quality: int, timestamp_ns: int, status: bytes) -> bytes:
     """OnDataChange's quality, timestamp and one serialized MxStatus, as one chunk."""
     seconds, nanos = divmod(timestamp_ns, 1_000_000_000)
     moment = b"\x08" + varint(seconds) + (b"\x10" + varint(nanos) if nanos else b"")
-    return b"".join((b"\x20", varint(quality), b"\x2a", varint(len(moment)), moment,
-                     b"\x32", varint(len(status)), status))
+    return b"".join(
+        (
+            b"\x20",
+            varint(quality),
+            b"\x2a",
+            varint(len(moment)),
+            moment,
+            b"\x32",
+            varint(len(status)),
+            status,
+        )
+    )
 
 
 def frame_batch(entries: Iterable[tuple[int, int, bytes, bytes]]) -> bytes:
@@ -72,9 +82,18 @@ def frame_batch(entries: Iterable[tuple[int, int, bytes, bytes]]) -> bytes:
         body = len(prefix) + len(tail)
         body_len = small[body] if body < 16384 else varint(body)
         event = 2 + len(seq) + len(body_len) + body
-        append(b"%b%b\x08%b%c%b%b%b" % (
-            _EVENTS_FIELD, small[event] if event < 16384 else varint(event), seq, field_tag,
-            body_len, prefix, tail))
+        append(
+            b"%b%b\x08%b%c%b%b%b"
+            % (
+                _EVENTS_FIELD,
+                small[event] if event < 16384 else varint(event),
+                seq,
+                field_tag,
+                body_len,
+                prefix,
+                tail,
+            )
+        )
     return b"".join(parts)
 
 

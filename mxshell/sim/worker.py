@@ -51,8 +51,9 @@ class MxAccessWorker:
         registration = session.registration(server_handle)
         expected = next((p for u, p in self._users.items() if u.lower() == user_name.lower()), None)
         if expected is None or not hmac.compare_digest(expected.encode(), password.encode()):
-            raise codes.security(codes.E_LOGON_FAILURE, Detail.LOGON_FAILED,
-                                 "unknown user name or wrong password")
+            raise codes.security(
+                codes.E_LOGON_FAILURE, Detail.LOGON_FAILED, "unknown user name or wrong password"
+            )
         user_id = self._user_ids[user_name.lower()]
         registration.users[user_id] = user_name.lower()
         return user_id
@@ -62,8 +63,9 @@ class MxAccessWorker:
     def add_item(self, session: Session, key: ApiKey, server_handle: int, reference: str) -> Item:
         registration = session.registration(server_handle)
         point = self.point(key, reference)
-        item = Item(registration.next_item_handle(), server_handle, reference, point,
-                    session.events)
+        item = Item(
+            registration.next_item_handle(), server_handle, reference, point, session.events
+        )
         registration.items[item.handle] = item
         return item
 
@@ -84,8 +86,9 @@ class MxAccessWorker:
             raise codes.outside_constraint(item.reference)
         return item
 
-    def remove_item(self, session: Session, key: ApiKey, server_handle: int, item_handle: int
-                    ) -> Item:
+    def remove_item(
+        self, session: Session, key: ApiKey, server_handle: int, item_handle: int
+    ) -> Item:
         item = self.item(session, key, server_handle, item_handle)
         self._release(session.registration(server_handle), item)
         return item
@@ -95,8 +98,14 @@ class MxAccessWorker:
             self.runtime.unadvise(item.point, item)
         del registration.items[item.handle]
 
-    def advise(self, session: Session, key: ApiKey, server_handle: int, item_handle: int,
-               supervisory: bool = False) -> Item:
+    def advise(
+        self,
+        session: Session,
+        key: ApiKey,
+        server_handle: int,
+        item_handle: int,
+        supervisory: bool = False,
+    ) -> Item:
         item = self.item(session, key, server_handle, item_handle)
         if item.advised:
             self.runtime.unadvise(item.point, item)
@@ -104,8 +113,9 @@ class MxAccessWorker:
         self.runtime.advise(item.point, item)
         return item
 
-    def un_advise(self, session: Session, key: ApiKey, server_handle: int, item_handle: int
-                  ) -> Item:
+    def un_advise(
+        self, session: Session, key: ApiKey, server_handle: int, item_handle: int
+    ) -> Item:
         item = self.item(session, key, server_handle, item_handle)
         if item.advised:
             self.runtime.unadvise(item.point, item)
@@ -115,8 +125,13 @@ class MxAccessWorker:
     # Writes --------------------------------------------------------------------------------
 
     def write(
-        self, session: Session, key: ApiKey, server_handle: int, item_handle: int,
-        value: types.MxValue, timestamp: Timestamp | None = None,
+        self,
+        session: Session,
+        key: ApiKey,
+        server_handle: int,
+        item_handle: int,
+        value: types.MxValue,
+        timestamp: Timestamp | None = None,
         secured: tuple[int, int] | None = None,
     ) -> Item:
         """Write (secured=None) or WriteSecured (secured=(current, verifier) user ids)."""
@@ -125,8 +140,9 @@ class MxAccessWorker:
         if point.undeployed:
             raise codes.object_undeployed(point.reference)
         self._check_security(session.registration(server_handle), item, secured)
-        new_value = values.from_write(point.reference, point.attr.data_type, point.attr.is_array,
-                                      value)
+        new_value = values.from_write(
+            point.reference, point.attr.data_type, point.attr.is_array, value
+        )
         stamp = None
         if timestamp is not None and (timestamp.seconds or timestamp.nanos):
             stamp = timestamp.seconds * 1_000_000_000 + timestamp.nanos
@@ -140,34 +156,47 @@ class MxAccessWorker:
         ref, classification = item.point.reference, item.point.attr.security
         supervisory = item.supervisory
         if classification == types.SECURITY_CLASSIFICATION_VIEW_ONLY:
-            raise codes.security(codes.E_ACCESSDENIED, Detail.VIEW_ONLY,
-                                 f"{ref} is ViewOnly: it cannot be written at runtime")
+            raise codes.security(
+                codes.E_ACCESSDENIED,
+                Detail.VIEW_ONLY,
+                f"{ref} is ViewOnly: it cannot be written at runtime",
+            )
         if secured is None:
             if classification == types.SECURITY_CLASSIFICATION_VERIFIED_WRITE:
                 raise codes.security(
-                    codes.E_ACCESSDENIED, Detail.VERIFIED_WRITE_REQUIRED,
-                    f"{ref} is VerifiedWrite: use WriteSecured with a user and a verifier")
+                    codes.E_ACCESSDENIED,
+                    Detail.VERIFIED_WRITE_REQUIRED,
+                    f"{ref} is VerifiedWrite: use WriteSecured with a user and a verifier",
+                )
             if classification == types.SECURITY_CLASSIFICATION_SECURED_WRITE and not supervisory:
                 raise codes.security(
-                    codes.E_ACCESSDENIED, Detail.SECURED_WRITE_REQUIRED,
-                    f"{ref} is SecuredWrite: use WriteSecured with an authenticated user")
+                    codes.E_ACCESSDENIED,
+                    Detail.SECURED_WRITE_REQUIRED,
+                    f"{ref} is SecuredWrite: use WriteSecured with an authenticated user",
+                )
             return
         current, verifier = secured
         if current not in registration.users:
             raise codes.security(
-                codes.E_ACCESSDENIED, Detail.USER_NOT_AUTHENTICATED,
+                codes.E_ACCESSDENIED,
+                Detail.USER_NOT_AUTHENTICATED,
                 f"user id {current} is not authenticated under server handle "
-                f"{registration.server_handle}")
+                f"{registration.server_handle}",
+            )
         if classification != types.SECURITY_CLASSIFICATION_VERIFIED_WRITE:
             return
         if verifier not in registration.users:
             raise codes.security(
-                codes.E_ACCESSDENIED, Detail.VERIFIED_WRITE_REQUIRED,
-                f"{ref} is VerifiedWrite: verifier user id {verifier} is not authenticated")
+                codes.E_ACCESSDENIED,
+                Detail.VERIFIED_WRITE_REQUIRED,
+                f"{ref} is VerifiedWrite: verifier user id {verifier} is not authenticated",
+            )
         if registration.users[verifier] == registration.users[current]:
             raise codes.security(
-                codes.E_ACCESSDENIED, Detail.VERIFIED_WRITE_REQUIRED,
-                f"{ref} is VerifiedWrite: the verifier must be a different user than the writer")
+                codes.E_ACCESSDENIED,
+                Detail.VERIFIED_WRITE_REQUIRED,
+                f"{ref} is VerifiedWrite: the verifier must be a different user than the writer",
+            )
 
     # Reads ---------------------------------------------------------------------------------
 
@@ -182,5 +211,8 @@ class MxAccessWorker:
 
 def current_value(point: Point) -> dict[str, Any]:
     """The BulkReadResult fields of a point's current value."""
-    return {"value": point.mx_value(), "quality": point.quality,
-            "timestamp": values.timestamp(point.timestamp_ns)}
+    return {
+        "value": point.mx_value(),
+        "quality": point.quality,
+        "timestamp": values.timestamp(point.timestamp_ns),
+    }
