@@ -80,13 +80,31 @@ def test_every_mxaccess_method_and_bulk_command_is_in_the_contract() -> None:
 
     commands = {f.name for f in mx.InvokeRequest.DESCRIPTOR.oneofs_by_name["command"].fields}
     methods = {
-        "register", "unregister", "add_item", "remove_item", "advise", "advise_supervisory",
-        "un_advise", "write", "write2", "write_secured", "write_secured2", "authenticate_user",
+        "register",
+        "unregister",
+        "add_item",
+        "remove_item",
+        "advise",
+        "advise_supervisory",
+        "un_advise",
+        "write",
+        "write2",
+        "write_secured",
+        "write_secured2",
+        "authenticate_user",
     }
     bulk = {
-        "add_item_bulk", "advise_item_bulk", "remove_item_bulk", "un_advise_item_bulk",
-        "subscribe_bulk", "unsubscribe_bulk", "write_bulk", "write2_bulk",
-        "write_secured_bulk", "write_secured2_bulk", "read_bulk",
+        "add_item_bulk",
+        "advise_item_bulk",
+        "remove_item_bulk",
+        "un_advise_item_bulk",
+        "subscribe_bulk",
+        "unsubscribe_bulk",
+        "write_bulk",
+        "write2_bulk",
+        "write_secured_bulk",
+        "write_secured2_bulk",
+        "read_bulk",
     }
     assert len(bulk) == 11
     assert commands == methods | bulk

@@ -17,7 +17,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("wheel")
     run = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--wheel-dir", str(out), "-q"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     (path,) = out.glob("mxshell-*.whl")
