@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -101,6 +102,9 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # gRPC's core logs connection chatter (GOAWAY, fork warnings) to stderr at INFO; in a
+    # shell that lands in the middle of the user's screen. Errors still come through.
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     try:
         options = parse_launch(argv, load_config())
     except (ConfigError, ConnectError) as error:

@@ -1,0 +1,114 @@
+"""The REPL end to end in a pseudo-terminal, against a simulated gateway on a real socket."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from mxshell.sim import EmbeddedGateway, SimConfig
+from tests.e2e.conftest import PROMPT, spawn_shell
+
+KEY_VARIABLE = "MXSHELL_TEST_KEY"
+
+
+@pytest.fixture
+def own_gateway() -> EmbeddedGateway:
+    with EmbeddedGateway(SimConfig(update_interval_s=0.1)) as gateway:
+        yield gateway
+
+
+def connect_args(gateway: EmbeddedGateway) -> list[str]:
+    return ["--endpoint", gateway.endpoint, "--plaintext", "--api-key-env", KEY_VARIABLE]
+
+
+def test_embedded_default_starts_with_a_banner_and_exit_leaves_with_status_0(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path)
+    terminal.append(child)
+    child.expect("embedded simulated gateway")
+    child.expect(PROMPT)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_tab_completion_an_event_above_the_prompt_ctrl_c_and_ctrl_d(
+    tmp_path: Path, terminal: list[pexpect.spawn], own_gateway: EmbeddedGateway
+) -> None:
+    child = spawn_shell(tmp_path, *connect_args(own_gateway), **{KEY_VARIABLE: own_gateway.api_key})
+    terminal.append(child)
+    child.expect(f"connected to {own_gateway.endpoint}")
+    child.expect(PROMPT)
+    assert len(own_gateway.gateway.open_session_ids()) == 1
+
+    child.send("stat")
+    child.send("\t")
+    child.expect_exact("us")  # Tab completed the rest of the command name
+    child.send("\r")
+    child.expect(r"state\s+connected")  # `stat` alone would be an unknown command
+    child.expect(PROMPT)
+
+    child.sendline("add-item Tank1.Level --as level; advise level")
+    child.expect(r"level = [-0-9.]+\s+Good \(192\)")  # an OnDataChange printed above the prompt
+
+    child.sendline("set events off")
+    child.expect(PROMPT)
+    child.sendline("stream-events")
+    child.expect("on_data_change")
+    child.sendintr()  # Ctrl-C cancels the stream, not the shell
+    child.expect("interrupted|cancelled")
+    child.expect(PROMPT)
+    child.sendline("status")
+    child.expect(r"advised_items\s+1")
+    child.expect(PROMPT)  # Ctrl-D is a key press only while the prompt is up
+
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert own_gateway.gateway.open_session_ids() == []
+
+
+def test_a_gateway_restart_is_announced_and_the_advise_restored(
+    tmp_path: Path, terminal: list[pexpect.spawn], own_gateway: EmbeddedGateway
+) -> None:
+    child = spawn_shell(tmp_path, *connect_args(own_gateway), **{KEY_VARIABLE: own_gateway.api_key})
+    terminal.append(child)
+    child.expect(PROMPT)
+    child.sendline("set events off; add-item Tank1.Level --as level; advise level; items")
+    child.expect(r"level\s+Tank1\.Level\s+advise")
+    child.expect(PROMPT)
+    own_gateway.restart()
+    child.expect("lost")
+    child.expect(r"reconnected .*restored 1 registration\(s\), 1 item\(s\), 1 advise\(s\)")
+    child.sendline("items")
+    child.expect(r"level\s+Tank1\.Level\s+advise")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+def test_secrets_typed_at_the_prompt_never_reach_the_history_file(
+    tmp_path: Path, terminal: list[pexpect.spawn], own_gateway: EmbeddedGateway
+) -> None:
+    child = spawn_shell(tmp_path, "--endpoint", own_gateway.endpoint, "--plaintext")
+    terminal.append(child)
+    child.expect(PROMPT)
+    # The API key typed as an option, and a password typed at a hidden prompt.
+    child.sendline(f"connect {own_gateway.endpoint} --plaintext --api-key {own_gateway.api_key}")
+    child.expect(r"state\s+connected")
+    child.expect(PROMPT)
+    child.sendline("write-secured Tank1.Level 5 --user operator")
+    child.expect("password for operator")
+    child.sendline("operator1-typed-secret")
+    child.expect(PROMPT)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    history = (tmp_path / "data" / "history").read_text()
+    assert "connect" in history and "write-secured" in history
+    assert own_gateway.api_key not in history
+    assert "operator1-typed-secret" not in history
+    assert (tmp_path / "data" / "history").stat().st_mode & 0o777 == 0o600
