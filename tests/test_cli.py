@@ -1,0 +1,115 @@
+"""The console script's flags, config file and non-interactive modes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mxshell.cli import main, parse_launch
+from mxshell.config import ConfigError, FileConfig, load_config
+from tests.conftest import shell_env
+
+LAUNCH = "import sys; from mxshell.cli import main; sys.exit(main())"
+
+
+def run_cli(
+    tmp_path: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", LAUNCH, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=shell_env(tmp_path),
+    )
+
+
+def test_tls_and_plaintext_together_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--endpoint", "gw:5001", "--tls", "--plaintext"]) == 2
+    err = capsys.readouterr().err
+    assert "not allowed with argument" in err and err.count("\n") == 1
+
+
+def test_a_remote_endpoint_is_tls_unless_plaintext_is_asked_for() -> None:
+    assert parse_launch(["--endpoint", "gw:5001"], FileConfig()).target.plaintext is False
+    assert parse_launch(["--endpoint", "gw:5001", "--plaintext"], FileConfig()).target.plaintext
+
+
+def test_flags_override_the_config_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('endpoint = "plant:5001"\noutput = "json"\napi_key_env = "PLANT_KEY"\n')
+    config = load_config(path)
+    options = parse_launch(["--endpoint", "other:5002"], config)
+    assert options.target.endpoint == "other:5002"
+    assert options.target.api_key_env == "PLANT_KEY"
+    assert options.output == "json"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('output = "yaml"', "output must be one of table, json"),
+        ("colour = 1", "unknown setting 'colour'"),
+        ('api_key = "s3cret"', "api_key does not belong in a file"),
+        ("history_size = 'many'", "history_size must be a int"),
+        ("endpoint = ", "Invalid value"),
+    ],
+)
+def test_a_bad_config_file_is_one_clear_error_naming_the_file(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(path) in str(error.value) and problem in str(error.value)
+    assert "s3cret" not in str(error.value)
+
+
+def test_dash_c_runs_commands_and_exits_with_the_worst_status(tmp_path: Path) -> None:
+    ok = run_cli(tmp_path, "-c", "echo hello; version")
+    assert ok.returncode == 0, ok.stderr
+    assert "hello" in ok.stdout
+    failed = run_cli(tmp_path, "-c", "read No.Such.Tag --timeout 1")
+    assert failed.returncode == 1
+    assert failed.stderr.strip().splitlines()[-1].startswith("read: ")
+    assert "Traceback" not in failed.stderr
+    usage = run_cli(tmp_path, "-c", "read")
+    assert usage.returncode == 2
+
+
+def test_commands_piped_on_stdin_run_as_a_file_and_stop_at_the_first_failure(
+    tmp_path: Path,
+) -> None:
+    run = run_cli(tmp_path, stdin="echo one\nnosuch-command\necho never\n")
+    assert run.returncode == 2
+    assert "one" in run.stdout and "never" not in run.stdout
+    assert "<stdin>:2: nosuch-command: unknown command" in run.stderr
+
+
+def test_json_mode_prints_one_object_per_command(tmp_path: Path) -> None:
+    import json
+
+    run = run_cli(tmp_path, "--json", "-c", "echo a; echo b")
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [line["command"] for line in lines] == ["echo", "echo"]
+    assert all(line["ok"] for line in lines)
+
+
+def test_an_unreachable_endpoint_fails_in_one_line(tmp_path: Path) -> None:
+    run = run_cli(tmp_path, "--endpoint", "127.0.0.1:1", "--plaintext", "-c", "status")
+    assert run.returncode == 1
+    assert run.stderr.strip().count("\n") == 0, run.stderr
+    assert run.stderr.startswith("cannot connect to 127.0.0.1:1")
+
+
+def test_a_missing_api_key_variable_is_named(tmp_path: Path) -> None:
+    run = run_cli(
+        tmp_path, "--endpoint", "127.0.0.1:1", "--api-key-env", "NO_SUCH_VAR_X", "-c", "status"
+    )
+    assert run.returncode == 1
+    assert "NO_SUCH_VAR_X is not set" in run.stderr
