@@ -1,0 +1,65 @@
+"""Docs are part of the feature: the reference matches the declarations, examples run."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+# ```python blocks are whole programs and run; ```py blocks are fragments (a hook
+# implementation, a line inside a coroutine) and must at least compile.
+PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+FRAGMENT = re.compile(r"```py\n(.*?)```", re.DOTALL)
+
+
+def python_examples() -> list[tuple[str, str]]:
+    found = []
+    for path in sorted(DOCS.rglob("*.md")):
+        for index, block in enumerate(PYTHON_BLOCK.findall(path.read_text())):
+            found.append((f"{path.relative_to(DOCS)}#{index + 1}", block))
+    return found
+
+
+def test_the_command_reference_matches_the_declarations() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "command_reference", ROOT / "scripts" / "command_reference.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = module.built_in_reference()
+    assert (DOCS / "reference.md").read_text() == expected, (
+        "docs/reference.md is stale: run python scripts/command_reference.py"
+    )
+    assert "### read\n" in expected and "### status\n" in expected
+
+
+def test_every_fragment_in_the_docs_compiles() -> None:
+    import ast
+
+    fragments = [
+        (p, b) for p in sorted(DOCS.rglob("*.md")) for b in FRAGMENT.findall(p.read_text())
+    ]
+    assert fragments
+    for path, block in fragments:
+        compile(block, str(path), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+
+
+def test_there_are_python_examples_to_run() -> None:
+    assert len(python_examples()) >= 5
+
+
+@pytest.mark.parametrize(("where", "code"), python_examples(), ids=lambda v: str(v)[:40])
+def test_each_python_example_in_the_docs_runs(where: str, code: str, tmp_path: Path) -> None:
+    script = tmp_path / "example.py"
+    script.write_text(code)
+    run = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert run.returncode == 0, f"{where} failed:\n{run.stdout}\n{run.stderr}"
