@@ -63,3 +63,29 @@ def test_each_python_example_in_the_docs_runs(where: str, code: str, tmp_path: P
         [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path
     )
     assert run.returncode == 0, f"{where} failed:\n{run.stdout}\n{run.stderr}"
+
+
+MXSH_BLOCK = re.compile(r"```mxsh\n(.*?)```", re.DOTALL)
+
+
+def mxsh_examples() -> list[tuple[str, str]]:
+    found = []
+    for path in sorted(DOCS.rglob("*.md")):
+        for index, block in enumerate(MXSH_BLOCK.findall(path.read_text())):
+            found.append((f"{path.relative_to(DOCS)}#{index + 1}", block))
+    return found
+
+
+def test_the_user_guide_has_command_examples() -> None:
+    assert any(where.startswith("user-guide.md") for where, _ in mxsh_examples())
+
+
+@pytest.mark.parametrize(("where", "block"), mxsh_examples(), ids=lambda v: str(v)[:40])
+async def test_each_command_example_in_the_docs_runs(where: str, block: str) -> None:
+    from mxshell.testing import ShellRunner, simulated_gateway
+
+    with simulated_gateway() as gateway:
+        async with ShellRunner.connected(gateway) as shell:
+            for line in block.splitlines():
+                result = await shell.run(line)
+                assert result.ok, f"{where}: {line!r} failed: {result.errors}"
