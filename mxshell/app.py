@@ -8,13 +8,32 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mxshell import __version__, paths
-from mxshell.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, LaunchOptions
 from mxshell.commands import HISTORY, Settings, redact_line
 from mxshell.commands.script import read_script, run_script
+from mxshell.connection import Target
 from mxshell.runtime import ShellRuntime, worst_status
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class LaunchOptions:
+    """Everything the flags and the config file decided, flags winning."""
+
+    target: Target
+    output: str = "table"
+    timestamps: str = "local"
+    history_size: int = 10_000
+    debug: bool = False
+    commands: str | None = None
+    file: str | None = None
+    file_args: list[str] = field(default_factory=list)
+    on_error: str = "stop"
+    history: bool = True
 
 
 def settings_for(options: LaunchOptions) -> Settings:

@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import os
-import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from mxshell import __version__
-from mxshell.config import ConfigError, FileConfig, load_config
-from mxshell.connection import ConnectError, Target
+# gRPC's core logs connection chatter (GOAWAY, fork warnings) to stderr at INFO, which in
+# a shell lands in the middle of the user's screen; it reads this before grpc is imported.
+# Errors still come through.
+os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 
-
-@dataclass
-class LaunchOptions:
-    """Everything the flags and the config file decided, flags winning."""
-
-    target: Target
-    output: str = "table"
-    timestamps: str = "local"
-    history_size: int = 10_000
-    debug: bool = False
-    commands: str | None = None
-    file: str | None = None
-    file_args: list[str] = field(default_factory=list)
-    on_error: str = "stop"
-    history: bool = True
+from mxshell import __version__  # noqa: E402
+from mxshell.app import EXIT_USAGE, LaunchOptions, run  # noqa: E402
+from mxshell.config import ConfigError, FileConfig, load_config  # noqa: E402
+from mxshell.connection import ConnectError, Target  # noqa: E402
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,16 +90,11 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    # gRPC's core logs connection chatter (GOAWAY, fork warnings) to stderr at INFO; in a
-    # shell that lands in the middle of the user's screen. Errors still come through.
-    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
     try:
         options = parse_launch(argv, load_config())
     except (ConfigError, ConnectError) as error:
         print(f"mxshell: {error}", file=sys.stderr)
         return EXIT_USAGE
-    from mxshell.app import run
-
     try:
         return asyncio.run(run(options))
     except KeyboardInterrupt:

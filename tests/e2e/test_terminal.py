@@ -89,6 +89,8 @@ def test_a_gateway_restart_is_announced_and_the_advise_restored(
     child.expect(r"level\s+Tank1\.Level\s+advise")
     child.sendline("exit")
     child.expect(pexpect.EOF)
+    screen = (tmp_path / "terminal.log").read_text().lower()
+    assert "goaway" not in screen  # gRPC's own log lines stay off the user's screen
 
 
 def test_secrets_typed_at_the_prompt_never_reach_the_history_file(
