@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import ThreadedCompleter
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 
@@ -41,7 +42,8 @@ def build_repl(runtime: ShellRuntime, *, history: bool = True) -> Repl:
             runtime.connection.status() if runtime.session else None, runtime.host.toolbar_fields
         ),
         should_exit=lambda: runtime.exit_requested,
-        completer=ShellCompleter(context, runtime.host.completers, tags=None),
+        # In a thread, so that a slow plugin completer never holds up typing.
+        completer=ThreadedCompleter(ShellCompleter(context, runtime.host.completers, tags=None)),
         history=kept,
     )
     context.services[ASK_SECRET] = ask_secret
