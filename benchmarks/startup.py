@@ -1,0 +1,68 @@
+"""Time to first prompt: mxshell on its embedded simulator vs importing grpc and prompt_toolkit.
+
+The floor is `python -c "import grpc, prompt_toolkit"`: what any Python shell on these
+libraries pays before doing anything. mxshell's figure is the time until its prompt is
+drawn in a pseudo-terminal, connected to a freshly started embedded gateway. Goal: <= 1.5.
+
+    python benchmarks/startup.py [--runs 7] [--smoke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import pexpect
+
+LAUNCH = "import sys; from mxshell.cli import main; sys.exit(main())"
+
+
+def floor_seconds() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import grpc, prompt_toolkit"], check=True)
+    return time.perf_counter() - started
+
+
+def prompt_seconds(folder: str) -> float:
+    env = dict(
+        os.environ,
+        PROMPT_TOOLKIT_NO_CPR="1",
+        MXSHELL_DATA_DIR=folder,
+        MXSHELL_CONFIG_DIR=folder,
+        TERM="xterm",
+    )
+    started = time.perf_counter()
+    child = pexpect.spawn(sys.executable, ["-c", LAUNCH], env=env, encoding="utf-8", timeout=30)
+    child.expect("mxshell>")
+    elapsed = time.perf_counter() - started
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true", help="one run, for the test suite")
+    args = parser.parse_args()
+    runs = 1 if args.smoke else args.runs
+    with tempfile.TemporaryDirectory() as folder:
+        floors, prompts = [], []
+        for _ in range(runs):  # interleaved, so machine noise hits both alike
+            floors.append(floor_seconds())
+            prompts.append(prompt_seconds(folder))
+    floor, measured = statistics.median(floors), statistics.median(prompts)
+    print(
+        f"time to first prompt ({runs} runs, medians): floor {floor * 1000:.0f} ms, "
+        f"mxshell {measured * 1000:.0f} ms, ratio {measured / floor:.2f} (goal <= 1.5)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
