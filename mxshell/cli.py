@@ -8,6 +8,10 @@ import os
 # a shell lands in the middle of the user's screen; it reads this before grpc is imported.
 # Errors still come through.
 os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+# gRPC's fork handlers restart its poller in a forked child, which then dies on EBADF
+# when the child closes descriptors before exec (grpc/grpc#43055). The shell never uses
+# gRPC in a forked child, so a plugin that starts a subprocess must not pay for them.
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402

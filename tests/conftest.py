@@ -6,9 +6,14 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+# Before grpc is imported: tests fork (pexpect, subprocess) while the in-process simulated
+# gateway's threads are busy, and gRPC's fork handlers would restart its poller in the
+# child, which dies on EBADF before exec (grpc/grpc#43055).
+os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 
-from mxshell.sim import EmbeddedGateway, SimConfig
+import pytest  # noqa: E402
+
+from mxshell.sim import EmbeddedGateway, SimConfig  # noqa: E402
 
 # Files the shell writes (history, config) go to a per-test folder, never the user's home.
 FAST_TICK = 0.05
