@@ -1,78 +1,371 @@
-"""The MXAccess family: register, items, advise, writes, read, stream-events, smoke.
+"""The MXAccess family: register, items, advises, writes, read; the plugin's hooks.
 
 Each declaration sits right above its handler; handlers call the persistent session
-and return data (dicts, lists of rows), which the output layer renders.
+and return data (tables, texts with their JSON shape), which the output layer renders.
+stream-events, record and smoke live in mxaccess_events; both register from here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
-from mxshell.commands.errors import CommandFailed
-from mxshell.commands.model import CommandSet, arg
-from mxshell.gateway import (
-    TYPE_NAMES,
-    format_quality,
-    from_mx_value,
-    parse_value_text,
+from mxshell_plugins import mxaccess_events
+from mxshell_plugins.mxaccess_common import (
+    ITEM_HELP,
+    SERVER_HANDLE,
+    TYPE,
+    item_arg,
+    quality_text,
+    refusals,
+    session_of,
+    until,
 )
+
+from mxshell.commands import CommandFailed, CommandSet, Table, Text, arg, format_value
+from mxshell.gateway import (
+    GatewayError,
+    from_mx_value,
+    mx_value_kind,
+    parse_value_text,
+    to_mx_value,
+)
+from mxshell.gateway.values import INT32_MAX, INT32_MIN
 from mxshell.plugins import hookimpl
 from mxshell.session import PersistentSession, TrackedItem
 
 mxaccess = CommandSet("mxaccess")
 
-ITEM_HELP = "an alias, a handle (7 or #7) or a tag reference such as Tank1.Level"
-SERVER_HANDLE = arg(
-    "--server-handle", type="int", help="registration to use (default: the current one)"
-)
-TYPE = arg("--type", choices=sorted(TYPE_NAMES), help="value type (inferred when omitted)")
+ITEM_COLUMNS = ["handle", "alias", "tag", "advise"]
+ITEMS_COLUMNS = [*ITEM_COLUMNS, "value", "quality", "timestamp", "changes"]
 
 
-def item_row(item: TrackedItem) -> dict[str, Any]:
-    return {
-        "handle": item.handle,
-        "alias": item.alias,
-        "tag": item.tag_reference,
-        "advise": item.advise,
-        "value": item.value,
-        "quality": format_quality(item.quality) if item.quality is not None else None,
-        "timestamp": item.timestamp,
-        "changes": item.change_count,
-        "server_handle": item.registration.handle,
-        "gateway_handle": item.gateway_handle,
-        "lost": item.lost,
-    }
+def item_table(item: TrackedItem) -> Table:
+    """One item's identity and advise state, as a one-row table."""
+    return Table(ITEM_COLUMNS, [[item.handle, item.alias, item.tag_reference, advise_of(item)]])
 
 
-def session_of(ctx: Any) -> PersistentSession:
-    return ctx.session  # needs_session=True guarantees one
+def advise_of(item: TrackedItem) -> str:
+    return "lost" if item.lost is not None else item.advise
 
 
-async def resolve(ctx: Any, reference: str, server_handle: int | None = None) -> TrackedItem:
-    item, _ = await session_of(ctx).resolve(ctx.resolve_tag(reference), server_handle)
-    return item
-
-
-def parse_value(text: str, type_name: str | None) -> Any:
+@asynccontextmanager
+async def using_item(
+    ctx: Any, reference: str, server_handle: int | None = None
+) -> AsyncIterator[TrackedItem]:
+    """The item a reference names, added when it is a tag; removed again if the command
+    that added it fails, so that a failed command leaves nothing behind."""
+    session = session_of(ctx)
+    item, added = await find_or_add(ctx, reference, server_handle)
     try:
-        return parse_value_text(text, type_name)
+        yield item
+    except BaseException:
+        if added and session.connected:
+            try:
+                await session.remove_item(item)
+            except GatewayError as error:
+                ctx.notify(f"could not remove {item.tag_reference} again: {error}")
+        raise
+
+
+async def find_or_add(
+    ctx: Any, reference: str, server_handle: int | None = None
+) -> tuple[TrackedItem, bool]:
+    """(item, True when this call added it). An alias or handle must name an item."""
+    session = session_of(ctx)
+    found = session.items.find(reference)
+    if found is not None:
+        if server_handle is None or found.registration.handle == server_handle:
+            return found, False
+        if reference.lstrip("#").isdigit() or found.alias == reference:
+            raise CommandFailed(
+                f"item {reference} belongs to server handle {found.registration.handle}, "
+                f"not {server_handle}"
+            )
+    tag = ctx.resolve_tag(reference)
+    with refusals(tag):
+        if found is not None:  # the tag is an item of another registration: add it here
+            return await session.add_item(tag, server_handle=server_handle), True
+        return await session.resolve(tag, server_handle)
+
+
+# registrations ---------------------------------------------------------------
+
+
+@mxaccess.command(
+    "register",
+    help="Register with MXAccess (Register); the new server handle becomes the current one.\n"
+    "Commands use the current registration unless given --server-handle; add-item "
+    "registers by itself when there is none.",
+    args=[arg("client_name", required=False, help="client name (default mxshell)")],
+    needs_session=True,
+)
+async def register(ctx: Any, client_name: str | None = None) -> Text:
+    with refusals(client_name):
+        registration = await session_of(ctx).register(client_name)
+    return Text(
+        f"registered {registration.client_name}: server handle {registration.handle}",
+        {"server_handle": registration.handle, "client_name": registration.client_name},
+    )
+
+
+@mxaccess.command(
+    "unregister",
+    help="Unregister (Unregister), releasing every item under the registration.",
+    args=[SERVER_HANDLE],
+    needs_session=True,
+)
+async def unregister(ctx: Any, server_handle: int | None = None) -> Text:
+    with refusals():
+        registration, released = await session_of(ctx).unregister(server_handle)
+    return Text(
+        f"unregistered server handle {registration.handle}: released {released} item(s)",
+        {"server_handle": registration.handle, "items_released": released},
+    )
+
+
+# items and advises ---------------------------------------------------------------
+
+
+@mxaccess.command(
+    "add-item",
+    help="Add an item for a tag reference (AddItem); it is not advised yet.",
+    args=[
+        arg("tag", is_tag=True, help="tag reference, e.g. Tank1.Level"),
+        arg("--as", dest="alias", help="alias to call the item by (letters, digits, _ or -)"),
+        SERVER_HANDLE,
+    ],
+    needs_session=True,
+)
+async def add_item(
+    ctx: Any, tag: str, alias: str | None = None, server_handle: int | None = None
+) -> Table:
+    reference = ctx.resolve_tag(tag)
+    with refusals(reference):
+        item = await session_of(ctx).add_item(reference, alias, server_handle)
+    return item_table(item)
+
+
+@mxaccess.command(
+    "remove-item",
+    help="Remove an item (RemoveItem); an advised item stops its events too.",
+    args=[item_arg(adds=False)],
+    needs_session=True,
+)
+async def remove_item(ctx: Any, item: str) -> Text:
+    session = session_of(ctx)
+    found = session.find(item)
+    with refusals(found.tag_reference):
+        await session.remove_item(found)
+    label = f" ({found.alias})" if found.alias else ""
+    return Text(
+        f"removed item {found.handle}{label}: {found.tag_reference}",
+        {"handle": found.handle, "alias": found.alias, "tag": found.tag_reference},
+    )
+
+
+async def _advise(ctx: Any, item: str, server_handle: int | None, supervisory: bool) -> Table:
+    async with using_item(ctx, item, server_handle) as found:
+        with refusals(found.tag_reference):
+            await session_of(ctx).advise(found, supervisory=supervisory)
+    return item_table(found)
+
+
+@mxaccess.command(
+    "advise",
+    help="Start OnDataChange events for an item (Advise); a tag is added first.\n"
+    "The current value arrives as the first event, then one event per change.",
+    args=[item_arg(), SERVER_HANDLE],
+    needs_session=True,
+)
+async def advise(ctx: Any, item: str, server_handle: int | None = None) -> Table:
+    return await _advise(ctx, item, server_handle, supervisory=False)
+
+
+@mxaccess.command(
+    "advise-supervisory",
+    help="Advise as a supervisory client (AdviseSupervisory): its writes are supervisory "
+    "writes.\nA supervisory write to a SecuredWrite attribute needs no user; VerifiedWrite "
+    "and ViewOnly still refuse it.",
+    args=[item_arg(), SERVER_HANDLE],
+    needs_session=True,
+)
+async def advise_supervisory(ctx: Any, item: str, server_handle: int | None = None) -> Table:
+    return await _advise(ctx, item, server_handle, supervisory=True)
+
+
+@mxaccess.command(
+    "unadvise",
+    help="Stop OnDataChange events for an item (UnAdvise); the item stays.",
+    args=[item_arg(adds=False)],
+    needs_session=True,
+)
+async def unadvise(ctx: Any, item: str) -> Table:
+    session = session_of(ctx)
+    found = session.find(item)
+    with refusals(found.tag_reference):
+        await session.unadvise(found)
+    return item_table(found)
+
+
+@mxaccess.command(
+    "items",
+    help="The items of this session: alias, advise state and the latest value, quality "
+    "and timestamp, and how many changes arrived.",
+)
+async def items(ctx: Any) -> Table:
+    rows = []
+    if ctx.session is not None:
+        for item in ctx.session.items:
+            rows.append(
+                [
+                    item.handle,
+                    item.alias,
+                    item.tag_reference,
+                    advise_of(item),
+                    item.value,
+                    quality_text(item.quality),
+                    item.timestamp,
+                    item.change_count,
+                ]
+            )
+    return Table(ITEMS_COLUMNS, rows)
+
+
+# writes --------------------------------------------------------------------------
+
+
+def value_type(value: Any) -> str | None:
+    """The type name a Python value of an item came as (None when it says nothing)."""
+    if isinstance(value, list):
+        inner = value_type(value[0]) if value else None
+        return f"{inner}[]" if inner else None
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int32" if INT32_MIN <= value <= INT32_MAX else "int64"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, datetime):
+        return "datetime"
+    return None
+
+
+def convert(item: TrackedItem, text: str, type_name: str | None) -> Any:
+    """The MxValue to write: of type_name; else of the type of the item's current value
+    (so '0042' stays a string for a String attribute); else inferred from the text."""
+    chosen = type_name or value_type(item.value)
+    try:
+        return to_mx_value(parse_value_text(text, chosen), chosen)
     except ValueError as error:
-        raise CommandFailed(f"bad value {text!r}: {error}") from None
+        if "NaN or infinity" in str(error):
+            raise CommandFailed(
+                f"{text!r} cannot be written: NaN and infinity have no MXAccess representation"
+                + ("" if type_name else " (for the text itself, add --type string)")
+            ) from None
+        hint = ""
+        if chosen and not type_name:
+            hint = f" ({item.tag_reference} holds a {chosen}; give --type for another type)"
+        raise CommandFailed(f"bad value: {error}{hint}") from None
+
+
+def inferred(item: TrackedItem, value: Any, type_name: str | None) -> str | None:
+    """The hint for a refused value whose type was guessed from the text alone."""
+    if type_name or value_type(item.value):
+        return None
+    kind = mx_value_kind(value)
+    return f"the value went as {kind}, inferred from the text; give --type for another"
 
 
 def parse_timestamp(text: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise CommandFailed(
             f"bad timestamp {text!r}: use RFC 3339, e.g. 2026-01-31T12:00:00Z"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def written(
+    method: str,
+    item: TrackedItem,
+    value: Any,
+    timestamp: datetime | None,
+    users: tuple[str, str | None] | None = None,
+) -> Text:
+    """What an accepted write shows: the value as sent and its type; `users` for secured."""
+    sent = from_mx_value(value)
+    kind = mx_value_kind(value)
+    shown = repr(sent) if isinstance(sent, str) else format_value(sent)
+    text = f"{method} accepted: {item.tag_reference} = {shown} ({kind})"
+    data: dict[str, Any] = {"item": item.handle, "tag": item.tag_reference}
+    data.update(value=sent, type=kind)
+    if timestamp is not None:
+        text += f" at {format_value(timestamp)}"
+        data["timestamp"] = timestamp
+    if users is not None:
+        user, verifier = users
+        text += f" as {user}" + (f", verified by {verifier}" if verifier else "")
+        data.update(user=user, verifier=verifier)
+    return Text(text + "; OnWriteComplete follows as an event", data)
+
+
+async def _write(
+    ctx: Any,
+    item: str,
+    value: str,
+    type_name: str | None,
+    timestamp: str | None,
+    server_handle: int | None,
+) -> Text:
+    moment = parse_timestamp(timestamp) if timestamp else None
+    async with using_item(ctx, item, server_handle) as found:
+        converted = convert(found, value, type_name)
+        with refusals(found.tag_reference, type_hint=inferred(found, converted, type_name)):
+            await session_of(ctx).write(found, converted, timestamp=moment)
+    return written("Write2" if moment else "Write", found, converted, moment)
+
+
+VALUE = arg("value", help="the value; arrays as 1,2,3 or [1, 2, 3]; -- before a negative")
+TIMESTAMP = arg("--timestamp", required=True, help="RFC 3339 time, e.g. 2026-01-31T12:00:00Z")
+
+
+@mxaccess.command(
+    "write",
+    help="Write a value to an item (Write); OnWriteComplete follows as an event.\n"
+    "Without --type the value takes the type of the item's current value when the shell "
+    "knows it (after advise or read), else the type the text suggests (42 int32, 4.2 "
+    "double, true bool, [1,2] int32[], anything else string). NaN and infinity are refused.",
+    args=[item_arg(), VALUE, TYPE, SERVER_HANDLE],
+    needs_session=True,
+)
+async def write(
+    ctx: Any, item: str, value: str, type: str | None = None, server_handle: int | None = None
+) -> Text:
+    return await _write(ctx, item, value, type, None, server_handle)
+
+
+@mxaccess.command(
+    "write2",
+    help="Write a value with its timestamp (Write2).",
+    args=[item_arg(), VALUE, TIMESTAMP, TYPE, SERVER_HANDLE],
+    needs_session=True,
+)
+async def write2(
+    ctx: Any,
+    item: str,
+    value: str,
+    timestamp: str,
+    type: str | None = None,
+    server_handle: int | None = None,
+) -> Text:
+    return await _write(ctx, item, value, type, timestamp, server_handle)
 
 
 async def password_from(ctx: Any, env: str | None, user: str) -> str:
@@ -84,176 +377,16 @@ async def password_from(ctx: Any, env: str | None, user: str) -> str:
         return value
     ask = ctx.services.get("ask_secret")
     if ask is None:
-        raise CommandFailed("no terminal to ask for a password: use --password-env VAR")
+        raise CommandFailed(
+            f"a password for {user} is needed and there is no terminal to ask for it: "
+            "use --password-env VAR"
+        )
     return str(await ask(f"password for {user}: "))
-
-
-# registrations ---------------------------------------------------------------
-
-
-@mxaccess.command(
-    "register",
-    help="Register with MXAccess (the gateway's Register); becomes the current registration.",
-    args=[arg("client_name", required=False, help="client name (default mxshell)")],
-    needs_session=True,
-)
-async def register(ctx: Any, client_name: str | None = None) -> dict[str, Any]:
-    registration = await session_of(ctx).register(client_name)
-    return {"server_handle": registration.handle, "client_name": registration.client_name}
-
-
-@mxaccess.command(
-    "unregister",
-    help="Unregister, releasing every item under the registration.",
-    args=[SERVER_HANDLE],
-    needs_session=True,
-)
-async def unregister(ctx: Any, server_handle: int | None = None) -> dict[str, Any]:
-    registration, dropped = await session_of(ctx).unregister(server_handle)
-    return {"server_handle": registration.handle, "items_released": dropped}
-
-
-# items -------------------------------------------------------------------------
-
-
-@mxaccess.command(
-    "add-item",
-    help="Add an item for a tag reference (it is not advised yet).",
-    args=[
-        arg("tag", is_tag=True, help="tag reference, e.g. Tank1.Level"),
-        arg("--as", dest="alias", help="alias to call the item by"),
-        SERVER_HANDLE,
-    ],
-    needs_session=True,
-)
-async def add_item(
-    ctx: Any, tag: str, alias: str | None = None, server_handle: int | None = None
-) -> dict[str, Any]:
-    item = await session_of(ctx).add_item(ctx.resolve_tag(tag), alias, server_handle)
-    return item_row(item)
-
-
-@mxaccess.command(
-    "remove-item",
-    help="Remove an item (unadvising it first if needed).",
-    args=[arg("item", completer="item", help=ITEM_HELP)],
-    needs_session=True,
-)
-async def remove_item(ctx: Any, item: str) -> dict[str, Any]:
-    found = session_of(ctx).find(item)
-    await session_of(ctx).remove_item(found)
-    return {"removed": found.name, "handle": found.handle}
-
-
-@mxaccess.command(
-    "advise",
-    help="Start OnDataChange events for an item (adds the item when given a tag).",
-    args=[arg("item", completer="item", is_tag=True, help=ITEM_HELP), SERVER_HANDLE],
-    needs_session=True,
-)
-async def advise(ctx: Any, item: str, server_handle: int | None = None) -> dict[str, Any]:
-    found = await resolve(ctx, item, server_handle)
-    await session_of(ctx).advise(found)
-    return item_row(found)
-
-
-@mxaccess.command(
-    "advise-supervisory",
-    help="Advise as a supervisory client (its writes are supervisory writes).",
-    args=[arg("item", completer="item", is_tag=True, help=ITEM_HELP), SERVER_HANDLE],
-    needs_session=True,
-)
-async def advise_supervisory(
-    ctx: Any, item: str, server_handle: int | None = None
-) -> dict[str, Any]:
-    found = await resolve(ctx, item, server_handle)
-    await session_of(ctx).advise(found, supervisory=True)
-    return item_row(found)
-
-
-@mxaccess.command(
-    "unadvise",
-    help="Stop OnDataChange events for an item.",
-    args=[arg("item", completer="item", help=ITEM_HELP)],
-    needs_session=True,
-)
-async def unadvise(ctx: Any, item: str) -> dict[str, Any]:
-    found = session_of(ctx).find(item)
-    await session_of(ctx).unadvise(found)
-    return item_row(found)
-
-
-@mxaccess.command("items", help="The items of this session with their latest values.")
-async def items(ctx: Any) -> list[dict[str, Any]]:
-    if ctx.session is None:
-        return []
-    return [item_row(i) for i in session_of(ctx).items]
-
-
-# writes --------------------------------------------------------------------------
-
-
-async def _write(
-    ctx: Any,
-    item: str,
-    value: str,
-    type_name: str | None,
-    timestamp: str | None,
-    server_handle: int | None,
-) -> dict[str, Any]:
-    found = await resolve(ctx, item, server_handle)
-    converted = parse_value(value, type_name)
-    moment = parse_timestamp(timestamp) if timestamp else None
-    await session_of(ctx).write(found, converted, type_name=type_name, timestamp=moment)
-    return {"item": found.name, "tag": found.tag_reference, "written": converted}
-
-
-@mxaccess.command(
-    "write",
-    help="Write a value to an item; OnWriteComplete follows as an event.",
-    args=[
-        arg("item", completer="item", is_tag=True, help=ITEM_HELP),
-        arg("value", help="the value; give --type when inference would guess wrong"),
-        TYPE,
-        SERVER_HANDLE,
-    ],
-    needs_session=True,
-)
-async def write(
-    ctx: Any, item: str, value: str, type: str | None = None, server_handle: int | None = None
-) -> dict[str, Any]:
-    return await _write(ctx, item, value, type, None, server_handle)
-
-
-TIMESTAMP = arg("--timestamp", required=True, help="RFC 3339 time, e.g. 2026-01-31T12:00:00Z")
-
-
-@mxaccess.command(
-    "write2",
-    help="Write a value with a timestamp (Write2).",
-    args=[
-        arg("item", completer="item", is_tag=True, help=ITEM_HELP),
-        arg("value"),
-        TIMESTAMP,
-        TYPE,
-        SERVER_HANDLE,
-    ],
-    needs_session=True,
-)
-async def write2(
-    ctx: Any,
-    item: str,
-    value: str,
-    timestamp: str,
-    type: str | None = None,
-    server_handle: int | None = None,
-) -> dict[str, Any]:
-    return await _write(ctx, item, value, type, timestamp, server_handle)
 
 
 SECURED_ARGS = [
     arg("--user", required=True, help="user who makes the write"),
-    arg("--password-env", help="variable holding --user's password (else asked, hidden)"),
+    arg("--password-env", help="variable holding the user's password (else asked, hidden)"),
     arg("--verifier", help="second user, for VerifiedWrite attributes"),
     arg("--verifier-password-env", help="variable holding the verifier's password"),
 ]
@@ -261,86 +394,81 @@ SECURED_ARGS = [
 
 async def _write_secured(
     ctx: Any, item: str, value: str, timestamp: str | None, options: dict[str, Any]
-) -> dict[str, Any]:
+) -> Text:
     session = session_of(ctx)
-    found = await resolve(ctx, item, options.get("server_handle"))
-    converted = parse_value(value, options.get("type"))
     moment = parse_timestamp(timestamp) if timestamp else None
-    user = options["user"]
-    current = await session.authenticate_user(
-        user, await password_from(ctx, options.get("password_env"), user)
-    )
-    verifier_id = 0
-    verifier = options.get("verifier")
-    if verifier:
-        password = await password_from(ctx, options.get("verifier_password_env"), verifier)
-        verifier_id = await session.authenticate_user(verifier, password)
-    await session.write_secured(
-        found,
-        converted,
-        current_user_id=current,
-        verifier_user_id=verifier_id,
-        type_name=options.get("type"),
-        timestamp=moment,
-    )
-    return {
-        "item": found.name,
-        "tag": found.tag_reference,
-        "written": converted,
-        "user": user,
-        "verifier": verifier,
-    }
+    user, verifier = options["user"], options.get("verifier")
+    async with using_item(ctx, item, options.get("server_handle")) as found:
+        converted = convert(found, value, options.get("type"))
+        server = found.registration.handle  # user ids hold under one server handle only
+        password = await password_from(ctx, options.get("password_env"), user)
+        secrets = [password]
+        with refusals(user, secrets):
+            current = await session.authenticate_user(user, password, server)
+        verifier_id = 0
+        if verifier:
+            secrets.append(await password_from(ctx, options.get("verifier_password_env"), verifier))
+            with refusals(verifier, secrets):
+                verifier_id = await session.authenticate_user(verifier, secrets[-1], server)
+        hint = inferred(found, converted, options.get("type"))
+        with refusals(found.tag_reference, secrets, type_hint=hint):
+            await session.write_secured(
+                found,
+                converted,
+                current_user_id=current,
+                verifier_user_id=verifier_id,
+                timestamp=moment,
+            )
+    method = "WriteSecured2" if moment else "WriteSecured"
+    return written(method, found, converted, moment, (user, verifier))
 
 
 @mxaccess.command(
     "write-secured",
-    help="Write to a SecuredWrite or VerifiedWrite attribute, authenticating the user(s).\n"
-    "Passwords are asked for with hidden input, or read from --password-env; never typed "
-    "as an argument, so they never reach history.",
-    args=[
-        arg("item", completer="item", is_tag=True, help=ITEM_HELP),
-        arg("value"),
-        *SECURED_ARGS,
-        TYPE,
-        SERVER_HANDLE,
-    ],
+    help="Write to a SecuredWrite or VerifiedWrite attribute (WriteSecured) as a user.\n"
+    "The user (and for VerifiedWrite a --verifier, a different user) is authenticated "
+    "first. Passwords are asked for with hidden input, or read from --password-env / "
+    "--verifier-password-env; they are never arguments, so they never reach history.",
+    args=[item_arg(), VALUE, *SECURED_ARGS, TYPE, SERVER_HANDLE],
     needs_session=True,
 )
-async def write_secured(ctx: Any, item: str, value: str, **options: Any) -> dict[str, Any]:
+async def write_secured(ctx: Any, item: str, value: str, **options: Any) -> Text:
     return await _write_secured(ctx, item, value, None, options)
 
 
 @mxaccess.command(
     "write-secured2",
-    help="WriteSecured with a timestamp (WriteSecured2).",
-    args=[
-        arg("item", completer="item", is_tag=True, help=ITEM_HELP),
-        arg("value"),
-        TIMESTAMP,
-        *SECURED_ARGS,
-        TYPE,
-        SERVER_HANDLE,
-    ],
+    help="WriteSecured with a timestamp (WriteSecured2); see write-secured.",
+    args=[item_arg(), VALUE, TIMESTAMP, *SECURED_ARGS, TYPE, SERVER_HANDLE],
     needs_session=True,
 )
-async def write_secured2(
-    ctx: Any, item: str, value: str, timestamp: str, **options: Any
-) -> dict[str, Any]:
+async def write_secured2(ctx: Any, item: str, value: str, timestamp: str, **options: Any) -> Text:
     return await _write_secured(ctx, item, value, timestamp, options)
 
 
 @mxaccess.command(
     "authenticate-user",
-    help="Check a user's credentials with MXAccess (AuthenticateUser); shows the user id.",
-    args=[arg("user"), arg("--password-env", help="variable holding the password"), SERVER_HANDLE],
+    help="Check a user's credentials (AuthenticateUser) and show the user id.\n"
+    "The password is asked for with hidden input, or read from --password-env.",
+    args=[
+        arg("user", help="user name"),
+        arg("--password-env", help="variable holding the password (else asked, hidden)"),
+        SERVER_HANDLE,
+    ],
     needs_session=True,
 )
 async def authenticate_user(
     ctx: Any, user: str, password_env: str | None = None, server_handle: int | None = None
-) -> dict[str, Any]:
+) -> Text:
+    session = session_of(ctx)
     password = await password_from(ctx, password_env, user)
-    user_id = await session_of(ctx).authenticate_user(user, password, server_handle)
-    return {"user": user, "user_id": user_id}
+    with refusals(user, [password]):
+        registration = await session.ensure_registration(server_handle)
+        user_id = await session.authenticate_user(user, password, registration.handle)
+    return Text(
+        f"authenticated {user}: user id {user_id} (server handle {registration.handle})",
+        {"user": user, "user_id": user_id, "server_handle": registration.handle},
+    )
 
 
 # reading -----------------------------------------------------------------------------
@@ -348,94 +476,105 @@ async def authenticate_user(
 
 @mxaccess.command(
     "read",
-    help="Read current values: adds and advises what it must, waits for the first value, "
-    "and cleans up what it added.",
+    help="Read current values: value, quality and timestamp of each TAG.\n"
+    "Adds and advises what it must, waits for the first OnDataChange, then removes the "
+    "items it added and unadvises what it advised; items that were already advised are "
+    "left as they are (their latest value is shown).",
     args=[
-        arg("tags", nargs="+", is_tag=True, help="tag references, aliases or handles"),
+        arg("tags", nargs="+", is_tag=True, completer="item", help=ITEM_HELP),
         arg("--timeout", type="duration", default=5.0, help="how long to wait (default 5s)"),
     ],
     needs_session=True,
 )
-async def read(ctx: Any, tags: list[str], timeout: float = 5.0) -> list[dict[str, Any]]:
+async def read(ctx: Any, tags: list[str], timeout: float = 5.0) -> Table:
     session = session_of(ctx)
-    rows = []
-    for reference in tags:
-        item, added = await session.resolve(ctx.resolve_tag(reference))
-        advised_here = item.advise == "none"
-        try:
-            if advised_here:
-                before = item.change_count
-                await session.advise(item)
-                await _first_change(item, before, timeout)
-            rows.append(
-                {
-                    "tag": item.tag_reference,
-                    "value": item.value,
-                    "quality": format_quality(item.quality) if item.quality is not None else None,
-                    "timestamp": item.timestamp,
-                }
-            )
-        finally:
-            await _clean_up(session, item, added, advised_here)
-    return rows
+    added: list[TrackedItem] = []
+    advised: list[TrackedItem] = []
+    try:
+        found: list[TrackedItem] = []
+        for reference in tags:
+            item, was_added = await find_or_add(ctx, reference)
+            if was_added:
+                added.append(item)
+            found.append(item)
+        waiting: list[tuple[TrackedItem, int]] = []
+        for item in _distinct(found):
+            if item.lost is not None:
+                raise CommandFailed(f"{item.name} was not restored after a reconnect: {item.lost}")
+            if item.advise == "none":
+                waiting.append((item, item.change_count))
+                with refusals(item.tag_reference):
+                    await session.advise(item)
+                advised.append(item)
+            elif item.change_count == 0:
+                waiting.append((item, 0))
+        await first_values(session, waiting, timeout)
+        rows = [[i.tag_reference, i.value, quality_text(i.quality), i.timestamp] for i in found]
+    finally:
+        await give_back(ctx, session, added, advised)
+    return Table(["tag", "value", "quality", "timestamp"], rows)
 
 
-async def _first_change(item: TrackedItem, before: int, timeout: float) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while item.change_count == before:
-        if loop.time() > deadline:
-            raise CommandFailed(f"no value for {item.tag_reference} within {timeout:g}s")
-        await asyncio.sleep(0.01)
+def _distinct(items: Sequence[TrackedItem]) -> list[TrackedItem]:
+    return list({item.handle: item for item in items}.values())
 
 
-async def _clean_up(
-    session: PersistentSession, item: TrackedItem, added: bool, advised_here: bool
+async def first_values(
+    session: PersistentSession, waiting: list[tuple[TrackedItem, int]], timeout: float
 ) -> None:
-    if not session.connected:
-        return
-    if added:
-        await session.remove_item(item)
-    elif advised_here and item.advise != "none":
-        await session.unadvise(item)
+    """Wait until each item has had a data change since the count given with it;
+    CommandFailed naming the items still without one after `timeout` seconds."""
+
+    def missing() -> list[TrackedItem]:
+        return [item for item, before in waiting if item.change_count <= before]
+
+    if not await until(session, lambda: not missing(), timeout):
+        names = ", ".join(i.tag_reference for i in missing())
+        raise CommandFailed(f"no value for {names} within {timeout:g}s")
 
 
-# events --------------------------------------------------------------------------
+async def give_back(
+    ctx: Any, session: PersistentSession, added: list[TrackedItem], advised: list[TrackedItem]
+) -> None:
+    """Remove the items a command added and unadvise the ones it advised (and did not add)."""
+    only_advised = [i for i in advised if not any(i is a for a in added)]
+    for item in [*added, *only_advised]:
+        was_added = any(item is a for a in added)
+        if not session.connected:
+            # The gateway session is gone: forget locally, so no reconnect restores them.
+            if was_added:
+                session.items.drop(item)
+            else:
+                item.advise = "none"
+            continue
+        try:
+            if was_added:
+                await session.remove_item(item)
+            else:
+                await session.unadvise(item)
+        except GatewayError as error:
+            what = "remove" if was_added else "unadvise"
+            ctx.notify(f"could not {what} {item.name}: {error}")
 
 
-def event_row(session: PersistentSession, event: Any) -> dict[str, Any]:
-    kind = event.WhichOneof("event")
-    body = getattr(event, kind)
-    item = session.items.by_gateway(body.server_handle, body.item_handle)
-    row: dict[str, Any] = {
-        "worker_sequence": event.worker_sequence,
-        "event": kind,
-        "item": item.name if item else body.item_handle,
-    }
-    if kind == "on_data_change":
-        row["value"] = from_mx_value(body.value)
-        row["quality"] = format_quality(body.quality)
-        row["timestamp"] = (
-            body.timestamp.ToDatetime(tzinfo=UTC) if body.HasField("timestamp") else None
-        )
-    elif hasattr(body, "statuses"):
-        row["ok"] = all(s.success for s in body.statuses)
-    return row
+# the plugin ------------------------------------------------------------------------
+
+
+def complete_item(ctx: Any, prefix: str) -> list[str]:
+    """Aliases, handles and tag references of the session's items."""
+    if ctx.session is None:
+        return []
+    names: list[str] = []
+    for item in ctx.session.items:
+        names += [item.alias or "", str(item.handle), item.tag_reference]
+    lowered = prefix.lower()
+    return [n for n in dict.fromkeys(names) if n and n.lower().startswith(lowered)]
 
 
 @hookimpl
 def register_commands(register: Any) -> None:
     register(list(mxaccess))
-
-
-def complete_item(ctx: Any, prefix: str) -> list[str]:
-    """Aliases and #handles of the session's items."""
-    if ctx.session is None:
-        return []
-    names = [i.alias for i in ctx.session.items if i.alias] + [
-        f"#{i.handle}" for i in ctx.session.items
-    ]
-    return [n for n in names if n.lower().startswith(prefix.lower())]
+    register(list(mxaccess_events.commands))
 
 
 @hookimpl
@@ -443,107 +582,11 @@ def register_completers(register: Any) -> None:
     register("item", complete_item)
 
 
-@mxaccess.command(
-    "stream-events",
-    help="Show events as they arrive, until --max-events, --timeout or Ctrl-C.",
-    args=[
-        arg("--max-events", type="int", help="stop after this many events"),
-        arg("--timeout", type="duration", help="stop after this long (e.g. 10s)"),
-        arg("--record", help="also write the events to FILE.jsonl or FILE.csv"),
-    ],
-    needs_session=True,
-)
-async def stream_events(
-    ctx: Any,
-    max_events: int | None = None,
-    timeout: float | None = None,
-    record: str | None = None,
-) -> dict[str, Any]:
-    session = session_of(ctx)
-    queue: asyncio.Queue[Any] = asyncio.Queue()
-    recorder = _recorder(record)
-    gaps_before = session.counters.gaps
-    seen = 0
-    ended = "timeout"
-
-    def on_events(batch: Any) -> None:
-        for event in batch:
-            queue.put_nowait(event)
-
-    session.add_listener(on_events)
-    try:
-        async with asyncio.timeout(timeout):
-            while max_events is None or seen < max_events:
-                row = event_row(session, await queue.get())
-                row["tag"] = _tag_of(session, row)
-                seen += 1
-                ctx.emit(row)
-                if recorder is not None:
-                    recorder.write(row)
-            ended = "max-events"
-    except TimeoutError:
-        ended = "timeout"
-    except asyncio.CancelledError:
-        ended = "interrupted"
-    finally:
-        session.remove_listener(on_events)
-        if recorder is not None:
-            recorder.close()
-    return {
-        "events": seen,
-        "ended": ended,
-        "sequence_gaps": session.counters.gaps - gaps_before,
-        "recorded_to": record,
-    }
+@hookimpl
+def session_closed(context: Any) -> None:
+    mxaccess_events.stop_recording(context, "the gateway session closed")
 
 
-def _recorder(path: str | None) -> Any:
-    if path is None:
-        return None
-    from mxshell.commands.recording import EventRecorder
-
-    try:
-        return EventRecorder(path)
-    except (ValueError, OSError) as error:
-        raise CommandFailed(f"cannot record to {path}: {error}") from None
-
-
-def _tag_of(session: PersistentSession, row: dict[str, Any]) -> str | None:
-    item = session.items.find(str(row["item"])) if isinstance(row["item"], str) else None
-    return item.tag_reference if item else None
-
-
-@mxaccess.command(
-    "smoke",
-    help="The smoke sequence: register, add, advise, wait for events, clean up. "
-    "Fails unless an event arrived.",
-    args=[
-        arg("--item", required=True, is_tag=True, help="tag reference to advise"),
-        arg("--max-events", type="int", default=1, help="events to wait for (default 1)"),
-        arg("--timeout", type="duration", default=10.0, help="how long to wait (default 10s)"),
-    ],
-    needs_session=True,
-)
-async def smoke(ctx: Any, item: str, max_events: int = 1, timeout: float = 10.0) -> dict[str, Any]:
-    session = session_of(ctx)
-    registration = await session.register("mxshell-smoke")
-    tracked: TrackedItem | None = None
-    try:
-        tracked = await session.add_item(ctx.resolve_tag(item), server_handle=registration.handle)
-        await session.advise(tracked)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while tracked.change_count < max_events and loop.time() < deadline:
-            await asyncio.sleep(0.01)
-        received = tracked.change_count
-    finally:
-        if session.connected:
-            await session.unregister(registration.handle)
-    if received == 0:
-        raise CommandFailed(f"smoke: no event for {item} within {timeout:g}s")
-    return {
-        "item": item,
-        "events": received,
-        "value": tracked.value if tracked else None,
-        "ok": True,
-    }
+@hookimpl
+def shutdown(context: Any) -> None:
+    mxaccess_events.stop_recording(context, None)

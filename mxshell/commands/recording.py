@@ -1,17 +1,44 @@
-"""Recording event rows to JSON Lines or CSV files, created readable by their owner only."""
+"""Recording event rows to JSON Lines or CSV files, created readable by their owner only.
+
+`EventRecorder` writes rows where it is called. `BackgroundRecorder` is what commands
+use on the event loop: the loop hands it whole batches (a cheap list append and a queue
+put per batch), and one writer thread per recording turns them into rows, writes them
+in order and flushes the file whenever it has caught up, so file I/O never holds the
+loop up.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import csv
 import io
 import json
 import os
+import queue
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-COLUMNS = ("worker_sequence", "event", "item", "tag", "value", "quality", "timestamp", "ok")
+# The columns of a CSV recording (a JSONL recording writes each row's keys as they are).
+COLUMNS = (
+    "worker_sequence",
+    "event",
+    "server_handle",
+    "item_handle",
+    "item",
+    "tag",
+    "value",
+    "quality",
+    "quality_name",
+    "timestamp",
+    "ok",
+    "status",
+)
+FORMATS = (".jsonl", ".csv")
 
 
 def plain(value: Any) -> Any:
@@ -26,9 +53,23 @@ def plain(value: Any) -> Any:
 
 
 def open_private(path: Path) -> TextIO:
-    """Open path for writing, creating it 0600 (the owner only) where the OS has modes."""
+    """Open path for writing, created 0600 (the owner only) where the OS has modes.
+
+    An existing file is truncated and narrowed to 0600 as well: a recording may hold
+    plant data that the file's earlier mode would have shown to others.
+    """
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, 0o600)
     return io.open(fd, "w", encoding="utf-8", newline="")  # noqa: UP020 - from a descriptor
+
+
+def check_format(path: str | Path) -> str:
+    """'jsonl' or 'csv' from the file's suffix; ValueError for anything else."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"record to a .jsonl or .csv file, not {Path(path).name!r}")
+    return suffix[1:]
 
 
 class EventRecorder:
@@ -36,10 +77,7 @@ class EventRecorder:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        suffix = self.path.suffix.lower()
-        if suffix not in (".jsonl", ".csv"):
-            raise ValueError(f"record to a .jsonl or .csv file, not {self.path.name!r}")
-        self.format = suffix[1:]
+        self.format = check_format(self.path)
         self._file = open_private(self.path)
         self._csv = csv.writer(self._file) if self.format == "csv" else None
         if self._csv is not None:
@@ -53,9 +91,17 @@ class EventRecorder:
             self._file.write(json.dumps({k: plain(v) for k, v in row.items()}) + "\n")
         self.count += 1
 
+    def flush(self) -> None:
+        if not self._file.closed:
+            self._file.flush()
+
     def close(self) -> None:
         if not self._file.closed:
             self._file.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
 
 
 def _csv_cell(value: Any) -> Any:
@@ -64,3 +110,129 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, list):
         return json.dumps(value)
     return value
+
+
+_STOP = object()
+RowFactory = Callable[[Any], dict[str, Any]]
+
+
+class BackgroundRecorder:
+    """An EventRecorder fed from the event loop and written by a thread of its own.
+
+    `add(entries)` queues a batch (any objects `to_row` turns into row dicts; rows
+    themselves when `to_row` is None) and returns at once. The thread writes batches in
+    the order they were added. `close()` (async) or `close_now()` (from a synchronous
+    hook, e.g. at shutdown) writes what is still queued, then closes the file. If
+    writing fails (disk full, a row that cannot be written) the recording stops: the
+    reason is kept in `failure` and `on_failure` is called on the loop.
+    """
+
+    def __init__(
+        self,
+        recorder: EventRecorder,
+        to_row: RowFactory | None = None,
+        *,
+        on_failure: Callable[[str], None] | None = None,
+    ) -> None:
+        self.recorder = recorder
+        self.to_row = to_row
+        self.on_failure = on_failure
+        self.queued = 0  # entries handed over (counted on the loop)
+        self.failure: str | None = None
+        self._loop = asyncio.get_running_loop() if on_failure is not None else None
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(
+            target=self._run, name=f"recorder {recorder.path.name}", daemon=True
+        )
+        self._stopping = False
+        self._thread.start()
+
+    @classmethod
+    async def open(
+        cls,
+        path: str | Path,
+        to_row: RowFactory | None = None,
+        *,
+        on_failure: Callable[[str], None] | None = None,
+    ) -> BackgroundRecorder:
+        """Create the file (in a thread) and start the writer; ValueError for a bad suffix."""
+        check_format(path)
+        recorder = await asyncio.to_thread(EventRecorder, path)
+        return cls(recorder, to_row, on_failure=on_failure)
+
+    @property
+    def path(self) -> Path:
+        return self.recorder.path
+
+    @property
+    def format(self) -> str:
+        return self.recorder.format
+
+    @property
+    def written(self) -> int:
+        """Rows written to the file so far (by the thread)."""
+        return self.recorder.count
+
+    @property
+    def closed(self) -> bool:
+        return self._stopping
+
+    def add(self, entries: Sequence[Any] | Iterable[Any]) -> None:
+        """Queue a batch for writing; cheap, never blocks. Ignored once closed."""
+        if self._stopping or self.failure is not None:
+            return
+        batch = entries if isinstance(entries, list) else list(entries)
+        if batch:
+            self.queued += len(batch)
+            self._queue.put(batch)
+
+    async def close(self) -> None:
+        """Write what is queued and close the file, waiting in a thread."""
+        self._stop()
+        await asyncio.to_thread(self._thread.join)
+
+    def close_now(self, timeout: float = 10.0) -> None:
+        """close() for synchronous callers: blocks until the backlog is written."""
+        self._stop()
+        self._thread.join(timeout)
+
+    def _stop(self) -> None:
+        if not self._stopping:
+            self._stopping = True
+            self._queue.put(_STOP)
+
+    # the writer thread -------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            while True:
+                batch = self._queue.get()
+                if batch is _STOP:
+                    break
+                if self.failure is None:
+                    self._write(batch)
+                if self._queue.empty():
+                    self.recorder.flush()
+        except OSError as error:
+            self._fail(f"{type(error).__name__}: {error}")
+        finally:
+            try:
+                self.recorder.close()
+            except OSError as error:
+                self._fail(f"{type(error).__name__}: {error}")
+
+    def _write(self, batch: list[Any]) -> None:
+        to_row = self.to_row
+        try:
+            for entry in batch:
+                self.recorder.write(to_row(entry) if to_row is not None else entry)
+        except (OSError, ValueError, TypeError) as error:
+            self._fail(f"{type(error).__name__}: {error}")
+
+    def _fail(self, reason: str) -> None:
+        if self.failure is not None:
+            return
+        self.failure = reason
+        if self.on_failure is not None and self._loop is not None:
+            # A closed loop raises RuntimeError: the failure is still kept.
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self.on_failure, reason)

@@ -1,7 +1,10 @@
-"""A plugin host with the core plugin, fake shell services, and small plugins that break."""
+"""Fixtures for plugin tests: a plugin host with the core plugin and fake shell services,
+small plugins that break, and shells on simulated gateways for the MXAccess family."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import mxshell_plugins.core as core
@@ -9,6 +12,9 @@ import pytest
 
 from mxshell.commands import CommandContext, Dispatcher
 from mxshell.plugins import PluginHost
+from mxshell.sim import ApiKey, EmbeddedGateway, SimConfig
+from mxshell.sim.auth import ALL_SCOPES
+from mxshell.testing import ShellRunner
 
 
 class FakeConnection:
@@ -79,3 +85,58 @@ def context(host: PluginHost, connection: FakeConnection, notes: list[str]) -> C
 @pytest.fixture
 def dispatcher(context: CommandContext) -> Dispatcher:
     return Dispatcher(context)
+
+
+# The MXAccess family against simulated gateways ---------------------------------------
+
+READER_KEY = "reader-key-0123456789"  # scopes session + read
+TANKS_KEY = "tanks-key-0123456789"  # every scope, but only Tank*.* tags
+
+
+@pytest.fixture
+async def mx_shell(gateway: EmbeddedGateway) -> AsyncIterator[ShellRunner]:
+    """A shell on the shared gateway (tests that leave the plant as they found it)."""
+    async with ShellRunner.connected(gateway) as shell:
+        yield shell
+
+
+@pytest.fixture
+async def own_shell(fresh_gateway: EmbeddedGateway) -> AsyncIterator[ShellRunner]:
+    """A shell on a gateway of the test's own (writes, restarts)."""
+    async with ShellRunner.connected(fresh_gateway) as shell:
+        yield shell
+
+
+@pytest.fixture
+def restricted_gateway() -> Iterator[EmbeddedGateway]:
+    """A gateway with a read-only key and a key constrained to Tank*.* tags."""
+    keys = [
+        ApiKey(key=READER_KEY, scopes=frozenset({"session", "read"}), name="reader"),
+        ApiKey(key=TANKS_KEY, scopes=ALL_SCOPES, tag_globs=("Tank*.*",), name="tanks"),
+    ]
+    with EmbeddedGateway(SimConfig(update_interval_s=0.05, api_keys=keys)) as running:
+        yield running
+
+
+def held_by_gateway(gateway: EmbeddedGateway, session_id: str) -> list[tuple[str, bool]]:
+    """What the simulated gateway itself holds for a session: (tag, advised) per item."""
+
+    async def look() -> list[tuple[str, bool]]:
+        session = gateway.gateway._mx.sessions[session_id]  # noqa: SLF001 - the sim's own state
+        return sorted(
+            (item.reference, bool(item.advised))
+            for registration in session.registrations.values()
+            for item in registration.items.values()
+        )
+
+    return gateway.run(look)
+
+
+async def eventually(condition: Callable[[], bool], what: str, limit: float = 10.0) -> None:
+    """Wait (polling) until condition() holds; fail naming `what` after `limit` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        await asyncio.sleep(0.01)

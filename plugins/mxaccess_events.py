@@ -1,0 +1,322 @@
+"""The MXAccess family's event commands: stream-events, record and smoke.
+
+A recording started with `record start` lives on the CommandContext (under the
+"recorder" service) and listens to the PersistentSession itself, so it carries on
+through automatic reconnects (the same session object); it stops when that session is
+closed (disconnect, connect elsewhere, exit). Rows are written by a thread of the
+recording's own (mxshell.commands.recording.BackgroundRecorder).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mxshell_plugins.mxaccess_common import (
+    event_line,
+    event_row,
+    item_of,
+    quality_text,
+    refusals,
+    session_of,
+    until,
+)
+
+from mxshell.commands import CommandFailed, CommandSet, Text, UsageError, arg, format_value
+from mxshell.commands.recording import BackgroundRecorder
+from mxshell.gateway import GatewayError
+from mxshell.session import EventListener, PersistentSession
+
+commands = CommandSet("mxaccess")
+
+RECORDER = "recorder"  # the context service holding the current Recording
+
+
+async def open_recorder(path: str, **options: Any) -> BackgroundRecorder:
+    try:
+        return await BackgroundRecorder.open(Path(path).expanduser(), **options)
+    except (ValueError, OSError) as error:
+        raise CommandFailed(f"cannot record to {path}: {error}") from None
+
+
+# stream-events ---------------------------------------------------------------------
+
+
+@commands.command(
+    "stream-events",
+    help="Show the session's events as they arrive, until --max-events, --timeout or Ctrl-C.\n"
+    "One line per event (a JSON object per line under --json), then a summary: how many "
+    "events, why the stream ended, and any worker_sequence gaps (events the gateway "
+    "dropped because this client fell behind). --record also writes them to a .jsonl or "
+    ".csv file.",
+    args=[
+        arg("--max-events", type="int", help="stop after this many events"),
+        arg("--timeout", type="duration", help="stop after this long (e.g. 10s)"),
+        arg("--record", metavar="FILE", help="also write the events to FILE.jsonl or FILE.csv"),
+    ],
+    needs_session=True,
+)
+async def stream_events(
+    ctx: Any,
+    max_events: int | None = None,
+    timeout: float | None = None,
+    record: str | None = None,
+) -> Text:
+    if max_events is not None and max_events < 1:
+        raise UsageError("--max-events must be at least 1")
+    session = session_of(ctx)
+    recorder = await open_recorder(record) if record else None
+    arrived: asyncio.Queue[list[tuple[Any, Any]]] = asyncio.Queue()
+
+    def on_events(batch: Sequence[Any]) -> None:
+        arrived.put_nowait([(event, item_of(session, event)) for event in batch])
+
+    gaps = SequenceGaps(session.counters.last_worker_sequence)
+    seen, ended = 0, "max-events"
+    session.add_listener(on_events)
+    try:
+        async with asyncio.timeout(timeout):
+            while max_events is None or seen < max_events:
+                for event, item in await arrived.get():
+                    row = event_row(event, item)
+                    gaps.see(row["worker_sequence"])
+                    ctx.emit(Text(event_line(row, ctx.settings), row))
+                    if recorder is not None:
+                        recorder.add([row])
+                    seen += 1
+                    if seen == max_events:
+                        break
+    except TimeoutError:
+        ended = "timeout"
+    except asyncio.CancelledError:
+        ended = "interrupted"  # Ctrl-C is how an open-ended stream is meant to end
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+    finally:
+        session.remove_listener(on_events)
+        if recorder is not None:
+            await recorder.close()
+    return stream_summary(seen, ended, gaps, recorder)
+
+
+@dataclass
+class SequenceGaps:
+    """Counts jumps in worker_sequence; a smaller number means a new gateway session."""
+
+    last: int
+    gaps: int = 0
+    missed: int = 0
+
+    def see(self, sequence: int) -> None:
+        if sequence > self.last + 1:
+            self.gaps += 1
+            self.missed += sequence - self.last - 1
+        self.last = sequence
+
+
+def stream_summary(
+    seen: int, ended: str, gaps: SequenceGaps, recorder: BackgroundRecorder | None
+) -> Text:
+    data: dict[str, Any] = {
+        "events": seen,
+        "ended": ended,
+        "sequence_gaps": gaps.gaps,
+        "events_missed": gaps.missed,
+        "recorded_to": str(recorder.path) if recorder else None,
+    }
+    text = f"{seen} event(s), ended by {ended}; "
+    if gaps.gaps:
+        text += f"{gaps.gaps} worker_sequence gap(s): {gaps.missed} event(s) dropped by the gateway"
+    else:
+        text += "no worker_sequence gaps"
+    if recorder is not None:
+        text += f"; recorded {recorder.written} to {recorder.path}"
+        if recorder.failure:
+            text += f" (recording failed: {recorder.failure})"
+            data["record_failure"] = recorder.failure
+    return Text(text, data)
+
+
+# record ----------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Recording:
+    """A background recording of every event of one session."""
+
+    recorder: BackgroundRecorder
+    session: PersistentSession
+    listener: EventListener
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    stopped_because: str | None = None
+
+    def detach(self) -> None:
+        self.session.remove_listener(self.listener)
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "recording": self.recorder.failure is None and not self.recorder.closed,
+            "file": str(self.recorder.path),
+            "format": self.recorder.format,
+            "events": self.recorder.queued,
+            "written": self.recorder.written,
+            "started": self.started,
+            "failure": self.recorder.failure,
+        }
+
+
+def row_of(entry: tuple[Any, Any]) -> dict[str, Any]:
+    """A queued (event, item) pair as a row; runs on the recording's writer thread."""
+    return event_row(*entry)
+
+
+@commands.command(
+    "record",
+    help="Record every event of the session to a file while you keep working.\n"
+    "record start FILE (.jsonl or .csv, created readable by you only), record stop, "
+    "record status. The recording carries on through reconnects, and stops when the "
+    "session is closed (disconnect, connect elsewhere, exit).",
+    args=[
+        arg("action", choices=["start", "stop", "status"], help="start, stop or status"),
+        arg("file", required=False, metavar="FILE", help="FILE.jsonl or FILE.csv (start)"),
+    ],
+)
+async def record(ctx: Any, action: str, file: str | None = None) -> Text:
+    if action == "start":
+        if file is None:
+            raise UsageError("record start needs a FILE (.jsonl or .csv)")
+        return await start_recording(ctx, file)
+    if file is not None:
+        raise UsageError(f"record {action} takes no FILE")
+    current: Recording | None = ctx.services.get(RECORDER)
+    if action == "status":
+        if current is None:
+            return Text("not recording", {"recording": False})
+        status = current.status()
+        return Text(describe_recording(current, status), status)
+    if current is None:
+        raise CommandFailed("not recording; record start FILE begins a recording")
+    await finish(ctx, current)
+    status = current.status()
+    text = f"recorded {status['written']} event(s) to {status['file']}"
+    if status["failure"]:
+        text += f" (recording failed: {status['failure']})"
+    return Text(text, status)
+
+
+async def start_recording(ctx: Any, file: str) -> Text:
+    session = session_of(ctx)
+    if ctx.services.get(RECORDER) is not None:
+        path = ctx.services[RECORDER].recorder.path
+        raise CommandFailed(f"already recording to {path}; record stop first")
+
+    def failed(reason: str) -> None:
+        recording.detach()
+        ctx.notify(f"record: recording to {recording.recorder.path} stopped: {reason}")
+
+    recorder = await open_recorder(file, to_row=row_of, on_failure=failed)
+
+    def listener(batch: Sequence[Any]) -> None:
+        recorder.add([(event, item_of(session, event)) for event in batch])
+
+    recording = Recording(recorder, session, listener)
+    session.add_listener(listener)
+    ctx.services[RECORDER] = recording
+    status = recording.status()
+    return Text(
+        f"recording every event to {recorder.path} ({recorder.format}); record stop ends it",
+        status,
+    )
+
+
+def describe_recording(recording: Recording, status: dict[str, Any]) -> str:
+    since = format_value(recording.started)
+    if status["failure"]:
+        return f"recording to {status['file']} failed: {status['failure']}"
+    return (
+        f"recording to {status['file']} since {since}: {status['events']} event(s), "
+        f"{status['written']} written"
+    )
+
+
+async def finish(ctx: Any, recording: Recording) -> None:
+    recording.detach()
+    if ctx.services.get(RECORDER) is recording:
+        del ctx.services[RECORDER]
+    await recording.recorder.close()
+
+
+def stop_recording(context: Any, reason: str | None) -> None:
+    """From a synchronous hook: stop the context's recording, if any, writing its backlog."""
+    recording: Recording | None = context.services.pop(RECORDER, None)
+    if recording is None:
+        return
+    recording.detach()
+    recording.recorder.close_now()
+    if reason is not None:
+        context.notify(
+            f"record: stopped recording to {recording.recorder.path} "
+            f"({recording.recorder.written} event(s)): {reason}"
+        )
+
+
+# smoke -----------------------------------------------------------------------------
+
+
+@commands.command(
+    "smoke",
+    help="The smoke sequence: register, add, advise, wait for events, clean up.\n"
+    "Runs under a registration of its own (mxshell-smoke), unregistered afterwards "
+    "whatever happens. Succeeds (exit status 0) only when at least one event arrived.",
+    args=[
+        arg("--item", required=True, is_tag=True, help="tag reference to advise"),
+        arg("--max-events", type="int", default=1, help="events to wait for (default 1)"),
+        arg("--timeout", type="duration", default=10.0, help="how long to wait (default 10s)"),
+    ],
+    needs_session=True,
+)
+async def smoke(ctx: Any, item: str, max_events: int = 1, timeout: float = 10.0) -> Text:
+    if max_events < 1:
+        raise UsageError("--max-events must be at least 1")
+    session = session_of(ctx)
+    tag = ctx.resolve_tag(item)
+    previous = session.items.current
+    with refusals():
+        registration = await session.register("mxshell-smoke")
+    try:
+        with refusals(tag):
+            tracked = await session.add_item(tag, server_handle=registration.handle)
+            await session.advise(tracked)
+        await until(session, lambda: tracked.change_count >= max_events, timeout)
+        received = tracked.change_count
+    finally:
+        if session.connected:
+            try:
+                await session.unregister(registration.handle)
+            except GatewayError as error:
+                handle = registration.handle
+                ctx.notify(f"smoke: could not unregister server handle {handle}: {error}")
+        else:
+            session.items.drop_registration(registration)
+        if previous is not None and previous.handle in session.items.registrations:
+            session.items.current = previous
+    if received == 0:
+        raise CommandFailed(f"no event for {tag} within {timeout:g}s")
+    value = tracked.value
+    shown = repr(value) if isinstance(value, str) else format_value(value, ctx.settings)
+    return Text(
+        f"smoke ok: {received} event(s) from {tag}; value {shown}, {quality_text(tracked.quality)}",
+        {
+            "ok": True,
+            "item": tag,
+            "events": received,
+            "value": value,
+            "quality": tracked.quality,
+            "timestamp": tracked.timestamp,
+        },
+    )
