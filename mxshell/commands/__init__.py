@@ -53,8 +53,10 @@ from mxshell.commands.secrets import REDACTED, Secret, redact_line, scrub
 from mxshell.commands.services import (
     CONNECTION,
     HISTORY,
+    WATCH_VIEW,
     ConnectionControl,
     HistoryAccess,
+    WatchViewRunner,
 )
 from mxshell.commands.settings import Settings
 
@@ -66,6 +68,7 @@ __all__ = [
     "OK",
     "REDACTED",
     "USAGE",
+    "WATCH_VIEW",
     "Argument",
     "Command",
     "CommandConflictError",
@@ -93,6 +96,7 @@ __all__ = [
     "Text",
     "UnknownCommandError",
     "UsageError",
+    "WatchViewRunner",
     "Word",
     "arg",
     "candidates",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from mxshell.commands.watchmodel import WatchModel
 
 # The keys under which the shell places its services in CommandContext.services.
 CONNECTION = "connection"
 HISTORY = "history"
+WATCH_VIEW = "watch_view"
 
 
 @runtime_checkable
@@ -33,3 +37,14 @@ class HistoryAccess(Protocol):
     """The lines typed so far, oldest first, already free of secrets."""
 
     def entries(self) -> list[str]: ...
+
+
+@runtime_checkable
+class WatchViewRunner(Protocol):
+    """Shows a WatchModel as a live table until the user leaves (or `duration` passes).
+
+    Only the REPL lends one: without it (command files, -c, piped stdin) `watch` prints
+    snapshots. Returns how the view ended: "quit" (the user left) or "duration".
+    """
+
+    async def __call__(self, model: WatchModel, *, duration: float | None = None) -> str: ...

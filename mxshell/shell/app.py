@@ -12,13 +12,14 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 
 from mxshell import paths
-from mxshell.commands import redact_line
+from mxshell.commands import WATCH_VIEW, redact_line
 from mxshell.gateway import format_quality, from_mx_value
 from mxshell.runtime import ShellRuntime
 from mxshell.shell.completion import ShellCompleter
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl, ReplHooks
 from mxshell.shell.toolbar import toolbar_text
+from mxshell.shell.watch import WatchView
 
 ASK_SECRET = "ask_secret"
 MAX_EVENT_LINES_PER_BATCH = 20
@@ -47,6 +48,7 @@ def build_repl(runtime: ShellRuntime, *, history: bool = True) -> Repl:
         history=kept,
     )
     context.services[ASK_SECRET] = ask_secret
+    context.services[WATCH_VIEW] = WatchView(context.settings)
     runtime.follow_events(EventPrinter(runtime))
     return Repl(hooks)
 

@@ -1,0 +1,237 @@
+"""The live watch's data, without a terminal: the watched items and their rows.
+
+A WatchModel follows the session's event batches and computes rows for the watched
+items (value, quality, timestamp, data changes since the watch began, rate over a
+sliding window, a "changed recently" flag) for the REPL's live view, for snapshot
+tables and for JSON.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from mxshell.commands.results import Table
+from mxshell.commands.settings import Settings
+from mxshell.commands.values import format_value
+from mxshell.gateway import format_quality, quality_is_good
+
+if TYPE_CHECKING:
+    from mxshell.session import PersistentSession, TrackedItem
+
+RATE_WINDOW_S = 5.0  # the rate is changes over (about) the last this many seconds
+MIN_RATE_SPAN_S = 1.0  # so the first event of a watch does not read as a huge rate
+HIGHLIGHT_S = 1.0  # a row counts as "changed recently" for this long after a change
+VALUE_WIDTH = 40  # the live view cuts longer values (arrays, long strings) to this
+
+# Column names of the live view (people) and of the snapshot table (people and JSON).
+VIEW_COLUMNS = ("item", "tag", "value", "quality", "timestamp", "changes", "rate/s")
+SNAPSHOT_COLUMNS = ("handle", "alias", "tag", "value", "quality", "timestamp", "changes", "rate")
+
+
+@dataclass(frozen=True)
+class WatchRow:
+    """One watched item as the view shows it at one moment."""
+
+    handle: int
+    alias: str | None
+    tag: str
+    value: Any
+    quality: int | None
+    timestamp: datetime | None
+    changes: int  # data changes since the watch began
+    rate: float  # data changes per second over the sliding window
+    recent: bool  # changed within the highlight time
+    lost: str | None = None  # why the item could not be restored after a reconnect
+
+    @property
+    def name(self) -> str:
+        """What the user calls the item: its alias, else #handle."""
+        return self.alias or f"#{self.handle}"
+
+    @property
+    def quality_text(self) -> str | None:
+        """Quality name and code, e.g. 'Good (192)'; None before the first value."""
+        return format_quality(self.quality) if self.quality is not None else None
+
+    @property
+    def bad(self) -> bool:
+        """Lost, or a value whose quality is not good (no value yet is not bad)."""
+        if self.lost is not None:
+            return True
+        return self.quality is not None and not quality_is_good(self.quality)
+
+
+@dataclass
+class _Watched:
+    item: TrackedItem
+    baseline: int  # the item's change_count when the watch began
+    # (monotonic time, changes) samples: the first is the anchor at or before the window.
+    samples: deque[tuple[float, int]] = field(default_factory=deque)
+
+    @property
+    def changes(self) -> int:
+        return self.item.change_count - self.baseline
+
+
+class WatchModel:
+    """The items of one watch and their rows; `on_events` is the session listener.
+
+    Counting costs nothing per event: the session already keeps each item's
+    change_count and last_change_at (monotonic) as it ingests a batch, so a row's
+    changes are the count now minus the count when the watch began.
+    """
+
+    def __init__(
+        self,
+        session: PersistentSession,
+        items: Iterable[TrackedItem],
+        *,
+        settings: Settings | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        rate_window: float = RATE_WINDOW_S,
+        highlight: float = HIGHLIGHT_S,
+    ) -> None:
+        self.session = session
+        self.settings = settings or Settings()
+        self.rate_window = rate_window
+        self.highlight = highlight
+        self._clock = clock  # must tick like time.monotonic: the session stamps with it
+        self.started = clock()
+        self._watched: dict[int, _Watched] = {}
+        for item in items:  # an item named twice is watched once, in first-named order
+            if item.handle not in self._watched:
+                self._watched[item.handle] = _Watched(
+                    item, item.change_count, deque([(self.started, 0)])
+                )
+        self._total_samples: deque[tuple[float, int]] = deque([(self.started, 0)])
+        self.batches = 0  # event batches seen while listening
+        self.dirty = True  # set when a batch arrives, cleared by rows()
+
+    @property
+    def items(self) -> list[TrackedItem]:
+        return [entry.item for entry in self._watched.values()]
+
+    def __len__(self) -> int:
+        return len(self._watched)
+
+    @property
+    def total_changes(self) -> int:
+        """Data changes of all watched items since the watch began."""
+        return sum(entry.changes for entry in self._watched.values())
+
+    # events ------------------------------------------------------------------------
+    def on_events(self, events: Sequence[Any]) -> None:
+        """The session listener: note that values may have moved (O(1) per batch)."""
+        self.batches += 1
+        self.dirty = True
+
+    @contextmanager
+    def listening(self) -> Iterator[WatchModel]:
+        """Follow the session's events for the duration of the block."""
+        self.session.add_listener(self.on_events)
+        try:
+            yield self
+        finally:
+            self.session.remove_listener(self.on_events)
+
+    # rows --------------------------------------------------------------------------
+    def rows(self) -> list[WatchRow]:
+        """Every watched item's row now, in the order the items were named."""
+        now = self._clock()
+        rows = [self._row(entry, now) for entry in self._watched.values()]
+        self.dirty = False
+        return rows
+
+    def _row(self, entry: _Watched, now: float) -> WatchRow:
+        item, changes = entry.item, entry.changes
+        return WatchRow(
+            handle=item.handle,
+            alias=item.alias,
+            tag=item.tag_reference,
+            value=item.value,
+            quality=item.quality,
+            timestamp=item.timestamp,
+            changes=changes,
+            rate=self._slide(entry.samples, now, changes),
+            recent=item.last_change_at is not None and now - item.last_change_at < self.highlight,
+            lost=item.lost,
+        )
+
+    def rate(self) -> float:
+        """All watched items' data changes per second over the sliding window."""
+        return self._slide(self._total_samples, self._clock(), self.total_changes)
+
+    def _slide(self, samples: deque[tuple[float, int]], now: float, count: int) -> float:
+        samples.append((now, count))
+        start = now - self.rate_window
+        while len(samples) > 2 and samples[1][0] <= start:
+            samples.popleft()
+        then, before = samples[0]
+        return (count - before) / max(now - then, MIN_RATE_SPAN_S)
+
+    def elapsed(self) -> float:
+        return self._clock() - self.started
+
+    def waiting_for_first_value(self, items: Iterable[TrackedItem]) -> list[TrackedItem]:
+        """Those of `items` that have had no data change since the watch began."""
+        waiting = []
+        for item in items:
+            entry = self._watched.get(item.handle)
+            if entry is not None and entry.changes == 0:
+                waiting.append(item)
+        return waiting
+
+    # output ------------------------------------------------------------------------
+    def table(self, title: str | None = None) -> Table:
+        """The current rows as a snapshot table (aligned for people, row objects in JSON)."""
+        rows = [
+            [
+                row.handle,
+                row.alias,
+                row.tag,
+                row.value,
+                "lost" if row.lost else row.quality_text,
+                row.timestamp,
+                row.changes,
+                round(row.rate, 2),
+            ]
+            for row in self.rows()
+        ]
+        return Table(list(SNAPSHOT_COLUMNS), rows, title=title)
+
+    def snapshot_title(self) -> str:
+        """When a snapshot was taken and how busy the watch is, for a line above it."""
+        moment = format_value(datetime.now(UTC), self.settings)
+        return f"watch {moment}: {len(self)} item(s), {self.rate():.1f} changes/s"
+
+    def summary(self, ended: str) -> dict[str, Any]:
+        """What the watch came to, once it is over."""
+        return {
+            "items": len(self),
+            "changes": self.total_changes,
+            "seconds": round(self.elapsed(), 3),
+            "ended": ended,
+        }
+
+
+def view_cells(row: WatchRow, settings: Settings) -> list[str]:
+    """A row's cells for the live view, in VIEW_COLUMNS order, each on one line."""
+    value = " ".join(format_value(row.value, settings).splitlines())
+    if len(value) > VALUE_WIDTH:
+        value = value[: VALUE_WIDTH - 1] + "…"
+    quality = "lost" if row.lost is not None else row.quality_text or "-"
+    return [
+        row.name,
+        row.tag,
+        value,
+        quality,
+        format_value(row.timestamp, settings),
+        str(row.changes),
+        f"{row.rate:.1f}",
+    ]

@@ -1,0 +1,203 @@
+"""`watch`: a live table of advised items, like Object Viewer's watch window (mxaccess family).
+
+The handler resolves the items, adds and advises what it must, and hands a WatchModel
+to the watch view the REPL lends (`watch_view`); it never touches the terminal. With no
+view (command files, -c, piped stdin, JSON output) it prints snapshot tables instead.
+Afterwards it removes the items it added and unadvises what it advised, unless --keep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from mxshell.commands import WATCH_VIEW, CommandFailed, CommandSet, Text, UsageError, arg, flag
+from mxshell.commands.watchmodel import WatchModel
+from mxshell.gateway import GatewayError
+from mxshell.plugins import hookimpl
+from mxshell.session import PersistentSession, TrackedItem
+
+mxaccess = CommandSet("mxaccess")
+
+
+@dataclass
+class Borrowed:
+    """What a watch added or advised, so that it gives back exactly that."""
+
+    added: list[TrackedItem] = field(default_factory=list)
+    advised: list[TrackedItem] = field(default_factory=list)
+
+    def is_added(self, item: TrackedItem) -> bool:
+        return any(i is item for i in self.added)
+
+    def advised_only(self) -> list[TrackedItem]:
+        """Items the watch advised but did not add: given back by unadvising."""
+        return [i for i in self.advised if not self.is_added(i)]
+
+    def describe(self, keep: bool) -> str:
+        added = len(self.added)
+        advised_only = len(self.advised_only())
+        if not added and not advised_only:
+            return ""
+        if keep:
+            return f"; kept {added} added item(s) and {len(self.advised)} advise(s)"
+        parts = []
+        if added:
+            parts.append(f"removed {added} item(s) it added")
+        if advised_only:
+            parts.append(f"unadvised {advised_only} item(s) it advised")
+        return "; " + ", ".join(parts)
+
+
+@mxaccess.command(
+    "watch",
+    help="Watch items in a live table: value, quality, timestamp, changes and rate.\n"
+    "Without ITEMs, every advised item of the session. A tag that is not an item yet is "
+    "added and advised for the watch, an item that is not advised is advised for it; both "
+    "are given back when the watch ends, unless --keep. At the prompt the table updates in "
+    "place until q, Esc or Ctrl-C (p pauses it). Without a terminal (command files, -c, "
+    "piped input, JSON output) watch prints one snapshot table, as --once does; with --for "
+    "it prints one every --interval until the time is up.",
+    args=[
+        arg(
+            "items",
+            nargs="*",
+            completer="item",
+            is_tag=True,
+            help="aliases, handles (e.g. 7) or tag references (default: all advised items)",
+        ),
+        flag("--once", help="print one table of the current values and return"),
+        arg(
+            "--for",
+            dest="duration",
+            type="duration",
+            metavar="DURATION",
+            help="leave after this long (e.g. 30s); without a terminal, print tables until then",
+        ),
+        arg(
+            "--interval",
+            type="duration",
+            default=1.0,
+            help="without a terminal, time between tables (default 1s)",
+        ),
+        arg(
+            "--timeout",
+            type="duration",
+            default=5.0,
+            help="for a table, how long to wait for first values (default 5s)",
+        ),
+        flag("--keep", help="keep the items the watch added, and its advises"),
+    ],
+    needs_session=True,
+)
+async def watch(
+    ctx: Any,
+    items: list[str] | None = None,
+    once: bool = False,
+    duration: float | None = None,
+    interval: float = 1.0,
+    timeout: float = 5.0,
+    keep: bool = False,
+) -> Any:
+    if interval <= 0:
+        raise UsageError("--interval must be longer than 0")
+    if duration is not None and duration <= 0:
+        raise UsageError("--for must be longer than 0")
+    session: PersistentSession = ctx.session
+    view = None if ctx.settings.output == "json" else ctx.services.get(WATCH_VIEW)
+    borrowed = Borrowed()
+    try:
+        watched = await _watched_items(ctx, session, items or [], borrowed)
+        model = WatchModel(session, watched, settings=ctx.settings)
+        # Made before advising: each new advise's first value counts as a change.
+        with model.listening():
+            for item in watched:
+                if item.advise == "none" and item.lost is None:
+                    await session.advise(item)
+                    borrowed.advised.append(item)
+            if view is not None and not once:
+                ended = await view(model, duration=duration)
+                return _summary(model, ended, borrowed, keep)
+            await _first_values(model, borrowed.advised, timeout)
+            if once or duration is None:
+                return model.table()
+            await _print_tables(ctx, model, duration, interval)
+            return _summary(model, "duration", borrowed, keep)
+    finally:
+        if not keep:
+            await _give_back(ctx, session, borrowed)
+
+
+async def _watched_items(
+    ctx: Any, session: PersistentSession, references: list[str], borrowed: Borrowed
+) -> list[TrackedItem]:
+    if not references:
+        advised = [i for i in session.items if i.advise != "none"]
+        if not advised:
+            raise CommandFailed(
+                "no advised items to watch: name some, e.g. watch Tank1.Level Pump1.Speed"
+            )
+        return advised
+    found = []
+    for reference in references:
+        item, added = await session.resolve(ctx.resolve_tag(reference))
+        if added:
+            borrowed.added.append(item)
+        found.append(item)
+    return found
+
+
+async def _first_values(model: WatchModel, advised: list[TrackedItem], timeout: float) -> None:
+    # A table right after advising would show no values: wait (a little) for them.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while model.waiting_for_first_value(advised) and loop.time() < deadline:
+        await asyncio.sleep(0.01)
+
+
+async def _print_tables(ctx: Any, model: WatchModel, duration: float, interval: float) -> None:
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    end = start + duration
+    ticks = 0
+    while loop.time() < end:
+        ticks += 1
+        await asyncio.sleep(max(0.0, min(start + ticks * interval, end) - loop.time()))
+        ctx.emit(model.table(title=model.snapshot_title()))
+
+
+def _summary(model: WatchModel, ended: str, borrowed: Borrowed, keep: bool) -> Text:
+    data = model.summary(ended)
+    text = (
+        f"watched {data['items']} item(s) for {data['seconds']:.1f} s: "
+        f"{data['changes']} change(s){borrowed.describe(keep)}"
+    )
+    data["kept"] = keep
+    return Text(text, data=data)
+
+
+async def _give_back(ctx: Any, session: PersistentSession, borrowed: Borrowed) -> None:
+    """Remove what the watch added and unadvise what it advised."""
+    for item in borrowed.added + borrowed.advised_only():
+        added = borrowed.is_added(item)
+        if not session.connected:
+            # The gateway session is gone: forget locally, so no reconnect restores them.
+            if added:
+                session.items.drop(item)
+            else:
+                item.advise = "none"
+            continue
+        try:
+            if added:
+                await session.remove_item(item)
+            else:
+                await session.unadvise(item)
+        except GatewayError as error:
+            what = "remove" if added else "unadvise"
+            ctx.notify(f"watch: could not {what} {item.name}: {error}")
+
+
+@hookimpl
+def register_commands(register: Any) -> None:
+    register(list(mxaccess))
