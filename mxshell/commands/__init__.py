@@ -52,9 +52,11 @@ from mxshell.commands.results import Renderable, Table, Text
 from mxshell.commands.secrets import REDACTED, Secret, redact_line, scrub
 from mxshell.commands.services import (
     CONNECTION,
+    GALAXY,
     HISTORY,
     WATCH_VIEW,
     ConnectionControl,
+    GalaxyLookup,
     HistoryAccess,
     WatchViewRunner,
 )
@@ -63,6 +65,7 @@ from mxshell.commands.settings import Settings
 __all__ = [
     "CANCELLED",
     "CONNECTION",
+    "GALAXY",
     "FAILED",
     "HISTORY",
     "OK",
@@ -79,6 +82,7 @@ __all__ = [
     "Completer",
     "CompletionSlot",
     "ConnectionControl",
+    "GalaxyLookup",
     "Dispatcher",
     "Handler",
     "HelpRequested",

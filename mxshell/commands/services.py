@@ -48,3 +48,23 @@ class WatchViewRunner(Protocol):
     """
 
     async def __call__(self, model: WatchModel, *, duration: float | None = None) -> str: ...
+
+
+GALAXY = "galaxy"
+
+
+@runtime_checkable
+class GalaxyLookup(Protocol):
+    """The Galaxy as the shell holds it, for commands of any family (the Galaxy plugin
+    places one under GALAXY when it loads). Tag references are `Object.Attribute`.
+
+    `glob` expands a shell-style pattern (`Tank*.Level`) to the tag references that
+    exist, sorted; it raises CommandFailed while the index is still loading or when the
+    Galaxy is unreachable, with a message that says which. `resolve` turns a reference
+    relative to the browse path (`.Level` after `cd Tank1`) into a full one and returns
+    any other reference unchanged.
+    """
+
+    async def glob(self, pattern: str) -> list[str]: ...
+
+    def resolve(self, reference: str) -> str: ...
