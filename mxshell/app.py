@@ -7,15 +7,16 @@ on stdin. Every mode closes the gateway session on the way out.
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mxshell import __version__, paths
 from mxshell.commands import HISTORY, Settings, redact_line
-from mxshell.commands.script import read_script, run_script
+from mxshell.commands.script import Script
 from mxshell.connection import Target
-from mxshell.runtime import ShellRuntime, worst_status
+from mxshell.runtime import ShellRuntime
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -42,6 +43,7 @@ def settings_for(options: LaunchOptions) -> Settings:
     settings.timestamps = options.timestamps
     settings.debug = options.debug
     settings.history_size = options.history_size
+    settings.stop_on_error = options.on_error == "stop"
     return settings
 
 
@@ -53,47 +55,30 @@ async def run(options: LaunchOptions) -> int:
         runtime.err("mxshell: two plugins claim the same command; uninstall or fix one")
         return EXIT_USAGE
     interactive = options.commands is None and options.file is None and sys.stdin.isatty()
+    # A command file is read and checked whole before connecting: a mistake in it is
+    # exit status 2 with nothing run.
+    script = None if interactive else await _load(runtime, options)
+    if script is not None and script.problems:
+        return (await runtime.scripts.run(script)).status
     connected = await runtime.start(options.target)
+    gc.enable()  # start-up is over (mxshell.cli.main paused the collector for it)
     try:
         if not connected and not interactive:
             return EXIT_FAILED
-        if options.commands is not None:
-            outcomes = await runtime.run_line(options.commands)
-            return worst_status(outcomes) or runtime.context.exit_status
-        if options.file is not None:
-            return await _run_file(runtime, options, Path(options.file))
-        if not interactive:
-            text = await asyncio.to_thread(sys.stdin.read)
-            return await _run_text(runtime, options, text, "<stdin>")
-        return await _repl(runtime, options)
+        if script is None:
+            return await _repl(runtime, options)
+        return (await runtime.scripts.run(script)).status
     finally:
         await runtime.close()
 
 
-async def _run_file(runtime: ShellRuntime, options: LaunchOptions, path: Path) -> int:
-    try:
-        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        runtime.err(f"mxshell: cannot read {path}: {error}")
-        return EXIT_USAGE
-    for index, value in enumerate(options.file_args, start=1):
-        runtime.context.variables[str(index)] = value
-    return await _run_text(runtime, options, text, str(path))
-
-
-async def _run_text(runtime: ShellRuntime, options: LaunchOptions, text: str, source: str) -> int:
-    run = await run_script(
-        runtime.dispatcher,
-        read_script(text),
-        source,
-        show=runtime.show,
-        report=runtime.out if options.output == "json" else runtime.err,
-        on_error=options.on_error,
-        json_output=options.output == "json",
-    )
-    if options.on_error == "continue" and run.failed:
-        runtime.err(f"{source}: {run.failed} of {run.ran} command(s) failed")
-    return run.status
+async def _load(runtime: ShellRuntime, options: LaunchOptions) -> Script:
+    scripts = runtime.scripts
+    if options.commands is not None:
+        return await scripts.load_text(options.commands, None)
+    if options.file is not None:
+        return await scripts.load_file(Path(options.file), options.file_args)
+    return await scripts.load_text(await asyncio.to_thread(sys.stdin.read), "<stdin>")
 
 
 async def _repl(runtime: ShellRuntime, options: LaunchOptions) -> int:

@@ -18,7 +18,9 @@ from mxshell.commands import (
     Settings,
     render,
     render_result,
+    scrub,
 )
+from mxshell.commands.runner import SCRIPTS, ScriptRunner
 from mxshell.connection import ConnectionController, Target
 from mxshell.gateway import GatewayError
 from mxshell.plugins import PluginHost, load_plugins
@@ -56,6 +58,9 @@ class ShellRuntime:
             settings=settings or Settings(), notify=self.err, emitter=self.emit
         )
         self.dispatcher = Dispatcher(self.context)
+        # Command files, -c, stdin and `source` at the prompt all run through this one.
+        self.scripts = ScriptRunner(self.dispatcher, show=self.show, out=self.out, err=self.err)
+        self.context.services[SCRIPTS] = self.scripts
         self.connection = ConnectionController(
             self.err, on_change=self._session_changed, backoff=backoff, sim_config=sim_config
         )
@@ -122,16 +127,16 @@ class ShellRuntime:
         if not outcome.ok:
             self.failures += 1
         if settings.output == "json":
-            self.out(render(outcome, settings))
+            self.out(self._scrub(render(outcome, settings)))
             return
         if outcome.ok:
             text = render(outcome, settings)
             if text:
-                self.out(text)
+                self.out(self._scrub(text))
         else:
-            self.err(render(outcome, settings))
+            self.err(self._scrub(render(outcome, settings)))
             if settings.debug and outcome.traceback:
-                self.err(outcome.traceback.rstrip())
+                self.err(self._scrub(outcome.traceback.rstrip()))
         if settings.timing:
             self.err(f"({outcome.elapsed * 1000:.1f} ms)")
 
@@ -143,9 +148,15 @@ class ShellRuntime:
 
             from mxshell.commands import to_data
 
-            self.out(json.dumps(to_data(value), sort_keys=True, separators=(",", ":")))
+            text = json.dumps(to_data(value), sort_keys=True, separators=(",", ":"))
         else:
-            self.out(render_result(value, settings))
+            text = render_result(value, settings)
+        self.out(self._scrub(text))
+
+    def _scrub(self, text: str) -> str:
+        # A variable holding a secret (a password from ${ENV:...}) never reaches output.
+        secrets = self.context.variables.secret_values()
+        return scrub(text, secrets) if secrets else text
 
     @property
     def exit_requested(self) -> bool:

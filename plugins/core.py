@@ -4,9 +4,9 @@ connect, disconnect, reconnect and status. A plugin like any other (entry point 
 from __future__ import annotations
 
 import asyncio
+import difflib
 import importlib.metadata
 import math
-import platform
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,6 +16,7 @@ from mxshell.commands import (
     CommandFailed,
     CommandSet,
     Completer,
+    Secret,
     Settings,
     Table,
     Text,
@@ -83,6 +84,8 @@ async def sleep(ctx: CommandContext, duration: float) -> None:
 @core.command("version", help="Show the versions of mxshell and the libraries it runs on.")
 async def version(ctx: CommandContext) -> dict[str, str | None]:
     versions: dict[str, str | None] = {"mxshell": _version("mxshell")}
+    import platform  # only here: it costs start-up time that every shell would pay
+
     versions["python"] = platform.python_version()
     for package in ("grpcio", "protobuf", "prompt_toolkit", "pluggy"):
         versions[package] = _version(package)
@@ -100,14 +103,41 @@ async def plugins(ctx: CommandContext) -> Table:
 
 @core.command(
     "set",
-    help="Change a setting, e.g. `set output json` or `set timestamps utc`.",
+    help=(
+        "Change a setting or set a variable; without arguments, list the variables.\n"
+        "`set output json` changes a setting (the names `show` lists); any other name is a "
+        "variable, used as ${NAME}: `set tank Tank1`. `set key --secret ${ENV:PLANT_KEY}` "
+        "keeps a secret: masked in output, errors and history. As in psql's \\set, the "
+        "setting names are reserved."
+    ),
     args=[
-        arg("name", metavar="NAME", choices=Settings.names(), help="The setting"),
-        arg("value", help="Its new value", completer="setting-value"),
+        arg(
+            "name",
+            metavar="NAME",
+            required=False,
+            help="A setting or a variable",
+            completer="setting-name",
+        ),
+        arg("value", required=False, help="Its new value", completer="setting-value"),
+        arg("--secret", metavar="VALUE", secret=True, help="A secret value for a variable"),
     ],
 )
-async def set_command(ctx: CommandContext, name: str, value: str) -> dict[str, Any]:
-    return {name: ctx.settings.set(name, value)}
+async def set_command(
+    ctx: CommandContext, name: str | None, value: str | None, secret: str | None = None
+) -> Any:
+    if name is None:
+        return ctx.variables.shown()
+    if name in Settings.names():
+        if value is None or secret is not None:
+            raise UsageError(f"set {name} takes one value", "set NAME VALUE")
+        return {name: ctx.settings.set(name, value)}
+    if (value is None) == (secret is None):
+        raise UsageError("give a VALUE or --secret VALUE", "set NAME VALUE")
+    near = difflib.get_close_matches(name, Settings.names(), n=1, cutoff=0.85)
+    if near:
+        ctx.notify(f"set: {name} is a variable; the setting is called {near[0]}")
+    ctx.variables.define(name, secret if secret is not None else value, secret=secret is not None)
+    return Text("", {name: Secret(secret) if secret is not None else value})
 
 
 @core.command(
@@ -243,6 +273,10 @@ def complete_alias(ctx: CommandContext, text: str) -> Iterable[str]:
     return ctx.registry.user_aliases
 
 
+def complete_setting_name(ctx: CommandContext, text: str) -> Iterable[str]:
+    return [*Settings.names(), *sorted(ctx.variables)]
+
+
 def complete_setting_value(ctx: CommandContext, text: str) -> Iterable[str]:
     return sorted({c for name in Settings.names() for c in Settings.choices(name)})
 
@@ -258,4 +292,5 @@ def register_commands(register: Callable[[Command], None]) -> None:
 def register_completers(register: Callable[[str, Completer], None]) -> None:
     register("command", complete_command)
     register("alias", complete_alias)
+    register("setting-name", complete_setting_name)
     register("setting-value", complete_setting_value)

@@ -10,6 +10,7 @@ import pytest
 
 from mxshell.cli import main, parse_launch
 from mxshell.config import ConfigError, FileConfig, load_config
+from mxshell.sim import EmbeddedGateway
 from tests.conftest import shell_env
 
 LAUNCH = "import sys; from mxshell.cli import main; sys.exit(main())"
@@ -85,9 +86,16 @@ def test_dash_c_runs_commands_and_exits_with_the_worst_status(tmp_path: Path) ->
 def test_commands_piped_on_stdin_run_as_a_file_and_stop_at_the_first_failure(
     tmp_path: Path,
 ) -> None:
+    run = run_cli(tmp_path, stdin="echo one\nread No.Such.Tag --timeout 1\necho never\n")
+    assert run.returncode == 1
+    assert "one" in run.stdout and "never" not in run.stdout
+    assert run.stderr.startswith("<stdin>:2: read: ")
+
+
+def test_piped_commands_are_checked_whole_before_any_runs(tmp_path: Path) -> None:
     run = run_cli(tmp_path, stdin="echo one\nnosuch-command\necho never\n")
     assert run.returncode == 2
-    assert "one" in run.stdout and "never" not in run.stdout
+    assert run.stdout == ""
     assert "<stdin>:2: nosuch-command: unknown command" in run.stderr
 
 
@@ -113,3 +121,71 @@ def test_a_missing_api_key_variable_is_named(tmp_path: Path) -> None:
     )
     assert run.returncode == 1
     assert "NO_SUCH_VAR_X is not set" in run.stderr
+
+
+# command files -------------------------------------------------------------------------
+
+
+def test_a_command_file_gets_its_arguments_and_exits_0_1_or_2(tmp_path: Path) -> None:
+    script = tmp_path / "check.mxsh"
+    script.write_text("echo tank $1\nexpect ${1}.Capacity == ${2}\necho done\n")
+    ok = run_cli(tmp_path, "-f", str(script), "Tank1", "25000")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.splitlines()[0] == "tank Tank1" and "done" in ok.stdout
+    failed = run_cli(tmp_path, "-f", str(script), "Tank1", "1")
+    assert failed.returncode == 1 and "done" not in failed.stdout
+    assert failed.stderr.startswith(f"{script}:2: expect: Tank1.Capacity is 25000")
+    usage = run_cli(tmp_path, "-f", str(script), "Tank1")
+    assert usage.returncode == 2 and usage.stdout == ""
+    assert usage.stderr.splitlines() == [
+        f"{script}:2: ${{2}}: no argument 2 (1 was given)",
+        f"{script}: 1 problem found; nothing was run",
+    ]
+
+
+def test_on_error_continue_and_json_lines_for_a_file(tmp_path: Path) -> None:
+    import json
+
+    script = tmp_path / "all.mxsh"
+    script.write_text("assert 1 == 2\necho still here\n")
+    run = run_cli(tmp_path, "--json", "--on-error", "continue", "-f", str(script))
+    assert run.returncode == 1
+    objects = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [(o["line"], o["ok"]) for o in objects] == [(1, False), (2, True)]
+    assert objects[0]["error"] == "1 == 2 does not hold" and objects[1]["result"] == "still here"
+    assert run.stderr.strip() == f"{script}: 1 of 2 commands failed (line 1)"
+
+
+def test_ctrl_c_stops_a_file_and_closes_the_gateway_session(
+    tmp_path: Path, fresh_gateway: EmbeddedGateway
+) -> None:
+    import signal
+    import time
+
+    script = tmp_path / "slow.mxsh"
+    script.write_text("advise Tank1.Level\necho started\nsleep 60\necho never\n")
+    env = shell_env(tmp_path, MXSHELL_TEST_KEY=fresh_gateway.api_key)
+    endpoint = ["--endpoint", fresh_gateway.endpoint, "--plaintext", "--api-key-env"]
+    child = subprocess.Popen(
+        [sys.executable, "-c", LAUNCH, *endpoint, "MXSHELL_TEST_KEY", "-f", str(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert child.stdout is not None
+        while "started" not in child.stdout.readline():
+            assert child.poll() is None, child.stderr.read() if child.stderr else ""
+        assert len(fresh_gateway.gateway.open_session_ids()) == 1
+        time.sleep(0.2)  # into the sleep
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=20)
+    finally:
+        child.kill()
+    assert child.returncode == 130
+    assert "never" not in out and "Traceback" not in err
+    assert err.strip().endswith(
+        f"{script}:3: sleep: interrupted (Ctrl-C); the rest of the run is skipped"
+    )
+    assert fresh_gateway.gateway.open_session_ids() == []

@@ -84,8 +84,38 @@ def test_the_user_guide_has_command_examples() -> None:
 async def test_each_command_example_in_the_docs_runs(where: str, block: str) -> None:
     from mxshell.testing import ShellRunner, simulated_gateway
 
+    # A block runs as a command file does (checked whole, stopped at a failure), so
+    # blocks may use continued lines, variables and the rest of the file language.
     with simulated_gateway() as gateway:
         async with ShellRunner.connected(gateway) as shell:
-            for line in block.splitlines():
-                result = await shell.run(line)
-                assert result.ok, f"{where}: {line!r} failed: {result.errors}"
+            run = await shell.runtime.scripts.run_text(block, where)
+            assert run.status == 0 and run.ran, f"{where} failed: {shell.errors}"
+
+
+EXAMPLE_FILES = sorted((DOCS / "examples").glob("*.mxsh"))
+
+
+def test_the_example_command_files_cover_commissioning_bulk_writes_and_deploys() -> None:
+    names = {path.stem for path in EXAMPLE_FILES}
+    assert {"commissioning", "bulk-setpoints", "deploy-watch"} <= names
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+async def test_each_example_command_file_runs_against_the_simulated_gateway(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mxshell.testing import ShellRunner, simulated_gateway
+
+    monkeypatch.chdir(path.parent)  # as its header says: files it names are beside it
+    with simulated_gateway() as gateway:  # its own: examples write and deploy
+        async with ShellRunner.connected(gateway) as shell:
+            run = await shell.runtime.scripts.run_file(path)
+            assert run.status == 0 and run.failed == 0, f"{path.name}: {shell.errors}"
+            assert run.ran == len(run_steps(path)), "every command of the example ran"
+
+
+def run_steps(path: Path) -> list[str]:
+    from mxshell.commands import split_line
+    from mxshell.commands.script import read_script
+
+    return [s.text for line in read_script(path.read_text()) for s in split_line(line.text)]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from mxshell.commands.errors import CommandFailed, NotConnectedError
 from mxshell.commands.services import CONNECTION, HISTORY, ConnectionControl, HistoryAccess
 from mxshell.commands.settings import Settings
+from mxshell.commands.variables import Variables
 
 if TYPE_CHECKING:
     from mxshell.commands.registry import CommandRegistry
@@ -27,7 +28,7 @@ class CommandContext:
 
     `session` is whatever the shell connected (None when disconnected); `services`
     holds objects the shell lends (see mxshell.commands.services); `plugin_host` is the
-    mxshell.plugins.PluginHost; `variables` are for command files.
+    mxshell.plugins.PluginHost; `variables` are `set`/`let` values, ${NAME} in a line.
     """
 
     registry: CommandRegistry
@@ -35,7 +36,7 @@ class CommandContext:
     session: Any = None
     notify: Notify = notify_stderr
     plugin_host: Any = None
-    variables: dict[str, str] = field(default_factory=dict)
+    variables: Variables = field(default_factory=Variables)
     services: dict[str, Any] = field(default_factory=dict)
     exit_requested: bool = False
     exit_status: int = 0

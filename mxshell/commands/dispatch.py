@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mxshell.commands.context import CommandContext
-from mxshell.commands.errors import HelpRequested, NotConnectedError, ShellError, UsageError
+from mxshell.commands.errors import (
+    CommandFailed,
+    HelpRequested,
+    NotConnectedError,
+    ShellError,
+    UsageError,
+)
 from mxshell.commands.help import command_page
 from mxshell.commands.lexer import Segment, Word, split_line
 from mxshell.commands.model import Command
@@ -93,13 +99,28 @@ class Dispatcher:
         text = line if line is not None else quote_words(words)
         return await self._run_segment(Segment(_unplaced(words), text, 0))
 
+    async def run_segment(self, segment: Segment) -> Outcome:
+        """Run one command of a split line (what command files run, step by step)."""
+        return await self._run_segment(segment)
+
     async def _run_segment(self, segment: Segment) -> Outcome:
         started = time.perf_counter()
+        variables = self.context.variables
+        # The line is shown as typed (${NAME}, not its value); its words are expanded.
+        shown_line = redact_line(segment.text, self.registry)
+        if segment.has_references:
+            try:
+                segment = variables.expand_segment(segment)
+            except UsageError as error:
+                return _failure(segment.values[0], shown_line, error)
         words = segment.values
         name = words[0] if words else ""
         command = self.registry.get(name)
         secrets = [w.text for w in secret_words(segment.words, command)]
-        shown_line = scrub(redact_line(segment.text, self.registry), secrets)
+        for secret in secrets:
+            variables.add_secret_value(secret)  # a variable used as a password stays one
+        secrets += variables.secret_values()
+        shown_line = scrub(shown_line, secrets)
         try:
             words = self.registry.expand(words)
             if not words:
@@ -122,7 +143,14 @@ class Dispatcher:
             )
         except (Exception, SystemExit) as error:  # noqa: BLE001 - never let one escape
             elapsed = time.perf_counter() - started
-            return _failure(_label(command, name), shown_line, error, elapsed, command, secrets)
+            failure = _failure(_label(command, name), shown_line, error, elapsed, command, secrets)
+            if isinstance(error, CommandFailed) and error.result is not None:
+                # What the command did before it failed: shown now in text (a command
+                # file reports only the failure line), carried in the JSON object.
+                failure.result = error.result
+                if self.context.settings.output != "json":
+                    self.context.emit(error.result)
+            return failure
         return Outcome(
             command.name,
             shown_line,

@@ -1,18 +1,38 @@
 """Splitting a line into commands and words: POSIX quoting as shlex does it, `;` and `#`.
 
 Words keep their place in the line, so history and errors can mask a secret where it
-was typed. In double quotes a backslash escapes only `"` and `\\`, as in shlex; `#`
+was typed. In double quotes a backslash escapes only `"`, `\\` and `$`, as in sh; `#`
 starts a comment only at the start of a word (`a#b` is one word), as in a POSIX shell;
 `;` and a newline end a command unless quoted or escaped.
+
+`${NAME}`, `${ENV:VAR}`, `${name.field}` and `$1` are variable references, outside single
+quotes and unless escaped (`\\$`); a word holding one keeps it in `parts`, to be expanded
+(mxshell.commands.variables) just before its command runs.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mxshell.commands.errors import ScriptSyntaxError
 
 _WHITESPACE = " \t\r\f\v"
+# No command needs more; a longer line (a runaway file, a pasted blob) is refused before
+# the character-by-character scan, which would take minutes and gigabytes on 100 MB.
+MAX_LINE_CHARS = 1 << 20
+# NAME, NAME.field.0, ENV:VAR or digits, then an optional `:-default`.
+_REFERENCE = re.compile(
+    r"^(?:ENV:[A-Za-z_]\w*|[A-Za-z_]\w*(?:\.\w+)*|\d+)(?::-(?P<default>[^}]*))?$"
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A variable reference as typed: `name` is what is inside `${...}`, or the digits of $1."""
+
+    name: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -23,6 +43,9 @@ class Word:
     start: int
     end: int
     quoted: bool = False
+    # Literal text and references, when the word holds a reference (else empty); `text`
+    # then shows the references as typed.
+    parts: tuple[str | Reference, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,12 +60,24 @@ class Segment:
     def values(self) -> list[str]:
         return [word.text for word in self.words]
 
+    @property
+    def has_references(self) -> bool:
+        return any(word.parts for word in self.words)
+
+    def references(self) -> list[Reference]:
+        return [p for word in self.words for p in word.parts if isinstance(p, Reference)]
+
 
 def split_line(line: str) -> list[Segment]:
     """The commands on a line; empty and comment-only parts give none.
 
-    Raises ScriptSyntaxError for an unterminated quote or a trailing backslash.
+    Raises ScriptSyntaxError for an unterminated quote, a trailing backslash, or a line
+    longer than MAX_LINE_CHARS.
     """
+    if len(line) > MAX_LINE_CHARS:
+        raise ScriptSyntaxError(
+            f"the line is {len(line):,} characters long; at most {MAX_LINE_CHARS:,} are taken"
+        )
     return _Scanner(line).scan()
 
 
@@ -60,6 +95,8 @@ class _Scanner:
         self.pos = 0
         self.segments: list[Segment] = []
         self.words: list[Word] = []
+        self.chars: list[str] = []  # the literal text of the word being scanned
+        self.parts: list[str | Reference] = []  # its literal runs and references so far
 
     def scan(self) -> list[Segment]:
         line = self.line
@@ -86,7 +123,7 @@ class _Scanner:
 
     def word(self) -> Word:
         line, start = self.line, self.pos
-        chars: list[str] = []
+        self.chars, self.parts = [], []
         quoted = False
         while self.pos < len(line):
             char = line[self.pos]
@@ -98,40 +135,75 @@ class _Scanner:
                         f"the line ends with a backslash (column {self.pos + 1})"
                     )
                 if line[self.pos + 1] != "\n":  # backslash-newline joins lines
-                    chars.append(line[self.pos + 1])
+                    self.chars.append(line[self.pos + 1])
                 self.pos += 2
             elif char == "'":
                 quoted = True
                 close = line.find("'", self.pos + 1)
                 if close < 0:
                     raise self.unterminated("'")
-                chars.append(line[self.pos + 1 : close])
+                self.chars.append(line[self.pos + 1 : close])
                 self.pos = close + 1
             elif char == '"':
                 quoted = True
-                chars.append(self.double_quoted())
+                self.double_quoted()
+            elif char == "$" and self.reference():
+                continue
             else:
-                chars.append(char)
+                self.chars.append(char)
                 self.pos += 1
-        return Word("".join(chars), start, self.pos, quoted)
+        if not self.parts:
+            return Word("".join(self.chars), start, self.pos, quoted)
+        self.parts.append("".join(self.chars))
+        parts = tuple(p for p in self.parts if p != "")
+        text = "".join(p if isinstance(p, str) else p.text for p in parts)
+        return Word(text, start, self.pos, quoted, parts)
 
-    def double_quoted(self) -> str:
+    def double_quoted(self) -> None:
         line, opening = self.line, self.pos
         self.pos += 1
-        chars: list[str] = []
         while self.pos < len(line):
             char = line[self.pos]
             if char == '"':
                 self.pos += 1
-                return "".join(chars)
-            if char == "\\" and self.pos + 1 < len(line) and line[self.pos + 1] in '"\\':
-                chars.append(line[self.pos + 1])
+                return
+            if char == "\\" and self.pos + 1 < len(line) and line[self.pos + 1] in '"\\$':
+                self.chars.append(line[self.pos + 1])
                 self.pos += 2
+            elif char == "$" and self.reference():
+                continue
             else:
-                chars.append(char)
+                self.chars.append(char)
                 self.pos += 1
         self.pos = opening
         raise self.unterminated('"')
+
+    def reference(self) -> bool:
+        """At a `$`: take `${...}` or `$1` into the word's parts; False for a plain `$`."""
+        line, dollar = self.line, self.pos
+        following = line[dollar + 1 : dollar + 2]
+        if following.isdecimal():
+            end = dollar + 1
+            while end < len(line) and line[end].isdecimal():
+                end += 1
+            name = line[dollar + 1 : end]
+        elif following == "{":
+            close = line.find("}", dollar)
+            if close < 0:
+                raise ScriptSyntaxError(f"unterminated ${{ (opened at column {dollar + 1})")
+            name, end = line[dollar + 2 : close], close + 1
+            if not _REFERENCE.match(name):
+                raise ScriptSyntaxError(
+                    f"bad variable reference {line[dollar:end]!r} (column {dollar + 1}): "
+                    "use ${NAME}, ${NAME.field}, ${ENV:VAR} or $1"
+                )
+        else:
+            return False
+        self.parts.append("".join(self.chars))
+        self.parts.append(Reference(name, line[dollar:end]))
+        self.chars = []
+        self.pos = end
+        return True
 
     def unterminated(self, quote: str) -> ScriptSyntaxError:
         return ScriptSyntaxError(f"unterminated quote {quote} (opened at column {self.pos + 1})")

@@ -1,13 +1,29 @@
-"""Command files: lines run in order through the dispatcher, failures named FILE:LINE."""
+"""Command files read whole before anything runs: logical lines, includes, and the checks
+that turn a mistake into exit status 2 with nothing run.
+
+The language on top of commands: `#` comments, `;`, a trailing backslash continuing a
+line, `include FILE [ARGS]` (or `source`) read in place, and variables. The checks know
+the few commands that define names: `set NAME VALUE` and `let NAME = COMMAND` define a
+variable, `alias NAME ...` a command word.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
+import asyncio
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from mxshell.commands.dispatch import USAGE, Dispatcher, Outcome
-from mxshell.commands.render import outcome_data
+from mxshell.commands.errors import HelpRequested, ShellError, UsageError
+from mxshell.commands.lexer import Reference, Segment, Word, split_line
+from mxshell.commands.registry import CommandRegistry
+from mxshell.commands.secrets import secret_words
+from mxshell.commands.settings import Settings
+from mxshell.commands.variables import ENV_PREFIX, Variables, valid_name
+
+INCLUDE_WORDS = ("include", "source")
+MAX_INCLUDE_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -37,45 +53,273 @@ def read_script(text: str) -> list[ScriptLine]:
     return lines
 
 
+@dataclass(frozen=True)
+class Step:
+    """One command of a command file: where it was written, and that file's arguments."""
+
+    segment: Segment
+    source: str | None
+    line: int
+    args: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        """`FILE:LINE` ('' for -c, whose one line needs no pointing at)."""
+        return f"{self.source}:{self.line}" if self.source else ""
+
+    @property
+    def name(self) -> str:
+        return self.segment.words[0].text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A mistake found before the run: the file does not run at all."""
+
+    source: str | None
+    line: int
+    message: str
+    command: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.message}" if self.source else self.message
+
+
 @dataclass
-class ScriptRun:
-    """How a file went: its exit status (0 all ran, 1 a command failed, 2 usage error)."""
+class Script:
+    """A command file read whole: its steps (includes in place) and any problems."""
 
-    status: int = 0
-    ran: int = 0
-    failed: int = 0
+    source: str | None
+    steps: list[Step] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
-async def run_script(
-    dispatcher: Dispatcher,
-    lines: list[ScriptLine],
-    source: str,
+async def load_file(
+    path: Path, args: Sequence[str] = (), *, registry: CommandRegistry, variables: Variables
+) -> Script:
+    """Read and check a command file and everything it includes (relative to it)."""
+    script = Script(str(path))
+    await _Loader(script).include(path, tuple(args), None, [])
+    check(script, registry, variables)
+    return script
+
+
+async def load_text(
+    text: str,
+    source: str | None,
+    args: Sequence[str] = (),
     *,
-    show: Callable[[Outcome], None],
-    report: Callable[[str], None],
-    on_error: str = "stop",
-    json_output: bool = False,
-) -> ScriptRun:
-    """Run the lines in order; stop at the first failure unless on_error is "continue"."""
-    run = ScriptRun()
-    for line in lines:
-        outcomes = await dispatcher.run_line(line.text, stop_on_error=on_error == "stop")
-        for outcome in outcomes:
-            run.ran += 1
-            if outcome.ok:
-                show(outcome)
-                continue
-            run.failed += 1
-            run.status = max(run.status, 2 if outcome.status == USAGE else 1)
-            if json_output:
-                data = outcome_data(outcome)
-                data.update(source=source, line=line.number)
-                report(json.dumps(data, sort_keys=True, separators=(",", ":")))
+    registry: CommandRegistry,
+    variables: Variables,
+) -> Script:
+    """Read and check lines given as text (-c, stdin); includes are relative to the cwd."""
+    return await load_lines(read_script(text), source, args, registry=registry, variables=variables)
+
+
+async def load_lines(
+    lines: Sequence[ScriptLine],
+    source: str | None,
+    args: Sequence[str] = (),
+    *,
+    registry: CommandRegistry,
+    variables: Variables,
+) -> Script:
+    """load_text for lines already read with read_script."""
+    script = Script(source)
+    loader = _Loader(script)
+    loader.read_lines(lines, source, tuple(args))
+    await loader.read_pending(Path.cwd(), [])
+    check(script, registry, variables)
+    return script
+
+
+class _Loader:
+    def __init__(self, script: Script) -> None:
+        self.script = script
+        self.pending: list[Step] = []
+
+    def problem(self, source: str | None, line: int, message: str, command: str = "") -> None:
+        self.script.problems.append(Problem(source, line, message, command))
+
+    async def include(
+        self, path: Path, args: tuple[str, ...], origin: Step | None, stack: list[Path]
+    ) -> None:
+        shown = str(path)
+        resolved = path.resolve()
+        where = (origin.source, origin.line) if origin else (shown, 0)
+        if resolved in stack:
+            chain = " -> ".join(p.name for p in [*stack, resolved])
+            self.problem(*where, f"include cycle refused: {chain}", "include")
+            return
+        if len(stack) >= MAX_INCLUDE_DEPTH:
+            self.problem(*where, f"includes nest deeper than {MAX_INCLUDE_DEPTH}", "include")
+            return
+        try:
+            text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            if origin is None:
+                self.problem(None, 0, f"cannot read {shown}: {reason}")
             else:
-                report(f"{source}:{line.number}: {outcome.describe()}")
-        if run.failed and on_error == "stop":
-            break
-        if dispatcher.context.exit_requested:
-            run.status = max(run.status, dispatcher.context.exit_status)
-            break
-    return run
+                self.problem(*where, f"include: cannot read {shown}: {reason}", "include")
+            return
+        self.read_lines(read_script(text), shown, args)
+        await self.read_pending(path.parent, [*stack, resolved])
+
+    async def read_pending(self, directory: Path, stack: list[Path]) -> None:
+        pending, self.pending = self.pending, []
+        await self._read(pending, directory, stack)
+
+    async def _read(self, pending: list[Step], directory: Path, stack: list[Path]) -> None:
+        # Each include is read, and its steps take the include line's place.
+        for marker in pending:
+            words = marker.segment.words[1:]
+            try:
+                values = [_expand_early(w, marker.args) for w in words]
+            except UsageError as error:
+                self.problem(marker.source, marker.line, f"include: {error}", "include")
+                continue
+            if not values:
+                self.problem(marker.source, marker.line, "include: which file?", "include")
+                continue
+            place = next(i for i, s in enumerate(self.script.steps) if s is marker)
+            before, after = self.script.steps[:place], self.script.steps[place + 1 :]
+            self.script.steps = before
+            target = Path(values[0]).expanduser()
+            await self.include(directory / target, tuple(values[1:]), marker, stack)
+            self.script.steps += after
+
+    def read_lines(
+        self, lines: Sequence[ScriptLine], source: str | None, args: tuple[str, ...]
+    ) -> None:
+        for line in lines:
+            try:
+                segments = split_line(line.text)
+            except ShellError as error:
+                self.problem(source, line.number, str(error))
+                continue
+            for segment in segments:
+                step = Step(segment, source, line.number, args)
+                self.script.steps.append(step)
+                if step.name in INCLUDE_WORDS and not segment.words[0].parts:
+                    self.pending.append(step)
+
+
+def _expand_early(word: Word, args: tuple[str, ...]) -> str:
+    """An include's words, expanded when the file is read: $N and ${ENV:VAR} only."""
+    if not word.parts:
+        return word.text
+    early = Variables()
+    early.args = args
+    for part in word.parts:
+        if isinstance(part, Reference) and not (
+            part.name.startswith(ENV_PREFIX) or part.name.partition(":-")[0].isdecimal()
+        ):
+            raise UsageError(f"{part.text}: an include can use $1... and ${{ENV:VAR}} only")
+    return early.expand_word(word).text
+
+
+# checks ------------------------------------------------------------------------------
+
+
+def check(script: Script, registry: CommandRegistry, variables: Variables) -> None:
+    """Find every mistake that needs no gateway to see: unknown commands, bad arguments,
+    undefined variables, missing file arguments and environment variables."""
+    checker = _Checker(script, registry, variables)
+    for step in script.steps:
+        checker.step(step)
+    script.problems.sort(key=lambda p: (p.source != script.source, p.source or "", p.line))
+
+
+class _Checker:
+    def __init__(self, script: Script, registry: CommandRegistry, variables: Variables) -> None:
+        self.script = script
+        self.registry = registry
+        self.variables = variables
+        self.defined: set[str] = set(variables)
+        self.aliases: set[str] = set()
+        self.settings = set(Settings.names())
+        self.checked: set[tuple[str, tuple[str, ...]]] = set()
+
+    def step(self, step: Step) -> None:
+        words = step.segment.words
+        for reference in step.segment.references():
+            self.reference(step, reference)
+        if words[0].parts:
+            return  # the command itself comes from a variable: nothing to check yet
+        self.command(step, words)
+
+    def problem(self, step: Step, message: str, command: str = "") -> None:
+        self.script.problems.append(Problem(step.source, step.line, message, command))
+
+    def reference(self, step: Step, reference: Reference) -> None:
+        name, has_default, _ = reference.name.partition(":-")
+        if has_default:
+            return
+        if name.startswith(ENV_PREFIX):
+            if name[len(ENV_PREFIX) :] not in os.environ:
+                variable = name[len(ENV_PREFIX) :]
+                self.problem(step, f"{reference.text}: environment variable {variable} is not set")
+        elif name.isdecimal():
+            if not 1 <= int(name) <= len(step.args):
+                given = {0: "none were given", 1: "1 was given"}.get(
+                    len(step.args), f"{len(step.args)} were given"
+                )
+                self.problem(step, f"{reference.text}: no argument {name} ({given})")
+        elif name.split(".")[0] not in self.defined:
+            base = name.split(".")[0]
+            self.problem(step, f"{reference.text}: no variable {base!r} is set before this line")
+
+    def command(self, step: Step, words: Sequence[Word]) -> None:
+        name = words[0].text
+        if name in INCLUDE_WORDS:
+            return  # read in place already
+        if name in self.aliases:
+            return  # an alias this file defines: its words are checked where it is used
+        try:
+            expanded = self.registry.expand([w.text for w in words])
+            command = self.registry.lookup(expanded[0]) if expanded else None
+        except UsageError as error:
+            self.problem(step, f"{name}: {error}", name)
+            return
+        if command is None:
+            return
+        for word in secret_words(words, command):
+            for part in word.parts:  # a variable used as a password is a secret everywhere
+                if isinstance(part, Reference) and not part.name.startswith(ENV_PREFIX):
+                    self.variables.mark_secret(part.name.split(".")[0])
+        if not self.define(step, command.name, words):
+            return
+        if any(w.parts for w in words) or len(expanded) != len(words):
+            if command.name == "let" and len(words) > 3 and not words[3].parts:
+                self.command(step, words[3:])
+            return
+        key = (command.name, tuple(expanded[1:]))
+        if key in self.checked:
+            return  # the same words again (a loop unrolled by hand): parse once
+        try:
+            command.parse(expanded[1:])
+        except HelpRequested:
+            pass
+        except UsageError as error:
+            self.problem(step, f"{command.name}: {error}", command.name)
+            return
+        self.checked.add(key)
+        if command.name == "let" and len(words) > 3:
+            self.command(step, words[3:])
+
+    def define(self, step: Step, command: str, words: Sequence[Word]) -> bool:
+        """Note the name a command defines; False (a problem said) if it is malformed."""
+        values = [w.text for w in words]
+        if command == "alias" and len(values) > 2 and not values[1].startswith("-"):
+            self.aliases.add(values[1])
+        elif command == "let" and len(values) > 1:
+            if not valid_name(values[1]) or values[2:3] != ["="]:
+                self.problem(step, "let: write it as: let NAME = COMMAND [ARGS...]", "let")
+                return False
+            self.defined.add(values[1])
+        elif command == "set" and len(values) > 1 and values[1] not in self.settings:
+            self.defined.add(values[1])
+            if "--secret" in values:
+                self.variables.mark_secret(values[1])
+        return True

@@ -399,7 +399,7 @@ class PersistentSession:
         if item is not None:
             return item, False
         text = reference.strip()
-        if text.lstrip("#").isdigit():
+        if text.lstrip("#").isdecimal():
             raise ItemLookupError(f"no item with handle {text}")
         if "." not in text:
             raise ItemLookupError(

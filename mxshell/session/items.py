@@ -137,7 +137,7 @@ class ItemTable:
         """The item an alias, a stable handle (`7` or `#7`) or a tag reference names."""
         text = reference.strip()
         handle_text = text[1:] if text.startswith("#") else text
-        if handle_text.isdigit():
+        if handle_text.isdecimal():
             return self.items.get(int(handle_text))
         by_alias = self._aliases.get(text.lower())
         if by_alias is not None:

@@ -104,15 +104,23 @@ async def test_plugins_lists_name_version_commands_and_failure(dispatcher: Dispa
     assert "core" in render_text(outcome, dispatcher.context.settings)
 
 
-async def test_set_and_show_settings(dispatcher: Dispatcher, context: CommandContext) -> None:
+async def test_set_and_show_settings(
+    dispatcher: Dispatcher, context: CommandContext, notes: list[str]
+) -> None:
     assert (await one(dispatcher, "set output json")).result == {"output": "json"}
     assert context.settings.output == "json"
     assert (await one(dispatcher, "show output")).result == {"output": "json"}
     assert (await one(dispatcher, "show")).result["timestamps"] == "local"
     bad = await one(dispatcher, "set timestamps gmt")
     assert bad.describe() == "set: timestamps: 'gmt' is not one of local, utc"
-    unknown = await one(dispatcher, "set colour red")
-    assert unknown.status == USAGE and "invalid choice: 'colour'" in (unknown.error or "")
+    # Any other name is a variable (as psql's \\set); a near miss of a setting is said.
+    assert (await one(dispatcher, "set colour red")).ok
+    assert context.variables["colour"] == "red"
+    assert (await one(dispatcher, "set timestamp utc")).ok
+    assert context.settings.timestamps == "local" and context.variables["timestamp"] == "utc"
+    assert notes == ["set: timestamp is a variable; the setting is called timestamps"]
+    no_value = await one(dispatcher, "set output")
+    assert no_value.status == USAGE and "set output takes one value" in (no_value.error or "")
 
 
 async def test_alias_define_use_list_show_remove(dispatcher: Dispatcher) -> None:
