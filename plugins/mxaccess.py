@@ -7,7 +7,6 @@ stream-events, record and smoke live in mxaccess_events; both register from here
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -16,9 +15,14 @@ from typing import Any
 from mxshell_plugins import mxaccess_events
 from mxshell_plugins.mxaccess_common import (
     ITEM_HELP,
+    SECURED_ARGS,
     SERVER_HANDLE,
     TYPE,
+    convert,
+    inferred,
     item_arg,
+    parse_timestamp,
+    password_from,
     quality_text,
     refusals,
     session_of,
@@ -30,10 +34,7 @@ from mxshell.gateway import (
     GatewayError,
     from_mx_value,
     mx_value_kind,
-    parse_value_text,
-    to_mx_value,
 )
-from mxshell.gateway.values import INT32_MAX, INT32_MIN
 from mxshell.plugins import hookimpl
 from mxshell.session import PersistentSession, TrackedItem
 
@@ -80,7 +81,7 @@ async def find_or_add(
     if found is not None:
         if server_handle is None or found.registration.handle == server_handle:
             return found, False
-        if reference.lstrip("#").isdigit() or found.alias == reference:
+        if reference.lstrip("#").isdecimal() or found.alias == reference:
             raise CommandFailed(
                 f"item {reference} belongs to server handle {found.registration.handle}, "
                 f"not {server_handle}"
@@ -238,60 +239,6 @@ async def items(ctx: Any) -> Table:
 # writes --------------------------------------------------------------------------
 
 
-def value_type(value: Any) -> str | None:
-    """The type name a Python value of an item came as (None when it says nothing)."""
-    if isinstance(value, list):
-        inner = value_type(value[0]) if value else None
-        return f"{inner}[]" if inner else None
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int32" if INT32_MIN <= value <= INT32_MAX else "int64"
-    if isinstance(value, float):
-        return "double"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, datetime):
-        return "datetime"
-    return None
-
-
-def convert(item: TrackedItem, text: str, type_name: str | None) -> Any:
-    """The MxValue to write: of type_name; else of the type of the item's current value
-    (so '0042' stays a string for a String attribute); else inferred from the text."""
-    chosen = type_name or value_type(item.value)
-    try:
-        return to_mx_value(parse_value_text(text, chosen), chosen)
-    except ValueError as error:
-        if "NaN or infinity" in str(error):
-            raise CommandFailed(
-                f"{text!r} cannot be written: NaN and infinity have no MXAccess representation"
-                + ("" if type_name else " (for the text itself, add --type string)")
-            ) from None
-        hint = ""
-        if chosen and not type_name:
-            hint = f" ({item.tag_reference} holds a {chosen}; give --type for another type)"
-        raise CommandFailed(f"bad value: {error}{hint}") from None
-
-
-def inferred(item: TrackedItem, value: Any, type_name: str | None) -> str | None:
-    """The hint for a refused value whose type was guessed from the text alone."""
-    if type_name or value_type(item.value):
-        return None
-    kind = mx_value_kind(value)
-    return f"the value went as {kind}, inferred from the text; give --type for another"
-
-
-def parse_timestamp(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise CommandFailed(
-            f"bad timestamp {text!r}: use RFC 3339, e.g. 2026-01-31T12:00:00Z"
-        ) from None
-    return moment if moment.tzinfo is not None else moment.astimezone()
-
-
 def written(
     method: str,
     item: TrackedItem,
@@ -366,30 +313,6 @@ async def write2(
     server_handle: int | None = None,
 ) -> Text:
     return await _write(ctx, item, value, type, timestamp, server_handle)
-
-
-async def password_from(ctx: Any, env: str | None, user: str) -> str:
-    """A password from a named environment variable, or asked for with hidden input."""
-    if env:
-        value = os.environ.get(env)
-        if not value:
-            raise CommandFailed(f"environment variable {env} is not set or empty")
-        return value
-    ask = ctx.services.get("ask_secret")
-    if ask is None:
-        raise CommandFailed(
-            f"a password for {user} is needed and there is no terminal to ask for it: "
-            "use --password-env VAR"
-        )
-    return str(await ask(f"password for {user}: "))
-
-
-SECURED_ARGS = [
-    arg("--user", required=True, help="user who makes the write"),
-    arg("--password-env", help="variable holding the user's password (else asked, hidden)"),
-    arg("--verifier", help="second user, for VerifiedWrite attributes"),
-    arg("--verifier-password-env", help="variable holding the verifier's password"),
-]
 
 
 async def _write_secured(

@@ -1,12 +1,14 @@
-"""What the MXAccess commands share: item arguments, the text of MXAccess refusals, and
-events as rows (for stream-events, record and JSON lines)."""
+"""What the MXAccess commands (and the bulk family) share: item arguments, values and
+passwords, the text of MXAccess refusals, and events as rows (for stream-events, record
+and JSON lines)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from mxshell.commands import CommandFailed, Settings, arg, format_value, scrub
@@ -16,11 +18,17 @@ from mxshell.gateway import (
     MxAccessError,
     describe_status,
     from_mx_value,
+    mx_value_kind,
+    parse_value_text,
     quality_name,
+    to_mx_value,
 )
 from mxshell.gateway.status import CATEGORY_SECURITY_ERROR, hresult_name, hresult_unsigned
+from mxshell.gateway.values import INT32_MAX, INT32_MIN
 from mxshell.session import PersistentSession, TrackedItem
 
+# The REPL's hidden-input service: only a shell with a terminal lends it.
+ASK_SECRET = "ask_secret"
 ITEM_HELP = "an alias, a handle such as 7, or a tag reference such as Tank1.Level"
 
 
@@ -49,6 +57,95 @@ def session_of(ctx: Any) -> PersistentSession:
 def quality_text(quality: int | None) -> str | None:
     """A quality's name and code, 'Good (192)'; None when there is none yet."""
     return None if quality is None else f"{quality_name(quality)} ({quality})"
+
+
+# values, timestamps and passwords -----------------------------------------------------
+
+
+def value_type(value: Any) -> str | None:
+    """The type name a Python value of an item came as (None when it says nothing)."""
+    if isinstance(value, list):
+        inner = value_type(value[0]) if value else None
+        return f"{inner}[]" if inner else None
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int32" if INT32_MIN <= value <= INT32_MAX else "int64"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, datetime):
+        return "datetime"
+    return None
+
+
+def convert(item: TrackedItem, text: str, type_name: str | None) -> Any:
+    """The MxValue to write: of type_name; else of the type of the item's current value
+    (so '0042' stays a string for a String attribute); else inferred from the text."""
+    return convert_text(text, type_name, item.value, item.tag_reference)
+
+
+def convert_text(
+    text: str, type_name: str | None, current: Any = None, tag: str | None = None
+) -> Any:
+    """convert() for a value whose item may not exist yet: `current` is the tag's latest
+    value when the shell knows it; CommandFailed says what is wrong with the text."""
+    chosen = type_name or value_type(current)
+    try:
+        return to_mx_value(parse_value_text(text, chosen), chosen)
+    except ValueError as error:
+        if "NaN or infinity" in str(error):
+            raise CommandFailed(
+                f"{text!r} cannot be written: NaN and infinity have no MXAccess representation"
+                + ("" if type_name else " (for the text itself, add --type string)")
+            ) from None
+        hint = ""
+        if chosen and not type_name:
+            hint = f" ({tag} holds a {chosen}; give --type for another type)"
+        raise CommandFailed(f"bad value: {error}{hint}") from None
+
+
+def inferred(item: TrackedItem, value: Any, type_name: str | None) -> str | None:
+    """The hint for a refused value whose type was guessed from the text alone."""
+    if type_name or value_type(item.value):
+        return None
+    kind = mx_value_kind(value)
+    return f"the value went as {kind}, inferred from the text; give --type for another"
+
+
+def parse_timestamp(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise CommandFailed(
+            f"bad timestamp {text!r}: use RFC 3339, e.g. 2026-01-31T12:00:00Z"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+async def password_from(ctx: Any, env: str | None, user: str) -> str:
+    """A password from a named environment variable, or asked for with hidden input."""
+    if env:
+        value = os.environ.get(env)
+        if not value:
+            raise CommandFailed(f"environment variable {env} is not set or empty")
+        return value
+    ask = ctx.services.get(ASK_SECRET)
+    if ask is None:
+        raise CommandFailed(
+            f"a password for {user} is needed and there is no terminal to ask for it: "
+            "use --password-env VAR"
+        )
+    return str(await ask(f"password for {user}: "))
+
+
+SECURED_ARGS = [
+    arg("--user", required=True, help="user who makes the write"),
+    arg("--password-env", help="variable holding the user's password (else asked, hidden)"),
+    arg("--verifier", help="second user, for VerifiedWrite attributes"),
+    arg("--verifier-password-env", help="variable holding the verifier's password"),
+]
 
 
 # MXAccess refusals ---------------------------------------------------------------------
@@ -150,7 +247,7 @@ def event_line(row: dict[str, Any], settings: Settings) -> str:
         label = f"server {row.get('server_handle')} item {row.get('item_handle')}"
     elif row.get("item") is not None:
         item = str(row["item"])
-        label += f" (item {item})" if item.isdigit() else f" ({item})"
+        label += f" (item {item})" if item.isdecimal() else f" ({item})"
     text = f"[{row['worker_sequence']}] {row['event']} {label}"
     if row["event"] == "on_data_change":
         value = row.get("value")

@@ -57,7 +57,15 @@ class UnknownCommandError(UsageError):
 
 
 class CommandFailed(ShellError):
-    """A command ran and could not do what was asked."""
+    """A command ran and could not do what was asked.
+
+    `result` is what it did all the same (a bulk call's table of entries, some of which
+    failed): shown before the failure line, and kept in the failure's JSON object.
+    """
+
+    def __init__(self, message: str, *, result: object = None) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 class NotConnectedError(ShellError):

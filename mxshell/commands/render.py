@@ -35,10 +35,14 @@ def render(outcome: Outcome, settings: Settings) -> str:
 
 
 def outcome_data(outcome: Outcome) -> dict[str, Any]:
-    """The JSON object for one command: {command, ok, result} or {command, ok, error}."""
+    """The JSON object for one command: {command, ok, result} or {command, ok, error}, the
+    latter with the result too when the command failed after doing part of its work."""
     if outcome.ok:
         return {"command": outcome.command, "ok": True, "result": to_data(outcome.result)}
-    return {"command": outcome.command, "ok": False, "error": outcome.error}
+    data = {"command": outcome.command, "ok": False, "error": outcome.error}
+    if outcome.result is not None:
+        data["result"] = to_data(outcome.result)
+    return data
 
 
 def render_json(outcome: Outcome) -> str:

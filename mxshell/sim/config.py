@@ -28,6 +28,8 @@ class SimConfig:
     event_buffer_size: int = 10_000  # per session; overflow drops the oldest events
     max_batch_size: int = 500  # events per StreamEventsResponse
     max_bulk_entries: int = 10_000
+    # What OpenSession announces; a gateway without the bulk tokens is an older one.
+    capabilities: tuple[str, ...] = ("bulk-read-commands", "bulk-write-commands", "batched-events")
     update_interval_s: float = 0.5
     users: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_USERS), repr=False)
     tls_cert_chain: bytes | None = field(default=None, repr=False)

@@ -1,0 +1,266 @@
+"""Bulk calls on the persistent session: many entries per round trip, the item table kept
+in step, every entry answered on its own.
+
+A batch is sent in chunks no larger than the gateway's `max_bulk_entries` (from
+OpenSession), and smaller when the caller asks for progress between chunks. Entries fail
+one by one; if the gateway itself fails a chunk (the connection drops, a scope is
+missing) after earlier chunks went through, the entries not yet sent are answered as
+not sent, and nothing is retried: a write must never go twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from mxshell.contract import mx
+from mxshell.gateway import Session
+from mxshell.gateway.errors import GatewayError
+from mxshell.session.core import PersistentSession
+from mxshell.session.items import Registration, TrackedItem
+
+Progress = Callable[[int], None]  # called with how many entries were answered so far
+ItemMethod = Literal["advise", "unadvise", "remove", "unsubscribe"]
+WriteMethod = Literal["write", "write2", "write_secured", "write_secured2"]
+
+
+@dataclass
+class EntryResult:
+    """How one entry went: the item it concerns (when there is one) and the verdict."""
+
+    reference: str
+    item: TrackedItem | None = None
+    ok: bool = False
+    hresult: int = 0
+    statuses: list[Any] = field(default_factory=list)
+    message: str = ""
+    read: mx.BulkReadResult | None = None
+
+    @classmethod
+    def refused(cls, reference: str, message: str, item: TrackedItem | None = None) -> EntryResult:
+        """An entry the shell itself could not send (no such item, not restored)."""
+        return cls(reference, item, ok=False, message=message)
+
+
+@dataclass
+class BulkRun:
+    """The state of one batch: its chunk size, calls made and the progress callback."""
+
+    session: PersistentSession
+    chunk: int = 0  # 0: the gateway's limit
+    progress: Progress | None = None
+    calls: int = 0
+    answered: int = 0
+    _calls_before: int = field(default=0, repr=False)
+
+    def begin(self) -> None:
+        """A new operation of the batch starts (adding, then writing, say): a gateway
+        failure before its first call went through is raised as the whole operation's."""
+        self._calls_before = self.calls
+
+    def size(self, count: int) -> int:
+        limit = self.session.gateway.max_bulk_entries
+        sizes = [s for s in (limit, self.chunk) if s > 0]
+        return min(sizes) if sizes else max(count, 1)
+
+    async def chunks(
+        self,
+        entries: Sequence[Any],
+        call: Callable[[Session, Sequence[Any]], Awaitable[Sequence[Any]]],
+        not_sent: Callable[[Any, str], Any],
+    ) -> list[Any]:
+        """call() on each chunk in turn, results in entry order. A gateway failure on the
+        operation's first call is raised; after that, the rest is answered
+        not_sent(entry, reason) and no further chunk is sent."""
+        results: list[Any] = []
+        size = self.size(len(entries))
+        for start in range(0, len(entries), size):
+            chunk = entries[start : start + size]
+            try:
+                answered = await self.session.call(lambda s, c=chunk: call(s, c))  # type: ignore[misc]
+            except GatewayError as error:
+                if self.calls == self._calls_before:
+                    raise
+                reason = f"not sent: {error}"
+                results += [not_sent(entry, reason) for entry in entries[start:]]
+                self.answered += len(entries) - start
+                break
+            self.calls += 1
+            results += answered
+            self.answered += len(chunk)
+            if self.progress is not None:
+                self.progress(self.answered)
+        return results
+
+
+def _verdict(reference: str, item: TrackedItem | None, result: Any) -> EntryResult:
+    return EntryResult(
+        reference,
+        item,
+        ok=result.was_successful,
+        hresult=result.hresult,
+        statuses=list(result.statuses),
+        message=result.error_message,
+    )
+
+
+async def add_items(
+    run: BulkRun, registration: Registration, tags: Sequence[str], *, advise: bool
+) -> list[EntryResult]:
+    """AddItemBulk (or SubscribeBulk when advise) for tags under one registration; each
+    tag that the gateway accepted becomes a tracked item."""
+    session = run.session
+    server = registration.gateway_handle
+
+    def call(s: Session, chunk: Sequence[str]) -> Awaitable[Sequence[Any]]:
+        return s.subscribe_bulk(server, chunk) if advise else s.add_item_bulk(server, chunk)
+
+    run.begin()
+    answers = await run.chunks(tags, call, EntryResult.refused)
+    results = []
+    for tag, answer in zip(tags, answers, strict=True):
+        if isinstance(answer, EntryResult):
+            results.append(answer)
+            continue
+        item = None
+        if answer.was_successful:
+            item = session.items.add(registration, tag, answer.item_handle)
+            item.advise = "advise" if advise else "none"
+        results.append(_verdict(tag, item, answer))
+    return results
+
+
+_ITEM_CALLS: dict[str, Callable[[Session, int, Sequence[int]], Awaitable[Sequence[Any]]]] = {
+    "advise": lambda s, server, handles: s.advise_item_bulk(server, handles),
+    "unadvise": lambda s, server, handles: s.unadvise_item_bulk(server, handles),
+    "remove": lambda s, server, handles: s.remove_item_bulk(server, handles),
+    "unsubscribe": lambda s, server, handles: s.unsubscribe_bulk(server, handles),
+}
+
+
+async def item_calls(
+    run: BulkRun, items: Sequence[TrackedItem], method: ItemMethod
+) -> list[EntryResult]:
+    """AdviseItemBulk, UnAdviseItemBulk, RemoveItemBulk or UnsubscribeBulk for items of any
+    registrations (one batch per registration); the item table follows each verdict."""
+    by_item: dict[int, EntryResult] = {}
+    run.begin()
+    for registration, mine in _by_registration(items):
+        server = registration.gateway_handle
+        answers = await run.chunks(
+            [i.gateway_handle for i in mine],
+            lambda s, chunk, server=server: _ITEM_CALLS[method](s, server, chunk),  # type: ignore[misc]
+            lambda handle, reason: reason,
+        )
+        for item, answer in zip(mine, answers, strict=True):
+            if isinstance(answer, str):
+                by_item[item.handle] = EntryResult.refused(item.tag_reference, answer, item)
+                continue
+            by_item[item.handle] = _verdict(item.tag_reference, item, answer)
+            if answer.was_successful:
+                _follow(run.session, item, method)
+    return [by_item[i.handle] for i in items]
+
+
+def _follow(session: PersistentSession, item: TrackedItem, method: ItemMethod) -> None:
+    if method == "advise":
+        item.advise = "advise"
+    elif method == "unadvise":
+        item.advise = "none"
+    else:
+        session.items.drop(item)
+
+
+@dataclass
+class WriteEntry:
+    """One value to write: the item, the MxValue, and for Write2 families a timestamp."""
+
+    item: TrackedItem
+    value: Any
+    timestamp: datetime | None = None
+
+
+async def write_items(
+    run: BulkRun,
+    entries: Sequence[WriteEntry],
+    method: WriteMethod,
+    users: Callable[[Registration], Awaitable[tuple[int, int]]] | None = None,
+) -> list[EntryResult]:
+    """WriteBulk, Write2Bulk, WriteSecuredBulk or WriteSecured2Bulk, one batch per
+    registration; `users` gives (current user id, verifier id) for a registration, since
+    a user id holds under the server handle that authenticated it only."""
+    results: dict[int, EntryResult] = {}
+    run.begin()
+    for registration, mine in _by_registration(entries, lambda e: e.item):
+        server = registration.gateway_handle
+        ids = await users(registration) if users is not None else (0, 0)
+        wire = [_wire_entry(e) for e in mine]
+        answers = await run.chunks(
+            wire,
+            lambda s, chunk, server=server, ids=ids: _write_call(s, method, server, chunk, ids),  # type: ignore[misc]
+            lambda entry, reason: reason,
+        )
+        for entry, answer in zip(mine, answers, strict=True):
+            tag = entry.item.tag_reference
+            results[id(entry)] = (
+                EntryResult.refused(tag, answer, entry.item)
+                if isinstance(answer, str)
+                else _verdict(tag, entry.item, answer)
+            )
+    return [results[id(e)] for e in entries]
+
+
+def _wire_entry(entry: WriteEntry) -> mx.WriteBulkEntry:
+    wire = mx.WriteBulkEntry(item_handle=entry.item.gateway_handle, value=entry.value)
+    if entry.timestamp is not None:
+        wire.timestamp.FromDatetime(entry.timestamp)
+    return wire
+
+
+def _write_call(
+    s: Session, method: WriteMethod, server: int, chunk: Sequence[Any], ids: tuple[int, int]
+) -> Awaitable[Sequence[Any]]:
+    current, verifier = ids
+    if method == "write":
+        return s.write_bulk(server, chunk)
+    if method == "write2":
+        return s.write2_bulk(server, chunk)
+    if method == "write_secured":
+        return s.write_secured_bulk(
+            server, chunk, current_user_id=current, verifier_user_id=verifier
+        )
+    return s.write_secured2_bulk(server, chunk, current_user_id=current, verifier_user_id=verifier)
+
+
+async def read_tags(
+    run: BulkRun, registration: Registration, entries: Sequence[tuple[str, int]]
+) -> list[EntryResult]:
+    """ReadBulk for (tag, timeout_ms) entries; no item is added or left behind."""
+    server = registration.gateway_handle
+    run.begin()
+    answers = await run.chunks(
+        entries,
+        lambda s, chunk: s.read_bulk(server, chunk),
+        lambda entry, reason: EntryResult.refused(entry[0], reason),
+    )
+    results = []
+    for (tag, _), answer in zip(entries, answers, strict=True):
+        if isinstance(answer, EntryResult):
+            results.append(answer)
+            continue
+        result = _verdict(tag, None, answer)
+        result.read = answer
+        results.append(result)
+    return results
+
+
+def _by_registration(
+    entries: Sequence[Any], item_of: Callable[[Any], TrackedItem] = lambda item: item
+) -> list[tuple[Registration, list[Any]]]:
+    groups: dict[int, tuple[Registration, list[Any]]] = {}
+    for entry in entries:
+        registration = item_of(entry).registration
+        groups.setdefault(registration.handle, (registration, []))[1].append(entry)
+    return list(groups.values())

@@ -1,0 +1,156 @@
+"""Where a bulk command's entries come from: the words typed, @FILEs, and Galaxy globs.
+
+    add-item-bulk Tank1.Level Tank2.Level      tag references as words
+    subscribe-bulk @tags.txt                   one per line; blank lines and # comments skipped
+    read-bulk 'Tank*.Level'                    a glob, expanded by the Galaxy plugin
+    write-bulk Tank1.Level.Hi=90 @setpoints.csv   TAG=VALUE words, TAG=VALUE lines or CSV
+
+A CSV file of writes has the columns tag,value; a header row naming its columns may add
+`type` and `timestamp` (for the Write2 family) and put them in any order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mxshell.commands import GALAXY, CommandFailed, GalaxyLookup, UsageError
+
+# `*`, `?` or a [class]; a trailing `[]` (a whole array) or `[3]` (an element) is not one.
+_GLOB = re.compile(r"[*?]|\[(?!\d*\]$)")
+_CSV_COLUMNS = ("tag", "value", "type", "timestamp")
+
+
+def is_glob(word: str) -> bool:
+    return _GLOB.search(word) is not None
+
+
+@dataclass(frozen=True)
+class WriteSpec:
+    """One TAG=VALUE as typed or read: where it came from, for messages about it."""
+
+    tag: str
+    value: str
+    type_name: str | None = None
+    timestamp: str | None = None
+    where: str = ""
+
+
+async def references(ctx: Any, words: Sequence[str], *, globs: bool = True) -> list[str]:
+    """Words as references, in order: @FILE gives its lines, a glob the tags it matches."""
+    found: list[str] = []
+    for word in words:
+        if word.startswith("@"):
+            for where, line in await _lines(word[1:]):
+                found += await _expand(ctx, line, where, globs)
+        else:
+            found += await _expand(ctx, word, None, globs)
+    return found
+
+
+async def write_specs(ctx: Any, words: Sequence[str]) -> list[WriteSpec]:
+    """TAG=VALUE words, and @FILEs of TAG=VALUE lines or CSV; a glob TAG writes the value
+    to each tag it matches."""
+    specs: list[WriteSpec] = []
+    for word in words:
+        if word.startswith("@"):
+            name = word[1:]
+            if Path(name).suffix.lower() == ".csv":
+                read = _csv_specs(name, await _read(name))
+            else:
+                read = [_assignment(line, where) for where, line in await _lines(name)]
+        else:
+            read = [_assignment(word, None)]
+        for spec in read:
+            for tag in await _expand(ctx, spec.tag, spec.where or None, True):
+                specs.append(WriteSpec(tag, spec.value, spec.type_name, spec.timestamp, spec.where))
+    return specs
+
+
+def _assignment(text: str, where: str | None) -> WriteSpec:
+    tag, equals, value = text.partition("=")
+    if not equals or not tag.strip():
+        place = f"{where}: " if where else ""
+        raise UsageError(f"{place}{text!r} is not TAG=VALUE (e.g. Tank1.Level.Hi=90)")
+    return WriteSpec(tag.strip(), value.strip(), where=where or "")
+
+
+def _csv_specs(name: str, text: str) -> list[WriteSpec]:
+    rows = [
+        (number, row)
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1)
+        if row and any(c.strip() for c in row) and not row[0].lstrip().startswith("#")
+    ]
+    columns = {"tag": 0, "value": 1}
+    if rows and rows[0][1][0].strip().lower() == "tag":
+        header = [c.strip().lower() for c in rows.pop(0)[1]]
+        unknown = [c for c in header if c not in _CSV_COLUMNS]
+        if unknown or "value" not in header:
+            raise UsageError(
+                f"{name}: a CSV header names the columns tag, value and optionally type "
+                f"and timestamp, not {', '.join(unknown) or 'only ' + ', '.join(header)}"
+            )
+        columns = {column: index for index, column in enumerate(header)}
+    specs = []
+    for number, row in rows:
+        cells = [c.strip() for c in row]
+        where = f"{name}:{number}"
+        if len(cells) < len(columns) or not cells[columns["tag"]]:
+            raise UsageError(f"{where}: expected the columns {', '.join(columns)}")
+        specs.append(
+            WriteSpec(
+                cells[columns["tag"]],
+                cells[columns["value"]],
+                cells[columns["type"]] or None if "type" in columns else None,
+                cells[columns["timestamp"]] or None if "timestamp" in columns else None,
+                where,
+            )
+        )
+    return specs
+
+
+async def _expand(ctx: Any, word: str, where: str | None, globs: bool) -> list[str]:
+    if not globs or not is_glob(word):
+        return [word]
+    lookup: GalaxyLookup | None = ctx.services.get(GALAXY)
+    place = f"{where}: " if where else ""
+    if lookup is None:
+        raise CommandFailed(
+            f"{place}tag globs need the Galaxy plugin ({word!r}); "
+            "name the tags, or list them in a @FILE"
+        )
+    pattern = lookup.resolve(word)
+    matched = await lookup.glob(pattern)
+    if not matched:
+        raise CommandFailed(f"{place}{word!r} matches no tag in the Galaxy")
+    return matched
+
+
+async def _read(name: str) -> str:
+    path = Path(name).expanduser()
+    try:
+        return await asyncio.to_thread(path.read_text, encoding="utf-8")
+    except FileNotFoundError:
+        raise CommandFailed(f"cannot read @{name}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise CommandFailed(f"cannot read @{name}: {reason}") from None
+
+
+async def _lines(name: str) -> list[tuple[str, str]]:
+    """(FILE:LINE, text) of each line that is not blank or a # comment."""
+    text = await _read(name)
+    found = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            found.append((f"{name}:{number}", line))
+    if not found:
+        raise CommandFailed(f"@{name} lists nothing (blank lines and # comments are skipped)")
+    return found
