@@ -68,3 +68,28 @@ class GalaxyLookup(Protocol):
     async def glob(self, pattern: str) -> list[str]: ...
 
     def resolve(self, reference: str) -> str: ...
+
+
+TAG_COMPLETION = "tag_completion"
+
+
+@runtime_checkable
+class TagCompletion(Protocol):
+    """Tag references to offer for the word typed in a tag argument (the Galaxy plugin
+    places one under TAG_COMPLETION). Called on the completer's thread: never waits.
+
+    `complete_tag` returns candidates with `text` (what to insert), `display` (None: the
+    text) and `meta` (a note such as `Double · Operate`); while the Galaxy is loading, a
+    single candidate whose display says so. `preload` asks for the Galaxy to be loaded
+    in the background now and whenever a session opens (the REPL calls it; a command
+    file does not, and loads the Galaxy only if a command needs it).
+    """
+
+    def complete_tag(self, text: str) -> list[Any]: ...
+
+    def preload(self) -> None: ...
+
+
+# A callable returning the short text the prompt shows for where the user is (the
+# Galaxy browse path), or None.
+PROMPT_PATH = "prompt_path"

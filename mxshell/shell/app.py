@@ -12,10 +12,10 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 
 from mxshell import paths
-from mxshell.commands import WATCH_VIEW, redact_line
+from mxshell.commands import PROMPT_PATH, TAG_COMPLETION, WATCH_VIEW, redact_line
 from mxshell.gateway import format_quality, from_mx_value
 from mxshell.runtime import ShellRuntime
-from mxshell.shell.completion import ShellCompleter
+from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl, ReplHooks
 from mxshell.shell.toolbar import toolbar_text
@@ -44,11 +44,16 @@ def build_repl(runtime: ShellRuntime, *, history: bool = True) -> Repl:
         ),
         should_exit=lambda: runtime.exit_requested,
         # In a thread, so that a slow plugin completer never holds up typing.
-        completer=ThreadedCompleter(ShellCompleter(context, runtime.host.completers, tags=None)),
+        completer=ThreadedCompleter(
+            ShellCompleter(context, runtime.host.completers, tags=service_tags(context))
+        ),
         history=kept,
     )
     context.services[ASK_SECRET] = ask_secret
     context.services[WATCH_VIEW] = WatchView(context.settings)
+    tag_source = context.services.get(TAG_COMPLETION)
+    if tag_source is not None:
+        tag_source.preload()  # completion at the prompt: load the Galaxy in the background
     runtime.follow_events(EventPrinter(runtime))
     return Repl(hooks)
 
@@ -56,6 +61,10 @@ def build_repl(runtime: ShellRuntime, *, history: bool = True) -> Repl:
 def prompt_text(runtime: ShellRuntime) -> FormattedText:
     session = runtime.session
     parts = [("class:prompt", "mxshell")]
+    where = runtime.context.services.get(PROMPT_PATH)
+    path = where() if callable(where) else None
+    if path:
+        parts.append(("class:prompt.path", f":{path}"))
     if session is None:
         parts.append(("class:prompt.state", " (not connected)"))
     elif not session.connected:

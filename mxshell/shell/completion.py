@@ -16,6 +16,7 @@ from prompt_toolkit.document import Document
 from mxshell.commands.complete import VALUE, candidates, completion_slot
 from mxshell.commands.context import CommandContext
 from mxshell.commands.model import Completer as ValueCompleter
+from mxshell.commands.services import TAG_COMPLETION, TagCompletion
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,19 @@ class Suggestion:
 
 # Given the word typed so far, tag references to offer (the Galaxy index, when there is one).
 TagSource = Callable[[str], Iterable[Suggestion]]
+
+
+def service_tags(context: CommandContext) -> TagSource:
+    """A TagSource over the TagCompletion service (the Galaxy plugin's), looked up at each
+    call: the plugin may place it after the REPL is built, or not at all."""
+
+    def tags(prefix: str) -> Iterable[Suggestion]:
+        source = context.services.get(TAG_COMPLETION)
+        if not isinstance(source, TagCompletion):
+            return []
+        return [Suggestion(c.text, c.display, c.meta) for c in source.complete_tag(prefix)]
+
+    return tags
 
 
 class ShellCompleter(Completer):

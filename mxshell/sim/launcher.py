@@ -22,6 +22,15 @@ _START_TIMEOUT_S = 30
 
 
 class EmbeddedGateway:
+    # Every embedded gateway serving in this process, by endpoint: how the shell finds
+    # the simulator it is connected to (`sim deploy`) even when it did not start it.
+    _serving: dict[str, EmbeddedGateway] = {}
+
+    @classmethod
+    def serving_at(cls, endpoint: str) -> EmbeddedGateway | None:
+        """The embedded gateway of this process serving at `endpoint`, if any."""
+        return cls._serving.get(endpoint)
+
     def __init__(self, config: SimConfig | None = None) -> None:
         self.config = config or SimConfig()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -62,6 +71,7 @@ class EmbeddedGateway:
         except BaseException:
             self._shutdown_loop()
             raise
+        EmbeddedGateway._serving[self._gateway.endpoint] = self
         return self
 
     async def _create_and_start(self) -> SimulatedGateway:
@@ -83,6 +93,8 @@ class EmbeddedGateway:
         if self._loop is None:
             return
         if self._gateway is not None:
+            if EmbeddedGateway._serving.get(self._gateway.endpoint) is self:
+                del EmbeddedGateway._serving[self._gateway.endpoint]
             self.run(self._gateway.stop())
         self._shutdown_loop()
 

@@ -1,0 +1,236 @@
+"""GalaxyCatalog: the shell's view of the Galaxy, for commands of every family.
+
+It builds a GalaxyIndex from DiscoverHierarchy pages in a background task, keeps
+answering from the previous index while a rebuild runs, and swaps the new one in when
+it is complete (pgcli's completion refresher, on the shell's own event loop). It is the
+GalaxyLookup the bulk commands glob through, the tag resolver for relative references,
+and the source of tag completion (which runs on the completer's thread and never waits).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mxshell.commands.errors import CommandFailed
+from mxshell.galaxy.browse import BrowsePath
+from mxshell.galaxy.complete import TagCandidate, complete_reference
+from mxshell.galaxy.glob import glob_references
+from mxshell.galaxy.index import GalaxyIndex, IndexBuilder
+from mxshell.gateway import GalaxyRepositoryClient, GatewayError
+from mxshell.gateway.errors import FailedPreconditionError
+
+PAGE_SIZE = 1000
+REDEPLOY_RETRIES = 3
+IDLE, LOADING, READY, FAILED = "idle", "loading", "ready", "failed"
+
+ClientSource = Callable[[], GalaxyRepositoryClient]
+Notify = Callable[[str], None]
+
+
+class GalaxyUnavailable(CommandFailed):
+    """The Galaxy cannot be read: not connected, still loading, or the gateway refused."""
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What a finished rebuild changed for the user."""
+
+    index: GalaxyIndex
+    previous: GalaxyIndex | None
+    moved: tuple[str, str] | None = None  # (object that went, the browse path now)
+
+
+class GalaxyCatalog:
+    """The Galaxy index (built in the background), the browse path, and lookups over both."""
+
+    def __init__(self) -> None:
+        self.index: GalaxyIndex | None = None
+        self.state = IDLE
+        self.error: str | None = None
+        self.path = BrowsePath()
+        self.eager = False  # the REPL wants completion: load as soon as a session opens
+        self.loaded_objects = 0
+        self.loaded_attributes = 0
+        self.build_seconds = 0.0
+        self._source: ClientSource | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[Rebuilt] | None = None
+
+    # the session ---------------------------------------------------------------
+    def attach(self, source: ClientSource) -> None:
+        """A session opened: its Galaxy client comes from `source`. Loads now if eager."""
+        self.detach()
+        self._source = source
+        with contextlib.suppress(RuntimeError):
+            self._loop = asyncio.get_running_loop()
+        if self.eager:
+            self.refresh()
+
+    def detach(self) -> None:
+        """The session closed: forget its Galaxy (stale names must not complete)."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        self._task = None
+        self._source = None
+        self.index = None
+        self.state, self.error = IDLE, None
+
+    def preload(self) -> None:
+        """Build the index in the background now, and whenever a session opens."""
+        self.eager = True
+        if self._source is not None and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._start_if_idle)
+
+    # building ------------------------------------------------------------------
+    def refresh(self) -> asyncio.Task[Rebuilt]:
+        """Start a rebuild, replacing one in progress; the old index serves meanwhile."""
+        if self._source is None:
+            raise GalaxyUnavailable("not connected to a gateway; use connect")
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        self.state, self.error = LOADING, None
+        self.loaded_objects = self.loaded_attributes = 0
+        task = asyncio.get_running_loop().create_task(self._build(self._source), name="galaxy")
+        task.add_done_callback(self._built)
+        self._task = task
+        return task
+
+    async def rebuild(self) -> Rebuilt:
+        """Rebuild now and wait for it (what a deploy and `galaxy-refresh` do)."""
+        try:
+            return await self._finished(self.refresh())
+        except GatewayError as error:
+            raise GalaxyUnavailable(f"cannot read the Galaxy: {error}") from None
+
+    async def ready(self) -> GalaxyIndex:
+        """The index, waiting for a load in progress (and starting one if needed)."""
+        if self.state == READY and self.index is not None:
+            return self.index
+        task = self._task
+        if task is None or task.done():
+            task = self.refresh()
+        try:
+            return (await self._finished(task)).index
+        except GatewayError as error:
+            raise GalaxyUnavailable(f"cannot read the Galaxy: {error}") from None
+
+    async def _finished(self, task: asyncio.Task[Rebuilt]) -> Rebuilt:
+        # A rebuild that a newer one replaced was cancelled: wait for the newer one.
+        while True:
+            try:
+                return await asyncio.shield(task)
+            except asyncio.CancelledError:
+                newer = self._task
+                if not task.cancelled() or newer is None or newer is task:
+                    raise
+                task = newer
+
+    async def _build(self, source: ClientSource) -> Rebuilt:
+        started = time.perf_counter()
+        for attempt in range(REDEPLOY_RETRIES):
+            try:
+                builder = await self._discover(source())
+                break
+            except FailedPreconditionError as error:
+                # A deploy between two pages invalidates the page token: start again.
+                if "redeployed" not in str(error) or attempt == REDEPLOY_RETRIES - 1:
+                    raise
+        index = builder.finish()
+        self.build_seconds = time.perf_counter() - started
+        previous = self.index
+        moved = self.path.follow_deploy(previous, index) if previous is not None else None
+        if previous is None and self.path.current and index.object(self.path.current) is None:
+            self.path.current = None
+        self.index, self.state = index, READY
+        return Rebuilt(index, previous, moved)
+
+    async def _discover(self, client: GalaxyRepositoryClient) -> IndexBuilder:
+        builder = IndexBuilder()
+        self.loaded_objects = self.loaded_attributes = 0
+        async for obj in client.iter_hierarchy(PAGE_SIZE):
+            builder.add(obj)
+            self.loaded_objects = builder.object_count
+            self.loaded_attributes = builder.attribute_count
+        return builder
+
+    def _built(self, task: asyncio.Task[Rebuilt]) -> None:
+        if task is not self._task or task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            self.state, self.error = FAILED, str(error)
+
+    # what commands ask ---------------------------------------------------------
+    async def glob(self, pattern: str) -> list[str]:
+        """GalaxyLookup: the tag references matching a pattern such as `Tank*.Level`."""
+        if self.state == LOADING and self.index is None:
+            raise GalaxyUnavailable(
+                f"the Galaxy is still loading ({self.loaded_objects:,} objects so far); "
+                "try again in a moment"
+            )
+        index = await self.ready()
+        return glob_references(index, self.resolve(pattern))
+
+    def resolve(self, reference: str) -> str:
+        """GalaxyLookup: `.Level` after `cd Tank1` is `Tank1.Level`; others unchanged."""
+        text = reference.strip()
+        if not text.startswith(".") or text.startswith("..") or len(text) < 2:
+            return reference
+        if self.path.current is None:
+            raise CommandFailed(
+                f"{text} is relative to the current object, and there is none: cd to one first"
+            )
+        return f"{self.path.current}{text}"
+
+    # completion (on the completer's thread: never waits) ------------------------
+    def complete_tag(self, text: str) -> list[TagCandidate]:
+        """Tag references for `text`; a single note while the index is not there."""
+        index = self.index
+        if index is None:
+            return [TagCandidate(text, display=self._not_ready_note(), meta="")]
+        relative = text.startswith(".") and self.path.current is not None
+        if not relative:
+            return complete_reference(index, text)
+        base = self.path.current or ""
+        found = complete_reference(index, base + text)
+        return [
+            TagCandidate(c.text[len(base) :], c.display, c.meta)
+            for c in found
+            if c.text.lower().startswith(base.lower() + ".")
+        ]
+
+    def _not_ready_note(self) -> str:
+        if self.state == FAILED:
+            return "(Galaxy unavailable)"
+        if self._source is None:
+            return "(not connected)"
+        if self.state == IDLE and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._start_if_idle)
+        return f"loading… ({self.loaded_objects:,} objects)"
+
+    def _start_if_idle(self) -> None:
+        if self.state == IDLE and self._source is not None:
+            self.refresh()
+
+    def describe_state(self) -> str | None:
+        """A few words for the toolbar while the index is not simply there."""
+        if self.state == LOADING:
+            return f"Galaxy loading… {self.loaded_objects:,} objects"
+        if self.state == FAILED:
+            return "Galaxy unavailable"
+        return None
+
+    def status(self) -> dict[str, Any]:
+        index = self.index
+        return {
+            "state": self.state,
+            "objects": index.object_count if index else None,
+            "attributes": index.attribute_count if index else None,
+            "error": self.error,
+            "path": self.path.text(index) if index else (self.path.current or "/"),
+        }

@@ -1,0 +1,284 @@
+"""The deploy-watch family: galaxy-watch (a foreground stream of DeployEvents),
+deploy-watch on|off|status (a background subscription for the whole session), and
+`sim deploy` to trigger a deploy on the simulated gateway.
+
+On every deploy the background subscription prints one line above the prompt, rebuilds
+the Galaxy index (when the Galaxy plugin is loaded), moves the browse path up if the
+current object went away, and marks the items whose tags no longer exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from mxshell.commands import (
+    CONNECTION,
+    GALAXY,
+    CommandContext,
+    CommandFailed,
+    CommandSet,
+    Text,
+    UsageError,
+    arg,
+)
+from mxshell.contract import galaxy as gr
+from mxshell.galaxy import DeployFollower, GalaxyCatalog, GalaxyIndex, deploy_row, deploy_time_text
+from mxshell.plugins import hookimpl
+from mxshell.sim import EmbeddedGateway
+
+deploys = CommandSet("deploy-watch")
+
+DEPLOY_WATCH = "deploy_watch"
+UNDEPLOYED = "its tag is no longer in the Galaxy (undeployed)"
+MAX_SIM_OBJECTS = 10_000
+
+
+def describe_event(event: gr.DeployEvent) -> str:
+    return (
+        f"#{event.sequence} at {deploy_time_text(event)}: "
+        f"{event.object_count:,} objects, {event.attribute_count:,} attributes"
+    )
+
+
+# galaxy-watch ------------------------------------------------------------------------
+
+
+@deploys.command(
+    "galaxy-watch",
+    help="Stream DeployEvents as the Galaxy is deployed, until --max-events or Ctrl-C.\n"
+    "The current state comes first, unless --since names it. Each event: sequence, "
+    "deploy time (RFC 3339), object and attribute counts.",
+    args=[
+        arg("--max-events", type="int", metavar="N", help="stop after N events"),
+        arg(
+            "--since",
+            metavar="TS",
+            help="last deploy time already seen (RFC 3339, e.g. 2026-01-31T12:00:07.5Z)",
+        ),
+    ],
+    needs_session=True,
+)
+async def galaxy_watch(
+    ctx: CommandContext, max_events: int | None = None, since: str | None = None
+) -> Text:
+    if max_events is not None and max_events < 1:
+        raise UsageError("--max-events must be at least 1", "galaxy-watch [--max-events N]")
+    last_seen = None
+    if since is not None:
+        last_seen = Timestamp()
+        try:
+            last_seen.FromJsonString(since.strip())
+        except ValueError:
+            raise UsageError(
+                f"--since {since!r} is not an RFC 3339 time such as 2026-01-31T12:00:07Z",
+                "galaxy-watch [--since TS]",
+            ) from None
+    client = ctx.require_session().client.galaxy()
+    seen = 0
+    stream = client.watch_deploy_events(last_seen)
+    try:
+        async for event in stream:
+            seen += 1
+            ctx.emit(Text(describe_event(event), deploy_row(event)))
+            if max_events is not None and seen >= max_events:
+                break
+    finally:
+        await stream.aclose()
+    return Text(f"{seen} deploy event(s)", {"events": seen})
+
+
+# deploy-watch ------------------------------------------------------------------------
+
+
+class DeployWatch:
+    """One shell's background deploy subscription, and what it does on each deploy."""
+
+    def __init__(self, ctx: CommandContext) -> None:
+        self.ctx = ctx
+        self.wanted = False
+        self.follower: DeployFollower | None = None
+
+    async def start(self) -> None:
+        ctx = self.ctx
+        session = ctx.require_session()
+        follower = DeployFollower(lambda: session.client.galaxy(), self.on_deploy, ctx.notify)
+        await follower.start()
+        self.follower, self.wanted = follower, True
+
+    async def stop(self) -> None:
+        follower, self.follower = self.follower, None
+        if follower is not None:
+            await follower.stop()
+
+    async def on_deploy(self, event: gr.DeployEvent, missed: int) -> None:
+        ctx = self.ctx
+        line = f"Galaxy deployed {describe_event(event)}"
+        if missed:
+            line += f" (missed {missed} deploy(s) before it)"
+        ctx.notify(line)
+        catalog = ctx.services.get(GALAXY)
+        if not isinstance(catalog, GalaxyCatalog) or catalog.index is None and not catalog.eager:
+            return
+        rebuilt = await catalog.rebuild()
+        if rebuilt.moved is not None:
+            gone, now = rebuilt.moved
+            ctx.notify(f"deploy-watch: {gone} is no longer deployed; now at {now}")
+        self.mark_items(rebuilt.index)
+
+    def mark_items(self, index: GalaxyIndex) -> None:
+        session = self.ctx.session
+        if session is None:
+            return
+        gone, back = [], []
+        for item in session.items:
+            exists = index.has_reference(item.tag_reference)
+            if not exists and item.lost is None:
+                item.lost = UNDEPLOYED
+                gone.append(item.name)
+            elif exists and item.lost == UNDEPLOYED:
+                item.lost = None
+                back.append(item.name)
+        if gone:
+            self.ctx.notify(f"deploy-watch: tags no longer in the Galaxy: {', '.join(gone)}")
+        if back:
+            self.ctx.notify(f"deploy-watch: tags deployed again: {', '.join(back)}")
+
+    def status(self) -> dict[str, Any]:
+        follower = self.follower
+        state = "on" if follower is not None and follower.running else "off"
+        data: dict[str, Any] = {"deploy_watch": state}
+        if follower is not None:
+            status = follower.status
+            data.update(
+                last_sequence=status.last_sequence,
+                last_deploy_time=status.last_deploy_time,
+                deploys_seen=status.deploys,
+                deploys_missed=status.missed,
+                resubscribes=status.resubscribes,
+            )
+            if status.error:
+                data["error"] = status.error
+        return data
+
+
+def watch_of(ctx: CommandContext) -> DeployWatch:
+    found = ctx.services.get(DEPLOY_WATCH)
+    if not isinstance(found, DeployWatch):
+        found = ctx.services[DEPLOY_WATCH] = DeployWatch(ctx)
+    return found
+
+
+@deploys.command(
+    "deploy-watch",
+    help="Follow Galaxy deploys in the background: on, off, or status (the default).\n"
+    "Each deploy prints one line above the prompt, refreshes completion and the browse "
+    "path, and marks items whose tags no longer exist; missed deploys are reported. "
+    "The subscription survives reconnects.",
+    args=[arg("action", choices=["on", "off", "status"], default="status", help="what to do")],
+)
+async def deploy_watch(ctx: CommandContext, action: str = "status") -> Any:
+    watch = watch_of(ctx)
+    if action == "on":
+        if watch.follower is None or not watch.follower.running:
+            await watch.stop()
+            await watch.start()
+        status = watch.status()
+        return Text(f"deploy-watch on: Galaxy last deployed {status['last_deploy_time']}", status)
+    if action == "off":
+        watch.wanted = False
+        await watch.stop()
+        return Text("deploy-watch off", watch.status())
+    return watch.status()
+
+
+# sim deploy --------------------------------------------------------------------------
+
+
+@deploys.command(
+    "sim",
+    help="Act on the simulated gateway this shell is connected to: `sim deploy` deploys "
+    "the Galaxy again, adding and undeploying objects.\nOnly with the simulated gateway "
+    "(the embedded one, or one running in this process).",
+    args=[
+        arg("action", choices=["deploy"], help="what to do"),
+        arg("--add", type="int", default=0, metavar="N", help="objects to add (default 0)"),
+        arg("--remove", type="int", default=0, metavar="N", help="leaf objects to undeploy"),
+    ],
+    needs_session=True,
+)
+async def sim(ctx: CommandContext, action: str, add: int = 0, remove: int = 0) -> Text:
+    for name, count in (("--add", add), ("--remove", remove)):
+        if not 0 <= count <= MAX_SIM_OBJECTS:
+            raise UsageError(f"{name} must be 0 to {MAX_SIM_OBJECTS}", "sim deploy")
+    simulator = simulator_of(ctx)
+    try:
+        event = await asyncio.to_thread(simulator.deploy, add, remove)
+    except ValueError as error:
+        raise CommandFailed(str(error)) from None
+    return Text(f"deployed (+{add}, -{remove} objects): {describe_event(event)}", deploy_row(event))
+
+
+def simulator_of(ctx: CommandContext) -> EmbeddedGateway:
+    session = ctx.require_session()
+    embedded = getattr(ctx.services.get(CONNECTION), "embedded", None)
+    if isinstance(embedded, EmbeddedGateway) and embedded.endpoint == session.endpoint:
+        return embedded
+    found = EmbeddedGateway.serving_at(session.endpoint)
+    if found is None:
+        raise CommandFailed(
+            f"{session.endpoint} is not a simulated gateway of this shell: "
+            "sim works only with the embedded simulator (connect with no endpoint)"
+        )
+    return found
+
+
+# hooks -------------------------------------------------------------------------------
+_toolbar_watches: list[DeployWatch] = []
+
+
+@hookimpl
+def register_commands(register: Callable[[Any], None]) -> None:
+    register(list(deploys))
+
+
+@hookimpl
+def register_toolbar_fields(register: Callable[[Callable[[], str | None]], None]) -> None:
+    def field() -> str | None:
+        watch = _toolbar_watches[-1] if _toolbar_watches else None
+        if watch is None or watch.follower is None or not watch.follower.running:
+            return None
+        return "deploy-watch on"
+
+    register(field)
+
+
+@hookimpl
+def startup(context: CommandContext) -> None:
+    _toolbar_watches[:] = [watch_of(context)]
+
+
+@hookimpl
+def session_opened(context: CommandContext) -> None:
+    watch = watch_of(context)
+    if watch.wanted:
+        # A new connection (maybe to another gateway): subscribe again from scratch.
+        asyncio.get_running_loop().create_task(_resubscribe(watch))
+
+
+@hookimpl
+def session_closed(context: CommandContext) -> None:
+    watch = watch_of(context)
+    follower, watch.follower = watch.follower, None
+    if follower is not None:
+        asyncio.get_running_loop().create_task(follower.stop())
+
+
+async def _resubscribe(watch: DeployWatch) -> None:
+    try:
+        await watch.start()
+    except CommandFailed as error:
+        watch.ctx.notify(f"deploy-watch: {error}")

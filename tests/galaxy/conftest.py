@@ -1,0 +1,35 @@
+"""Shells on simulated gateways for the Galaxy and deploy-watch families."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from mxshell.sim import EmbeddedGateway
+from mxshell.testing import ShellRunner
+
+
+@pytest.fixture
+async def shell(gateway: EmbeddedGateway) -> AsyncIterator[ShellRunner]:
+    """A shell on the shared gateway: for tests that do not deploy."""
+    async with ShellRunner.connected(gateway) as runner:
+        yield runner
+
+
+@pytest.fixture
+async def own_shell(fresh_gateway: EmbeddedGateway) -> AsyncIterator[ShellRunner]:
+    """A shell on a gateway of the test's own: for tests that deploy or inject faults."""
+    async with ShellRunner.connected(fresh_gateway) as runner:
+        yield runner
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
+    """Wait (polling) until check() holds; fail with `what` after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError(f"not within {timeout:g}s: {what or check}")
+        await asyncio.sleep(0.02)
