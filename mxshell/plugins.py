@@ -54,11 +54,11 @@ class HookSpecs:
 
     @hookspec
     def session_opened(self, context: Any) -> None:
-        """A gateway session was opened (also after a reconnect); context.session is set."""
+        """A gateway session was opened (at start, or by connect); context.session is set."""
 
     @hookspec
     def session_closed(self, context: Any) -> None:
-        """The gateway session was closed or lost."""
+        """The gateway session was closed (disconnect, a new connect, exit)."""
 
     @hookspec
     def on_event(self, event: Any, context: Any) -> None:

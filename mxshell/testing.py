@@ -9,12 +9,14 @@
                 assert result.ok and result.outcomes[0].result[0]["quality"] == "Good (192)"
 
 A ShellRunner drives the same ShellRuntime the REPL and command files use, with every
-installed plugin loaded (plus any given to it), and captures what it prints.
+installed plugin loaded (plus any given to it), and captures what it prints. The pytest
+fixtures `mxshell_gateway` and `mxshell_runner` (mxshell.pytest_plugin) wrap both.
+Like mxshell.api, this module is public: see docs/plugins.md for its stability.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +28,8 @@ from mxshell.runtime import ShellRuntime
 from mxshell.session import Backoff
 from mxshell.sim import EmbeddedGateway, SimConfig
 
+# Plugins to load besides the installed ones: objects, or a mapping of name to object.
+Plugins = Sequence[object] | Mapping[str, object]
 FAST_BACKOFF = Backoff(initial_s=0.05, factor=2.0, cap_s=0.5, jitter=0.0)
 
 
@@ -65,9 +69,7 @@ class RunResult:
 class ShellRunner:
     """A shell without a terminal: run lines, get outcomes and the printed text."""
 
-    def __init__(
-        self, settings: Settings | None = None, *, plugins: list[object] | None = None
-    ) -> None:
+    def __init__(self, settings: Settings | None = None, *, plugins: Plugins | None = None) -> None:
         self.out: list[str] = []
         self.err: list[str] = []
         host = None
@@ -75,8 +77,12 @@ class ShellRunner:
             from mxshell.plugins import load_plugins
 
             host = load_plugins(self.err.append)
-            for plugin in plugins:
-                host.add_plugin(plugin)
+            # A mapping names its plugins; a module in a list is named after itself.
+            named = (
+                plugins.items() if isinstance(plugins, Mapping) else [(None, p) for p in plugins]
+            )
+            for name, plugin in named:
+                host.add_plugin(plugin, name)
         self.runtime = ShellRuntime(
             settings, host=host, out=self.out.append, err=self.err.append, backoff=FAST_BACKOFF
         )
@@ -101,7 +107,7 @@ class ShellRunner:
         settings: Settings | None = None,
         *,
         api_key: str | None = None,
-        plugins: list[object] | None = None,
+        plugins: Plugins | None = None,
     ) -> AsyncIterator[ShellRunner]:
         """A runner connected to gateway (plaintext, its own key unless api_key is given)."""
         runner = cls(settings, plugins=plugins)

@@ -66,3 +66,14 @@ def test_wheel_carries_every_source_file_under_its_import_name(wheel: zipfile.Zi
 def test_wheel_license_is_a_valid_spdx_expression(wheel: zipfile.ZipFile) -> None:
     metadata = _dist_info(wheel, "METADATA")
     assert "License-Expression: Apache-2.0" in metadata
+
+
+def test_wheel_leaves_out_the_example_plugins(wheel: zipfile.ZipFile) -> None:
+    # plugins/examples/* are distributions of their own, installed separately.
+    strays = [n for n in wheel.namelist() if "/examples/" in n or "mxshell_trend" in n]
+    assert not strays, f"example plugins in the mxshell wheel: {strays}"
+
+
+def test_wheel_registers_the_pytest_fixtures(wheel: zipfile.ZipFile) -> None:
+    entry_points = _dist_info(wheel, "entry_points.txt")
+    assert "[pytest11]\nmxshell = mxshell.pytest_plugin" in entry_points
