@@ -14,7 +14,8 @@ import asyncio
 import sys
 import time
 
-from mxshell.commands.script import read_script, run_script
+from mxshell.commands.runner import run_script
+from mxshell.commands.script import read_script
 from mxshell.runtime import ShellRuntime
 
 LINES = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,8 @@ def load_config(path: Path | None = None) -> FileConfig:
     path = path or paths.config_file()
     if not path.exists():
         return FileConfig()
+    import tomllib  # only when there is a file: most starts have none, and it costs time
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:

@@ -399,17 +399,20 @@ class Session:
     ) -> list[mx.BulkReadResult]:
         """Current values: a tag, or (tag, timeout_ms) to give one its own wait (0 is the
         gateway's default). Advised tags answer from cache (was_cached) undisturbed."""
-        entries = [
-            mx.ReadBulkEntry(tag_reference=tag, timeout_ms=timeout_ms)
-            if isinstance(tag, str)
-            else mx.ReadBulkEntry(tag_reference=tag[0], timeout_ms=tag[1])
-            for tag in tags
-        ]
-        return await self._bulk(
-            entries,
-            lambda chunk: mx.ReadBulkCommand(server_handle=server_handle, entries=chunk),
-            lambda reply: reply.bulk_read_results.results,
-        )
+
+        def build(chunk: Sequence[str | tuple[str, int]]) -> mx.ReadBulkCommand:
+            # Entries added in place: a quarter of the cost of building each entry apart
+            # and copying it in, which shows at 10,000 tags a call.
+            command = mx.ReadBulkCommand(server_handle=server_handle)
+            add = command.entries.add
+            for tag in chunk:
+                if isinstance(tag, str):
+                    add(tag_reference=tag, timeout_ms=timeout_ms)
+                else:
+                    add(tag_reference=tag[0], timeout_ms=tag[1])
+            return command
+
+        return await self._bulk(list(tags), build, lambda reply: reply.bulk_read_results.results)
 
     # events ----------------------------------------------------------------------------
     async def stream_event_batches(

@@ -137,6 +137,9 @@ class Galaxy:
         self._by_hierarchy: dict[str, GObject] = {}
         self._children: dict[int, int] = {}
         self._ids = itertools.count(1)
+        # reference as given -> what it resolved to; bulk reads resolve the same tags on
+        # every call. Emptied whenever an object is added or removed.
+        self._resolved: dict[str, Resolved] = {}
 
     def add(
         self,
@@ -171,6 +174,7 @@ class Galaxy:
         return obj
 
     def _index(self, obj: GObject) -> None:
+        self._resolved.clear()
         self._by_tag[obj.tag_name.lower()] = obj
         if obj.hierarchical_name != obj.tag_name:
             self._by_hierarchy[obj.hierarchical_name.lower()] = obj
@@ -186,6 +190,9 @@ class Galaxy:
 
         A trailing `[]` names a whole array and is accepted on array attributes only.
         """
+        known = self._resolved.get(reference)
+        if known is not None:
+            return known
         ref = reference.strip()
         whole_array = ref.endswith("[]")
         if whole_array:
@@ -196,7 +203,9 @@ class Galaxy:
             obj = self._by_tag.get(head.lower()) or self._by_hierarchy.get(head.lower())
             attr = obj.attribute(attr_name) if obj else None
             if obj and attr and (attr.is_array or not whole_array):
-                return Resolved(obj, attr, f"{obj.tag_name}.{attr.name}")
+                found = Resolved(obj, attr, f"{obj.tag_name}.{attr.name}")
+                self._resolved[reference] = found
+                return found
         return None
 
     def deploy_add(self, count: int) -> list[GObject]:
@@ -231,6 +240,7 @@ class Galaxy:
         return removed
 
     def _unindex(self, obj: GObject) -> None:
+        self._resolved.clear()
         del self._by_tag[obj.tag_name.lower()]
         self._by_hierarchy.pop(obj.hierarchical_name.lower(), None)
         if obj.parent is not None:

@@ -35,3 +35,38 @@ def test_startup_benchmark_reports_both_times_and_a_ratio() -> None:
 def test_script_dispatch_benchmark_reports_commands_per_second() -> None:
     out = run_benchmark("script_dispatch.py")
     assert re.search(r"script dispatch: 160 commands in [\d.]+ s, [\d,]+ commands/s", out)
+
+
+def test_read_bulk_benchmark_reports_latencies_client_cpu_and_a_ratio() -> None:
+    out = run_benchmark("read_bulk.py")
+    assert re.search(r"floor \(raw stub\) ms per ReadBulk: p50 [\d.]+", out)
+    assert re.search(r"client CPU per ReadBulk of 50 tags, bench-read-bulk .*ratio \d+\.\d\d", out)
+    assert re.search(
+        r"read-bulk of 50 tags .*floor [\d.]+ ms, mxshell [\d.]+ ms, ratio \d+\.\d\d", out
+    )
+
+
+def test_discover_rss_benchmark_reports_peak_memory_and_its_growth() -> None:
+    out = run_benchmark("discover_rss.py")
+    assert len(re.findall(r"floor paged [\d,]+ attributes; mxshell said: \S", out)) == 2
+    assert len(re.findall(r"peak RSS floor [\d.]+ MiB, mxshell .* [\d.]+ MiB, ratio \d", out)) == 2
+    assert re.search(r"peak RSS growth 2,000 -> 20,000 attributes: floor [+-][\d.]+%, mxshell", out)
+
+
+def test_completion_benchmark_reports_percentiles_and_a_ratio_to_the_goal() -> None:
+    out = run_benchmark("completion.py")
+    assert re.search(r"completion at [\d,]+ attributes .*p50 [\d.]+ ms, p99 [\d.]+ ms", out)
+    assert re.search(r"ratio \d+\.\d\d of the goal \(p99 <= 20 ms\)", out)
+
+
+def test_the_suite_runner_knows_every_benchmark_script() -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--list"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    listed = run.stdout.split()
+    scripts = {p.stem for p in (ROOT / "benchmarks").glob("*.py")} - {"harness", "run_all"}
+    assert scripts <= set(listed), f"run_all.py does not run {sorted(scripts - set(listed))}"
