@@ -14,6 +14,7 @@ from mxshell.contract import GALAXY_SERVICE, MX_SERVICE, galaxy_grpc
 from mxshell.contract import galaxy as gr
 from mxshell.sim.auth import KeyRing
 from mxshell.sim.config import SimConfig
+from mxshell.sim.decoding import DecodingInterceptor
 from mxshell.sim.faults import Faults, LatencyInterceptor
 from mxshell.sim.galaxy import Galaxy
 from mxshell.sim.galaxy_service import DeployFeed, GalaxyRepositoryService
@@ -53,7 +54,8 @@ class SimulatedGateway:
         if self._server is not None:
             raise RuntimeError("the simulated gateway is already running")
         server = grpc.aio.server(
-            interceptors=[LatencyInterceptor(self.faults)], options=_SERVER_OPTIONS
+            interceptors=[LatencyInterceptor(self.faults), DecodingInterceptor()],
+            options=_SERVER_OPTIONS,
         )
         self._mx = MxAccessGatewayService(self.config, self._keys, self._worker, self.faults)
         server.add_generic_rpc_handlers((self._mx.handler(),))

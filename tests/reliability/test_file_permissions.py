@@ -1,0 +1,53 @@
+"""Files the shell writes (history, recordings) are the owner's only, even under a
+permissive umask and when an older file was world-readable."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mxshell.shell.history import SecretSafeHistory
+from mxshell.sim import EmbeddedGateway
+from mxshell.testing import ShellRunner
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_history_is_created_and_kept_owner_only(tmp_path: Path, open_umask: None) -> None:
+    fresh = tmp_path / "new" / "history"
+    SecretSafeHistory(fresh, lambda line: line).append_string("status")
+    older = tmp_path / "history"
+    older.write_text("+status\n")
+    older.chmod(0o644)
+    SecretSafeHistory(older, lambda line: line).append_string("items")
+    assert (mode(fresh), mode(older)) == (0o600, 0o600)
+
+
+async def test_recordings_are_owner_only(
+    tmp_path: Path, open_umask: None, fast_gateway: EmbeddedGateway
+) -> None:
+    older = tmp_path / "old.csv"
+    older.write_text("left from before\n")
+    older.chmod(0o666)
+    async with ShellRunner.connected(fast_gateway) as shell:
+        result = await shell.run(
+            f"advise Tank1.Level; record start {tmp_path / 'events.jsonl'}; "
+            f"stream-events --max-events 2 --record {older}; record stop"
+        )
+        assert result.ok, result.errors
+    assert (mode(tmp_path / "events.jsonl"), mode(older)) == (0o600, 0o600)
+    assert "left from before" not in older.read_text()
