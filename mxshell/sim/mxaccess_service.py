@@ -25,7 +25,6 @@ from mxshell.sim.sessions import Session
 from mxshell.sim.worker import MxAccessWorker
 
 P = mx.ProtocolStatusCode
-CAPABILITIES = ("bulk-read-commands", "bulk-write-commands", "batched-events")
 PROTOCOL_VERSION = "mxgateway.v1"
 Command = Callable[[Session, Any, Any], Any]
 
@@ -147,7 +146,7 @@ class MxAccessGatewayService:
         self.sessions[session.session_id] = session
         return mx.OpenSessionResponse(
             session_id=session.session_id,
-            capabilities=CAPABILITIES,
+            capabilities=self._config.capabilities,
             gateway_version=f"mxshell-sim {__version__}",
             protocol_version=PROTOCOL_VERSION,
             max_bulk_entries=self._config.max_bulk_entries,
