@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from mxshell.gateway import TYPE_NAMES, from_mx_value, parse_value_text, to_mx_value
 from mxshell.gateway.values import INT64_MAX, INT64_MIN
+from mxshell.sim import EmbeddedGateway
+from mxshell.testing import ShellRunner
 
 from .conftest import fuzz_settings
 
@@ -36,7 +38,9 @@ type_names = st.none() | st.sampled_from(TYPE_NAMES) | st.sampled_from(["Int", "
 
 def is_clean_refusal(error: ValueError) -> bool:
     text = str(error)
-    return bool(text) and "\n" not in text and "Traceback" not in text
+    # A UnicodeError is a ValueError too, but its text is the codec's, not the user's.
+    plain = not isinstance(error, UnicodeError) and "codec" not in text
+    return plain and bool(text) and "\n" not in text and "Traceback" not in text
 
 
 @fuzz_settings(400)
@@ -91,3 +95,36 @@ def test_a_nan_deep_in_a_huge_array_is_found_and_named() -> None:
     values[987_654] = math.nan
     with pytest.raises(ValueError, match="element 987654"):
         to_mx_value(values, "double[]")
+
+
+BROKEN = "the text has a broken character at position"
+
+
+@pytest.mark.parametrize(
+    ("line", "where"),
+    [
+        ("write Tank1.Description 'ab\ud800'", "write: bad value: "),
+        ("write Tank1.Description '\udfff' --type string", "write: bad value: "),
+        ("write-bulk Tank1.Description=ab\ud800", "write-bulk: Tank1.Description: bad value: "),
+        # JSON escapes make lone surrogates out of plain ASCII typed at the prompt.
+        (
+            'write Tank1.Description \'["ok", "\\ud800"]\' --type string[]',
+            "write: bad value: element 1: ",
+        ),
+    ],
+)
+async def test_a_string_with_a_lone_surrogate_is_refused_in_plain_words(
+    shell: ShellRunner, fast_gateway: EmbeddedGateway, line: str, where: str
+) -> None:
+    read = await shell.run("read Tank1.Description")
+    assert read.ok, read.errors
+    point = fast_gateway.gateway.runtime.points["tank1.description"]
+    before = point.value, point.timestamp_ns
+    result = await shell.run(line)
+    assert not result.ok
+    (message,) = result.err
+    assert message.startswith(where + BROKEN), message
+    assert "half of a UTF-16 surrogate pair" in message
+    assert "codec" not in message and "UnicodeEncodeError" not in message
+    assert (point.value, point.timestamp_ns) == before
+    assert (await shell.run("items")).result.rows == []  # refused before anything was sent

@@ -10,14 +10,17 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from prompt_toolkit.completion import CompleteEvent
+from prompt_toolkit.document import Document
 
+from mxshell.commands import GALAXY
 from mxshell.gateway import (
     DEFAULT_CHANNEL_ARGS,
     ChannelOptions,
     FailedPreconditionError,
-    UnavailableError,
 )
 from mxshell.session import SessionState
+from mxshell.shell.app import build_repl
 from mxshell.sim import EmbeddedGateway, SimConfig
 from mxshell.testing import ShellRunner
 
@@ -126,35 +129,82 @@ async def test_a_write_cut_off_by_a_restart_fails_clearly_and_is_never_sent_agai
     assert point_value(fast_gateway, "Pump1.Speed.SP") == 77.0
 
 
-async def test_a_bulk_write_in_flight_during_a_restart_fails_whole_and_is_not_replayed(
+SETPOINTS = [f"Pump{n}.Speed.SP" for n in (1, 2, 3)]
+
+
+def one_clear_line(result: Any, command: str) -> str:
+    assert not result.ok
+    message = result.outcomes[0].describe()
+    assert message.startswith(f"{command}: "), message
+    assert "\n" not in message and "Traceback" not in message, message
+    return str(message)
+
+
+async def test_write_bulk_cut_off_by_a_restart_fails_in_one_line_and_writes_nothing_again(
     shell: ShellRunner, fast_gateway: EmbeddedGateway
 ) -> None:
-    # No bulk command is declared yet (plugins/bulk.py is in progress): the session layer
-    # the commands use is driven directly.
     session = session_of(shell)
-    tags = [f"Pump{n}.Speed.SP" for n in (1, 2, 3)]
-    registration = await session.ensure_registration()
-    handles = [
-        r.item_handle
-        for r in await session.gateway.add_item_bulk(registration.gateway_handle, tags)
-    ]
-    before = [point_value(fast_gateway, tag) for tag in tags]
-    fast_gateway.gateway.faults.latency_ms = 400
-    entries = [(handle, 55.5) for handle in handles]
-    writing = asyncio.create_task(
-        session.call(lambda s: s.write_bulk(registration.gateway_handle, entries))
+    first = await shell.run(
+        "write-bulk Pump1.Speed.SP=10 Pump2.Speed.SP=20 Pump3.Speed.SP=30 --type double"
     )
+    assert first.ok, first.errors
+    # The tags are items now, so the interrupted command makes one call: the WriteBulk.
+    assert [row[2] for row in (await shell.run("items")).result.rows] == SETPOINTS
+    points = [fast_gateway.gateway.runtime.points[tag.lower()] for tag in SETPOINTS]
+    await eventually(lambda: session.counters.write_completes == 3, what="OnWriteComplete")
+    stamps = [point.timestamp_ns for point in points]
+    events: list[Any] = []
+    session.add_listener(lambda batch: events.extend(batch))
+
+    fast_gateway.gateway.faults.latency_ms = 400  # the WriteBulk waits in the gateway…
+    writing = asyncio.create_task(
+        shell.run("write-bulk Pump1.Speed.SP=77 Pump2.Speed.SP=78 Pump3.Speed.SP=79 --type double")
+    )
+    await asyncio.sleep(0.15)
+    await restarted(fast_gateway)  # …and the gateway goes away under it
+    fast_gateway.gateway.faults.latency_ms = 0
+    result = await asyncio.wait_for(writing, timeout=15)
+
+    message = one_clear_line(result, "write-bulk")
+    assert "UNAVAILABLE" in message, message
+    await eventually(lambda: bool(restore_notes(shell)), what="the restore notice")
+    assert restore_notes(shell)[0]["items"] == "3"
+    await asyncio.sleep(0.5)  # time for a resent WriteBulk to land, were there one
+    # The plant holds what the last successful command wrote, and no write touched a
+    # point since (a write of any value restamps it).
+    assert [point.value for point in points] == [10.0, 20.0, 30.0]
+    assert [point.timestamp_ns for point in points] == stamps
+    assert [e for e in events if e.WhichOneof("event") == "on_write_complete"] == []
+    # The restored items take the same batch again when the user sends it on purpose.
+    again = await shell.run(
+        "write-bulk Pump1.Speed.SP=77 Pump2.Speed.SP=78 Pump3.Speed.SP=79 --type double"
+    )
+    assert again.ok, again.errors
+    assert [point.value for point in points] == [77.0, 78.0, 79.0]
+    await eventually(lambda: len(events) >= 3, what="OnWriteComplete after the rewrite")
+    assert session.counters.write_completes == 6
+
+
+async def test_read_bulk_cut_off_by_a_restart_fails_in_one_line_and_the_session_recovers(
+    shell: ShellRunner, fast_gateway: EmbeddedGateway
+) -> None:
+    assert (await shell.run("add-item Tank1.Level --as level; advise level")).ok
+    fast_gateway.gateway.faults.latency_ms = 400
+    reading = asyncio.create_task(shell.run("read-bulk Tank1.Level Tank2.Level Pump1.Speed"))
     await asyncio.sleep(0.15)
     await restarted(fast_gateway)
     fast_gateway.gateway.faults.latency_ms = 0
-    try:
-        await asyncio.wait_for(writing, timeout=10)
-        raise AssertionError("the bulk write succeeded across a restart")
-    except UnavailableError as error:
-        assert "UNAVAILABLE" in str(error)
-    await eventually(lambda: session.connected, what="the reconnect")
-    await asyncio.sleep(0.3)
-    assert [point_value(fast_gateway, tag) for tag in tags] == before
+    result = await asyncio.wait_for(reading, timeout=15)
+
+    assert "UNAVAILABLE" in one_clear_line(result, "read-bulk")
+    await eventually(lambda: bool(restore_notes(shell)), what="the restore notice")
+    note = restore_notes(shell)[0]
+    assert (note["items"], note["advises"]) == ("1", "1")
+    # read-bulk leaves no item behind, interrupted or not; the same command works now.
+    assert [row[1] for row in (await shell.run("items")).result.rows] == ["level"]
+    again = await shell.run("read-bulk Tank1.Level Tank2.Level Pump1.Speed")
+    assert again.ok, again.errors
+    assert [row[5] for row in again.result.table.rows] == [True, True, True]
 
 
 async def test_a_cut_stream_without_a_restart_reconnects_and_closes_the_abandoned_session(
@@ -237,8 +287,8 @@ async def test_a_consumer_too_slow_for_its_buffer_is_told_every_missed_range(
 async def test_an_unreachable_galaxy_database_fails_galaxy_calls_and_spares_mxaccess(
     shell: ShellRunner, fast_gateway: EmbeddedGateway
 ) -> None:
-    # No Galaxy command is declared yet (the Galaxy plugin is in progress): its client is
-    # driven on the shell's own channel, the way the plugin will reach it.
+    # The Galaxy client on the shell's own channel, as the Galaxy plugin reaches it; the
+    # commands and completion are the next test.
     session = session_of(shell)
     galaxy = session.client.galaxy()
     assert await galaxy.test_connection()
@@ -258,3 +308,52 @@ async def test_an_unreachable_galaxy_database_fails_galaxy_calls_and_spares_mxac
     finally:
         fast_gateway.gateway.faults.galaxy_unreachable = False
     assert len(await galaxy.discover_hierarchy()) > 0
+
+
+def tag_completions(shell: ShellRunner, text: str) -> list[str]:
+    """What Tab offers for `text`, through the REPL's own completer."""
+    completer = build_repl(shell.runtime, history=False).hooks.completer
+    assert completer is not None
+    event = CompleteEvent(completion_requested=True)
+    return [c.text for c in completer.get_completions(Document(text), event)]
+
+
+async def test_galaxy_commands_fail_in_one_line_while_mxaccess_and_completion_carry_on(
+    shell: ShellRunner, fast_gateway: EmbeddedGateway
+) -> None:
+    catalog = shell.context.services[GALAXY]
+    build_repl(shell.runtime, history=False)  # the REPL preloads the index
+    await eventually(lambda: catalog.state == "ready", what="the Galaxy index")
+    offered = tag_completions(shell, "read Tank1.Level.H")
+    assert offered == ["Tank1.Level.Hi", "Tank1.Level.HiAlarm", "Tank1.Level.HiHi"]
+    session = session_of(shell)
+
+    fast_gateway.gateway.faults.galaxy_unreachable = True
+    try:
+        # The refresh finds the database gone; from then on every command that needs the
+        # Galaxy says so in one line rather than answer from an index it cannot check.
+        for line, command in [
+            ("galaxy-refresh", "galaxy-refresh"),
+            ("ls /", "ls"),
+            ("find 'Tank*.Level'", "find"),
+            ("galaxy-discover", "galaxy-discover"),
+            ("read-bulk 'Tank*.Level'", "read-bulk"),
+        ]:
+            message = one_clear_line(await shell.run(line), command)
+            assert "Galaxy Repository database unreachable" in message, message
+        assert (await shell.run("galaxy-test-connection")).ok is False
+        result = await shell.run(
+            "read Tank1.Level Pump1.Running; write Pump1.Speed.SP 33; "
+            "read-bulk Tank1.Level Tank2.Level"
+        )
+        assert result.ok, result.errors
+        assert point_value(fast_gateway, "Pump1.Speed.SP") == 33
+        assert session.state is SessionState.CONNECTED  # a Galaxy failure is no reconnect
+        # Completion keeps offering the index it built before the database went away.
+        assert catalog.state == "failed"
+        assert tag_completions(shell, "read Tank1.Level.H") == offered
+        assert "Compressor1" in tag_completions(shell, "write cmprsr")
+    finally:
+        fast_gateway.gateway.faults.galaxy_unreachable = False
+    assert (await shell.run("galaxy-refresh; ls /")).ok
+    assert catalog.state == "ready"

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import grpc
@@ -15,8 +15,11 @@ import pytest
 
 from mxshell.contract import mx, mx_grpc
 from mxshell.sim import EmbeddedGateway, SimConfig
+from mxshell.testing import RunResult, ShellRunner
 from tests.conftest import shell_env
 from tests.e2e.conftest import LAUNCH
+
+from .conftest import rss_bytes
 
 MIB = 1 << 20
 # The shell with a 100 MB file read whole stays well below this; the character scan of a
@@ -110,3 +113,91 @@ def test_a_million_entry_bulk_request_is_refused_whole_and_the_gateway_lives_on(
             add_item=mx.AddItemCommand(server_handle=handle, tag_reference="Tank1.Level"),
         )
         assert stub.Invoke(add, metadata=metadata).handle == 1
+
+
+# Entry lists for the bulk commands (@FILE), at the command level ------------------------
+
+
+@pytest.fixture
+async def bulk_shell(default_gateway: EmbeddedGateway) -> AsyncIterator[ShellRunner]:
+    async with ShellRunner.connected(default_gateway) as shell:
+        yield shell
+
+
+def refusal(result: RunResult, command: str) -> str:
+    assert not result.ok
+    assert len(result.err) == 1, result.err
+    message = result.err[0]
+    assert message.startswith(f"{command}: ") and "Traceback" not in message, message
+    return message
+
+
+@pytest.mark.parametrize("command", ["read-bulk", "write-bulk", "add-item-bulk"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        bytes(range(256)) * 4096 + b"\xff\xfe\x00Tank1.Level\n",  # not UTF-8
+        b"Tank1.Level\n" + b"\x00" * 65536 + b"\nTank2.Level\n",  # UTF-8, but NULs
+    ],
+    ids=["not-utf8", "nul-bytes"],
+)
+async def test_a_binary_entry_list_is_refused_in_one_line_and_nothing_is_sent(
+    bulk_shell: ShellRunner, tmp_path: Path, command: str, content: bytes
+) -> None:
+    blob = tmp_path / "tags.bin"
+    blob.write_bytes(content)
+    message = refusal(await bulk_shell.run(f"{command} @{blob}"), command)
+    assert message == f"{command}: cannot read @{blob}: it is not a text file " + (
+        "(an entry list is UTF-8 text, one a line)"
+    )
+    assert (await bulk_shell.run("items")).result.rows == []  # nothing was added
+
+
+async def test_a_binary_csv_of_writes_is_refused_in_one_line(
+    bulk_shell: ShellRunner, tmp_path: Path
+) -> None:
+    blob = tmp_path / "setpoints.csv"
+    blob.write_bytes(b"tag,value\nPump1.Speed.SP,1\n" + bytes(range(128, 256)) * 100)
+    message = refusal(await bulk_shell.run(f"write-bulk @{blob}"), "write-bulk")
+    assert "is not a text file" in message
+
+
+async def test_a_million_entry_list_is_refused_after_reading_a_bounded_part_of_it(
+    bulk_shell: ShellRunner, tmp_path: Path
+) -> None:
+    listed = tmp_path / "million.txt"
+    with listed.open("w", encoding="utf-8") as out:
+        for n in range(1000):
+            out.write("".join(f"Tank{n % 4 + 1}.Level\n" for _ in range(1000)))
+    before = rss_bytes()
+    started = time.monotonic()
+    message = refusal(await bulk_shell.run(f"read-bulk @{listed}"), "read-bulk")
+    elapsed = time.monotonic() - started
+    grown = rss_bytes() - before
+    print(f"\n1,000,000-entry @FILE: refused in {elapsed:.2f}s, RSS +{grown / MIB:.0f} MiB")
+    assert message == (
+        f"read-bulk: @{listed} lists more than 100,000 entries; "
+        "split it into files of at most 100,000 and run a command for each"
+    )
+    assert grown < 200 * MIB  # only the first 100,000 entries were ever held
+    assert elapsed < 30
+    # A list at the limit goes through, split into the gateway's chunks.
+    at_limit = tmp_path / "limit.txt"
+    with at_limit.open("w", encoding="utf-8") as out:
+        for _ in range(100):
+            out.write("Tank1.Level\n" * 1000)
+    result = await bulk_shell.run(f"read-bulk @{at_limit} --timeout-ms 5000")
+    assert result.ok, result.errors[:500]
+    assert result.result.calls == 10 and result.result.failed == 0  # 10,000 per call
+
+
+async def test_an_endless_line_in_an_entry_list_is_refused_with_its_line_number(
+    bulk_shell: ShellRunner, tmp_path: Path
+) -> None:
+    listed = tmp_path / "one-line.txt"
+    with listed.open("w", encoding="utf-8") as out:
+        out.write("Tank1.Level\n")
+        for _ in range(20):
+            out.write("x" * MIB)
+    message = refusal(await bulk_shell.run(f"read-bulk @{listed}"), "read-bulk")
+    assert message.startswith(f"read-bulk: {listed}:2: the line is longer than 1,048,576")
