@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import struct
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -160,9 +161,21 @@ def _as_float(value: Any) -> float:
     return number
 
 
+# Half of a UTF-16 pair on its own (from a JSON "\\ud800" escape, say): not text, and
+# protobuf would refuse it with a UnicodeEncodeError that says nothing to a user.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _as_string(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a string")
+    found = _LONE_SURROGATE.search(value)
+    if found is not None:
+        raise ValueError(
+            f"the text has a broken character at position {found.start() + 1} "
+            f"(U+{ord(found.group()):04X}, half of a UTF-16 surrogate pair); "
+            "only valid Unicode text can be written"
+        )
     return value
 
 
@@ -290,29 +303,65 @@ def _fill_array(message: types.MxValue, base: str, values: Sequence[Any]) -> Non
 # MxValue -> Python value -------------------------------------------------------------
 
 
+_FLOAT32 = struct.Struct("<f")
+# Float32 values seen lately and their shortest decimals: a bulk read of a plant sees the
+# same settings and limits again and again. Emptied when full, so it stays small.
+_SHORTEST: dict[float, float] = {}
+_SHORTEST_LIMIT = 4096
+
+
 def _float32(value: float) -> float:
     """The shortest decimal that is the same float32 (0.1, not 0.10000000149011612)."""
-    if not math.isfinite(value):
+    found = _SHORTEST.get(value)
+    if found is not None:
+        return found
+    if not value or not math.isfinite(value):  # never kept: -0.0 == 0.0 as a key
         return value
+    shortest = value
     for digits in range(6, 10):
         candidate = float(f"{value:.{digits}g}")
-        if struct.unpack("<f", struct.pack("<f", candidate))[0] == value:
-            return candidate
-    return value
+        if _FLOAT32.unpack(_FLOAT32.pack(candidate))[0] == value:
+            shortest = candidate
+            break
+    if len(_SHORTEST) >= _SHORTEST_LIMIT:
+        _SHORTEST.clear()
+    _SHORTEST[value] = shortest
+    return shortest
 
 
-def _datetime(stamp: Timestamp) -> datetime:
-    return stamp.ToDatetime(tzinfo=UTC)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NANOS_PER_SECOND = 1_000_000_000
+
+
+def timestamp_datetime(stamp: Timestamp) -> datetime:
+    """The aware UTC datetime of a Timestamp, as stamp.ToDatetime(tzinfo=UTC) gives it
+    (microseconds, rounded toward zero), at a third of its cost: a bulk read converts
+    10,000 of them a call."""
+    nanos = stamp.nanos
+    if 0 <= nanos < _NANOS_PER_SECOND:
+        try:
+            return _EPOCH + timedelta(0, stamp.seconds, nanos // 1000)
+        except OverflowError:
+            pass
+    return stamp.ToDatetime(tzinfo=UTC)  # out of range: its own ValueError
+
+
+# Kinds whose Python value is the field itself, the common case, answered first.
+_PLAIN_KINDS = frozenset(
+    ("bool_value", "int32_value", "int64_value", "double_value", "string_value")
+)
 
 
 def from_mx_value(value: types.MxValue) -> Any:
     """The Python value an MxValue carries: timestamps as aware UTC datetimes, arrays as
     lists, raw (VT_RECORD) payloads as bytes, an empty value as None."""
     kind = value.WhichOneof("kind")
+    if kind in _PLAIN_KINDS:
+        return getattr(value, kind)
     if kind is None:
         return None
     if kind == "timestamp_value":
-        return _datetime(value.timestamp_value)
+        return timestamp_datetime(value.timestamp_value)
     if kind == "float_value":
         return _float32(value.float_value)
     if kind == "raw_value":
@@ -320,7 +369,7 @@ def from_mx_value(value: types.MxValue) -> Any:
     if kind.endswith("_array"):
         values = getattr(value, kind).values
         if kind == "timestamp_array":
-            return [_datetime(stamp) for stamp in values]
+            return [timestamp_datetime(stamp) for stamp in values]
         if kind == "float_array":
             return [_float32(number) for number in values]
         return list(values)

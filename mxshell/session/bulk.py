@@ -26,15 +26,18 @@ ItemMethod = Literal["advise", "unadvise", "remove", "unsubscribe"]
 WriteMethod = Literal["write", "write2", "write_secured", "write_secured2"]
 
 
-@dataclass
+@dataclass(slots=True)
 class EntryResult:
-    """How one entry went: the item it concerns (when there is one) and the verdict."""
+    """How one entry went: the item it concerns (when there is one) and the verdict.
+
+    `statuses` is the reply's own repeated field, not a copy: a bulk call answers 10,000
+    entries, and most are never asked for their statuses."""
 
     reference: str
     item: TrackedItem | None = None
     ok: bool = False
     hresult: int = 0
-    statuses: list[Any] = field(default_factory=list)
+    statuses: Sequence[Any] = field(default_factory=list)
     message: str = ""
     read: mx.BulkReadResult | None = None
 
@@ -95,14 +98,18 @@ class BulkRun:
         return results
 
 
-def _verdict(reference: str, item: TrackedItem | None, result: Any) -> EntryResult:
+def _verdict(
+    reference: str, item: TrackedItem | None, result: Any, read: Any = None
+) -> EntryResult:
+    # Positional: called once per entry, and keywords cost a third more here.
     return EntryResult(
         reference,
         item,
-        ok=result.was_successful,
-        hresult=result.hresult,
-        statuses=list(result.statuses),
-        message=result.error_message,
+        result.was_successful,
+        result.hresult,
+        result.statuses,
+        result.error_message,
+        read,
     )
 
 
@@ -245,15 +252,10 @@ async def read_tags(
         lambda s, chunk: s.read_bulk(server, chunk),
         lambda entry, reason: EntryResult.refused(entry[0], reason),
     )
-    results = []
-    for (tag, _), answer in zip(entries, answers, strict=True):
-        if isinstance(answer, EntryResult):
-            results.append(answer)
-            continue
-        result = _verdict(tag, None, answer)
-        result.read = answer
-        results.append(result)
-    return results
+    return [
+        answer if isinstance(answer, EntryResult) else _verdict(tag, None, answer, answer)
+        for (tag, _), answer in zip(entries, answers, strict=True)
+    ]
 
 
 def _by_registration(
