@@ -16,6 +16,7 @@ from mxshell import __version__, paths
 from mxshell.commands import HISTORY, Settings, redact_line
 from mxshell.commands.script import Script
 from mxshell.connection import Target
+from mxshell.plugins import PluginSelection
 from mxshell.runtime import ShellRuntime
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -35,6 +36,7 @@ class LaunchOptions:
     file_args: list[str] = field(default_factory=list)
     on_error: str = "stop"
     history: bool = True
+    plugins: PluginSelection = field(default_factory=PluginSelection)
 
 
 def settings_for(options: LaunchOptions) -> Settings:
@@ -48,7 +50,7 @@ def settings_for(options: LaunchOptions) -> Settings:
 
 
 async def run(options: LaunchOptions) -> int:
-    runtime = ShellRuntime(settings_for(options))
+    runtime = ShellRuntime(settings_for(options), plugins=options.plugins)
     if runtime.host.conflicts:
         for conflict in runtime.host.conflicts:
             runtime.err(f"mxshell: {conflict}")

@@ -23,6 +23,7 @@ from mxshell import __version__  # noqa: E402
 from mxshell.app import EXIT_USAGE, LaunchOptions, run  # noqa: E402
 from mxshell.config import ConfigError, FileConfig, load_config  # noqa: E402
 from mxshell.connection import ConnectError, Target  # noqa: E402
+from mxshell.plugins import PluginSelection  # noqa: E402
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +58,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-history", action="store_true", help="keep no history file")
     parser.add_argument("--debug", action="store_true", help="tracebacks for failures")
+    parser.add_argument(
+        "--no-plugins",
+        action="store_true",
+        help="load only the built-in families, no third-party plugins",
+    )
+    parser.add_argument(
+        "--plugin",
+        dest="plugin_modules",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="also load this module (an import name) as a plugin; repeatable",
+    )
     parser.add_argument("--version", action="version", version=f"mxshell {__version__}")
     return parser
 
@@ -90,6 +104,11 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
         file_args=list(args.file_args),
         on_error=args.on_error,
         history=not args.no_history,
+        plugins=PluginSelection(
+            builtins_only=args.no_plugins,
+            modules=tuple(args.plugin_modules),
+            disabled=tuple(config.disabled_plugins),
+        ),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ class FileConfig:
     output: str = "table"
     timestamps: str = "local"
     history_size: int = 10_000
+    # Installed plugins (entry-point names, as `plugins` lists them) not to load.
+    disabled_plugins: list[str] = field(default_factory=list)
 
 
 _CHOICES = {"output": ("table", "json"), "timestamps": ("local", "utc")}
@@ -58,5 +60,7 @@ def _check(path: Path, key: str, value: Any, default: Any) -> None:
     expected = type(default) if default is not None else str
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         raise ConfigError(f"{path}: {key} must be a {expected.__name__}, not {value!r}")
+    if expected is list and not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{path}: {key} must be a list of names, not {value!r}")
     if key in _CHOICES and value not in _CHOICES[key]:
         raise ConfigError(f"{path}: {key} must be one of {', '.join(_CHOICES[key])}")

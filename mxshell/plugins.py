@@ -3,6 +3,8 @@ entry-point group with every failure reported in one line and isolated."""
 
 from __future__ import annotations
 
+import functools
+import importlib
 import importlib.metadata
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +23,8 @@ from mxshell.commands import (
 )
 
 ENTRY_POINT_GROUP = "mxshell"
+# The package mxshell's own distribution installs its built-in families as (--no-plugins).
+BUILTIN_PACKAGE = "mxshell_plugins"
 hookspec = pluggy.HookspecMarker("mxshell")
 hookimpl = pluggy.HookimplMarker("mxshell")
 
@@ -65,22 +69,38 @@ class HookSpecs:
         """Observe one gateway event (an MxEvent) as it arrives; keep it cheap."""
 
 
+@dataclass(frozen=True)
+class PluginSelection:
+    """Which plugins a shell loads: --no-plugins, --plugin MODULE and the config file's
+    disabled_plugins. The default is every installed plugin."""
+
+    builtins_only: bool = False  # only mxshell's own families: no third-party entry points
+    modules: tuple[str, ...] = ()  # modules imported by name and registered as plugins
+    disabled: tuple[str, ...] = ()  # entry-point plugin names not to load
+
+
 @dataclass
 class PluginRecord:
     """One plugin as `plugins` lists it: where it came from and what it brought or broke."""
 
     name: str
     version: str | None = None
-    source: str = "entry point"  # or "direct" for objects registered by code
+    source: str = "entry point"  # "--plugin" for a module named on the command line,
+    # "direct" for objects registered by code
     commands: list[str] = field(default_factory=list)
     completers: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     tracebacks: list[str] = field(default_factory=list, repr=False)
     loaded: bool = False
+    skipped: str | None = None  # why it was not loaded on purpose (the status)
 
     @property
     def failure(self) -> str | None:
         return "; ".join(self.failures) if self.failures else None
+
+    @property
+    def status(self) -> str:
+        return self.skipped or ("loaded" if self.loaded else "failed")
 
 
 class PluginHost:
@@ -95,6 +115,7 @@ class PluginHost:
         self.toolbar_fields: list[ToolbarField] = []
         self.records: dict[str, PluginRecord] = {}
         self.rejected: list[PluginRecord] = []  # entry points whose name was taken
+        self.skipped: list[PluginRecord] = []  # not loaded on purpose (disabled, --no-plugins)
         self.notify: Notify = notify or (lambda text: None)
         self.debug = debug
         self.conflicts: list[str] = []  # refused names; the CLI exits 2 when there are any
@@ -107,24 +128,72 @@ class PluginHost:
 
     # loading -------------------------------------------------------------------
     def load_entry_points(
-        self, entry_points: Iterable[importlib.metadata.EntryPoint] | None = None
+        self,
+        entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
+        *,
+        builtins_only: bool = False,
+        disabled: Iterable[str] = (),
     ) -> None:
         """Load every plugin of the `mxshell` group: `core` first, then by name (and by
-        distribution name, so which of two same-named plugins wins does not vary)."""
+        distribution name, so which of two same-named plugins wins does not vary).
+        builtins_only skips third-party plugins; names in disabled are skipped too
+        (except core, which the shell cannot do without), and a name no entry point has
+        is reported in one line."""
         if entry_points is None:
             entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+        unwanted = set(disabled)
+        if "core" in unwanted:
+            unwanted.discard("core")
+            self.notify("disabled_plugins: core cannot be disabled (help, exit, connect); loaded")
+        seen: set[str] = set()
         for entry_point in sorted(entry_points, key=_load_order):
-            self._load_entry_point(entry_point)
+            seen.add(entry_point.name)
+            if entry_point.name in unwanted:
+                self._skip(entry_point, "disabled (config)")
+            elif builtins_only and not _is_builtin(entry_point):
+                self._skip(entry_point, "skipped (--no-plugins)")
+            else:
+                self._load_entry_point(entry_point)
+        for name in sorted(unwanted - seen):
+            self.notify(f"disabled_plugins: no installed plugin is named {name!r}; ignored")
+
+    def _skip(self, entry_point: importlib.metadata.EntryPoint, why: str) -> None:
+        version = _dist_facts(entry_point)[1]
+        self.skipped.append(PluginRecord(entry_point.name, version, skipped=why))
+
+    def load_module(self, module_name: str) -> PluginRecord:
+        """Import a module by its import name and register it as a plugin of that name,
+        as if an entry point named it (--plugin); a failure is reported in one line."""
+        if module_name in self.records:
+            record = PluginRecord(module_name, source="--plugin")
+            self.rejected.append(record)
+            self._fail(record, f"another plugin is already named {module_name!r}")
+            return record
+        record = self.records[module_name] = PluginRecord(module_name, source="--plugin")
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as error:  # noqa: BLE001 - a module that cannot import is skipped
+            self._fail(record, f"failed to import {module_name}: {_describe(error)}", error)
+            return record
+        version = getattr(module, "__version__", None)
+        record.version = version if isinstance(version, str) else None
+        self._register(module, record)
+        return record
+
+    def load(self, selection: PluginSelection) -> None:
+        """Load the installed plugins, then the --plugin modules, as selection says."""
+        self.load_entry_points(builtins_only=selection.builtins_only, disabled=selection.disabled)
+        for module_name in selection.modules:
+            self.load_module(module_name)
 
     def _load_entry_point(self, entry_point: importlib.metadata.EntryPoint) -> None:
-        dist = getattr(entry_point, "dist", None)
-        version = getattr(dist, "version", None)
+        dist_name, version = _dist_facts(entry_point)
         if entry_point.name in self.records:
             record = PluginRecord(entry_point.name, version)
             self.rejected.append(record)
-            dist_name = getattr(dist, "name", "?")
             self._fail(
-                record, f"another plugin is already named {entry_point.name!r} (from {dist_name})"
+                record,
+                f"another plugin is already named {entry_point.name!r} (from {dist_name or '?'})",
             )
             return
         record = self.records[entry_point.name] = PluginRecord(entry_point.name, version)
@@ -217,17 +286,21 @@ class PluginHost:
 
     # what was loaded -----------------------------------------------------------
     def all_records(self) -> list[PluginRecord]:
-        """Every plugin seen, loaded or not, by name."""
-        return sorted([*self.records.values(), *self.rejected], key=lambda r: r.name)
+        """Every plugin seen, loaded, failed or skipped, by name."""
+        records = [*self.records.values(), *self.rejected, *self.skipped]
+        return sorted(records, key=lambda r: r.name)
 
     def failures(self) -> list[str]:
         """One line per failure of any plugin, as reported when it happened."""
         return [f"plugin {r.name}: {f}" for r in self.all_records() for f in r.failures]
 
     def plugin_table(self) -> Table:
-        """What the `plugins` command shows: name, version, commands, failure."""
-        rows = [(r.name, r.version, list(r.commands), r.failure) for r in self.all_records()]
-        return Table(["name", "version", "commands", "failure"], rows)
+        """What the `plugins` command shows: name, version, source, status, commands, failure."""
+        rows = [
+            (r.name, r.version, r.source, r.status, list(r.commands), r.failure)
+            for r in self.all_records()
+        ]
+        return Table(["name", "version", "source", "status", "commands", "failure"], rows)
 
     # calling hooks -------------------------------------------------------------
     def startup(self, context: Any) -> None:
@@ -279,8 +352,29 @@ class PluginHost:
 
 
 def _load_order(entry_point: importlib.metadata.EntryPoint) -> tuple[bool, str, str]:
-    dist_name = str(getattr(getattr(entry_point, "dist", None), "name", ""))
-    return (entry_point.name != "core", entry_point.name, dist_name)
+    return (entry_point.name != "core", entry_point.name, str(_dist_facts(entry_point)[0] or ""))
+
+
+def _is_builtin(entry_point: importlib.metadata.EntryPoint) -> bool:
+    """One of mxshell's own families: shipped by the mxshell distribution in mxshell_plugins."""
+    has_dist = getattr(entry_point, "dist", None) is not None
+    dist_name = _dist_facts(entry_point)[0] if has_dist else "mxshell"
+    in_package = entry_point.module.split(".")[0] == BUILTIN_PACKAGE
+    return in_package and str(dist_name).lower() == "mxshell"
+
+
+def _dist_facts(entry_point: importlib.metadata.EntryPoint) -> tuple[str | None, str | None]:
+    """The name and version of the distribution that ships an entry point."""
+    dist = getattr(entry_point, "dist", None)
+    return (None, None) if dist is None else _name_and_version(dist)
+
+
+@functools.lru_cache(maxsize=64)
+def _name_and_version(dist: importlib.metadata.Distribution) -> tuple[str | None, str | None]:
+    # `dist.name` and `dist.version` each parse the whole METADATA file again, and start-up
+    # asks for both of every plugin's distribution: parse it once (about 3 ms at start-up).
+    metadata = dist.metadata
+    return metadata["Name"], metadata["Version"]
 
 
 def _describe(error: BaseException) -> str:
@@ -288,8 +382,14 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def load_plugins(notify: Notify | None = None, *, debug: bool = False) -> PluginHost:
-    """A PluginHost with every installed plugin loaded (the shell's start-up)."""
+def load_plugins(
+    notify: Notify | None = None,
+    *,
+    debug: bool = False,
+    selection: PluginSelection | None = None,
+) -> PluginHost:
+    """A PluginHost with the installed plugins loaded (the shell's start-up): all of them,
+    or as selection says (--no-plugins, --plugin MODULE, the config's disabled_plugins)."""
     host = PluginHost(notify, debug=debug)
-    host.load_entry_points()
+    host.load(selection or PluginSelection())
     return host

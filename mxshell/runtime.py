@@ -23,7 +23,7 @@ from mxshell.commands import (
 from mxshell.commands.runner import SCRIPTS, ScriptRunner
 from mxshell.connection import ConnectionController, Target
 from mxshell.gateway import GatewayError
-from mxshell.plugins import PluginHost, load_plugins
+from mxshell.plugins import PluginHost, PluginSelection, load_plugins
 from mxshell.session import Backoff, EventListener, PersistentSession
 from mxshell.sim import SimConfig
 
@@ -50,10 +50,12 @@ class ShellRuntime:
         err: Writer | None = None,
         backoff: Backoff | None = None,
         sim_config: SimConfig | None = None,
+        plugins: PluginSelection | None = None,
     ) -> None:
         self.out = out or _printer(lambda: sys.stdout)
         self.err = err or _printer(lambda: sys.stderr)
-        self.host = host or load_plugins(self.err, debug=bool(settings and settings.debug))
+        debug = bool(settings and settings.debug)
+        self.host = host or load_plugins(self.err, debug=debug, selection=plugins)
         self.context: CommandContext = self.host.new_context(
             settings=settings or Settings(), notify=self.err, emitter=self.emit
         )

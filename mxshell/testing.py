@@ -9,7 +9,9 @@
                 assert result.ok and result.outcomes[0].result[0]["quality"] == "Good (192)"
 
 A ShellRunner drives the same ShellRuntime the REPL and command files use, with every
-installed plugin loaded (plus any given to it), and captures what it prints. The pytest
+installed plugin loaded (plus any given to it), and captures what it prints. Its
+no_plugins, plugin_modules and disabled_plugins knobs are the shell's --no-plugins,
+--plugin MODULE and the config file's disabled_plugins. The pytest
 fixtures `mxshell_gateway` and `mxshell_runner` (mxshell.pytest_plugin) wrap both.
 Like mxshell.api, this module is public: see docs/plugins.md for its stability.
 """
@@ -23,7 +25,7 @@ from typing import Any
 
 from mxshell.commands import Outcome, Settings
 from mxshell.connection import Target
-from mxshell.plugins import PluginHost
+from mxshell.plugins import PluginHost, PluginSelection, load_plugins
 from mxshell.runtime import ShellRuntime
 from mxshell.session import Backoff
 from mxshell.sim import EmbeddedGateway, SimConfig
@@ -69,20 +71,26 @@ class RunResult:
 class ShellRunner:
     """A shell without a terminal: run lines, get outcomes and the printed text."""
 
-    def __init__(self, settings: Settings | None = None, *, plugins: Plugins | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        plugins: Plugins | None = None,
+        no_plugins: bool = False,
+        plugin_modules: Sequence[str] = (),
+        disabled_plugins: Sequence[str] = (),
+    ) -> None:
         self.out: list[str] = []
         self.err: list[str] = []
-        host = None
-        if plugins:
-            from mxshell.plugins import load_plugins
-
-            host = load_plugins(self.err.append)
-            # A mapping names its plugins; a module in a list is named after itself.
-            named = (
-                plugins.items() if isinstance(plugins, Mapping) else [(None, p) for p in plugins]
-            )
-            for name, plugin in named:
-                host.add_plugin(plugin, name)
+        selection = PluginSelection(no_plugins, tuple(plugin_modules), tuple(disabled_plugins))
+        debug = bool(settings and settings.debug)
+        host = load_plugins(self.err.append, debug=debug, selection=selection)
+        # A mapping names its plugins; a module in a list is named after itself.
+        named = (
+            plugins.items() if isinstance(plugins, Mapping) else [(None, p) for p in plugins or ()]
+        )
+        for name, plugin in named:
+            host.add_plugin(plugin, name)
         self.runtime = ShellRuntime(
             settings, host=host, out=self.out.append, err=self.err.append, backoff=FAST_BACKOFF
         )
@@ -108,9 +116,18 @@ class ShellRunner:
         *,
         api_key: str | None = None,
         plugins: Plugins | None = None,
+        no_plugins: bool = False,
+        plugin_modules: Sequence[str] = (),
+        disabled_plugins: Sequence[str] = (),
     ) -> AsyncIterator[ShellRunner]:
         """A runner connected to gateway (plaintext, its own key unless api_key is given)."""
-        runner = cls(settings, plugins=plugins)
+        runner = cls(
+            settings,
+            plugins=plugins,
+            no_plugins=no_plugins,
+            plugin_modules=plugin_modules,
+            disabled_plugins=disabled_plugins,
+        )
         target = Target(gateway.endpoint, plaintext=True, api_key=api_key or gateway.api_key)
         connected = await runner.runtime.start(target)
         if not connected:

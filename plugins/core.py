@@ -92,7 +92,13 @@ async def version(ctx: CommandContext) -> dict[str, str | None]:
     return versions
 
 
-@core.command("plugins", help="List every plugin with its version, commands and any failure.")
+@core.command(
+    "plugins",
+    help=(
+        "List every plugin: version, source (entry point or --plugin), status (loaded, "
+        "failed, disabled (config), skipped (--no-plugins)), commands and any failure."
+    ),
+)
 async def plugins(ctx: CommandContext) -> Table:
     host = ctx.plugin_host
     if host is None:

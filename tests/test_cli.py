@@ -58,6 +58,8 @@ def test_flags_override_the_config_file(tmp_path: Path) -> None:
         ('api_key = "s3cret"', "api_key does not belong in a file"),
         ("history_size = 'many'", "history_size must be a int"),
         ("endpoint = ", "Invalid value"),
+        ('disabled_plugins = "trend"', "disabled_plugins must be a list"),
+        ("disabled_plugins = [1]", "disabled_plugins must be a list of names"),
     ],
 )
 def test_a_bad_config_file_is_one_clear_error_naming_the_file(
@@ -189,3 +191,87 @@ def test_ctrl_c_stops_a_file_and_closes_the_gateway_session(
         f"{script}:3: sleep: interrupted (Ctrl-C); the rest of the run is skipped"
     )
     assert fresh_gateway.gateway.open_session_ids() == []
+
+
+# choosing plugins ----------------------------------------------------------------------
+
+
+def plugin_rows(run: subprocess.CompletedProcess[str]) -> dict[str, dict[str, object]]:
+    """The `plugins` rows of a `--json -c ...; plugins` run, by name."""
+    import json
+
+    (listing,) = [o for o in map(json.loads, run.stdout.splitlines()) if o["command"] == "plugins"]
+    return {row["name"]: row for row in listing["result"]["rows"]}
+
+
+def test_plugin_loads_a_module_by_import_name_without_installing_it(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "mxtest_cli_hello.py").write_text(
+        "from mxshell.api import command, hookimpl\n\n"
+        '@command("hello-cli", help="Say hello.")\n'
+        "async def hello(ctx):\n"
+        '    return "hello from --plugin"\n\n'
+        "@hookimpl\n"
+        "def register_commands(register):\n"
+        "    register(hello)\n"
+    )
+    env = shell_env(tmp_path, PYTHONPATH=str(tmp_path))
+    args = ["--plugin", "mxtest_cli_hello", "--json", "-c", "hello-cli; plugins"]
+    run = subprocess.run(
+        [sys.executable, "-c", LAUNCH, *args], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.splitlines()[0])["result"] == "hello from --plugin"
+    row = plugin_rows(run)["mxtest_cli_hello"]
+    assert (row["source"], row["status"], row["commands"]) == ("--plugin", "loaded", ["hello-cli"])
+    assert run.stderr == ""
+
+
+def test_a_plugin_module_that_cannot_import_is_one_line_and_the_shell_runs(
+    tmp_path: Path,
+) -> None:
+    run = run_cli(tmp_path, "--plugin", "mxtest_no_such_module", "-c", "echo alive")
+    assert run.returncode == 0
+    assert run.stdout.strip() == "alive"
+    assert run.stderr.splitlines() == [
+        "plugin mxtest_no_such_module: failed to import mxtest_no_such_module: "
+        "ModuleNotFoundError: No module named 'mxtest_no_such_module'"
+    ]
+
+
+def test_no_plugins_hides_the_installed_example_plugin(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "-c", "help trend").returncode == 0  # installed: it is there
+    hidden = run_cli(tmp_path, "--no-plugins", "-c", "trend Tank1.Level --seconds 1")
+    assert hidden.returncode == 2
+    assert "trend: unknown command" in hidden.stderr and "Traceback" not in hidden.stderr
+    listing = run_cli(tmp_path, "--no-plugins", "--json", "-c", "plugins")
+    rows = plugin_rows(listing)
+    assert rows["trend"]["status"] == "skipped (--no-plugins)"
+    assert rows["mxaccess"]["status"] == "loaded" and "read" in rows["mxaccess"]["commands"]
+
+
+def test_the_config_file_disables_plugins_and_warns_about_unknown_names(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text('disabled_plugins = ["trend", "trnd"]\n')
+    run = run_cli(tmp_path, "--json", "-c", "plugins")
+    assert run.returncode == 0, run.stderr
+    assert plugin_rows(run)["trend"]["status"] == "disabled (config)"
+    assert run.stderr.splitlines() == [
+        "disabled_plugins: no installed plugin is named 'trnd'; ignored"
+    ]
+    gone = run_cli(tmp_path, "-c", "trend Tank1.Level --seconds 1")
+    assert gone.returncode == 2 and "trend: unknown command" in gone.stderr
+
+
+def test_plugin_flags_and_the_config_list_reach_the_launch_options(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('disabled_plugins = ["bench"]\n')
+    argv = ["--no-plugins", "--plugin", "a.b", "--plugin", "c"]
+    selection = parse_launch(argv, load_config(path)).plugins
+    assert (selection.builtins_only, selection.modules, selection.disabled) == (
+        True,
+        ("a.b", "c"),
+        ("bench",),
+    )
+    assert parse_launch([], FileConfig()).plugins.modules == ()
