@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,12 +17,22 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.xdist_group("wheel")
 
 
-@pytest.fixture(scope="module")
+# The wheel is built from a copy of the source tree: setuptools writes build/ and
+# *.egg-info next to the sources, and a build in the live tree trips over anything else
+# that touches them (an editable install, another build) at the same moment.
+LEFT_OUT = shutil.ignore_patterns(
+    ".git", ".venv", ".v", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"
+)
+
+
+@pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
+    source = tmp_path_factory.mktemp("source") / "mxshell"
+    shutil.copytree(ROOT, source, ignore=LEFT_OUT)
     out = tmp_path_factory.mktemp("wheel")
     run = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--wheel-dir", str(out), "-q"],
-        cwd=ROOT,
+        cwd=source,
         capture_output=True,
         text=True,
         timeout=300,

@@ -59,10 +59,15 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 def secret_words(words: Sequence[Word], command: Command | None) -> list[Word]:
-    """The words that carry a secret: the value of a declared secret option, or of any
-    option whose name says it is one (`--password X`, `--api-key=X`, even mistyped)."""
+    """The words that carry a secret: the value of a declared secret option, of any
+    option whose name says it is one (`--password X`, `--api-key=X`, even mistyped), and
+    the value given to a variable whose name says it is one (`set password X`)."""
     declared = {f for a in (command.options if command else []) if a.secret for f in a.flags}
     found: list[Word] = []
+    if words and words[0].text == "set":
+        positional = [w for w in words[1:] if not w.text.startswith("-")]
+        if len(positional) > 1 and is_secret_name(positional[0].text):
+            found.extend(positional[1:])
     for index, word in enumerate(words):
         name, has_value, _ = word.text.partition("=")
         if not name.startswith("-"):
@@ -72,7 +77,7 @@ def secret_words(words: Sequence[Word], command: Command | None) -> list[Word]:
                 found.append(word)
             elif index + 1 < len(words):
                 found.append(words[index + 1])
-    return found
+    return list({word.start: word for word in found}.values())  # each word once
 
 
 def redact_line(line: str, registry: CommandRegistry | None = None) -> str:

@@ -76,7 +76,7 @@ class Variables(dict[str, Any]):
         found = set(self._secret_values)
         for name, value in self.items():
             if self.is_secret(name):
-                found.add(text_of(value))
+                found.update(_leaves(value))
         return [value for value in found if value]
 
     def shown(self) -> dict[str, Any]:
@@ -148,3 +148,21 @@ def _has(value: Any) -> str:
     if isinstance(value, list):
         return f"is a list of {len(value)}" + (f" (0 to {len(value) - 1})" if value else "")
     return f"is {text_of(value)!r}"
+
+
+# Fields shorter than this inside a captured secret (a quality code, a flag) are not
+# scrubbed: masking every "1" or "True" in the output would hide more than it protects.
+MIN_FIELD_SECRET = 4
+
+
+def _leaves(value: Any) -> list[str]:
+    """The text of a value and of every field and element inside it (a captured result)."""
+    texts = [text_of(value)]
+    inner: list[Any] = []
+    if isinstance(value, dict):
+        inner = list(value.values())
+    elif isinstance(value, list):
+        inner = value
+    for part in inner:
+        texts.extend(t for t in _leaves(part) if len(t) >= MIN_FIELD_SECRET)
+    return texts

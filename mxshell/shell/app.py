@@ -12,7 +12,7 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 
 from mxshell import paths
-from mxshell.commands import PROMPT_PATH, TAG_COMPLETION, WATCH_VIEW, redact_line
+from mxshell.commands import PROMPT_PATH, TAG_COMPLETION, WATCH_VIEW, redact_line, scrub
 from mxshell.gateway import format_quality, from_mx_value
 from mxshell.runtime import ShellRuntime
 from mxshell.shell.completion import ShellCompleter, service_tags
@@ -31,7 +31,7 @@ def build_repl(runtime: ShellRuntime, *, history: bool = True) -> Repl:
     if history:
         kept: Any = SecretSafeHistory(
             paths.history_file(),
-            lambda line: redact_line(line, registry),
+            lambda line: scrub(redact_line(line, registry), context.variables.secret_values()),
             max_entries=context.settings.history_size,
         )
     else:

@@ -296,6 +296,18 @@ async def test_a_secret_variable_never_reaches_output_errors_or_json(
     assert "hunter2-pw" not in redact_line(typed, shell.context.registry)
 
 
+async def test_a_captured_result_under_a_secret_name_is_masked_field_by_field(
+    shell: ShellRunner, tmp_path: Path
+) -> None:
+    shell.context.settings.output = "json"
+    text = "let password = read Tank1.Level\necho ${password.tag}\n"
+    run = await run_file(shell, tmp_path, text)
+    assert run.status == 0
+    printed = "\n".join(shell.out + shell.err)
+    assert "Tank1.Level" not in printed
+    assert json.loads(shell.out[-1])["result"] == REDACTED
+
+
 async def test_a_variable_used_as_a_secret_option_is_masked_from_the_start(
     shell: ShellRunner, tmp_path: Path
 ) -> None:

@@ -49,6 +49,9 @@ def secure(registry: CommandRegistry) -> Dispatcher:
         ("connect --api-key-env MXGATEWAY_API_KEY", "connect --api-key-env MXGATEWAY_API_KEY"),
         ("login op --pin '1234", f"login op --pin {REDACTED}"),  # unterminated quote
         ("echo hello # --password in a comment", "echo hello # --password in a comment"),
+        ("set password hunter2", f"set password {REDACTED}"),  # a variable named as a secret
+        ("set api_key --secret abc", f"set api_key --secret {REDACTED}"),  # masked once
+        ("set colour red", "set colour red"),
     ],
 )
 def test_history_lines_keep_no_secret(secure: Dispatcher, line: str, kept: str) -> None:
