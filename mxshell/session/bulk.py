@@ -57,6 +57,7 @@ class BulkRun:
     calls: int = 0
     answered: int = 0
     _calls_before: int = field(default=0, repr=False)
+    _failure: str | None = field(default=None, repr=False)  # once set, nothing more is sent
 
     def begin(self) -> None:
         """A new operation of the batch starts (adding, then writing, say): a gateway
@@ -75,8 +76,12 @@ class BulkRun:
         not_sent: Callable[[Any, str], Any],
     ) -> list[Any]:
         """call() on each chunk in turn, results in entry order. A gateway failure on the
-        operation's first call is raised; after that, the rest is answered
-        not_sent(entry, reason) and no further chunk is sent."""
+        operation's first call is raised; after that, the chunk in flight is answered
+        not_sent(entry, "outcome unknown: ...") (the gateway may have applied it), the rest
+        "not sent: ...", and no further chunk of this run is sent, in any operation."""
+        if self._failure is not None:
+            self.answered += len(entries)
+            return [not_sent(entry, f"not sent: {self._failure}") for entry in entries]
         results: list[Any] = []
         size = self.size(len(entries))
         for start in range(0, len(entries), size):
@@ -86,8 +91,10 @@ class BulkRun:
             except GatewayError as error:
                 if self.calls == self._calls_before:
                     raise
-                reason = f"not sent: {error}"
-                results += [not_sent(entry, reason) for entry in entries[start:]]
+                self._failure = str(error)
+                results += [not_sent(entry, f"outcome unknown: {error}") for entry in chunk]
+                rest = entries[start + len(chunk) :]
+                results += [not_sent(entry, f"not sent: {error}") for entry in rest]
                 self.answered += len(entries) - start
                 break
             self.calls += 1

@@ -185,6 +185,37 @@ async def test_write_bulk_cut_off_by_a_restart_fails_in_one_line_and_writes_noth
     assert session.counters.write_completes == 6
 
 
+async def test_a_batch_cut_between_its_calls_says_which_entries_are_unknown_and_unsent() -> None:
+    # One entry per WriteBulk: the first lands, the second is in flight when the gateway
+    # restarts (its outcome cannot be known), and the third must never be sent.
+    config = SimConfig(update_interval_s=0.05, max_bulk_entries=1)
+    with EmbeddedGateway(config) as gateway:
+        async with ShellRunner.connected(gateway) as shell:
+            first = await shell.run(
+                "write-bulk Pump1.Speed.SP=10 Pump2.Speed.SP=20 Pump3.Speed.SP=30 --type double"
+            )
+            assert first.ok, first.errors
+            gateway.gateway.faults.latency_ms = 1000
+            writing = asyncio.create_task(
+                shell.run(
+                    "write-bulk Pump1.Speed.SP=77 Pump2.Speed.SP=78 Pump3.Speed.SP=79"
+                    " --type double"
+                )
+            )
+            await asyncio.sleep(1.5)  # the first call answered, the second waiting
+            await restarted(gateway)
+            gateway.gateway.faults.latency_ms = 0
+            result = await asyncio.wait_for(writing, timeout=15)
+            assert not result.ok
+            records = result.result.as_data()["entries"]
+            rows = {r["tag"]: " ".join(map(str, r.values())) for r in records}
+            assert "outcome unknown" in rows["Pump2.Speed.SP"], rows
+            assert "not sent" in rows["Pump3.Speed.SP"], rows
+            await asyncio.sleep(0.5)  # time for a stray WriteBulk to land, were there one
+            assert point_value(gateway, "Pump1.Speed.SP") == 77.0
+            assert point_value(gateway, "Pump3.Speed.SP") == 30.0
+
+
 async def test_read_bulk_cut_off_by_a_restart_fails_in_one_line_and_the_session_recovers(
     shell: ShellRunner, fast_gateway: EmbeddedGateway
 ) -> None:
