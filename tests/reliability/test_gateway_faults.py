@@ -198,8 +198,7 @@ async def test_a_batch_cut_between_its_calls_says_which_entries_are_unknown_and_
             gateway.gateway.faults.latency_ms = 1000
             writing = asyncio.create_task(
                 shell.run(
-                    "write-bulk Pump1.Speed.SP=77 Pump2.Speed.SP=78 Pump3.Speed.SP=79"
-                    " --type double"
+                    "write-bulk Pump1.Speed.SP=77 Pump2.Speed.SP=78 Pump3.Speed.SP=79 --type double"
                 )
             )
             await asyncio.sleep(1.5)  # the first call answered, the second waiting
