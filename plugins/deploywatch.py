@@ -101,18 +101,31 @@ class DeployWatch:
         self.ctx = ctx
         self.wanted = False
         self.follower: DeployFollower | None = None
+        # Where the last follower got to, by endpoint: a new connection to the same
+        # gateway carries on from there, so a deploy while reconnecting is not lost.
+        self._left_off: tuple[str, Any, int | None] | None = None
+        self._endpoint: str | None = None
 
     async def start(self) -> None:
         ctx = self.ctx
         session = ctx.require_session()
         follower = DeployFollower(lambda: session.client.galaxy(), self.on_deploy, ctx.notify)
+        if self._left_off is not None and self._left_off[0] == session.endpoint:
+            follower.resume(*self._left_off[1:])
         await follower.start()
         self.follower, self.wanted = follower, True
+        self._endpoint = session.endpoint
 
     async def stop(self) -> None:
         follower, self.follower = self.follower, None
+        self._left_off = None  # `off` then `on` starts afresh
         if follower is not None:
             await follower.stop()
+
+    def remember(self, follower: DeployFollower) -> None:
+        """The session closes under a running follower: keep where it got to."""
+        if self._endpoint is not None:
+            self._left_off = (self._endpoint, follower.last_seen, follower.status.last_sequence)
 
     async def on_deploy(self, event: gr.DeployEvent, missed: int) -> None:
         ctx = self.ctx
@@ -274,6 +287,7 @@ def session_closed(context: CommandContext) -> None:
     watch = watch_of(context)
     follower, watch.follower = watch.follower, None
     if follower is not None:
+        watch.remember(follower)
         asyncio.get_running_loop().create_task(follower.stop())
 
 

@@ -79,6 +79,19 @@ class DeployFollower:
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
+    @property
+    def last_seen(self) -> Timestamp | None:
+        """The deploy time of the newest state seen (None before the first)."""
+        return self._last_seen
+
+    def resume(self, last_seen: Timestamp | None, last_sequence: int | None) -> None:
+        """Carry on from an earlier follower of the same gateway (before start): deploys
+        after `last_seen` are reported, not taken as the baseline."""
+        if last_seen is None:
+            return
+        self._last_seen, self.status.last_sequence = last_seen, last_sequence
+        self._baseline.set()
+
     async def start(self, timeout: float = 5.0) -> None:
         """Subscribe, and wait (up to `timeout`) until the current state has arrived, so
         that a deploy right after this returns is reported."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import re
 
+import pytest
+
 from mxshell.connection import Target
 from mxshell.sim import EmbeddedGateway, SimConfig
 from mxshell.sim.server import SimulatedGateway
@@ -160,3 +162,25 @@ async def test_sim_deploy_needs_the_simulated_gateway(shell: ShellRunner) -> Non
             await runner.runtime.close()
     finally:
         await foreign.stop()
+
+
+async def test_a_deploy_right_after_disconnect_and_connect_is_reported(
+    own_shell: ShellRunner, fresh_gateway: EmbeddedGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The new connection's subscription starts in the background; a deploy made before
+    # it is up must still be reported, not taken as the new starting state.
+    monkeypatch.setenv("MXSHELL_TEST_KEY", fresh_gateway.api_key)
+    again = f"connect {fresh_gateway.endpoint} --plaintext --api-key-env MXSHELL_TEST_KEY"
+    result = await own_shell.run(f"deploy-watch on; disconnect; {again}; sim deploy --add 2")
+    assert result.ok, result.errors
+    await eventually(lambda: len(deploy_lines(own_shell)) == 1, what="the deploy line")
+    status = (await own_shell.run("deploy-watch status")).result
+    assert status["deploy_watch"] == "on" and status["deploys_seen"] == 1
+
+
+async def test_deploy_watch_off_then_on_starts_afresh(own_shell: ShellRunner) -> None:
+    assert (await own_shell.run("deploy-watch on; sim deploy --add 1")).ok
+    await eventually(lambda: len(deploy_lines(own_shell)) == 1, what="the first deploy line")
+    assert (await own_shell.run("deploy-watch off; sim deploy --add 1; deploy-watch on")).ok
+    await asyncio.sleep(0.3)
+    assert len(deploy_lines(own_shell)) == 1  # the deploy made while off is the new start
