@@ -33,12 +33,14 @@ class Client:
 
     async def open_session(self, name: str = "test") -> str:
         reply = await self.mx.OpenSession(
-            mx.OpenSessionRequest(client_session_name=name), metadata=self.metadata)
+            mx.OpenSessionRequest(client_session_name=name), metadata=self.metadata
+        )
         return reply.session_id
 
     async def invoke(self, session_id: str, **command: Any) -> mx.InvokeResponse:
         request = mx.InvokeRequest(
-            session_id=session_id, correlation_id=f"c{next(self._correlation)}", **command)
+            session_id=session_id, correlation_id=f"c{next(self._correlation)}", **command
+        )
         return await self.mx.Invoke(request, metadata=self.metadata)
 
     async def register(self, session_id: str, name: str = "test") -> int:
@@ -47,31 +49,37 @@ class Client:
         return reply.handle
 
     async def add_item(self, session_id: str, server_handle: int, reference: str) -> int:
-        reply = await self.invoke(session_id, add_item=mx.AddItemCommand(
-            server_handle=server_handle, tag_reference=reference))
+        reply = await self.invoke(
+            session_id,
+            add_item=mx.AddItemCommand(server_handle=server_handle, tag_reference=reference),
+        )
         assert reply.hresult == 0, reply
         return reply.handle
 
     async def advise(self, session_id: str, server_handle: int, reference: str) -> int:
         item = await self.add_item(session_id, server_handle, reference)
-        reply = await self.invoke(session_id, advise=mx.AdviseCommand(
-            server_handle=server_handle, item_handle=item))
+        reply = await self.invoke(
+            session_id, advise=mx.AdviseCommand(server_handle=server_handle, item_handle=item)
+        )
         assert reply.hresult == 0, reply
         return item
 
     def stream(self, session_id: str, max_batch_size: int = 0) -> Any:
         return self.mx.StreamEvents(
             mx.StreamEventsRequest(session_id=session_id, max_batch_size=max_batch_size),
-            metadata=self.metadata)
+            metadata=self.metadata,
+        )
 
     async def discover(self, page_size: int = 0, page_token: str = "") -> Any:
         return await self.galaxy.DiscoverHierarchy(
             galaxy.DiscoverHierarchyRequest(page_size=page_size, page_token=page_token),
-            metadata=self.metadata)
+            metadata=self.metadata,
+        )
 
     @staticmethod
-    async def collect(stream: Any, until: Callable[[list[mx.MxEvent]], bool],
-                      timeout: float = 5.0) -> list[mx.MxEvent]:
+    async def collect(
+        stream: Any, until: Callable[[list[mx.MxEvent]], bool], timeout: float = 5.0
+    ) -> list[mx.MxEvent]:
         """Events from a StreamEvents call until the predicate holds (or time runs out)."""
         events: list[mx.MxEvent] = []
 
@@ -86,11 +94,14 @@ class Client:
         return events
 
     @staticmethod
-    def changes(events: list[mx.MxEvent], item_handle: int | None = None
-                ) -> list[mx.OnDataChange]:
+    def changes(events: list[mx.MxEvent], item_handle: int | None = None) -> list[mx.OnDataChange]:
         """The OnDataChange events (of one item, if given)."""
-        return [e.on_data_change for e in events if e.HasField("on_data_change")
-                and (item_handle is None or e.on_data_change.item_handle == item_handle)]
+        return [
+            e.on_data_change
+            for e in events
+            if e.HasField("on_data_change")
+            and (item_handle is None or e.on_data_change.item_handle == item_handle)
+        ]
 
 
 @pytest.fixture

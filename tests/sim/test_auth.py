@@ -15,11 +15,13 @@ TANKS = "tanks-only-key-98765"
 
 @pytest.fixture
 def keyed_sim(start_sim):
-    return start_sim(api_keys=[
-        ApiKey.all_scopes(SECRET, name="admin"),
-        ApiKey(READER, frozenset({"session", "read"}), name="reader"),
-        ApiKey(TANKS, frozenset({"session", "read", "write"}), ("tank*.*",), name="tanks"),
-    ])
+    return start_sim(
+        api_keys=[
+            ApiKey.all_scopes(SECRET, name="admin"),
+            ApiKey(READER, frozenset({"session", "read"}), name="reader"),
+            ApiKey(TANKS, frozenset({"session", "read", "write"}), ("tank*.*",), name="tanks"),
+        ]
+    )
 
 
 async def _expect(code: grpc.StatusCode, call) -> grpc.aio.AioRpcError:
@@ -35,28 +37,38 @@ def test_api_key_repr_shows_name_and_scopes_but_never_the_secret() -> None:
     key = ApiKey(SECRET, frozenset({"read"}), ("Tank*",), name="ops")
     assert SECRET not in repr(key) and SECRET not in str(key)
     assert "ops" in repr(key) and "read" in repr(key)
-    assert ApiKey.all_scopes("x").scopes == {"session", "read", "write", "write-secured",
-                                             "metadata:read"}
+    assert ApiKey.all_scopes("x").scopes == {
+        "session",
+        "read",
+        "write",
+        "write-secured",
+        "metadata:read",
+    }
 
 
 async def test_missing_key_is_unauthenticated(keyed_sim, connect) -> None:
     client = connect(keyed_sim)
-    error = await _expect(grpc.StatusCode.UNAUTHENTICATED,
-                          client.mx.OpenSession(mx.OpenSessionRequest()))
+    error = await _expect(
+        grpc.StatusCode.UNAUTHENTICATED, client.mx.OpenSession(mx.OpenSessionRequest())
+    )
     assert "missing" in error.details()
 
 
 async def test_unknown_key_is_unauthenticated(keyed_sim, connect) -> None:
     client = connect(keyed_sim, key="not-a-key-we-know")
-    error = await _expect(grpc.StatusCode.UNAUTHENTICATED,
-                          client.mx.OpenSession(mx.OpenSessionRequest(), metadata=client.metadata))
+    error = await _expect(
+        grpc.StatusCode.UNAUTHENTICATED,
+        client.mx.OpenSession(mx.OpenSessionRequest(), metadata=client.metadata),
+    )
     assert "not-a-key-we-know" not in error.details()
 
 
 async def test_unknown_key_on_galaxy_service_is_unauthenticated(keyed_sim, connect) -> None:
     client = connect(keyed_sim, key="wrong")
-    await _expect(grpc.StatusCode.UNAUTHENTICATED, client.galaxy.TestConnection(
-        galaxy.TestConnectionRequest(), metadata=client.metadata))
+    await _expect(
+        grpc.StatusCode.UNAUTHENTICATED,
+        client.galaxy.TestConnection(galaxy.TestConnectionRequest(), metadata=client.metadata),
+    )
 
 
 async def test_missing_scope_is_permission_denied(keyed_sim, connect) -> None:
@@ -64,13 +76,21 @@ async def test_missing_scope_is_permission_denied(keyed_sim, connect) -> None:
     session = await reader.open_session()
     server = await reader.register(session)
     item = await reader.add_item(session, server, "Pump1.Speed.SP")
-    error = await _expect(grpc.StatusCode.PERMISSION_DENIED, reader.invoke(
-        session, write=mx.WriteCommand(server_handle=server, item_handle=item)))
+    error = await _expect(
+        grpc.StatusCode.PERMISSION_DENIED,
+        reader.invoke(session, write=mx.WriteCommand(server_handle=server, item_handle=item)),
+    )
     assert "'write'" in error.details()
-    await _expect(grpc.StatusCode.PERMISSION_DENIED, reader.invoke(
-        session, authenticate_user=mx.AuthenticateUserCommand(server_handle=server)))
-    await _expect(grpc.StatusCode.PERMISSION_DENIED, reader.galaxy.GetLastDeployTime(
-        galaxy.GetLastDeployTimeRequest(), metadata=reader.metadata))
+    await _expect(
+        grpc.StatusCode.PERMISSION_DENIED,
+        reader.invoke(session, authenticate_user=mx.AuthenticateUserCommand(server_handle=server)),
+    )
+    await _expect(
+        grpc.StatusCode.PERMISSION_DENIED,
+        reader.galaxy.GetLastDeployTime(
+            galaxy.GetLastDeployTimeRequest(), metadata=reader.metadata
+        ),
+    )
 
 
 async def test_tag_outside_constraint_is_permission_denied_for_one_tag(keyed_sim, connect) -> None:
@@ -78,8 +98,12 @@ async def test_tag_outside_constraint_is_permission_denied_for_one_tag(keyed_sim
     session = await tanks.open_session()
     server = await tanks.register(session)
     assert await tanks.add_item(session, server, "TANK1.Level") >= 1  # globs ignore case
-    error = await _expect(grpc.StatusCode.PERMISSION_DENIED, tanks.invoke(
-        session, add_item=mx.AddItemCommand(server_handle=server, tag_reference="Pump1.Speed")))
+    error = await _expect(
+        grpc.StatusCode.PERMISSION_DENIED,
+        tanks.invoke(
+            session, add_item=mx.AddItemCommand(server_handle=server, tag_reference="Pump1.Speed")
+        ),
+    )
     assert "Pump1.Speed" in error.details()
 
 
@@ -88,9 +112,13 @@ async def test_hierarchical_name_cannot_escape_the_constraint(keyed_sim, connect
     session = await tanks.open_session()
     server = await tanks.register(session)
     # Tank1.Inlet is Valve101: the glob matches the name given but not the real tag.
-    await _expect(grpc.StatusCode.PERMISSION_DENIED, tanks.invoke(
-        session, add_item=mx.AddItemCommand(server_handle=server,
-                                            tag_reference="Tank1.Inlet.Position")))
+    await _expect(
+        grpc.StatusCode.PERMISSION_DENIED,
+        tanks.invoke(
+            session,
+            add_item=mx.AddItemCommand(server_handle=server, tag_reference="Tank1.Inlet.Position"),
+        ),
+    )
 
 
 async def test_item_of_another_key_outside_constraint_is_denied(keyed_sim, connect) -> None:
@@ -98,16 +126,22 @@ async def test_item_of_another_key_outside_constraint_is_denied(keyed_sim, conne
     session = await admin.open_session()
     server = await admin.register(session)
     item = await admin.add_item(session, server, "Pump1.Speed.SP")
-    await _expect(grpc.StatusCode.PERMISSION_DENIED, tanks.invoke(
-        session, advise=mx.AdviseCommand(server_handle=server, item_handle=item)))
+    await _expect(
+        grpc.StatusCode.PERMISSION_DENIED,
+        tanks.invoke(session, advise=mx.AdviseCommand(server_handle=server, item_handle=item)),
+    )
 
 
 async def test_tag_outside_constraint_fails_per_entry_in_bulk(keyed_sim, connect) -> None:
     tanks = connect(keyed_sim, key=TANKS)
     session = await tanks.open_session()
     server = await tanks.register(session)
-    reply = await tanks.invoke(session, subscribe_bulk=mx.SubscribeBulkCommand(
-        server_handle=server, tag_references=["Tank1.Level", "Pump1.Speed", "Tank2.Level"]))
+    reply = await tanks.invoke(
+        session,
+        subscribe_bulk=mx.SubscribeBulkCommand(
+            server_handle=server, tag_references=["Tank1.Level", "Pump1.Speed", "Tank2.Level"]
+        ),
+    )
     assert reply.hresult == 0
     ok, denied, ok2 = reply.subscribe_results.results
     assert ok.was_successful and ok2.was_successful
@@ -115,8 +149,12 @@ async def test_tag_outside_constraint_fails_per_entry_in_bulk(keyed_sim, connect
     assert denied.hresult == codes.E_ACCESSDENIED
     assert denied.statuses[0].category == codes.Category.SECURITY_ERROR
     assert "constraint" in denied.error_message and TANKS not in denied.error_message
-    reply = await tanks.invoke(session, read_bulk=mx.ReadBulkCommand(
-        server_handle=server, entries=[mx.ReadBulkEntry(tag_reference="Pump1.Speed")]))
+    reply = await tanks.invoke(
+        session,
+        read_bulk=mx.ReadBulkCommand(
+            server_handle=server, entries=[mx.ReadBulkEntry(tag_reference="Pump1.Speed")]
+        ),
+    )
     assert reply.bulk_read_results.results[0].statuses[0].category == codes.Category.SECURITY_ERROR
 
 

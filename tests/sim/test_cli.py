@@ -26,15 +26,21 @@ class Running:
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         self.process = subprocess.Popen(
             [*COMMAND, "--port", "0", "--update-interval", "0.1", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, **(env or {})})
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
         assert self.process.stdout is not None
         self.banner = self.process.stdout.readline()
         match = re.search(r"listening on (\S+)", self.banner)
         assert match, self.banner + self.process.stderr.read()  # type: ignore[union-attr]
         self.endpoint = match[1]
-        self.key_line = self.process.stdout.readline() if "--keys-file" not in args and (
-            "--api-key-env" not in args) else ""
+        self.key_line = (
+            self.process.stdout.readline()
+            if "--keys-file" not in args and ("--api-key-env" not in args)
+            else ""
+        )
 
     def stop(self, signum: int) -> tuple[int, str]:
         self.process.send_signal(signum)
@@ -54,9 +60,13 @@ def running() -> Iterator[list[Running]]:
 
 def _open_session(endpoint: str, key: str) -> str:
     with grpc.insecure_channel(endpoint) as channel:
-        return mx_grpc.MxAccessGatewayStub(channel).OpenSession(
-            mx.OpenSessionRequest(), metadata=(("authorization", f"Bearer {key}"),),
-            timeout=5).session_id
+        return (
+            mx_grpc.MxAccessGatewayStub(channel)
+            .OpenSession(
+                mx.OpenSessionRequest(), metadata=(("authorization", f"Bearer {key}"),), timeout=5
+            )
+            .session_id
+        )
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -66,8 +76,9 @@ def test_cli_serves_until_signalled_and_stops_cleanly(running, signum) -> None:
     key = run.key_line.rsplit(" ", 1)[-1].strip()
     assert "shown once" in run.key_line and len(key) >= 24
     with grpc.insecure_channel(run.endpoint) as channel:
-        reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(),
-                                                          timeout=5)
+        reply = health_pb2_grpc.HealthStub(channel).Check(
+            health_pb2.HealthCheckRequest(), timeout=5
+        )
     assert reply.status == health_pb2.HealthCheckResponse.SERVING
     assert _open_session(run.endpoint, key)
     code, out = run.stop(signum)

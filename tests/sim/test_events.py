@@ -15,8 +15,9 @@ from mxshell.sim.codes import Quality
 async def test_advise_sends_the_current_value_then_changes(client, registered) -> None:
     session, server = registered
     item = await client.advise(session, server, "Tank1.Level")
-    events = await client.collect(client.stream(session),
-                                  lambda ev: len(client.changes(ev, item)) >= 3)
+    events = await client.collect(
+        client.stream(session), lambda ev: len(client.changes(ev, item)) >= 3
+    )
     first, *later = client.changes(events, item)
     assert first.server_handle == server
     assert first.quality == Quality.GOOD
@@ -41,15 +42,15 @@ async def test_un_advise_stops_data_changes(client, registered) -> None:
     level = await client.advise(session, server, "Tank1.Level")
     stream = client.stream(session)
     await client.collect(stream, lambda ev: len(ev) >= 2)
-    reply = await client.invoke(session, un_advise=mx.UnAdviseCommand(
-        server_handle=server, item_handle=level))
+    reply = await client.invoke(
+        session, un_advise=mx.UnAdviseCommand(server_handle=server, item_handle=level)
+    )
     assert reply.hresult == 0
     # Events are buffered in order: whatever follows the marker's first value came after
     # the UnAdvise.
     marker = await client.advise(session, server, "Tank2.Level")
     events = await client.collect(stream, lambda ev: len(client.changes(ev, marker)) >= 3)
-    first_marker = next(n for n, e in enumerate(events)
-                        if e.on_data_change.item_handle == marker)
+    first_marker = next(n for n, e in enumerate(events) if e.on_data_change.item_handle == marker)
     assert len(client.changes(events, marker)) >= 3
     assert client.changes(events[first_marker:], level) == []
     stream.cancel()
@@ -58,8 +59,10 @@ async def test_un_advise_stops_data_changes(client, registered) -> None:
 async def test_advise_supervisory_also_delivers_values(client, registered) -> None:
     session, server = registered
     item = await client.add_item(session, server, "Pump1.Speed.SP")
-    reply = await client.invoke(session, advise_supervisory=mx.AdviseSupervisoryCommand(
-        server_handle=server, item_handle=item))
+    reply = await client.invoke(
+        session,
+        advise_supervisory=mx.AdviseSupervisoryCommand(server_handle=server, item_handle=item),
+    )
     assert reply.hresult == 0
     events = await client.collect(client.stream(session), lambda ev: len(ev) >= 1)
     assert client.changes(events, item)[0].value.double_value == 1200.0
@@ -76,9 +79,14 @@ async def test_events_are_buffered_while_no_stream_is_open(client, registered) -
 
 async def test_waiting_events_are_packed_into_one_batch(client, registered) -> None:
     session, server = registered
-    reply = await client.invoke(session, subscribe_bulk=mx.SubscribeBulkCommand(
-        server_handle=server, tag_references=[f"Tank{n}.Level" for n in range(1, 5)]
-        + [f"Pump{n}.Speed" for n in range(1, 6)]))
+    reply = await client.invoke(
+        session,
+        subscribe_bulk=mx.SubscribeBulkCommand(
+            server_handle=server,
+            tag_references=[f"Tank{n}.Level" for n in range(1, 5)]
+            + [f"Pump{n}.Speed" for n in range(1, 6)],
+        ),
+    )
     assert all(r.was_successful for r in reply.subscribe_results.results)
     await asyncio.sleep(0.1)
     stream = client.stream(session, max_batch_size=4)
@@ -137,8 +145,9 @@ async def test_closing_the_session_ends_its_stream(client, registered) -> None:
     session, _ = registered
     stream = client.stream(session)
     await asyncio.sleep(0.05)
-    await client.mx.CloseSession(mx.CloseSessionRequest(session_id=session),
-                                 metadata=client.metadata)
+    await client.mx.CloseSession(
+        mx.CloseSessionRequest(session_id=session), metadata=client.metadata
+    )
     got = [batch async for batch in stream]
     assert got == []
     assert await stream.code() == grpc.StatusCode.OK

@@ -23,12 +23,14 @@ async def test_latency_is_added_to_every_call(client, sim) -> None:
 
 
 async def test_cut_streams_aborts_event_and_deploy_streams_as_unavailable(
-        client, sim, registered) -> None:
+    client, sim, registered
+) -> None:
     session, server = registered
     await client.advise(session, server, "Tank1.Level")
     events = client.stream(session)
-    deploys = client.galaxy.WatchDeployEvents(galaxy.WatchDeployEventsRequest(),
-                                              metadata=client.metadata)
+    deploys = client.galaxy.WatchDeployEvents(
+        galaxy.WatchDeployEventsRequest(), metadata=client.metadata
+    )
     await events.read()
     await deploys.read()
     assert sim.run(sim.gateway.faults.cut_streams()) == 2
@@ -53,12 +55,16 @@ async def test_session_survives_a_cut_stream_and_keeps_buffering(client, sim, re
 
 async def test_unreachable_galaxy_fails_repository_calls(client, sim) -> None:
     sim.gateway.faults.galaxy_unreachable = True
-    reply = await client.galaxy.TestConnection(galaxy.TestConnectionRequest(),
-                                               metadata=client.metadata)
+    reply = await client.galaxy.TestConnection(
+        galaxy.TestConnectionRequest(), metadata=client.metadata
+    )
     assert not reply.connected and "unreachable" in reply.message
-    for call in (client.galaxy.GetLastDeployTime(galaxy.GetLastDeployTimeRequest(),
-                                                 metadata=client.metadata),
-                 client.discover()):
+    for call in (
+        client.galaxy.GetLastDeployTime(
+            galaxy.GetLastDeployTimeRequest(), metadata=client.metadata
+        ),
+        client.discover(),
+    ):
         with pytest.raises(grpc.aio.AioRpcError) as error:
             await call
         assert error.value.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -91,8 +97,9 @@ async def test_restart_ends_open_streams_and_restarts_deploy_sequence(client, si
         while True:
             await asyncio.wait_for(stream.read(), 5)
     assert error.value.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED)
-    watch = client.galaxy.WatchDeployEvents(galaxy.WatchDeployEventsRequest(),
-                                            metadata=client.metadata)
+    watch = client.galaxy.WatchDeployEvents(
+        galaxy.WatchDeployEventsRequest(), metadata=client.metadata
+    )
     assert (await asyncio.wait_for(watch.read(), 5)).event.sequence == 1
     watch.cancel()
 
@@ -101,11 +108,19 @@ async def test_written_values_survive_a_gateway_restart(client, sim) -> None:
     session = await client.open_session()
     server = await client.register(session)
     item = await client.add_item(session, server, "Pump3.Speed.SP")
-    await client.invoke(session, write=mx.WriteCommand(
-        server_handle=server, item_handle=item, value={"double_value": 777.0}))
+    await client.invoke(
+        session,
+        write=mx.WriteCommand(
+            server_handle=server, item_handle=item, value={"double_value": 777.0}
+        ),
+    )
     sim.restart()
     session = await client.open_session()
     server = await client.register(session)
-    reply = await client.invoke(session, read_bulk=mx.ReadBulkCommand(
-        server_handle=server, entries=[mx.ReadBulkEntry(tag_reference="Pump3.Speed.SP")]))
+    reply = await client.invoke(
+        session,
+        read_bulk=mx.ReadBulkCommand(
+            server_handle=server, entries=[mx.ReadBulkEntry(tag_reference="Pump3.Speed.SP")]
+        ),
+    )
     assert reply.bulk_read_results.results[0].value.double_value == 777.0

@@ -28,12 +28,19 @@ def test_demo_plant_covers_every_type_and_security_classification() -> None:
     attributes = [(o, a) for o in demo.objects for a in o.attributes()]
     assert 300 <= len(attributes) == demo.attribute_count
     assert 25 <= len(demo.objects) <= 80
-    common = {types.MX_DATA_TYPE_BOOLEAN, types.MX_DATA_TYPE_INTEGER, types.MX_DATA_TYPE_FLOAT,
-              types.MX_DATA_TYPE_DOUBLE, types.MX_DATA_TYPE_STRING, types.MX_DATA_TYPE_TIME,
-              types.MX_DATA_TYPE_ELAPSED_TIME}
+    common = {
+        types.MX_DATA_TYPE_BOOLEAN,
+        types.MX_DATA_TYPE_INTEGER,
+        types.MX_DATA_TYPE_FLOAT,
+        types.MX_DATA_TYPE_DOUBLE,
+        types.MX_DATA_TYPE_STRING,
+        types.MX_DATA_TYPE_TIME,
+        types.MX_DATA_TYPE_ELAPSED_TIME,
+    }
     assert common <= {a.data_type for _, a in attributes}
     assert common - {types.MX_DATA_TYPE_ELAPSED_TIME} <= {
-        a.data_type for _, a in attributes if a.is_array}
+        a.data_type for _, a in attributes if a.is_array
+    }
     assert set(range(1, 8)) == {a.security for _, a in attributes}
     assert any(a.historized for _, a in attributes) and any(a.alarmed for _, a in attributes)
     for reference in ("Tank1.Level", "Tank1.Level.HiHi", "Pump1.Running", "Pump1.Speed.SP"):
@@ -67,7 +74,8 @@ async def test_default_page_size_returns_the_demo_plant_in_one_page(client) -> N
 
 
 @pytest.mark.parametrize(
-    "token", ["garbage", "bXhzaW0tcGFnZTp4", "%%%", "bXhzaW0tcGFnZTowOjk5OTk="])
+    "token", ["garbage", "bXhzaW0tcGFnZTp4", "%%%", "bXhzaW0tcGFnZTowOjk5OTk="]
+)
 async def test_garbage_page_token_is_invalid_argument(client, token) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as error:
         await client.discover(5, token)
@@ -85,21 +93,25 @@ async def test_page_token_from_before_a_deploy_is_failed_precondition(client, si
 
 
 async def test_last_deploy_time_and_test_connection(client, sim) -> None:
-    before = await client.galaxy.GetLastDeployTime(galaxy.GetLastDeployTimeRequest(),
-                                                   metadata=client.metadata)
+    before = await client.galaxy.GetLastDeployTime(
+        galaxy.GetLastDeployTimeRequest(), metadata=client.metadata
+    )
     assert before.time_of_last_deploy_present
     sim.deploy()
-    after = await client.galaxy.GetLastDeployTime(galaxy.GetLastDeployTimeRequest(),
-                                                  metadata=client.metadata)
+    after = await client.galaxy.GetLastDeployTime(
+        galaxy.GetLastDeployTimeRequest(), metadata=client.metadata
+    )
     assert after.time_of_last_deploy.ToNanoseconds() > before.time_of_last_deploy.ToNanoseconds()
-    reply = await client.galaxy.TestConnection(galaxy.TestConnectionRequest(),
-                                               metadata=client.metadata)
+    reply = await client.galaxy.TestConnection(
+        galaxy.TestConnectionRequest(), metadata=client.metadata
+    )
     assert reply.connected
 
 
 async def test_watch_sends_current_state_then_one_event_per_deploy(client, sim) -> None:
-    watch = client.galaxy.WatchDeployEvents(galaxy.WatchDeployEventsRequest(),
-                                            metadata=client.metadata)
+    watch = client.galaxy.WatchDeployEvents(
+        galaxy.WatchDeployEventsRequest(), metadata=client.metadata
+    )
     current = (await asyncio.wait_for(watch.read(), 2)).event
     assert current.time_of_last_deploy_present and current.sequence == 1
     assert current.object_count == len(sim.gateway.galaxy.objects)
@@ -112,10 +124,13 @@ async def test_watch_sends_current_state_then_one_event_per_deploy(client, sim) 
 
 
 async def test_watch_skips_current_state_the_caller_already_has(client, sim) -> None:
-    state = await client.galaxy.GetLastDeployTime(galaxy.GetLastDeployTimeRequest(),
-                                                  metadata=client.metadata)
-    watch = client.galaxy.WatchDeployEvents(galaxy.WatchDeployEventsRequest(
-        last_seen_deploy_time=state.time_of_last_deploy), metadata=client.metadata)
+    state = await client.galaxy.GetLastDeployTime(
+        galaxy.GetLastDeployTimeRequest(), metadata=client.metadata
+    )
+    watch = client.galaxy.WatchDeployEvents(
+        galaxy.WatchDeployEventsRequest(last_seen_deploy_time=state.time_of_last_deploy),
+        metadata=client.metadata,
+    )
     await asyncio.sleep(0.1)
     sim.deploy(remove=1)
     event = (await asyncio.wait_for(watch.read(), 2)).event
@@ -142,19 +157,25 @@ async def test_undeployed_object_turns_its_items_bad(client, sim) -> None:
     stream = client.stream(session)
     await client.collect(stream, lambda ev: len(ev) >= 1)
     sim.deploy(remove=1)
-    events = await client.collect(stream, lambda ev: any(
-        c.quality == Quality.BAD_CONFIGURATION_ERROR for c in client.changes(ev, item)))
+    events = await client.collect(
+        stream,
+        lambda ev: any(
+            c.quality == Quality.BAD_CONFIGURATION_ERROR for c in client.changes(ev, item)
+        ),
+    )
     bad = client.changes(events, item)[-1]
     assert bad.quality == Quality.BAD_CONFIGURATION_ERROR and bad.statuses[0].success == 0
-    reply = await client.invoke(session, add_item=mx.AddItemCommand(
-        server_handle=server, tag_reference=f"{victim}.Running"))
+    reply = await client.invoke(
+        session, add_item=mx.AddItemCommand(server_handle=server, tag_reference=f"{victim}.Running")
+    )
     assert reply.hresult != 0
     stream.cancel()
 
 
 async def test_watcher_that_falls_behind_sees_a_sequence_gap(client, sim) -> None:
-    watch = client.galaxy.WatchDeployEvents(galaxy.WatchDeployEventsRequest(),
-                                            metadata=client.metadata)
+    watch = client.galaxy.WatchDeployEvents(
+        galaxy.WatchDeployEventsRequest(), metadata=client.metadata
+    )
     assert (await asyncio.wait_for(watch.read(), 2)).event.sequence == 1
 
     async def burst() -> None:  # 100 deploys before the watcher's stream can run

@@ -23,17 +23,26 @@ def _self_signed() -> tuple[bytes, bytes]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([
-                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
@@ -59,12 +68,12 @@ async def test_tls_gateway_serves_tls_only(start_sim) -> None:
     credentials = grpc.ssl_channel_credentials(root_certificates=cert)
     async with grpc.aio.secure_channel(sim.endpoint, credentials) as channel:
         reply = await mx_grpc.MxAccessGatewayStub(channel).OpenSession(
-            mx.OpenSessionRequest(), metadata=(("authorization", f"Bearer {sim.api_key}"),))
+            mx.OpenSessionRequest(), metadata=(("authorization", f"Bearer {sim.api_key}"),)
+        )
         assert reply.session_id
     async with grpc.aio.insecure_channel(sim.endpoint) as plain:
         with pytest.raises(grpc.aio.AioRpcError) as error:
-            await mx_grpc.MxAccessGatewayStub(plain).OpenSession(mx.OpenSessionRequest(),
-                                                                 timeout=2)
+            await mx_grpc.MxAccessGatewayStub(plain).OpenSession(mx.OpenSessionRequest(), timeout=2)
         assert error.value.code() == grpc.StatusCode.UNAVAILABLE
 
 
@@ -104,7 +113,8 @@ async def test_simulated_gateway_runs_on_the_callers_loop() -> None:
         async with grpc.aio.insecure_channel(gateway.endpoint) as channel:
             reply = await mx_grpc.MxAccessGatewayStub(channel).OpenSession(
                 mx.OpenSessionRequest(),
-                metadata=(("authorization", f"Bearer {gateway.config.keys[0].key}"),))
+                metadata=(("authorization", f"Bearer {gateway.config.keys[0].key}"),),
+            )
         assert gateway.open_session_ids() == [reply.session_id]
         event = await gateway.deploy(add=2, remove=1)
         assert event.sequence == 2 and event.time_of_last_deploy_present

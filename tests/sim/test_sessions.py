@@ -12,8 +12,9 @@ OK = mx.PROTOCOL_STATUS_CODE_OK
 
 
 async def test_open_session_reports_capabilities_and_bulk_limit(client, sim) -> None:
-    reply = await client.mx.OpenSession(mx.OpenSessionRequest(client_session_name="t"),
-                                        metadata=client.metadata)
+    reply = await client.mx.OpenSession(
+        mx.OpenSessionRequest(client_session_name="t"), metadata=client.metadata
+    )
     assert reply.session_id in sim.gateway.open_session_ids()
     assert {"bulk-read-commands", "bulk-write-commands"} <= set(reply.capabilities)
     assert reply.max_bulk_entries == sim.config.max_bulk_entries
@@ -32,8 +33,10 @@ async def test_handles_are_small_integers_starting_at_one(client) -> None:
 async def test_successful_reply_has_ok_status_and_echoes_correlation_id(client, registered) -> None:
     session, server = registered
     request = mx.InvokeRequest(
-        session_id=session, correlation_id="corr-42",
-        add_item=mx.AddItemCommand(server_handle=server, tag_reference="Tank1.Level"))
+        session_id=session,
+        correlation_id="corr-42",
+        add_item=mx.AddItemCommand(server_handle=server, tag_reference="Tank1.Level"),
+    )
     reply = await client.mx.Invoke(request, metadata=client.metadata)
     assert reply.correlation_id == "corr-42"
     assert reply.protocol_status.code == OK
@@ -43,28 +46,35 @@ async def test_successful_reply_has_ok_status_and_echoes_correlation_id(client, 
 
 async def test_unknown_tag_is_a_configuration_error(client, registered) -> None:
     session, server = registered
-    reply = await client.invoke(session, add_item=mx.AddItemCommand(
-        server_handle=server, tag_reference="NoSuchTank.Level"))
+    reply = await client.invoke(
+        session, add_item=mx.AddItemCommand(server_handle=server, tag_reference="NoSuchTank.Level")
+    )
     assert reply.protocol_status.code == OK
     assert reply.hresult == codes.E_NOT_FOUND < 0
     (status,) = reply.statuses
     assert (status.success, status.category, status.detail) == (
-        0, codes.Category.CONFIGURATION_ERROR, codes.Detail.UNKNOWN_TAG)
+        0,
+        codes.Category.CONFIGURATION_ERROR,
+        codes.Detail.UNKNOWN_TAG,
+    )
     assert "NoSuchTank.Level" in reply.protocol_status.message
     assert reply.correlation_id
 
 
 async def test_unknown_attribute_of_a_known_object_is_an_unknown_tag(client, registered) -> None:
     session, server = registered
-    reply = await client.invoke(session, add_item=mx.AddItemCommand(
-        server_handle=server, tag_reference="Tank1.NoSuchAttribute"))
+    reply = await client.invoke(
+        session,
+        add_item=mx.AddItemCommand(server_handle=server, tag_reference="Tank1.NoSuchAttribute"),
+    )
     assert reply.hresult == codes.E_NOT_FOUND
 
 
 async def test_bad_server_handle_is_an_operational_error(client) -> None:
     session = await client.open_session()
-    reply = await client.invoke(session, add_item=mx.AddItemCommand(
-        server_handle=7, tag_reference="Tank1.Level"))
+    reply = await client.invoke(
+        session, add_item=mx.AddItemCommand(server_handle=7, tag_reference="Tank1.Level")
+    )
     assert reply.hresult == codes.E_HANDLE
     assert reply.statuses[0].category == codes.Category.OPERATIONAL_ERROR
     assert reply.statuses[0].detail == codes.Detail.BAD_SERVER_HANDLE
@@ -72,9 +82,11 @@ async def test_bad_server_handle_is_an_operational_error(client) -> None:
 
 async def test_bad_item_handle_is_an_operational_error(client, registered) -> None:
     session, server = registered
-    for command in ({"advise": mx.AdviseCommand(server_handle=server, item_handle=99)},
-                    {"remove_item": mx.RemoveItemCommand(server_handle=server, item_handle=99)},
-                    {"write": mx.WriteCommand(server_handle=server, item_handle=99)}):
+    for command in (
+        {"advise": mx.AdviseCommand(server_handle=server, item_handle=99)},
+        {"remove_item": mx.RemoveItemCommand(server_handle=server, item_handle=99)},
+        {"write": mx.WriteCommand(server_handle=server, item_handle=99)},
+    ):
         reply = await client.invoke(session, **command)
         assert reply.hresult == codes.E_HANDLE, command
         assert reply.statuses[0].detail == codes.Detail.BAD_ITEM_HANDLE
@@ -83,11 +95,13 @@ async def test_bad_item_handle_is_an_operational_error(client, registered) -> No
 async def test_removed_item_handle_is_no_longer_valid(client, registered) -> None:
     session, server = registered
     item = await client.add_item(session, server, "Tank1.Level")
-    reply = await client.invoke(session, remove_item=mx.RemoveItemCommand(
-        server_handle=server, item_handle=item))
+    reply = await client.invoke(
+        session, remove_item=mx.RemoveItemCommand(server_handle=server, item_handle=item)
+    )
     assert reply.hresult == 0
-    reply = await client.invoke(session, advise=mx.AdviseCommand(
-        server_handle=server, item_handle=item))
+    reply = await client.invoke(
+        session, advise=mx.AdviseCommand(server_handle=server, item_handle=item)
+    )
     assert reply.hresult == codes.E_HANDLE
 
 
@@ -96,8 +110,9 @@ async def test_unregister_releases_its_items(client, registered) -> None:
     item = await client.add_item(session, server, "Tank1.Level")
     reply = await client.invoke(session, unregister=mx.UnregisterCommand(server_handle=server))
     assert reply.hresult == 0
-    reply = await client.invoke(session, advise=mx.AdviseCommand(
-        server_handle=server, item_handle=item))
+    reply = await client.invoke(
+        session, advise=mx.AdviseCommand(server_handle=server, item_handle=item)
+    )
     assert reply.hresult == codes.E_HANDLE
     assert reply.statuses[0].detail == codes.Detail.BAD_SERVER_HANDLE
 
@@ -118,16 +133,18 @@ async def test_unknown_session_is_not_found(client, call) -> None:
             async for _ in client.stream("no-such-session"):
                 pass
         else:
-            await client.mx.CloseSession(mx.CloseSessionRequest(session_id="no-such-session"),
-                                         metadata=client.metadata)
+            await client.mx.CloseSession(
+                mx.CloseSessionRequest(session_id="no-such-session"), metadata=client.metadata
+            )
     assert error.value.code() == grpc.StatusCode.NOT_FOUND
     assert error.value.details() == "session not found"
 
 
 async def test_closed_session_is_gone(client, sim) -> None:
     session = await client.open_session()
-    await client.mx.CloseSession(mx.CloseSessionRequest(session_id=session),
-                                 metadata=client.metadata)
+    await client.mx.CloseSession(
+        mx.CloseSessionRequest(session_id=session), metadata=client.metadata
+    )
     assert session not in sim.gateway.open_session_ids()
     with pytest.raises(grpc.aio.AioRpcError) as error:
         await client.register(session)
@@ -143,6 +160,7 @@ async def test_hierarchical_names_and_whole_array_suffix_resolve(client, registe
     session, server = registered
     assert await client.add_item(session, server, "Tank1.Inlet.Position") >= 1  # Valve101
     assert await client.add_item(session, server, "Tank1.LevelTrend[]") >= 1
-    reply = await client.invoke(session, add_item=mx.AddItemCommand(
-        server_handle=server, tag_reference="Tank1.Level[]"))  # not an array
+    reply = await client.invoke(
+        session, add_item=mx.AddItemCommand(server_handle=server, tag_reference="Tank1.Level[]")
+    )  # not an array
     assert reply.hresult == codes.E_NOT_FOUND

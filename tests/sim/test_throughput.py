@@ -10,13 +10,19 @@ from mxshell.contract import mx
 async def test_many_changing_items_stream_in_large_batches(start_sim, connect) -> None:
     sim = start_sim(generate_attributes=60_000, update_interval_s=0.05)
     client = connect(sim)
-    references = [f"{o.tag_name}.{a.name}" for o in sim.gateway.galaxy.objects
-                  for a in o.attributes() if a.generator in ("sine", "ramp")][:5000]
+    references = [
+        f"{o.tag_name}.{a.name}"
+        for o in sim.gateway.galaxy.objects
+        for a in o.attributes()
+        if a.generator in ("sine", "ramp")
+    ][:5000]
     session = await client.open_session()
     server = await client.register(session)
     stream = client.stream(session)
-    reply = await client.invoke(session, subscribe_bulk=mx.SubscribeBulkCommand(
-        server_handle=server, tag_references=references))
+    reply = await client.invoke(
+        session,
+        subscribe_bulk=mx.SubscribeBulkCommand(server_handle=server, tag_references=references),
+    )
     assert all(r.was_successful for r in reply.subscribe_results.results)
     events = messages = 0
     started = time.monotonic()

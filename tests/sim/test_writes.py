@@ -16,13 +16,18 @@ def _double(v: float) -> types.MxValue:
 
 
 async def _write(client, session, server, item, value, **extra):
-    return await client.invoke(session, write=mx.WriteCommand(
-        server_handle=server, item_handle=item, value=value, **extra))
+    return await client.invoke(
+        session, write=mx.WriteCommand(server_handle=server, item_handle=item, value=value, **extra)
+    )
 
 
 async def _login(client, session, server, user, password=None):
-    reply = await client.invoke(session, authenticate_user=mx.AuthenticateUserCommand(
-        server_handle=server, user_name=user, password=password or f"{user}1"))
+    reply = await client.invoke(
+        session,
+        authenticate_user=mx.AuthenticateUserCommand(
+            server_handle=server, user_name=user, password=password or f"{user}1"
+        ),
+    )
     assert reply.hresult == 0, reply
     return reply.user_id
 
@@ -47,9 +52,15 @@ async def test_write2_uses_the_given_timestamp(client, registered) -> None:
     session, server = registered
     item = await client.advise(session, server, "Tank1.Notes")
     stamp = types.MxValue(timestamp_value={"seconds": 1_700_000_000}).timestamp_value
-    reply = await client.invoke(session, write2=mx.Write2Command(
-        server_handle=server, item_handle=item, value=types.MxValue(string_value="checked"),
-        timestamp=stamp))
+    reply = await client.invoke(
+        session,
+        write2=mx.Write2Command(
+            server_handle=server,
+            item_handle=item,
+            value=types.MxValue(string_value="checked"),
+            timestamp=stamp,
+        ),
+    )
     assert reply.hresult == 0
     events = await client.collect(client.stream(session), lambda ev: len(ev) >= 3)
     last = client.changes(events, item)[-1]
@@ -64,13 +75,16 @@ async def test_integer_written_to_a_double_is_coerced(client, registered) -> Non
     assert reply.hresult == 0
 
 
-@pytest.mark.parametrize(("tag", "value"), [
-    ("Tank1.Capacity", types.MxValue(string_value="abc")),   # Integer
-    ("Tank1.Mode", types.MxValue(bool_value=True)),           # String: no bool -> string
-    ("Pump1.Cmd", types.MxValue(int32_value=1)),              # Boolean takes bool only
-    ("Pump1.Speed.SP", types.MxValue(double_array=types.DoubleArray(values=[1.0]))),
-    ("Pump1.Speed.SP", types.MxValue()),                      # VT_EMPTY
-])
+@pytest.mark.parametrize(
+    ("tag", "value"),
+    [
+        ("Tank1.Capacity", types.MxValue(string_value="abc")),  # Integer
+        ("Tank1.Mode", types.MxValue(bool_value=True)),  # String: no bool -> string
+        ("Pump1.Cmd", types.MxValue(int32_value=1)),  # Boolean takes bool only
+        ("Pump1.Speed.SP", types.MxValue(double_array=types.DoubleArray(values=[1.0]))),
+        ("Pump1.Speed.SP", types.MxValue()),  # VT_EMPTY
+    ],
+)
 async def test_wrong_value_type_is_refused(client, registered, tag, value) -> None:
     session, server = registered
     item = await client.add_item(session, server, tag)
@@ -109,16 +123,26 @@ async def test_secured_write_attribute_refuses_plain_write(client, registered) -
 async def test_write_secured_without_authenticated_user_is_refused(client, registered) -> None:
     session, server = registered
     item = await client.add_item(session, server, "Tank1.BatchId")
-    reply = await client.invoke(session, write_secured=mx.WriteSecuredCommand(
-        server_handle=server, item_handle=item, value=types.MxValue(string_value="B-2"),
-        current_user_id=1))
+    reply = await client.invoke(
+        session,
+        write_secured=mx.WriteSecuredCommand(
+            server_handle=server,
+            item_handle=item,
+            value=types.MxValue(string_value="B-2"),
+            current_user_id=1,
+        ),
+    )
     assert reply.statuses[0].detail == Detail.USER_NOT_AUTHENTICATED
 
 
 async def test_authenticate_user_with_wrong_password_fails(client, registered) -> None:
     session, server = registered
-    reply = await client.invoke(session, authenticate_user=mx.AuthenticateUserCommand(
-        server_handle=server, user_name="operator", password="guess"))
+    reply = await client.invoke(
+        session,
+        authenticate_user=mx.AuthenticateUserCommand(
+            server_handle=server, user_name="operator", password="guess"
+        ),
+    )
     assert reply.hresult == codes.E_LOGON_FAILURE
     assert reply.statuses[0].category == Category.SECURITY_ERROR
     assert "guess" not in reply.protocol_status.message
@@ -128,9 +152,15 @@ async def test_write_secured_with_authenticated_user_succeeds(client, registered
     session, server = registered
     user = await _login(client, session, server, "operator")
     item = await client.advise(session, server, "Tank1.BatchId")
-    reply = await client.invoke(session, write_secured=mx.WriteSecuredCommand(
-        server_handle=server, item_handle=item, value=types.MxValue(string_value="B-2"),
-        current_user_id=user))
+    reply = await client.invoke(
+        session,
+        write_secured=mx.WriteSecuredCommand(
+            server_handle=server,
+            item_handle=item,
+            value=types.MxValue(string_value="B-2"),
+            current_user_id=user,
+        ),
+    )
     assert reply.hresult == 0
     events = await client.collect(client.stream(session), lambda ev: len(ev) >= 3)
     assert client.changes(events, item)[-1].value.string_value == "B-2"
@@ -144,9 +174,16 @@ async def test_verified_write_needs_a_different_authenticated_verifier(client, r
     bypass = types.MxValue(bool_value=True)
 
     async def secured(current: int, verifier: int) -> mx.InvokeResponse:
-        return await client.invoke(session, write_secured2=mx.WriteSecured2Command(
-            server_handle=server, item_handle=item, value=bypass,
-            current_user_id=current, verifier_user_id=verifier))
+        return await client.invoke(
+            session,
+            write_secured2=mx.WriteSecured2Command(
+                server_handle=server,
+                item_handle=item,
+                value=bypass,
+                current_user_id=current,
+                verifier_user_id=verifier,
+            ),
+        )
 
     plain = await _write(client, session, server, item, bypass)
     assert plain.statuses[0].detail == Detail.VERIFIED_WRITE_REQUIRED
@@ -163,8 +200,10 @@ async def test_supervisory_advise_bypasses_secured_write_only(client, registered
     secured = await client.add_item(session, server, "Tank1.BatchId")
     verified = await client.add_item(session, server, "Tank1.DrainValve.Open")
     for item in (secured, verified):
-        await client.invoke(session, advise_supervisory=mx.AdviseSupervisoryCommand(
-            server_handle=server, item_handle=item))
+        await client.invoke(
+            session,
+            advise_supervisory=mx.AdviseSupervisoryCommand(server_handle=server, item_handle=item),
+        )
     ok = await _write(client, session, server, secured, types.MxValue(string_value="B-9"))
     assert ok.hresult == 0
     refused = await _write(client, session, server, verified, types.MxValue(bool_value=True))
@@ -175,6 +214,10 @@ async def test_written_setpoint_is_held(client, registered) -> None:
     session, server = registered
     item = await client.add_item(session, server, "Valve105.Position.SP")
     assert (await _write(client, session, server, item, _double(33.0))).hresult == 0
-    reply = await client.invoke(session, read_bulk=mx.ReadBulkCommand(
-        server_handle=server, entries=[mx.ReadBulkEntry(tag_reference="Valve105.Position.SP")]))
+    reply = await client.invoke(
+        session,
+        read_bulk=mx.ReadBulkCommand(
+            server_handle=server, entries=[mx.ReadBulkEntry(tag_reference="Valve105.Position.SP")]
+        ),
+    )
     assert reply.bulk_read_results.results[0].value.double_value == 33.0
