@@ -19,6 +19,7 @@ from mxshell_plugins.mxaccess_common import (
     SERVER_HANDLE,
     TYPE,
     convert,
+    give_back,
     inferred,
     item_arg,
     parse_timestamp,
@@ -454,30 +455,6 @@ async def first_values(
     if not await until(session, lambda: not missing(), timeout):
         names = ", ".join(i.tag_reference for i in missing())
         raise CommandFailed(f"no value for {names} within {timeout:g}s")
-
-
-async def give_back(
-    ctx: Any, session: PersistentSession, added: list[TrackedItem], advised: list[TrackedItem]
-) -> None:
-    """Remove the items a command added and unadvise the ones it advised (and did not add)."""
-    only_advised = [i for i in advised if not any(i is a for a in added)]
-    for item in [*added, *only_advised]:
-        was_added = any(item is a for a in added)
-        if not session.connected:
-            # The gateway session is gone: forget locally, so no reconnect restores them.
-            if was_added:
-                session.items.drop(item)
-            else:
-                item.advise = "none"
-            continue
-        try:
-            if was_added:
-                await session.remove_item(item)
-            else:
-                await session.unadvise(item)
-        except GatewayError as error:
-            what = "remove" if was_added else "unadvise"
-            ctx.notify(f"could not {what} {item.name}: {error}")
 
 
 # the plugin ------------------------------------------------------------------------

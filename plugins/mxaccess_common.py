@@ -292,3 +292,33 @@ def item_of(session: PersistentSession, event: Any) -> TrackedItem | None:
         return None
     body = getattr(event, kind)
     return session.items.by_gateway(body.server_handle, body.item_handle)
+
+
+async def give_back(
+    ctx: Any,
+    session: PersistentSession,
+    added: list[TrackedItem],
+    advised: list[TrackedItem],
+    *,
+    label: str = "",
+) -> None:
+    """Remove the items a command added and unadvise the ones it advised (and did not add);
+    a failure is said above the prompt, after `label` ("watch: ")."""
+    only_advised = [i for i in advised if not any(i is a for a in added)]
+    for item in [*added, *only_advised]:
+        was_added = any(item is a for a in added)
+        if not session.connected:
+            # The gateway session is gone: forget locally, so no reconnect restores them.
+            if was_added:
+                session.items.drop(item)
+            else:
+                item.advise = "none"
+            continue
+        try:
+            if was_added:
+                await session.remove_item(item)
+            else:
+                await session.unadvise(item)
+        except GatewayError as error:
+            what = "remove" if was_added else "unadvise"
+            ctx.notify(f"{label}could not {what} {item.name}: {error}")

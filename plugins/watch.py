@@ -12,9 +12,10 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from mxshell_plugins.mxaccess_common import give_back
+
 from mxshell.commands import WATCH_VIEW, CommandFailed, CommandSet, Text, UsageError, arg, flag
 from mxshell.commands.watchmodel import WatchModel
-from mxshell.gateway import GatewayError
 from mxshell.plugins import hookimpl
 from mxshell.session import PersistentSession, TrackedItem
 
@@ -126,7 +127,7 @@ async def watch(
             return _summary(model, "duration", borrowed, keep)
     finally:
         if not keep:
-            await _give_back(ctx, session, borrowed)
+            await give_back(ctx, session, borrowed.added, borrowed.advised_only(), label="watch: ")
 
 
 async def _watched_items(
@@ -175,27 +176,6 @@ def _summary(model: WatchModel, ended: str, borrowed: Borrowed, keep: bool) -> T
     )
     data["kept"] = keep
     return Text(text, data=data)
-
-
-async def _give_back(ctx: Any, session: PersistentSession, borrowed: Borrowed) -> None:
-    """Remove what the watch added and unadvise what it advised."""
-    for item in borrowed.added + borrowed.advised_only():
-        added = borrowed.is_added(item)
-        if not session.connected:
-            # The gateway session is gone: forget locally, so no reconnect restores them.
-            if added:
-                session.items.drop(item)
-            else:
-                item.advise = "none"
-            continue
-        try:
-            if added:
-                await session.remove_item(item)
-            else:
-                await session.unadvise(item)
-        except GatewayError as error:
-            what = "remove" if added else "unadvise"
-            ctx.notify(f"watch: could not {what} {item.name}: {error}")
 
 
 @hookimpl
