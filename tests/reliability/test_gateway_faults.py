@@ -201,7 +201,11 @@ async def test_a_batch_cut_between_its_calls_says_which_entries_are_unknown_and_
                     "write-bulk Pump1.Speed.SP=77 Pump2.Speed.SP=78 Pump3.Speed.SP=79 --type double"
                 )
             )
-            await asyncio.sleep(1.5)  # the first call answered, the second waiting
+            # Once the first call has landed, the second waits out its second of latency.
+            await eventually(
+                lambda: point_value(gateway, "Pump1.Speed.SP") == 77.0, what="the first call"
+            )
+            await asyncio.sleep(0.2)
             await restarted(gateway)
             gateway.gateway.faults.latency_ms = 0
             result = await asyncio.wait_for(writing, timeout=15)
