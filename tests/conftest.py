@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # Before grpc is imported: tests fork (pexpect, subprocess) while the in-process simulated
@@ -52,3 +53,13 @@ def shell_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         **extra,
     )
     return env
+
+
+async def eventually(check: Callable[[], bool], what: str = "", timeout: float = 10.0) -> None:
+    """Wait (polling) until check() holds; fail naming `what` after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError(f"not within {timeout:g}s: {what or check}")
+        await asyncio.sleep(0.01)

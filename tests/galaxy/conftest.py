@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -23,13 +22,3 @@ async def own_shell(fresh_gateway: EmbeddedGateway) -> AsyncIterator[ShellRunner
     """A shell on a gateway of the test's own: for tests that deploy or inject faults."""
     async with ShellRunner.connected(fresh_gateway) as runner:
         yield runner
-
-
-async def eventually(check: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    """Wait (polling) until check() holds; fail with `what` after `timeout` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"not within {timeout:g}s: {what or check}")
-        await asyncio.sleep(0.02)

@@ -18,7 +18,7 @@ from mxshell.shell.app import build_repl, prompt_text
 from mxshell.shell.repl import Repl
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
-from tests.galaxy.conftest import eventually
+from tests.conftest import eventually
 
 
 def completions(shell: ShellRunner, text: str) -> list[Any]:

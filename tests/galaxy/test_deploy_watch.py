@@ -12,7 +12,7 @@ from mxshell.connection import Target
 from mxshell.sim import EmbeddedGateway, SimConfig
 from mxshell.sim.server import SimulatedGateway
 from mxshell.testing import ShellRunner
-from tests.galaxy.conftest import eventually
+from tests.conftest import eventually
 
 DEPLOY_LINE = re.compile(r"^Galaxy deployed #(\d+) at \S+\.\d+Z: \d+ objects, \d+ attributes")
 

@@ -3,8 +3,7 @@ small plugins that break, and shells on simulated gateways for the MXAccess fami
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import mxshell_plugins.core as core
@@ -130,13 +129,3 @@ def held_by_gateway(gateway: EmbeddedGateway, session_id: str) -> list[tuple[str
         )
 
     return gateway.run(look)
-
-
-async def eventually(condition: Callable[[], bool], what: str, limit: float = 10.0) -> None:
-    """Wait (polling) until condition() holds; fail naming `what` after `limit` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + limit
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        await asyncio.sleep(0.01)

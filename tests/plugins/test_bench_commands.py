@@ -14,8 +14,9 @@ from mxshell_plugins.bench_stats import histogram, latency_summary
 from mxshell.commands import GALAXY, OK, USAGE
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
+from tests.conftest import eventually
 
-from .conftest import TANKS_KEY, eventually, held_by_gateway
+from .conftest import TANKS_KEY, held_by_gateway
 
 SUMMARY_KEYS = {"count", "p50", "p90", "p99", "max"}
 

@@ -15,8 +15,8 @@ import pytest
 from mxshell.commands import GALAXY, Settings, candidates, completion_slot
 from mxshell.sim import EmbeddedGateway, SimConfig
 from mxshell.testing import ShellRunner
-from tests.conftest import shell_env
-from tests.plugins.conftest import READER_KEY, TANKS_KEY, eventually, held_by_gateway
+from tests.conftest import eventually, shell_env
+from tests.plugins.conftest import READER_KEY, TANKS_KEY, held_by_gateway
 from tests.plugins.galaxy_glob import lend_galaxy
 from tests.plugins.test_mxaccess_writes import FakeAsker, value_of
 from tests.test_cli import LAUNCH

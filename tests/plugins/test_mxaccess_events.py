@@ -15,7 +15,8 @@ from mxshell.contract import mx
 from mxshell.gateway import from_mx_value
 from mxshell.sim import EmbeddedGateway, SimConfig
 from mxshell.testing import ShellRunner
-from tests.plugins.conftest import eventually, held_by_gateway
+from tests.conftest import eventually
+from tests.plugins.conftest import held_by_gateway
 
 
 class Received:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from mxshell.commands import USAGE, Table, candidates, completion_slot
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
-from tests.plugins.conftest import READER_KEY, TANKS_KEY, eventually, held_by_gateway
+from tests.conftest import eventually
+from tests.plugins.conftest import READER_KEY, TANKS_KEY, held_by_gateway
 
 
 def complete(shell: ShellRunner, text: str) -> list[str]:

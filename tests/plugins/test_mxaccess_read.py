@@ -8,7 +8,8 @@ import json
 from mxshell.commands import CANCELLED
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
-from tests.plugins.conftest import eventually, held_by_gateway
+from tests.conftest import eventually
+from tests.plugins.conftest import held_by_gateway
 
 
 async def test_read_shows_value_quality_name_and_code_and_timestamp(

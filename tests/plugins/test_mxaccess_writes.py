@@ -11,7 +11,8 @@ import pytest
 from mxshell.commands import Settings
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
-from tests.plugins.conftest import READER_KEY, TANKS_KEY, eventually, held_by_gateway
+from tests.conftest import eventually
+from tests.plugins.conftest import READER_KEY, TANKS_KEY, held_by_gateway
 
 PASSWORD = "operator1"
 

@@ -16,7 +16,7 @@ from mxshell.commands import TAG_COMPLETION
 from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
-from tests.plugins.conftest import eventually
+from tests.conftest import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "plugins" / "examples"

@@ -3,9 +3,8 @@ figures, and the Hypothesis budget (small by default, larger with MXSHELL_FUZZ_S
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,16 +29,6 @@ def fuzz_settings(examples: int) -> settings:
         derandomize=False,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
-
-
-async def eventually(check: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    """Wait (polling) until check() holds; fail with `what` after `timeout` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"not within {timeout:g}s: {what or check}")
-        await asyncio.sleep(0.02)
 
 
 def rss_bytes() -> int:

@@ -23,8 +23,9 @@ from mxshell.session import SessionState
 from mxshell.shell.app import build_repl
 from mxshell.sim import EmbeddedGateway, SimConfig
 from mxshell.testing import ShellRunner
+from tests.conftest import eventually
 
-from .conftest import eventually, moving_tags, session_of
+from .conftest import moving_tags, session_of
 
 RESTORED = re.compile(
     r"reconnected \(session (?P<session>\S+)\): restored (?P<registrations>\d+) registration\(s\), "

@@ -8,8 +8,9 @@ import time
 from mxshell.gateway import ChannelOptions
 from mxshell.session import Backoff, PersistentSession
 from mxshell.sim import EmbeddedGateway, SimConfig
+from tests.conftest import eventually
 
-from .conftest import eventually, moving_tags, open_fds, rss_bytes, tenth_ratio
+from .conftest import moving_tags, open_fds, rss_bytes, tenth_ratio
 
 RECONNECT_CYCLES = 1_500
 EVENTS = 1_000_000

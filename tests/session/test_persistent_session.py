@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -16,20 +16,13 @@ from mxshell.session import (
     SessionState,
 )
 from mxshell.sim import ApiKey, EmbeddedGateway, SimConfig
+from tests.conftest import eventually
 
 FAST = Backoff(initial_s=0.05, factor=2.0, cap_s=0.3, jitter=0.0)
 
 
 def options_for(gw: EmbeddedGateway, api_key: str | None = None) -> ChannelOptions:
     return ChannelOptions(gw.endpoint, api_key=api_key or gw.api_key, plaintext=True)
-
-
-async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 @pytest.fixture
