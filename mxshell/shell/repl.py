@@ -20,7 +20,6 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import Completer
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.input import Input
-from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.output import Output
 from prompt_toolkit.patch_stdout import patch_stdout
 from prompt_toolkit.styles import Style
@@ -32,12 +31,14 @@ STYLE = Style.from_dict(
         "prompt.path": "ansicyan",
         "prompt.state": "ansiyellow",
         "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
-        "pygments.keyword": "bold ansiblue",
-        "pygments.name.attribute": "ansimagenta",
-        "pygments.name.variable": "ansigreen",
-        "pygments.literal.string": "ansiyellow",
-        "pygments.literal.number": "ansicyan",
-        "pygments.comment": "italic #808080",
+        "command": "bold ansiblue",
+        "option": "ansimagenta",
+        "reference": "ansigreen",
+        "variable": "ansigreen",
+        "string": "ansiyellow",
+        "file": "ansiyellow",
+        "number": "ansicyan",
+        "comment": "italic #808080",
     }
 )
 
@@ -65,7 +66,7 @@ class Repl:
             history=hooks.history,
             completer=hooks.completer,
             complete_while_typing=False,
-            lexer=PygmentsLexer(MxShellLexer),
+            lexer=MxShellLexer(),
             bottom_toolbar=hooks.toolbar_text,
             style=STYLE,
             refresh_interval=0.5,
