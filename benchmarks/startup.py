@@ -26,7 +26,7 @@ from pathlib import Path
 import pexpect
 
 ROOT = Path(__file__).resolve().parent.parent
-LAUNCH = "import sys; from mxshell.cli import main; sys.exit(main())"
+LAUNCH = "import sys; from mxshell.launch import main; sys.exit(main())"
 
 
 def floor_seconds() -> float:

@@ -63,7 +63,12 @@ async def run(options: LaunchOptions) -> int:
     if script is not None and script.problems:
         return (await runtime.scripts.run(script)).status
     connected = await runtime.start(options.target)
-    gc.enable()  # start-up is over (mxshell.cli.main paused the collector for it)
+    # Start-up is over (the console script paused the collector for it). What it built
+    # (modules, classes, commands, descriptors) lives as long as the shell: move it out
+    # of the collector's sight first, or the first collection after enable() scans all
+    # of it, about 35 ms before the first prompt.
+    gc.freeze()
+    gc.enable()
     try:
         if not connected and not interactive:
             return EXIT_FAILED
