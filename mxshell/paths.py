@@ -20,6 +20,15 @@ def data_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
+def cache_dir() -> Path:
+    override = os.environ.get("MXSHELL_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
+def entry_point_cache() -> Path:
+    return cache_dir() / "entry-points.json"
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

@@ -3,16 +3,16 @@ entry-point group with every failure reported in one line and isolated."""
 
 from __future__ import annotations
 
-import functools
 import importlib
-import importlib.metadata
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pluggy
 
+from mxshell import paths
 from mxshell.commands import (
     Command,
     CommandConflictError,
@@ -21,8 +21,8 @@ from mxshell.commands import (
     Completer,
     Table,
 )
+from mxshell.entrypoints import PluginEntry, from_entry_point, installed_entries
 
-ENTRY_POINT_GROUP = "mxshell"
 # The package mxshell's own distribution installs its built-in families as (--no-plugins).
 BUILTIN_PACKAGE = "mxshell_plugins"
 hookspec = pluggy.HookspecMarker("mxshell")
@@ -129,37 +129,43 @@ class PluginHost:
     # loading -------------------------------------------------------------------
     def load_entry_points(
         self,
-        entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
+        entry_points: Iterable[Any] | None = None,
         *,
         builtins_only: bool = False,
         disabled: Iterable[str] = (),
+        cache_file: Path | None = None,
     ) -> None:
         """Load every plugin of the `mxshell` group: `core` first, then by name (and by
         distribution name, so which of two same-named plugins wins does not vary).
+        entry_points (PluginEntry or importlib.metadata.EntryPoint objects) defaults to
+        the installed ones, remembered in cache_file between starts when one is given.
         builtins_only skips third-party plugins; names in disabled are skipped too
         (except core, which the shell cannot do without), and a name no entry point has
         is reported in one line."""
         if entry_points is None:
-            entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+            entries = installed_entries(cache_file)
+        else:
+            entries = [
+                e if isinstance(e, PluginEntry) else from_entry_point(e) for e in entry_points
+            ]
         unwanted = set(disabled)
         if "core" in unwanted:
             unwanted.discard("core")
             self.notify("disabled_plugins: core cannot be disabled (help, exit, connect); loaded")
         seen: set[str] = set()
-        for entry_point in sorted(entry_points, key=_load_order):
-            seen.add(entry_point.name)
-            if entry_point.name in unwanted:
-                self._skip(entry_point, "disabled (config)")
-            elif builtins_only and not _is_builtin(entry_point):
-                self._skip(entry_point, "skipped (--no-plugins)")
+        for entry in sorted(entries, key=_load_order):
+            seen.add(entry.name)
+            if entry.name in unwanted:
+                self._skip(entry, "disabled (config)")
+            elif builtins_only and not _is_builtin(entry):
+                self._skip(entry, "skipped (--no-plugins)")
             else:
-                self._load_entry_point(entry_point)
+                self._load_entry_point(entry)
         for name in sorted(unwanted - seen):
             self.notify(f"disabled_plugins: no installed plugin is named {name!r}; ignored")
 
-    def _skip(self, entry_point: importlib.metadata.EntryPoint, why: str) -> None:
-        version = _dist_facts(entry_point)[1]
-        self.skipped.append(PluginRecord(entry_point.name, version, skipped=why))
+    def _skip(self, entry: PluginEntry, why: str) -> None:
+        self.skipped.append(PluginRecord(entry.name, entry.version, skipped=why))
 
     def load_module(self, module_name: str) -> PluginRecord:
         """Import a module by its import name and register it as a plugin of that name,
@@ -180,27 +186,30 @@ class PluginHost:
         self._register(module, record)
         return record
 
-    def load(self, selection: PluginSelection) -> None:
+    def load(self, selection: PluginSelection, cache_file: Path | None = None) -> None:
         """Load the installed plugins, then the --plugin modules, as selection says."""
-        self.load_entry_points(builtins_only=selection.builtins_only, disabled=selection.disabled)
+        self.load_entry_points(
+            builtins_only=selection.builtins_only,
+            disabled=selection.disabled,
+            cache_file=cache_file,
+        )
         for module_name in selection.modules:
             self.load_module(module_name)
 
-    def _load_entry_point(self, entry_point: importlib.metadata.EntryPoint) -> None:
-        dist_name, version = _dist_facts(entry_point)
-        if entry_point.name in self.records:
-            record = PluginRecord(entry_point.name, version)
+    def _load_entry_point(self, entry: PluginEntry) -> None:
+        if entry.name in self.records:
+            record = PluginRecord(entry.name, entry.version)
             self.rejected.append(record)
             self._fail(
                 record,
-                f"another plugin is already named {entry_point.name!r} (from {dist_name or '?'})",
+                f"another plugin is already named {entry.name!r} (from {entry.dist_name or '?'})",
             )
             return
-        record = self.records[entry_point.name] = PluginRecord(entry_point.name, version)
+        record = self.records[entry.name] = PluginRecord(entry.name, entry.version)
         try:
-            plugin = entry_point.load()
+            plugin = entry.load()
         except Exception as error:  # noqa: BLE001 - a plugin that cannot import is skipped
-            self._fail(record, f"failed to import {entry_point.value}: {_describe(error)}", error)
+            self._fail(record, f"failed to import {entry.value}: {_describe(error)}", error)
             return
         self._register(plugin, record)
 
@@ -351,30 +360,14 @@ class PluginHost:
             self.notify(line + " (further failures of this hook are counted, not shown)")
 
 
-def _load_order(entry_point: importlib.metadata.EntryPoint) -> tuple[bool, str, str]:
-    return (entry_point.name != "core", entry_point.name, str(_dist_facts(entry_point)[0] or ""))
+def _load_order(entry: PluginEntry) -> tuple[bool, str, str]:
+    return (entry.name != "core", entry.name, entry.dist_name or "")
 
 
-def _is_builtin(entry_point: importlib.metadata.EntryPoint) -> bool:
+def _is_builtin(entry: PluginEntry) -> bool:
     """One of mxshell's own families: shipped by the mxshell distribution in mxshell_plugins."""
-    has_dist = getattr(entry_point, "dist", None) is not None
-    dist_name = _dist_facts(entry_point)[0] if has_dist else "mxshell"
-    in_package = entry_point.module.split(".")[0] == BUILTIN_PACKAGE
-    return in_package and str(dist_name).lower() == "mxshell"
-
-
-def _dist_facts(entry_point: importlib.metadata.EntryPoint) -> tuple[str | None, str | None]:
-    """The name and version of the distribution that ships an entry point."""
-    dist = getattr(entry_point, "dist", None)
-    return (None, None) if dist is None else _name_and_version(dist)
-
-
-@functools.lru_cache(maxsize=64)
-def _name_and_version(dist: importlib.metadata.Distribution) -> tuple[str | None, str | None]:
-    # `dist.name` and `dist.version` each parse the whole METADATA file again, and start-up
-    # asks for both of every plugin's distribution: parse it once (about 3 ms at start-up).
-    metadata = dist.metadata
-    return metadata["Name"], metadata["Version"]
+    in_package = entry.module.split(".")[0] == BUILTIN_PACKAGE
+    return in_package and (entry.dist_name or "mxshell").lower() == "mxshell"
 
 
 def _describe(error: BaseException) -> str:
@@ -389,7 +382,8 @@ def load_plugins(
     selection: PluginSelection | None = None,
 ) -> PluginHost:
     """A PluginHost with the installed plugins loaded (the shell's start-up): all of them,
-    or as selection says (--no-plugins, --plugin MODULE, the config's disabled_plugins)."""
+    or as selection says (--no-plugins, --plugin MODULE, the config's disabled_plugins).
+    Which plugins are installed is remembered in the cache folder between starts."""
     host = PluginHost(notify, debug=debug)
-    host.load(selection or PluginSelection())
+    host.load(selection or PluginSelection(), cache_file=paths.entry_point_cache())
     return host

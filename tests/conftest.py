@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,6 +14,11 @@ from pathlib import Path
 # gateway's threads are busy, and gRPC's fork handlers would restart its poller in the
 # child, which dies on EBADF before exec (grpc/grpc#43055).
 os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
+# The shell remembers installed plugins in its cache folder: a folder of this test run's
+# own, never the user's (shells started by the tests inherit it).
+if "MXSHELL_CACHE_DIR" not in os.environ:
+    os.environ["MXSHELL_CACHE_DIR"] = tempfile.mkdtemp(prefix="mxshell-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["MXSHELL_CACHE_DIR"], True)
 
 import pytest  # noqa: E402
 
