@@ -4,8 +4,6 @@ connect, disconnect, reconnect and status. A plugin like any other (entry point 
 from __future__ import annotations
 
 import asyncio
-import difflib
-import importlib.metadata
 import math
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -139,6 +137,8 @@ async def set_command(
         return {name: ctx.settings.set(name, value)}
     if (value is None) == (secret is None):
         raise UsageError("give a VALUE or --secret VALUE", "set NAME VALUE")
+    import difflib  # only for a mistyped setting: not on every start
+
     near = difflib.get_close_matches(name, Settings.names(), n=1, cutoff=0.85)
     if near:
         ctx.notify(f"set: {name} is a variable; the setting is called {near[0]}")
@@ -264,6 +264,8 @@ async def _report(call: Any, status_of: Callable[[], dict[str, Any]]) -> dict[st
 
 
 def _version(package: str) -> str | None:
+    import importlib.metadata  # only here: it costs several ms of every start otherwise
+
     try:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -47,6 +46,8 @@ class UnknownCommandError(UsageError):
 
     def __init__(self, name: str, known: Iterable[str] = ()) -> None:
         self.name = name
+        import difflib  # only for a mistyped name: not on every start
+
         self.suggestions = difflib.get_close_matches(name, sorted(set(known)), n=3, cutoff=0.6)
         message = "unknown command"
         if self.suggestions:

@@ -8,6 +8,7 @@ once; framing an event only wraps the two with its worker_sequence.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from mxshell.contract import mx
@@ -21,15 +22,18 @@ _EVENTS_FIELD = b"\x0a"  # StreamEventsResponse.events (field 1, length-delimite
 # In frame_batch, b"\x08" is MxEvent.worker_sequence (field 1, varint).
 _VALUE_FIELD = b"\x1a"  # OnDataChange.value (field 3, length-delimited)
 
-_SMALL_VARINTS = [
-    bytes([n]) if n < 0x80 else bytes([(n & 0x7F) | 0x80, n >> 7]) for n in range(1 << 14)
-]
+
+@functools.cache
+def _small_varints() -> list[bytes]:
+    # Built on first use, not at import: 16,384 objects take about 3 ms, which every
+    # start of the shell would pay before its first prompt.
+    return [bytes([n]) if n < 0x80 else bytes([(n & 0x7F) | 0x80, n >> 7]) for n in range(1 << 14)]
 
 
 def varint(n: int) -> bytes:
     """Protobuf base-128 varint of a non-negative integer."""
     if n < 1 << 14:
-        return _SMALL_VARINTS[n]
+        return _small_varints()[n]
     if n < 1 << 21:
         return bytes(((n & 0x7F) | 0x80, ((n >> 7) & 0x7F) | 0x80, n >> 14))
     out = bytearray()
@@ -74,7 +78,7 @@ def frame_batch(entries: Iterable[tuple[int, int, bytes, bytes]]) -> bytes:
     Each event is MxEvent{worker_sequence, <field>: prefix + tail}. Written out inline:
     this loop runs once per event on the stream's hot path.
     """
-    small = _SMALL_VARINTS
+    small = _small_varints()
     parts: list[bytes] = []
     append = parts.append
     for sequence, field_tag, prefix, tail in entries:
