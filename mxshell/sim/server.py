@@ -8,7 +8,6 @@ import time
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 
 from mxshell.contract import GALAXY_SERVICE, MX_SERVICE, galaxy_grpc
 from mxshell.contract import galaxy as gr
@@ -21,6 +20,7 @@ from mxshell.sim.galaxy_service import DeployFeed, GalaxyRepositoryService
 from mxshell.sim.generate import generate_galaxy
 from mxshell.sim.model_file import load_model
 from mxshell.sim.mxaccess_service import MxAccessGatewayService
+from mxshell.sim.reflection import LazyReflection
 from mxshell.sim.runtime import PlantRuntime
 from mxshell.sim.worker import MxAccessWorker
 
@@ -64,8 +64,8 @@ class SimulatedGateway:
         )
         health_servicer = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-        reflection.enable_server_reflection(
-            (MX_SERVICE, GALAXY_SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME), server
+        server.add_generic_rpc_handlers(
+            (LazyReflection((MX_SERVICE, GALAXY_SERVICE, health.SERVICE_NAME)),)
         )
         address = f"{self.config.host}:{self.port}"
         if self.config.uses_tls:

@@ -52,7 +52,16 @@ async def test_reflection_lists_both_services(client) -> None:
     async for reply in stub.ServerReflectionInfo(iter([request])):
         names = {s.name for s in reply.list_services_response.service}
         break
-    assert {MX_SERVICE, GALAXY_SERVICE} <= names
+    assert {MX_SERVICE, GALAXY_SERVICE, "grpc.reflection.v1alpha.ServerReflection"} <= names
+
+
+async def test_reflection_describes_a_service_as_grpcurl_asks(client) -> None:
+    stub = reflection_pb2_grpc.ServerReflectionStub(client.channel)
+    request = reflection_pb2.ServerReflectionRequest(file_containing_symbol=MX_SERVICE)
+    async for reply in stub.ServerReflectionInfo(iter([request])):
+        files = reply.file_descriptor_response.file_descriptor_proto
+        break
+    assert files and any(b"MxAccessGateway" in f for f in files)
 
 
 @pytest.mark.parametrize("service", ["", MX_SERVICE, GALAXY_SERVICE])
