@@ -38,9 +38,10 @@ from mxshell.commands import (
     flag,
     render_result,
 )
+from mxshell.contract import mx, types
 from mxshell.gateway import describe_status, from_mx_value, mx_value_kind
 from mxshell.gateway.status import CATEGORY_SECURITY_ERROR, hresult_name, hresult_unsigned
-from mxshell.gateway.values import timestamp_datetime
+from mxshell.gateway.values import kind_value, utc_datetime
 from mxshell.plugins import hookimpl
 from mxshell.session import PersistentSession, Registration, TrackedItem
 from mxshell.session.bulk import (
@@ -228,7 +229,7 @@ async def _add(
     advise: bool,
 ) -> BulkReport:
     session = session_of(ctx)
-    tags = [ctx.resolve_tag(tag) for tag in await references(ctx, words)]
+    tags = await references(ctx, words, resolve=True)
     with refusals():
         registration = await session.ensure_registration(server_handle)
     run = new_run(ctx, name, len(tags))
@@ -557,6 +558,9 @@ async def write_secured2_bulk(ctx: Any, entries: list[str], **options: Any) -> B
 READ_COLUMNS = ["tag", "value", "quality", "timestamp", "cached", "ok", "status"]
 # 'Good (192)' and the like: a read of 10,000 tags sees a handful of qualities.
 _QUALITY_TEXTS: dict[int, str | None] = {}
+# Called unbound in read-bulk's loop, which saves building a bound method per entry.
+_which = types.MxValue.WhichOneof
+_has = mx.BulkReadResult.HasField
 
 
 def _quality(quality: int) -> str | None:
@@ -593,32 +597,38 @@ async def read_bulk(
     require(session, BULK_READ, "bulk reads", "read TAG...")
     if timeout_ms < 0:
         raise UsageError("--timeout-ms cannot be negative (0 is the gateway's default)")
-    found = [ctx.resolve_tag(tag) for tag in await references(ctx, tags)]
+    found = await references(ctx, tags, resolve=True)
     with refusals():
         registration = await session.ensure_registration(server_handle)
     run = new_run(ctx, "read-bulk", len(found))
     with refusals():
-        results = await read_tags(run, registration, [(tag, timeout_ms) for tag in found])
-    # One pass, names bound once: this loop runs for each of 10,000 entries.
-    rows: list[list[Any]] = []
+        results = await read_tags(run, registration, found, timeout_ms)
+    # One pass, names bound once: this loop runs for each of 10,000 entries. Each access
+    # of a sub-message (value, timestamp) builds a Python wrapper, so each is read once,
+    # and a timestamp with a second or nanosecond set needs no HasField. Rows are tuples:
+    # the collector stops tracking them, which it cannot do for lists.
+    rows: list[tuple[Any, ...]] = []
     append, qualities = rows.append, _QUALITY_TEXTS
     for result in results:
-        read = result.read
-        if result.ok and read is not None:
-            quality = read.quality
-            append(
-                [
-                    result.reference,
-                    from_mx_value(read.value),
-                    qualities.get(quality) or _quality(quality),
-                    timestamp_datetime(read.timestamp) if read.HasField("timestamp") else None,
-                    read.was_cached,
-                    True,
-                    "Ok",
-                ]
+        read = result.answer
+        if not result.ok or read is None:
+            append((result.reference, None, None, None, None, False, entry_status(result)))
+            continue
+        value, stamp, quality = read.value, read.timestamp, read.quality
+        seconds, nanos = stamp.seconds, stamp.nanos
+        append(
+            (
+                result.reference,
+                kind_value(value, _which(value, "kind")),
+                qualities.get(quality) or _quality(quality),
+                utc_datetime(seconds, nanos)
+                if seconds or nanos or _has(read, "timestamp")
+                else None,
+                read.was_cached,
+                True,
+                "Ok",
             )
-        else:
-            append([result.reference, None, None, None, None, False, entry_status(result)])
+        )
     return finish(ctx, "read-bulk", Table(READ_COLUMNS, rows), results, run, allow_partial)
 
 

@@ -48,15 +48,21 @@ class WriteSpec:
     where: str = ""
 
 
-async def references(ctx: Any, words: Sequence[str], *, globs: bool = True) -> list[str]:
-    """Words as references, in order: @FILE gives its lines, a glob the tags it matches."""
+async def references(
+    ctx: Any, words: Sequence[str], *, globs: bool = True, resolve: bool = False
+) -> list[str]:
+    """Words as references, in order: @FILE gives its lines, a glob the tags it matches.
+
+    With `resolve`, every one is a full tag reference: a word or line as ctx.resolve_tag
+    makes it; a glob's matches are full references already, so the 10,000 tags of a
+    large glob are not resolved a second time."""
     found: list[str] = []
     for word in words:
         if word.startswith("@"):
             for where, line in await _lines(word[1:]):
-                found += await _expand(ctx, line, where, globs)
+                found += await _expand(ctx, line, where, globs, resolve)
         else:
-            found += await _expand(ctx, word, None, globs)
+            found += await _expand(ctx, word, None, globs, resolve)
     return found
 
 
@@ -116,9 +122,11 @@ def _csv_specs(name: str, rows: list[tuple[int, list[str]]]) -> list[WriteSpec]:
     return specs
 
 
-async def _expand(ctx: Any, word: str, where: str | None, globs: bool) -> list[str]:
+async def _expand(
+    ctx: Any, word: str, where: str | None, globs: bool, resolve: bool = False
+) -> list[str]:
     if not globs or not is_glob(word):
-        return [word]
+        return [ctx.resolve_tag(word) if resolve else word]
     lookup: GalaxyLookup | None = ctx.services.get(GALAXY)
     place = f"{where}: " if where else ""
     if lookup is None:

@@ -401,15 +401,20 @@ class Session:
         gateway's default). Advised tags answer from cache (was_cached) undisturbed."""
 
         def build(chunk: Sequence[str | tuple[str, int]]) -> mx.ReadBulkCommand:
-            # Entries added in place: a quarter of the cost of building each entry apart
-            # and copying it in, which shows at 10,000 tags a call.
+            # Entries added in place and their fields set one by one (a field left 0 is
+            # not sent either way): a third of the cost of add(tag_reference=...,
+            # timeout_ms=...), and a quarter of building each entry apart and copying
+            # it in, which shows at 10,000 tags a call.
             command = mx.ReadBulkCommand(server_handle=server_handle)
             add = command.entries.add
             for tag in chunk:
+                entry = add()
                 if isinstance(tag, str):
-                    add(tag_reference=tag, timeout_ms=timeout_ms)
+                    entry.tag_reference, wait = tag, timeout_ms
                 else:
-                    add(tag_reference=tag[0], timeout_ms=tag[1])
+                    entry.tag_reference, wait = tag
+                if wait:
+                    entry.timeout_ms = wait
             return command
 
         return await self._bulk(list(tags), build, lambda reply: reply.bulk_read_results.results)

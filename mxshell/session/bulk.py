@@ -30,21 +30,35 @@ WriteMethod = Literal["write", "write2", "write_secured", "write_secured2"]
 class EntryResult:
     """How one entry went: the item it concerns (when there is one) and the verdict.
 
-    `statuses` is the reply's own repeated field, not a copy: a bulk call answers 10,000
-    entries, and most are never asked for their statuses."""
+    For an entry the gateway answered, `answer` is its own result message (a
+    SubscribeResult, BulkWriteResult or BulkReadResult), and `hresult`, `statuses` and
+    `message` are read from it when asked: a bulk call answers 10,000 entries, and an
+    entry that went well is seldom asked why. An entry the shell did not send has no
+    answer, and `refusal` says why."""
 
     reference: str
     item: TrackedItem | None = None
     ok: bool = False
-    hresult: int = 0
-    statuses: Sequence[Any] = field(default_factory=list)
-    message: str = ""
-    read: mx.BulkReadResult | None = None
+    answer: Any = None
+    refusal: str = ""
 
     @classmethod
     def refused(cls, reference: str, message: str, item: TrackedItem | None = None) -> EntryResult:
         """An entry the shell itself could not send (no such item, not restored)."""
-        return cls(reference, item, ok=False, message=message)
+        return cls(reference, item, False, None, message)
+
+    @property
+    def hresult(self) -> int:
+        return 0 if self.answer is None else self.answer.hresult
+
+    @property
+    def statuses(self) -> Sequence[Any]:
+        """The answer's own MxStatus entries (its repeated field, not a copy)."""
+        return () if self.answer is None else self.answer.statuses
+
+    @property
+    def message(self) -> str:
+        return self.refusal if self.answer is None else self.answer.error_message
 
 
 @dataclass
@@ -105,19 +119,9 @@ class BulkRun:
         return results
 
 
-def _verdict(
-    reference: str, item: TrackedItem | None, result: Any, read: Any = None
-) -> EntryResult:
+def _verdict(reference: str, item: TrackedItem | None, answer: Any) -> EntryResult:
     # Positional: called once per entry, and keywords cost a third more here.
-    return EntryResult(
-        reference,
-        item,
-        result.was_successful,
-        result.hresult,
-        result.statuses,
-        result.error_message,
-        read,
-    )
+    return EntryResult(reference, item, answer.was_successful, answer)
 
 
 async def add_items(
@@ -249,19 +253,24 @@ def _write_call(
 
 
 async def read_tags(
-    run: BulkRun, registration: Registration, entries: Sequence[tuple[str, int]]
+    run: BulkRun, registration: Registration, tags: Sequence[str], timeout_ms: int = 0
 ) -> list[EntryResult]:
-    """ReadBulk for (tag, timeout_ms) entries; no item is added or left behind."""
+    """ReadBulk for tags, each waiting up to timeout_ms (0: the gateway's default) for its
+    value; no item is added or left behind."""
     server = registration.gateway_handle
     run.begin()
     answers = await run.chunks(
-        entries,
-        lambda s, chunk: s.read_bulk(server, chunk),
-        lambda entry, reason: EntryResult.refused(entry[0], reason),
+        tags,
+        lambda s, chunk: s.read_bulk(server, chunk, timeout_ms),
+        EntryResult.refused,
     )
+    # _verdict written out: this runs for each of 10,000 entries, where a call per entry
+    # shows.
     return [
-        answer if isinstance(answer, EntryResult) else _verdict(tag, None, answer, answer)
-        for (tag, _), answer in zip(entries, answers, strict=True)
+        answer
+        if isinstance(answer, EntryResult)
+        else EntryResult(tag, None, answer.was_successful, answer)
+        for tag, answer in zip(tags, answers, strict=True)
     ]
 
 

@@ -44,6 +44,9 @@ def test_a_table_has_aligned_columns_and_right_aligned_numbers() -> None:
 def test_a_table_row_must_fit_the_columns() -> None:
     with pytest.raises(ValueError, match="2 cells"):
         Table(["a", "b"], [(1,)])
+    # The first row that does not fit is the one named, wherever it is.
+    with pytest.raises(ValueError, match=r"row \[5, 6, 7\] does not have 2 cells"):
+        Table(["a", "b"], [(1, 2), (3, 4), (5, 6, 7), (8,)])
 
 
 def test_a_mapping_renders_as_key_value_lines() -> None:

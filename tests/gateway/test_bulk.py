@@ -59,6 +59,35 @@ async def test_read_bulk_returns_values_and_per_entry_failures(
     assert not unknown.was_successful and unknown.error_message and unknown.hresult < 0
 
 
+async def test_read_bulk_sends_each_tags_own_timeout_or_the_calls(
+    session: Session, server_handle: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent = []
+    checked = session._checked
+
+    async def recording(command: object, *secrets: str) -> mx.InvokeResponse:
+        sent.append(command)
+        return await checked(command, *secrets)
+
+    monkeypatch.setattr(session, "_checked", recording)
+    await session.read_bulk(server_handle, ["Tank1.Level", ("Pump1.Speed", 500)], timeout_ms=250)
+    await session.read_bulk(server_handle, ["Tank1.Level", ("Pump1.Speed", 0)])
+    entry = mx.ReadBulkEntry
+    assert sent == [
+        mx.ReadBulkCommand(
+            server_handle=server_handle,
+            entries=[
+                entry(tag_reference="Tank1.Level", timeout_ms=250),
+                entry(tag_reference="Pump1.Speed", timeout_ms=500),
+            ],
+        ),
+        mx.ReadBulkCommand(
+            server_handle=server_handle,
+            entries=[entry(tag_reference="Tank1.Level"), entry(tag_reference="Pump1.Speed")],
+        ),
+    ]
+
+
 async def test_read_bulk_answers_advised_tags_from_cache(
     session: Session, server_handle: int
 ) -> None:

@@ -6,16 +6,20 @@ import math
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from mxshell.contract import types
+from mxshell.gateway import values
 from mxshell.gateway.values import (
     TYPE_NAMES,
     from_mx_value,
     mx_value_kind,
     normalize_type_name,
     parse_value_text,
+    timestamp_datetime,
     to_mx_value,
     type_name_for,
+    utc_datetime,
 )
 
 MOMENT = datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
@@ -266,3 +270,60 @@ def test_untyped_text_refuses_nan_and_infinity(text: str) -> None:
 def test_parsed_text_feeds_to_mx_value() -> None:
     assert mx_value_kind(to_mx_value(parse_value_text("5000000000"))) == "int64"
     assert mx_value_kind(to_mx_value(parse_value_text("1,2", "float[]"), "float[]")) == "float[]"
+
+
+# Odd stamps: before 1970, the first and last second datetime holds, nanos that round
+# toward zero, and two stamps of one second (the second answered from the cache).
+ODD_STAMPS = [
+    (0, 0),
+    (-1, 999_999_999),
+    (-86_400 * 365 * 50, 1),
+    (-62_135_596_800, 0),
+    (253_402_300_799, 999_999_999),
+    (1_795_605_674, 322_919_152),
+    (1_795_605_674, 323_141_909),
+    (1_795_605_674, 999),
+    (1_795_605_674, 1_000),
+]
+
+
+@pytest.mark.parametrize(("seconds", "nanos"), ODD_STAMPS)
+def test_timestamps_convert_as_protobuf_converts_them(seconds: int, nanos: int) -> None:
+    stamp = Timestamp(seconds=seconds, nanos=nanos)
+    expected = stamp.ToDatetime(tzinfo=UTC)
+    for _ in range(2):  # the first time works the second out, the next one remembers it
+        for moment in (timestamp_datetime(stamp), utc_datetime(seconds, nanos)):
+            assert moment == expected
+            assert moment.tzinfo is expected.tzinfo
+            assert moment.microsecond == expected.microsecond
+
+
+@pytest.mark.parametrize(
+    ("seconds", "nanos"),
+    [
+        (-62_135_596_801, 0),
+        (253_402_300_800, 0),
+        (0, -1),
+        (0, 1_000_000_000),
+        (1_795_605_674, -1),  # a second already remembered, with nanos out of range
+    ],
+)
+def test_timestamps_out_of_range_raise_protobufs_own_error(seconds: int, nanos: int) -> None:
+    utc_datetime(1_795_605_674, 0)
+    stamp = Timestamp(seconds=seconds, nanos=nanos)
+    with pytest.raises(ValueError) as expected:
+        stamp.ToDatetime(tzinfo=UTC)
+    for convert in (lambda: timestamp_datetime(stamp), lambda: utc_datetime(seconds, nanos)):
+        with pytest.raises(ValueError) as raised:
+            convert()
+        assert str(raised.value) == str(expected.value)
+
+
+def test_the_seconds_remembered_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(values, "_SECONDS", {})
+    monkeypatch.setattr(values, "_SECONDS_LIMIT", 3)
+    for seconds in range(10):
+        assert utc_datetime(seconds, 5_000) == Timestamp(seconds=seconds, nanos=5_000).ToDatetime(
+            tzinfo=UTC
+        )
+        assert len(values._SECONDS) <= 3

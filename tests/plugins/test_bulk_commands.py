@@ -233,6 +233,31 @@ async def test_a_glob_expands_over_the_galaxy(mx_shell: ShellRunner, tmp_path: P
     assert nothing.errors == "read-bulk: 'Tnak*.Level' matches no tag in the Galaxy"
 
 
+async def test_typed_tags_are_resolved_and_glob_matches_taken_as_the_galaxy_gives_them(
+    mx_shell: ShellRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lend_galaxy(mx_shell)
+    asked: list[str] = []
+
+    def resolve(reference: str) -> str:  # `.Speed` as if the browse path were Pump1
+        asked.append(reference)
+        return f"Pump1{reference}" if reference.startswith(".") else reference
+
+    monkeypatch.setattr(mx_shell.context, "tag_resolver", resolve)
+    listed = tmp_path / "relative.txt"
+    listed.write_text(".Running\n")
+    result = await mx_shell.run(f"read-bulk .Speed 'Tank*.Level' @{listed}")
+    assert result.ok, result.errors
+    assert [r["tag"] for r in entries(result.result)] == [
+        "Pump1.Speed",
+        *TANK_LEVELS,
+        "Pump1.Running",
+    ]
+    assert asked == [".Speed", ".Running"]
+    added = await mx_shell.run("add-item-bulk .Speed 'Tank[12].Level'")
+    assert [r["tag"] for r in entries(added.result)] == ["Pump1.Speed", *TANK_LEVELS[:2]]
+
+
 # writes ------------------------------------------------------------------------------
 
 
