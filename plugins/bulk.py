@@ -87,16 +87,13 @@ class BulkReport:
 
     command: str
     table: Table
-    results: Sequence[EntryResult]
+    total: int
+    failed: int
     calls: int
     settings: Settings
 
-    @property
-    def failed(self) -> int:
-        return sum(1 for r in self.results if not r.ok)
-
     def summary(self) -> str:
-        total = len(self.results)
+        total = self.total
         text = f"{self.command}: {total} entries, {total - self.failed} ok, {self.failed} failed"
         return text + (f" ({self.calls} bulk calls)" if self.calls > 1 else "")
 
@@ -106,8 +103,8 @@ class BulkReport:
     def as_data(self) -> dict[str, Any]:
         return {
             "entries": self.table.records(),
-            "total": len(self.results),
-            "succeeded": len(self.results) - self.failed,
+            "total": self.total,
+            "succeeded": self.total - self.failed,
             "failed": self.failed,
             "calls": self.calls,
         }
@@ -117,14 +114,21 @@ def finish(
     ctx: Any, name: str, table: Table, results: Sequence[EntryResult], run: BulkRun, allow: bool
 ) -> BulkReport:
     """The report; CommandFailed carrying it when an entry failed and that is not allowed."""
-    report = BulkReport(name, table, results, run.calls, ctx.settings)
-    if report.failed and not allow:
+    failed = sum(1 for result in results if not result.ok)
+    return report(ctx, name, table, len(results), failed, run, allow)
+
+
+def report(
+    ctx: Any, name: str, table: Table, total: int, failed: int, run: BulkRun, allow: bool
+) -> BulkReport:
+    """finish() for a command that counted its failed entries itself."""
+    done = BulkReport(name, table, total, failed, run.calls, ctx.settings)
+    if failed and not allow:
         raise CommandFailed(
-            f"{report.failed} of {len(results)} entries failed "
-            "(--allow-partial accepts a partly failed batch)",
-            result=report,
+            f"{failed} of {total} entries failed (--allow-partial accepts a partly failed batch)",
+            result=done,
         )
-    return report
+    return done
 
 
 def entry_status(result: EntryResult, method: str | None = None) -> str:
@@ -602,23 +606,25 @@ async def read_bulk(
         registration = await session.ensure_registration(server_handle)
     run = new_run(ctx, "read-bulk", len(found))
     with refusals():
-        results = await read_tags(run, registration, found, timeout_ms)
-    # One pass, names bound once: this loop runs for each of 10,000 entries. Each access
-    # of a sub-message (value, timestamp) builds a Python wrapper, so each is read once,
-    # and a timestamp with a second or nanosecond set needs no HasField. Rows are tuples:
-    # the collector stops tracking them, which it cannot do for lists.
+        answers = await read_tags(run, registration, found, timeout_ms)
+    # One pass, names bound once: this loop runs for each of 10,000 entries. An entry
+    # that went well needs no EntryResult, only its row. Each access of a sub-message
+    # (value, timestamp) builds a Python wrapper, so each is read once, and a timestamp
+    # with a second or nanosecond set needs no HasField. Rows are tuples: the collector
+    # stops tracking them, which it cannot do for lists.
     rows: list[tuple[Any, ...]] = []
-    append, qualities = rows.append, _QUALITY_TEXTS
-    for result in results:
-        read = result.answer
-        if not result.ok or read is None:
-            append((result.reference, None, None, None, None, False, entry_status(result)))
+    append, qualities, failed = rows.append, _QUALITY_TEXTS, 0
+    for tag, read in zip(found, answers, strict=True):
+        if type(read) is EntryResult or not read.was_successful:
+            failed += 1
+            verdict = read if type(read) is EntryResult else EntryResult(tag, None, False, read)
+            append((tag, None, None, None, None, False, entry_status(verdict)))
             continue
         value, stamp, quality = read.value, read.timestamp, read.quality
         seconds, nanos = stamp.seconds, stamp.nanos
         append(
             (
-                result.reference,
+                tag,
                 kind_value(value, _which(value, "kind")),
                 qualities.get(quality) or _quality(quality),
                 utc_datetime(seconds, nanos)
@@ -629,7 +635,8 @@ async def read_bulk(
                 "Ok",
             )
         )
-    return finish(ctx, "read-bulk", Table(READ_COLUMNS, rows), results, run, allow_partial)
+    table = Table(READ_COLUMNS, rows)
+    return report(ctx, "read-bulk", table, len(rows), failed, run, allow_partial)
 
 
 # the plugin -------------------------------------------------------------------------------

@@ -254,24 +254,18 @@ def _write_call(
 
 async def read_tags(
     run: BulkRun, registration: Registration, tags: Sequence[str], timeout_ms: int = 0
-) -> list[EntryResult]:
+) -> list[mx.BulkReadResult | EntryResult]:
     """ReadBulk for tags, each waiting up to timeout_ms (0: the gateway's default) for its
-    value; no item is added or left behind."""
+    value; no item is added or left behind. For each tag, in order: the gateway's own
+    BulkReadResult, or the EntryResult refusing an entry the shell did not send. (Not an
+    EntryResult for each: a read of 10,000 tags goes straight to its rows.)"""
     server = registration.gateway_handle
     run.begin()
-    answers = await run.chunks(
+    return await run.chunks(
         tags,
         lambda s, chunk: s.read_bulk(server, chunk, timeout_ms),
         EntryResult.refused,
     )
-    # _verdict written out: this runs for each of 10,000 entries, where a call per entry
-    # shows.
-    return [
-        answer
-        if isinstance(answer, EntryResult)
-        else EntryResult(tag, None, answer.was_successful, answer)
-        for tag, answer in zip(tags, answers, strict=True)
-    ]
 
 
 def _by_registration(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +23,7 @@ from mxshell.gateway import (
 from mxshell.session import SessionState
 from mxshell.shell.app import build_repl
 from mxshell.sim import EmbeddedGateway, SimConfig
+from mxshell.sim.bulk import BulkCommands
 from mxshell.testing import ShellRunner
 from tests.conftest import eventually
 
@@ -218,6 +220,45 @@ async def test_a_batch_cut_between_its_calls_says_which_entries_are_unknown_and_
             await asyncio.sleep(0.5)  # time for a stray WriteBulk to land, were there one
             assert point_value(gateway, "Pump1.Speed.SP") == 77.0
             assert point_value(gateway, "Pump3.Speed.SP") == 30.0
+
+
+async def test_a_read_cut_between_its_calls_says_which_entries_are_unknown_and_unsent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One tag per ReadBulk: the first is answered, the gateway restarts while the second
+    # is in flight, and the third is never sent. Each row says which.
+    reads = 0
+    second_in_flight = threading.Event()
+    answer = BulkCommands.read
+
+    async def read(self: BulkCommands, *args: Any) -> Any:
+        nonlocal reads
+        reads += 1
+        if reads == 2:
+            second_in_flight.set()
+            await asyncio.sleep(30)  # the restart cuts it off long before
+        return await answer(self, *args)
+
+    monkeypatch.setattr(BulkCommands, "read", read)
+    config = SimConfig(update_interval_s=0.05, max_bulk_entries=1)
+    with EmbeddedGateway(config) as gateway:
+        async with ShellRunner.connected(gateway) as shell:
+            reading = asyncio.create_task(
+                shell.run("read-bulk Tank1.Level Tank2.Level Pump1.Speed")
+            )
+            assert await asyncio.to_thread(second_in_flight.wait, 10)
+            await restarted(gateway)
+            result = await asyncio.wait_for(reading, timeout=15)
+    assert not result.ok
+    assert result.errors.splitlines()[-1].startswith("read-bulk: 2 of 3 entries failed")
+    rows = {r["tag"]: r for r in result.result.as_data()["entries"]}
+    assert rows["Tank1.Level"]["ok"] and rows["Tank1.Level"]["status"] == "Ok"
+    assert isinstance(rows["Tank1.Level"]["value"], float)
+    assert not rows["Tank2.Level"]["ok"] and rows["Tank2.Level"]["value"] is None
+    assert rows["Tank2.Level"]["status"].startswith("outcome unknown: ")
+    assert not rows["Pump1.Speed"]["ok"]
+    assert rows["Pump1.Speed"]["status"].startswith("not sent: ")
+    assert reads == 2
 
 
 async def test_read_bulk_cut_off_by_a_restart_fails_in_one_line_and_the_session_recovers(
