@@ -7,12 +7,11 @@ on stdin. Every mode closes the gateway session on the way out.
 from __future__ import annotations
 
 import asyncio
-import gc
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mxshell import __version__, paths
+from mxshell import __version__, collector, paths
 from mxshell.commands import HISTORY, Settings, redact_line
 from mxshell.commands.script import Script
 from mxshell.connection import Target
@@ -63,12 +62,7 @@ async def run(options: LaunchOptions) -> int:
     if script is not None and script.problems:
         return (await runtime.scripts.run(script)).status
     connected = await runtime.start(options.target)
-    # Start-up is over (the console script paused the collector for it). What it built
-    # (modules, classes, commands, descriptors) lives as long as the shell: move it out
-    # of the collector's sight first, or the first collection after enable() scans all
-    # of it, about 35 ms before the first prompt.
-    gc.freeze()
-    gc.enable()
+    collector.settle()  # start-up is over: the console script paused the collector for it
     try:
         if not connected and not interactive:
             return EXIT_FAILED

@@ -275,3 +275,31 @@ def test_plugin_flags_and_the_config_list_reach_the_launch_options(tmp_path: Pat
         ("bench",),
     )
     assert parse_launch([], FileConfig()).plugins.modules == ()
+
+
+def test_once_connected_the_collector_runs_with_start_up_frozen_and_a_raised_threshold(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from mxshell.collector import YOUNG_THRESHOLD
+
+    (tmp_path / "mxtest_cli_gc.py").write_text(
+        "import gc\n"
+        "from mxshell.api import command, hookimpl\n\n"
+        '@command("gc-state", help="The collector as the shell runs it.")\n'
+        "async def gc_state(ctx):\n"
+        "    return [gc.isenabled(), gc.get_threshold()[0], gc.get_freeze_count()]\n\n"
+        "@hookimpl\n"
+        "def register_commands(register):\n"
+        "    register(gc_state)\n"
+    )
+    env = shell_env(tmp_path, PYTHONPATH=str(tmp_path))
+    args = ["--plugin", "mxtest_cli_gc", "--json", "-c", "gc-state"]
+    run = subprocess.run(
+        [sys.executable, "-c", LAUNCH, *args], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert run.returncode == 0, run.stderr
+    enabled, threshold, frozen = json.loads(run.stdout.splitlines()[0])["result"]
+    assert enabled and threshold == YOUNG_THRESHOLD
+    assert frozen > 10_000  # start-up's modules, classes and descriptors
