@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import random
+import struct
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -327,3 +329,23 @@ def test_the_seconds_remembered_stay_bounded(monkeypatch: pytest.MonkeyPatch) ->
             tzinfo=UTC
         )
         assert len(values._SECONDS) <= 3
+
+
+def _float32_of(number: float) -> float:
+    return struct.unpack("<f", struct.pack("<f", number))[0]
+
+
+def test_float32_values_come_back_as_the_shortest_decimal_that_is_the_same_float32() -> None:
+    drifting = random.Random(7)
+    singles = [_float32_of(drifting.uniform(-1e4, 1e4)) for _ in range(2000)]
+    singles += [_float32_of(x) for x in (0.1, 1.2, 9.007e15, 3.4e38, 1.17549435e-38, 1e-45)]
+    for single in singles:
+        shown = from_mx_value(types.MxValue(float_value=single))
+        assert _float32_of(shown) == single
+        if abs(single) < 1.17549435e-38:
+            continue  # subnormal: the same float32, but not always the shortest (1.4013e-45)
+        # No decimal of fewer significant digits is the same float32.
+        digits = len(f"{shown:.9e}".split("e")[0].replace("-", "").replace(".", "").rstrip("0"))
+        if digits > 1:
+            shorter = float(f"{single:.{digits - 1}g}")
+            assert _float32_of(shorter) != single, (single, shown)
