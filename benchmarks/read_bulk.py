@@ -1,12 +1,12 @@
 """Read-bulk of 10,000 tags through the shell's command path, against the raw stub.
 
 The simulator runs in its own process on a generated Galaxy. The floor is the raw
-generated stub making ReadBulk calls of the same 10,000 tags, one after another. On the
-shell's side, two paths run through its Dispatcher and PersistentSession: the `read-bulk`
-command (plugins/bulk.py; each whole command line timed, rendering excluded), which is
-the goal's figure, and `bench-read-bulk`, which times each ReadBulk at the session layer
-every bulk command sits on (the goal's figure when read-bulk is not installed). Floor and
-shell take turns, round by round, so machine noise hits both alike. Goal: ratio of
+generated stub making ReadBulk calls of the same 10,000 tags. On the shell's side, two
+paths run through its Dispatcher and PersistentSession: the `read-bulk` command
+(plugins/bulk.py; each whole command line timed, rendering excluded), which is the goal's
+figure, and `bench-read-bulk`, which times each ReadBulk at the session layer every bulk
+command sits on (the goal's figure when read-bulk is not installed). Floor and command
+take turns call by call, so a moment of machine noise hits both alike. Goal: ratio of
 medians <= 1.15.
 
 The simulator's own work is most of each call's time, so the client process's CPU time
@@ -24,7 +24,9 @@ import gc
 import statistics
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -46,7 +48,7 @@ from mxshell.runtime import ShellRuntime  # noqa: E402
 
 # What is measured on the shell's side: the `read-bulk` command when it is installed (the
 # goal's figure), and always bench-read-bulk: the session layer every bulk command uses.
-COMMAND, SESSION = "read-bulk", "bench-read-bulk"
+COMMAND, SESSION, FLOOR = "read-bulk", "bench-read-bulk", "floor"
 
 
 class FixedTags:
@@ -62,67 +64,99 @@ class FixedTags:
         return reference
 
 
-def raw_latencies(sim: SimProcess, tags: list[str], iterations: int) -> tuple[list[float], float]:
-    """ms per ReadBulk through the raw stub (after one call to warm the channel), and the
-    client's CPU ms per call."""
-    cpu = time.process_time()
-    channel, stub = raw_stub(sim)
-    opened = stub.OpenSession(
-        mx.OpenSessionRequest(client_session_name="bench-floor"), metadata=sim.metadata
-    )
-    try:
-        server = raw_invoke(
-            stub, sim, opened.session_id, register=mx.RegisterCommand(client_name="bench")
-        ).handle
-        entries = [mx.ReadBulkEntry(tag_reference=tag) for tag in tags]
-        latencies = []
-        for index in range(iterations + 1):
-            started = time.perf_counter()
-            reply = raw_invoke(
-                stub,
-                sim,
-                opened.session_id,
-                read_bulk=mx.ReadBulkCommand(server_handle=server, entries=entries),
-            )
-            if index:
-                latencies.append((time.perf_counter() - started) * 1000)
-            if len(reply.bulk_read_results.results) != len(tags):
-                raise RuntimeError("the floor's ReadBulk answered the wrong number of tags")
-        return latencies, (time.process_time() - cpu) * 1000 / (iterations + 1)
-    finally:
-        stub.CloseSession(
-            mx.CloseSessionRequest(session_id=opened.session_id), metadata=sim.metadata
+class Floor:
+    """The raw stub's side: its own channel, session and registration; the request's
+    entries built once, as a program polling the same tags would keep them."""
+
+    def __init__(self, sim: SimProcess, tags: list[str]) -> None:
+        self.sim, self.count = sim, len(tags)
+        self.channel, self.stub = raw_stub(sim)
+        self.session = self.stub.OpenSession(
+            mx.OpenSessionRequest(client_session_name="bench-floor"), metadata=sim.metadata
+        ).session_id
+        self.server = self.invoke(register=mx.RegisterCommand(client_name="bench")).handle
+        self.entries = [mx.ReadBulkEntry(tag_reference=tag) for tag in tags]
+
+    def invoke(self, **command: object) -> mx.InvokeResponse:
+        return raw_invoke(self.stub, self.sim, self.session, **command)
+
+    def read(self) -> None:
+        reply = self.invoke(
+            read_bulk=mx.ReadBulkCommand(server_handle=self.server, entries=self.entries)
         )
-        channel.close()
+        if len(reply.bulk_read_results.results) != self.count:
+            raise RuntimeError("the floor's ReadBulk answered the wrong number of tags")
+
+    def close(self) -> None:
+        self.stub.CloseSession(
+            mx.CloseSessionRequest(session_id=self.session), metadata=self.sim.metadata
+        )
+        self.channel.close()
 
 
-async def shell_latencies(
-    sim: SimProcess, tags: list[str], iterations: int
-) -> dict[str, tuple[list[float], float]]:
-    """Per path measured: ms per read through the shell's Dispatcher, and CPU ms per call."""
+class Timings:
+    """ms per call and client CPU ms per call, for one side."""
+
+    def __init__(self) -> None:
+        self.ms: list[float] = []
+        self.cpu: list[float] = []
+
+    def time(self, call: Callable[[], Any]) -> Any:
+        cpu, started = time.process_time(), time.perf_counter()
+        result = call()
+        self.ms.append((time.perf_counter() - started) * 1000)
+        self.cpu.append((time.process_time() - cpu) * 1000)
+        return result
+
+    async def time_async(self, call: Callable[[], Awaitable[Any]]) -> Any:
+        cpu, started = time.process_time(), time.perf_counter()
+        result = await call()
+        self.ms.append((time.perf_counter() - started) * 1000)
+        self.cpu.append((time.process_time() - cpu) * 1000)
+        return result
+
+
+async def one_round(
+    sim: SimProcess, tags: list[str], iterations: int, sides: dict[str, Timings]
+) -> None:
+    """Floor and shell call by call, taking turns (who goes first alternates), so a
+    moment of machine noise falls on both alike; then bench-read-bulk's own run of the
+    session layer. The first call of each side only warms it and is not kept."""
+    floor = Floor(sim, tags)
     runtime = ShellRuntime(out=lambda text: None, err=lambda text: None)
     target = Target(sim.endpoint, plaintext=True, api_key=sim.api_key)
     if not await runtime.start(target):
         raise RuntimeError("the shell could not connect to the simulator")
     # The collector set as mxshell.app.run sets it once the shell is up: the shell
-    # measured as it runs. (The floor, measured in this process too, allocates little.)
+    # measured as it runs. (The floor, in this process too, allocates little.)
     threshold = gc.get_threshold()
     collector.settle()
-    measured: dict[str, tuple[list[float], float]] = {}
     try:
         runtime.context.services[GALAXY] = FixedTags(tags)
-        paths = [(SESSION, bench_read_bulk)]
         if runtime.context.registry.get(COMMAND) is not None:
-            paths.append((COMMAND, time_read_bulk))
-        for name, measure in paths:
-            cpu = time.process_time()
-            latencies = await measure(runtime, iterations)
-            measured[name] = latencies, (time.process_time() - cpu) * 1000 / (iterations + 1)
-        return measured
+            floor.read()
+            await read_bulk_command(runtime)
+            for index in range(iterations):
+                if index % 2:
+                    await sides[COMMAND].time_async(lambda: read_bulk_command(runtime))
+                # The raw stub's call blocks the shell's loop meanwhile, as it would
+                # block any program that makes it: nothing of the shell's runs during it.
+                sides[FLOOR].time(floor.read)
+                if not index % 2:
+                    await sides[COMMAND].time_async(lambda: read_bulk_command(runtime))
+        else:
+            floor.read()
+            for _ in range(iterations):
+                sides[FLOOR].time(floor.read)
+        cpu = time.process_time()
+        latencies = await bench_read_bulk(runtime, iterations)
+        sides[SESSION].ms += latencies
+        sides[SESSION].cpu.append((time.process_time() - cpu) * 1000 / (iterations + 1))
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
         await runtime.close()
+        floor.close()
 
 
 async def bench_read_bulk(runtime: ShellRuntime, iterations: int) -> list[float]:
@@ -136,21 +170,13 @@ async def bench_read_bulk(runtime: ShellRuntime, iterations: int) -> list[float]
     return latencies
 
 
-async def time_read_bulk(runtime: ShellRuntime, iterations: int) -> list[float]:
-    """Whole `read-bulk` command lines through the Dispatcher (rendering not included).
-
-    The tags come from a glob, as a user would name 10,000 of them: FixedTags answers it.
-    """
-    line = "read-bulk 'Bench*'"
-    latencies = []
-    for index in range(iterations + 1):
-        started = time.perf_counter()
-        outcomes = await runtime.dispatcher.run_line(line)
-        if not outcomes[0].ok:
-            raise RuntimeError(f"read-bulk failed: {outcomes[0].error}")
-        if index:
-            latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
+async def read_bulk_command(runtime: ShellRuntime) -> None:
+    """One whole `read-bulk` command line through the Dispatcher (rendering not
+    included). The tags come from a glob, as a user would name 10,000 of them: FixedTags
+    answers it."""
+    outcomes = await runtime.dispatcher.run_line("read-bulk 'Bench*'")
+    if not outcomes[0].ok:
+        raise RuntimeError(f"read-bulk failed: {outcomes[0].error}")
 
 
 def main() -> int:
@@ -163,41 +189,32 @@ def main() -> int:
     count, iterations, rounds = (
         (50, 3, 1) if args.smoke else (args.tags, args.iterations, args.rounds)
     )
-    floors: list[float] = []
-    floor_cpu: list[float] = []
-    shell: dict[str, tuple[list[float], list[float]]] = {}
+    sides = {name: Timings() for name in (FLOOR, SESSION, COMMAND)}
     with simulator_process("--generate", str(max(count * 2, 1000))) as sim:
         tags = tag_references(sim, count)
         for _ in range(rounds):
-            latencies, cpu = raw_latencies(sim, tags, iterations)
-            floors += latencies
-            floor_cpu.append(cpu)
-            for name, (latencies, cpu) in asyncio.run(
-                shell_latencies(sim, tags, iterations)
-            ).items():
-                kept = shell.setdefault(name, ([], []))
-                kept[0].extend(latencies)
-                kept[1].append(cpu)
-    print(f"floor (raw stub) ms per ReadBulk: {summary(floors)}")
-    for name, (latencies, _) in shell.items():
-        print(f"mxshell ({name}) ms per ReadBulk: {summary(latencies)}")
-    for name, (_, cpu) in shell.items():
+            asyncio.run(one_round(sim, tags, iterations, sides))
+    measured = [name for name in (SESSION, COMMAND) if sides[name].ms]
+    print(f"floor (raw stub) ms per ReadBulk: {summary(sides[FLOOR].ms)}")
+    for name in measured:
+        print(f"mxshell ({name}) ms per ReadBulk: {summary(sides[name].ms)}")
+    for name in measured:
         report(
-            f"client CPU per ReadBulk of {len(tags)} tags, {name} (medians of rounds)",
-            statistics.median(floor_cpu),
-            statistics.median(cpu),
+            f"client CPU per ReadBulk of {len(tags)} tags, {name} (medians)",
+            statistics.median(sides[FLOOR].cpu),
+            statistics.median(sides[name].cpu),
             "ms",
             "informative: the shell's own cost",
             higher_is_better=False,
         )
-    if COMMAND not in shell:
+    if COMMAND not in measured:
         print(f"(no {COMMAND} command is installed: the figure below is {SESSION}'s)")
-    name = COMMAND if COMMAND in shell else SESSION
+    name = COMMAND if COMMAND in measured else SESSION
     report(
         f"read-bulk of {len(tags)} tags through {name} ({rounds} rounds x {iterations} calls, "
         "medians)",
-        statistics.median(floors),
-        statistics.median(shell[name][0]),
+        statistics.median(sides[FLOOR].ms),
+        statistics.median(sides[name].ms),
         "ms",
         "<= 1.15",
         higher_is_better=False,
