@@ -17,7 +17,7 @@ LAUNCH = "import sys; from mxshell.cli import main; sys.exit(main())"
 
 
 def run_cli(
-    tmp_path: Path, *args: str, stdin: str | None = None
+    tmp_path: Path, *args: str, stdin: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", LAUNCH, *args],
@@ -25,7 +25,20 @@ def run_cli(
         capture_output=True,
         text=True,
         timeout=60,
-        env=shell_env(tmp_path),
+        env=shell_env(tmp_path, **env),
+    )
+
+
+def one_command_module(folder: Path, module: str, command: str, body: str) -> None:
+    """A plugin module in folder declaring one command whose body is the given lines."""
+    (folder / f"{module}.py").write_text(
+        "from mxshell.api import command, hookimpl\n\n"
+        f'@command("{command}", help="A test command.")\n'
+        "async def run(ctx):\n"
+        f"{body}\n\n"
+        "@hookimpl\n"
+        "def register_commands(register):\n"
+        "    register(run)\n"
     )
 
 
@@ -207,20 +220,10 @@ def plugin_rows(run: subprocess.CompletedProcess[str]) -> dict[str, dict[str, ob
 def test_plugin_loads_a_module_by_import_name_without_installing_it(tmp_path: Path) -> None:
     import json
 
-    (tmp_path / "mxtest_cli_hello.py").write_text(
-        "from mxshell.api import command, hookimpl\n\n"
-        '@command("hello-cli", help="Say hello.")\n'
-        "async def hello(ctx):\n"
-        '    return "hello from --plugin"\n\n'
-        "@hookimpl\n"
-        "def register_commands(register):\n"
-        "    register(hello)\n"
-    )
-    env = shell_env(tmp_path, PYTHONPATH=str(tmp_path))
+    hello = '    return "hello from --plugin"'
+    one_command_module(tmp_path, "mxtest_cli_hello", "hello-cli", hello)
     args = ["--plugin", "mxtest_cli_hello", "--json", "-c", "hello-cli; plugins"]
-    run = subprocess.run(
-        [sys.executable, "-c", LAUNCH, *args], capture_output=True, text=True, timeout=60, env=env
-    )
+    run = run_cli(tmp_path, *args, PYTHONPATH=str(tmp_path))
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.splitlines()[0])["result"] == "hello from --plugin"
     row = plugin_rows(run)["mxtest_cli_hello"]
@@ -284,21 +287,12 @@ def test_once_connected_the_collector_runs_with_start_up_frozen_and_a_raised_thr
 
     from mxshell.collector import YOUNG_THRESHOLD
 
-    (tmp_path / "mxtest_cli_gc.py").write_text(
-        "import gc\n"
-        "from mxshell.api import command, hookimpl\n\n"
-        '@command("gc-state", help="The collector as the shell runs it.")\n'
-        "async def gc_state(ctx):\n"
-        "    return [gc.isenabled(), gc.get_threshold()[0], gc.get_freeze_count()]\n\n"
-        "@hookimpl\n"
-        "def register_commands(register):\n"
-        "    register(gc_state)\n"
+    state = (
+        "    import gc\n    return [gc.isenabled(), gc.get_threshold()[0], gc.get_freeze_count()]"
     )
-    env = shell_env(tmp_path, PYTHONPATH=str(tmp_path))
+    one_command_module(tmp_path, "mxtest_cli_gc", "gc-state", state)
     args = ["--plugin", "mxtest_cli_gc", "--json", "-c", "gc-state"]
-    run = subprocess.run(
-        [sys.executable, "-c", LAUNCH, *args], capture_output=True, text=True, timeout=60, env=env
-    )
+    run = run_cli(tmp_path, *args, PYTHONPATH=str(tmp_path))
     assert run.returncode == 0, run.stderr
     enabled, threshold, frozen = json.loads(run.stdout.splitlines()[0])["result"]
     assert enabled and threshold == YOUNG_THRESHOLD
