@@ -62,12 +62,12 @@ async def run(options: LaunchOptions) -> int:
     if script is not None and script.problems:
         return (await runtime.scripts.run(script)).status
     connected = await runtime.start(options.target)
-    collector.settle()  # start-up is over: the console script paused the collector for it
     try:
         if not connected and not interactive:
             return EXIT_FAILED
         if script is None:
             return await _repl(runtime, options)
+        collector.settle()  # start-up is over: the console script paused the collector
         return (await runtime.scripts.run(script)).status
     finally:
         await runtime.close()
@@ -89,6 +89,9 @@ async def _repl(runtime: ShellRuntime, options: LaunchOptions) -> int:
     if options.history:
         runtime.context.services[HISTORY] = repl.hooks.history
     runtime.out(banner(runtime))
+    # Start-up is over once the REPL is built (prompt_toolkit is imported for it): what
+    # it all made is frozen with the rest.
+    collector.settle()
     await repl.run()
     return runtime.context.exit_status if runtime.exit_requested else EXIT_OK
 

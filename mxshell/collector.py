@@ -1,8 +1,9 @@
 """The garbage collector's settings for a running shell.
 
 The console script pauses the collector for start-up (mxshell.launch); once the shell is
-connected, settle() switches it back on, tuned for what a shell's life looks like: a
-large, long-lived start-up heap, then commands that build results of thousands of rows.
+ready for its first command (connected, and at a terminal the REPL built), settle()
+switches it back on, tuned for what a shell's life looks like: a large, long-lived
+start-up heap, then commands that build results of thousands of rows.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ YOUNG_THRESHOLD = 10_000
 
 def settle() -> None:
     """Start-up is over: move what it built (modules, classes, commands, descriptors,
-    which live as long as the shell) out of the collector's sight, or the first full
+    which live as long as the shell) out of the collector's sight, or the first
     collection scans all of it (about 35 ms before the first prompt), raise the young
-    generation's threshold, and switch the collector on."""
+    generation's threshold, and switch the collector on. For the shell's own process:
+    the threshold stays raised for as long as it runs."""
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_THRESHOLD, middle, old)

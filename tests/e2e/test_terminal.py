@@ -114,3 +114,36 @@ def test_secrets_typed_at_the_prompt_never_reach_the_history_file(
     assert own_gateway.api_key not in history
     assert "operator1-typed-secret" not in history
     assert (tmp_path / "data" / "history").stat().st_mode & 0o777 == 0o600
+
+
+def test_at_the_prompt_the_collector_runs_with_start_up_and_the_repl_frozen(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    from mxshell.collector import YOUNG_THRESHOLD
+
+    (tmp_path / "mxtest_gc_state.py").write_text(
+        "import gc, sys\n"
+        "from mxshell.api import command, hookimpl\n\n"
+        '@command("gc-state", help="The collector as the shell runs it.")\n'
+        "async def gc_state(ctx):\n"
+        "    frozen = gc.get_freeze_count()\n"
+        "    # A module prompt_toolkit imports for the REPL: frozen, out of the collector's\n"
+        "    # sight, once start-up is over.\n"
+        "    module = sys.modules['prompt_toolkit.application.application'].__dict__\n"
+        "    in_sight = any(o is module for o in gc.get_objects())\n"
+        "    return (f'gc on={gc.isenabled()} young={gc.get_threshold()[0]} '\n"
+        "            f'frozen={frozen} repl-frozen={not in_sight}')\n\n"
+        "@hookimpl\n"
+        "def register_commands(register):\n"
+        "    register(gc_state)\n"
+    )
+    child = spawn_shell(tmp_path, "--plugin", "mxtest_gc_state", PYTHONPATH=str(tmp_path))
+    terminal.append(child)
+    child.expect(PROMPT)
+    child.sendline("gc-state")
+    child.expect(r"gc on=(\w+) young=(\d+) frozen=(\d+) repl-frozen=(\w+)")
+    enabled, young, frozen, repl_frozen = child.match.groups()
+    assert (enabled, int(young), repl_frozen) == ("True", YOUNG_THRESHOLD, "True")
+    assert int(frozen) > 10_000
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
