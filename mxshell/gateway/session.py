@@ -106,7 +106,12 @@ class Session:
         return check_mxaccess(command_name(command), await self.invoke_raw(command))
 
     async def _checked(self, command: Any, *secrets: str) -> mx.InvokeResponse:
-        reply = await self._client.invoke_raw(self.session_id, command, secrets=secrets)
+        # A command message, or an InvokeRequest one of the methods below built for this
+        # call alone, which goes out without a copy.
+        if isinstance(command, mx.InvokeRequest):
+            reply = await self._client.invoke_built(self.session_id, command, secrets=secrets)
+        else:
+            reply = await self._client.invoke_raw(self.session_id, command, secrets=secrets)
         return check_mxaccess(command_name(command), reply)
 
     # one MXAccess method each ---------------------------------------------------------
@@ -400,12 +405,14 @@ class Session:
         """Current values: a tag, or (tag, timeout_ms) to give one its own wait (0 is the
         gateway's default). Advised tags answer from cache (was_cached) undisturbed."""
 
-        def build(chunk: Sequence[str | tuple[str, int]]) -> mx.ReadBulkCommand:
-            # Entries added in place and their fields set one by one (a field left 0 is
-            # not sent either way): a third of the cost of add(tag_reference=...,
-            # timeout_ms=...), and a quarter of building each entry apart and copying
-            # it in, which shows at 10,000 tags a call.
-            command = mx.ReadBulkCommand(server_handle=server_handle)
+        def build(chunk: Sequence[str | tuple[str, int]]) -> mx.InvokeRequest:
+            # The command built inside its request, its entries added in place and their
+            # fields set one by one (a field left 0 is not sent either way): copying a
+            # finished command into its request, add(tag_reference=..., timeout_ms=...)
+            # and building each entry apart each cost more, which shows at 10,000 tags.
+            request = mx.InvokeRequest()
+            command = request.read_bulk
+            command.server_handle = server_handle
             add = command.entries.add
             for tag in chunk:
                 entry = add()
@@ -415,7 +422,7 @@ class Session:
                     entry.tag_reference, wait = tag
                 if wait:
                     entry.timeout_ms = wait
-            return command
+            return request
 
         return await self._bulk(list(tags), build, lambda reply: reply.bulk_read_results.results)
 

@@ -62,23 +62,27 @@ async def test_read_bulk_returns_values_and_per_entry_failures(
 async def test_read_bulk_sends_each_tags_own_timeout_or_the_calls(
     session: Session, server_handle: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sent = []
-    checked = session._checked
+    sent: list[mx.InvokeRequest] = []
+    send = session._client._send
 
-    async def recording(command: object, *secrets: str) -> mx.InvokeResponse:
-        sent.append(command)
-        return await checked(command, *secrets)
+    async def recording(request: mx.InvokeRequest, secrets: object) -> mx.InvokeResponse:
+        sent.append(request)
+        return await send(request, secrets)
 
-    monkeypatch.setattr(session, "_checked", recording)
-    await session.read_bulk(server_handle, ["Tank1.Level", ("Pump1.Speed", 500)], timeout_ms=250)
+    monkeypatch.setattr(session._client, "_send", recording)
+    await session.read_bulk(
+        server_handle, ["Tank1.Level", ("Pump1.Speed", 500), ("Pump2.Speed", 0)], timeout_ms=250
+    )
     await session.read_bulk(server_handle, ["Tank1.Level", ("Pump1.Speed", 0)])
     entry = mx.ReadBulkEntry
-    assert sent == [
+    # A tag's own 0 is the gateway's default, not the call's timeout: left unset.
+    assert [request.read_bulk for request in sent] == [
         mx.ReadBulkCommand(
             server_handle=server_handle,
             entries=[
                 entry(tag_reference="Tank1.Level", timeout_ms=250),
                 entry(tag_reference="Pump1.Speed", timeout_ms=500),
+                entry(tag_reference="Pump2.Speed"),
             ],
         ),
         mx.ReadBulkCommand(
@@ -86,6 +90,10 @@ async def test_read_bulk_sends_each_tags_own_timeout_or_the_calls(
             entries=[entry(tag_reference="Tank1.Level"), entry(tag_reference="Pump1.Speed")],
         ),
     ]
+    # Each request carries the session and its own correlation id.
+    assert {request.session_id for request in sent} == {session.session_id}
+    assert len({request.correlation_id for request in sent}) == 2
+    assert all(request.correlation_id for request in sent)
 
 
 async def test_read_bulk_answers_advised_tags_from_cache(
