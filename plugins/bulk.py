@@ -615,9 +615,9 @@ async def read_bulk(
     rows: list[tuple[Any, ...]] = []
     append, qualities, failed = rows.append, _QUALITY_TEXTS, 0
     for tag, read in zip(found, answers, strict=True):
-        if type(read) is EntryResult or not read.was_successful:
+        if isinstance(read, EntryResult) or not read.was_successful:
             failed += 1
-            verdict = read if type(read) is EntryResult else EntryResult(tag, None, False, read)
+            verdict = read if isinstance(read, EntryResult) else EntryResult(tag, None, False, read)
             append((tag, None, None, None, None, False, entry_status(verdict)))
             continue
         value, stamp, quality = read.value, read.timestamp, read.quality
