@@ -65,8 +65,10 @@ class FixedTags:
 
 
 class Floor:
-    """The raw stub's side: its own channel, session and registration; the request's
-    entries built once, as a program polling the same tags would keep them."""
+    """The raw stub's side: its own channel, session and registration. Each read builds
+    its request from the tag list, as the shell does, the cheapest way the generated code
+    allows: the command inside its InvokeRequest, entries added in place (about 1.7 ms for
+    10,000 tags; copying entries built once into each new request costs twice that)."""
 
     def __init__(self, sim: SimProcess, tags: list[str]) -> None:
         self.sim, self.count = sim, len(tags)
@@ -75,15 +77,19 @@ class Floor:
             mx.OpenSessionRequest(client_session_name="bench-floor"), metadata=sim.metadata
         ).session_id
         self.server = self.invoke(register=mx.RegisterCommand(client_name="bench")).handle
-        self.entries = [mx.ReadBulkEntry(tag_reference=tag) for tag in tags]
+        self.tags = tags
 
     def invoke(self, **command: object) -> mx.InvokeResponse:
         return raw_invoke(self.stub, self.sim, self.session, **command)
 
     def read(self) -> None:
-        reply = self.invoke(
-            read_bulk=mx.ReadBulkCommand(server_handle=self.server, entries=self.entries)
-        )
+        request = mx.InvokeRequest(session_id=self.session)
+        command = request.read_bulk
+        command.server_handle = self.server
+        add = command.entries.add
+        for tag in self.tags:
+            add().tag_reference = tag
+        reply = self.stub.Invoke(request, metadata=self.sim.metadata)
         if len(reply.bulk_read_results.results) != self.count:
             raise RuntimeError("the floor's ReadBulk answered the wrong number of tags")
 
@@ -199,10 +205,11 @@ def main() -> int:
     for name in measured:
         print(f"mxshell ({name}) ms per ReadBulk: {summary(sides[name].ms)}")
     for name in measured:
+        # Means, not medians: a collection now and then is part of what a call costs.
         report(
-            f"client CPU per ReadBulk of {len(tags)} tags, {name} (medians)",
-            statistics.median(sides[FLOOR].cpu),
-            statistics.median(sides[name].cpu),
+            f"client CPU per ReadBulk of {len(tags)} tags, {name} (means per call)",
+            statistics.fmean(sides[FLOOR].cpu),
+            statistics.fmean(sides[name].cpu),
             "ms",
             "informative: the shell's own cost",
             higher_is_better=False,
