@@ -8,7 +8,7 @@ import asyncio
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from mxshell.commands import CommandFailed, Settings, arg, format_value, scrub
@@ -24,7 +24,7 @@ from mxshell.gateway import (
     to_mx_value,
 )
 from mxshell.gateway.status import CATEGORY_SECURITY_ERROR, hresult_name, hresult_unsigned
-from mxshell.gateway.values import INT32_MAX, INT32_MIN
+from mxshell.gateway.values import INT32_MAX, INT32_MIN, timestamp_datetime
 from mxshell.session import PersistentSession, TrackedItem
 
 # The REPL's hidden-input service: only a shell with a terminal lends it.
@@ -220,11 +220,12 @@ def event_row(event: Any, item: TrackedItem | None) -> dict[str, Any]:
         "tag": item.tag_reference if item is not None else None,
     }
     if kind == "on_data_change":
-        row["value"] = from_mx_value(body.value)
-        row["quality"] = body.quality
-        row["quality_name"] = quality_name(body.quality)
+        change = event.on_data_change
+        row["value"] = from_mx_value(change.value)
+        row["quality"] = change.quality
+        row["quality_name"] = quality_name(change.quality)
         row["timestamp"] = (
-            body.timestamp.ToDatetime(tzinfo=UTC) if body.HasField("timestamp") else None
+            timestamp_datetime(change.timestamp) if change.HasField("timestamp") else None
         )
     statuses = list(getattr(body, "statuses", ()))
     failed = [s for s in statuses if s.success == 0]

@@ -20,6 +20,6 @@ def test_ruff_finds_nothing() -> None:
     assert run.returncode == 0, run.stdout + run.stderr
 
 
-def test_mypy_finds_nothing_in_the_package() -> None:
+def test_mypy_finds_nothing_in_the_package_and_its_plugins() -> None:
     run = _run("mypy")
     assert run.returncode == 0, run.stdout + run.stderr
