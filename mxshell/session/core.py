@@ -13,13 +13,14 @@ import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from mxshell.contract import mx
 from mxshell.gateway import ChannelOptions, GatewayClient, Session, from_mx_value
 from mxshell.gateway.errors import GatewayError, SessionNotFoundError, UnavailableError
+from mxshell.gateway.values import timestamp_datetime
 from mxshell.session.backoff import Backoff
 from mxshell.session.items import ItemLookupError, ItemTable, Registration, TrackedItem
 
@@ -306,7 +307,7 @@ class PersistentSession:
                     item.value = from_mx_value(change.value)
                     item.quality = change.quality
                     item.timestamp = (
-                        change.timestamp.ToDatetime(tzinfo=UTC)
+                        timestamp_datetime(change.timestamp)
                         if change.HasField("timestamp")
                         else None
                     )
