@@ -247,9 +247,12 @@ class Session:
         entries: Sequence[_Entry],
         build: Callable[[Sequence[_Entry]], Any],
         results_of: Callable[[mx.InvokeResponse], Sequence[_Result]],
-    ) -> list[_Result]:
+    ) -> Sequence[_Result]:
+        # One command's answer is returned as the reply's repeated field itself: listing it
+        # would build a wrapper for each of 10,000 entries at once, each one tracked by the
+        # collector, where a caller walking the field makes each in turn and lets it go.
         size = self.max_bulk_entries if self.max_bulk_entries > 0 else max(len(entries), 1)
-        results: list[_Result] = []
+        parts: list[Sequence[_Result]] = []
         for start in range(0, len(entries), size):
             chunk = entries[start : start + size]
             command = build(chunk)
@@ -260,17 +263,17 @@ class Session:
                     f"{command_name(command)}: the gateway answered {len(answered)} entries "
                     f"for {len(chunk)}"
                 )
-            results.extend(answered)
-        return results
+            parts.append(answered)
+        return parts[0] if len(parts) == 1 else [result for part in parts for result in part]
 
     async def _subscribe_family(
         self, entries: Sequence[Any], build: Callable[[Sequence[Any]], Any]
-    ) -> list[mx.SubscribeResult]:
+    ) -> Sequence[mx.SubscribeResult]:
         return await self._bulk(entries, build, lambda reply: reply.subscribe_results.results)
 
     async def add_item_bulk(
         self, server_handle: int, tag_references: Iterable[str]
-    ) -> list[mx.SubscribeResult]:
+    ) -> Sequence[mx.SubscribeResult]:
         return await self._subscribe_family(
             list(tag_references),
             lambda chunk: mx.AddItemBulkCommand(server_handle=server_handle, tag_references=chunk),
@@ -278,7 +281,7 @@ class Session:
 
     async def advise_item_bulk(
         self, server_handle: int, item_handles: Iterable[int]
-    ) -> list[mx.SubscribeResult]:
+    ) -> Sequence[mx.SubscribeResult]:
         return await self._subscribe_family(
             list(item_handles),
             lambda chunk: mx.AdviseItemBulkCommand(server_handle=server_handle, item_handles=chunk),
@@ -286,7 +289,7 @@ class Session:
 
     async def remove_item_bulk(
         self, server_handle: int, item_handles: Iterable[int]
-    ) -> list[mx.SubscribeResult]:
+    ) -> Sequence[mx.SubscribeResult]:
         return await self._subscribe_family(
             list(item_handles),
             lambda chunk: mx.RemoveItemBulkCommand(server_handle=server_handle, item_handles=chunk),
@@ -294,7 +297,7 @@ class Session:
 
     async def unadvise_item_bulk(
         self, server_handle: int, item_handles: Iterable[int]
-    ) -> list[mx.SubscribeResult]:
+    ) -> Sequence[mx.SubscribeResult]:
         return await self._subscribe_family(
             list(item_handles),
             lambda chunk: mx.UnAdviseItemBulkCommand(
@@ -304,7 +307,7 @@ class Session:
 
     async def subscribe_bulk(
         self, server_handle: int, tag_references: Iterable[str]
-    ) -> list[mx.SubscribeResult]:
+    ) -> Sequence[mx.SubscribeResult]:
         """AddItem and Advise for each tag in one round trip."""
         return await self._subscribe_family(
             list(tag_references),
@@ -315,7 +318,7 @@ class Session:
 
     async def unsubscribe_bulk(
         self, server_handle: int, item_handles: Iterable[int]
-    ) -> list[mx.SubscribeResult]:
+    ) -> Sequence[mx.SubscribeResult]:
         """UnAdvise and RemoveItem for each item in one round trip."""
         return await self._subscribe_family(
             list(item_handles),
@@ -326,7 +329,7 @@ class Session:
 
     async def _write_family(
         self, entries: Sequence[mx.WriteBulkEntry], build: Callable[[Sequence[Any]], Any]
-    ) -> list[mx.BulkWriteResult]:
+    ) -> Sequence[mx.BulkWriteResult]:
         return await self._bulk(entries, build, lambda reply: reply.bulk_write_results.results)
 
     async def write_bulk(
@@ -336,7 +339,7 @@ class Session:
         *,
         user_id: int = 0,
         type_name: str | None = None,
-    ) -> list[mx.BulkWriteResult]:
+    ) -> Sequence[mx.BulkWriteResult]:
         """Write for each (item_handle, value); values go through to_mx_value first."""
         return await self._write_family(
             _write_entries(entries, type_name, timed=False),
@@ -352,7 +355,7 @@ class Session:
         *,
         user_id: int = 0,
         type_name: str | None = None,
-    ) -> list[mx.BulkWriteResult]:
+    ) -> Sequence[mx.BulkWriteResult]:
         """Write2 for each (item_handle, value, timestamp)."""
         return await self._write_family(
             _write_entries(entries, type_name, timed=True),
@@ -369,7 +372,7 @@ class Session:
         current_user_id: int,
         verifier_user_id: int = 0,
         type_name: str | None = None,
-    ) -> list[mx.BulkWriteResult]:
+    ) -> Sequence[mx.BulkWriteResult]:
         return await self._write_family(
             _write_entries(entries, type_name, timed=False),
             lambda chunk: mx.WriteSecuredBulkCommand(
@@ -388,7 +391,7 @@ class Session:
         current_user_id: int,
         verifier_user_id: int = 0,
         type_name: str | None = None,
-    ) -> list[mx.BulkWriteResult]:
+    ) -> Sequence[mx.BulkWriteResult]:
         return await self._write_family(
             _write_entries(entries, type_name, timed=True),
             lambda chunk: mx.WriteSecured2BulkCommand(
@@ -401,7 +404,7 @@ class Session:
 
     async def read_bulk(
         self, server_handle: int, tags: Iterable[str | tuple[str, int]], timeout_ms: int = 0
-    ) -> list[mx.BulkReadResult]:
+    ) -> Sequence[mx.BulkReadResult]:
         """Current values: a tag, or (tag, timeout_ms) to give one its own wait (0 is the
         gateway's default). Advised tags answer from cache (was_cached) undisturbed."""
 
