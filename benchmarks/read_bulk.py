@@ -1,13 +1,17 @@
 """Read-bulk of 10,000 tags through the shell's command path, against the raw stub.
 
 The simulator runs in its own process on a generated Galaxy. The floor is the raw
-generated stub making ReadBulk calls of the same 10,000 tags. On the shell's side, two
-paths run through its Dispatcher and PersistentSession: the `read-bulk` command
-(plugins/bulk.py; each whole command line timed, rendering excluded), which is the goal's
-figure, and `bench-read-bulk`, which times each ReadBulk at the session layer every bulk
-command sits on (the goal's figure when read-bulk is not installed). Floor and command
-take turns call by call, so a moment of machine noise hits both alike. Goal: ratio of
-medians <= 1.15.
+generated stub making the same ReadBulk calls of the same 10,000 tags. On the shell's
+side, two paths run through its Dispatcher and PersistentSession: the `read-bulk`
+command (plugins/bulk.py; each whole command line timed, rendering excluded), which is
+the goal's figure, and `bench-read-bulk`, which times each ReadBulk at the session layer
+every bulk command sits on (the goal's figure when read-bulk is not installed).
+
+`read-bulk` sends a large read as calls of at most READ_CALL_ENTRIES tags with up to
+READS_IN_FLIGHT of them out at once (mxshell/session/bulk.py), so its floor makes those
+same calls the same way (the stub's futures); bench-read-bulk makes one ReadBulk of all
+the tags a call, and its floor does the same. The floors and the command take turns call
+by call, so a moment of machine noise hits all alike. Goal: ratio of medians <= 1.15.
 
 The simulator's own work is most of each call's time, so the client process's CPU time
 per call is printed too, for each path (every thread of this process, gRPC's included):
@@ -24,7 +28,8 @@ import gc
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +50,14 @@ from mxshell.commands import GALAXY  # noqa: E402
 from mxshell.connection import Target  # noqa: E402
 from mxshell.contract import mx  # noqa: E402
 from mxshell.runtime import ShellRuntime  # noqa: E402
+from mxshell.session.bulk import READ_CALL_ENTRIES, READS_IN_FLIGHT  # noqa: E402
 
 # What is measured on the shell's side: the `read-bulk` command when it is installed (the
 # goal's figure), and always bench-read-bulk: the session layer every bulk command uses.
-COMMAND, SESSION, FLOOR = "read-bulk", "bench-read-bulk", "floor"
+# Each has its floor: the raw stub making the same calls.
+COMMAND, SESSION = "read-bulk", "bench-read-bulk"
+FLOOR, FLOOR_ONE = "floor", "floor, one call"
+FLOOR_OF = {COMMAND: FLOOR, SESSION: FLOOR_ONE}
 
 
 class FixedTags:
@@ -66,31 +75,56 @@ class FixedTags:
 
 class Floor:
     """The raw stub's side: its own channel, session and registration. Each read builds
-    its request from the tag list, as the shell does, the cheapest way the generated code
+    its requests from the tag list, as the shell does, the cheapest way the generated code
     allows: the command inside its InvokeRequest, entries added in place (about 1.7 ms for
     10,000 tags; copying entries built once into each new request costs twice that)."""
 
     def __init__(self, sim: SimProcess, tags: list[str]) -> None:
-        self.sim, self.count = sim, len(tags)
+        self.sim = sim
         self.channel, self.stub = raw_stub(sim)
-        self.session = self.stub.OpenSession(
+        opened = self.stub.OpenSession(
             mx.OpenSessionRequest(client_session_name="bench-floor"), metadata=sim.metadata
-        ).session_id
+        )
+        self.session = opened.session_id
         self.server = self.invoke(register=mx.RegisterCommand(client_name="bench")).handle
+        # The calls read-bulk makes: chunks no larger than its own limit or the gateway's.
+        size = min(n for n in (READ_CALL_ENTRIES, opened.max_bulk_entries) if n > 0)
         self.tags = tags
+        self.chunks = [tags[start : start + size] for start in range(0, len(tags), size)]
 
     def invoke(self, **command: object) -> mx.InvokeResponse:
         return raw_invoke(self.stub, self.sim, self.session, **command)
 
-    def read(self) -> None:
+    def request(self, tags: Sequence[str]) -> mx.InvokeRequest:
         request = mx.InvokeRequest(session_id=self.session)
         command = request.read_bulk
         command.server_handle = self.server
         add = command.entries.add
-        for tag in self.tags:
+        for tag in tags:
             add().tag_reference = tag
-        reply = self.stub.Invoke(request, metadata=self.sim.metadata)
-        if len(reply.bulk_read_results.results) != self.count:
+        return request
+
+    def read(self) -> None:
+        """read-bulk's calls: a chunk at a time, up to READS_IN_FLIGHT out at once."""
+        out: deque[tuple[int, Any]] = deque()
+        for chunk in self.chunks:
+            if len(out) == READS_IN_FLIGHT:
+                self.check(*out.popleft())
+            future = self.stub.Invoke.future(self.request(chunk), metadata=self.sim.metadata)
+            out.append((len(chunk), future))
+        while out:
+            self.check(*out.popleft())
+
+    def read_one(self) -> None:
+        """bench-read-bulk's call: one ReadBulk of all the tags."""
+        self.check(
+            len(self.tags),
+            self.stub.Invoke.future(self.request(self.tags), metadata=self.sim.metadata),
+        )
+
+    @staticmethod
+    def check(count: int, future: Any) -> None:
+        if len(future.result().bulk_read_results.results) != count:
             raise RuntimeError("the floor's ReadBulk answered the wrong number of tags")
 
     def close(self) -> None:
@@ -125,8 +159,8 @@ class Timings:
 async def one_round(
     sim: SimProcess, tags: list[str], iterations: int, sides: dict[str, Timings]
 ) -> None:
-    """Floor and shell call by call, taking turns (who goes first alternates), so a
-    moment of machine noise falls on both alike; then bench-read-bulk's own run of the
+    """The floors and the command call by call, taking turns (who goes first rotates), so
+    a moment of machine noise falls on all alike; then bench-read-bulk's own run of the
     session layer. The first call of each side only warms it and is not kept."""
     floor = Floor(sim, tags)
     runtime = ShellRuntime(out=lambda text: None, err=lambda text: None)
@@ -139,21 +173,19 @@ async def one_round(
     collector.settle()
     try:
         runtime.context.services[GALAXY] = FixedTags(tags)
+        # The raw stub's calls block the shell's loop meanwhile, as they would block any
+        # program that makes them: nothing of the shell's runs during them.
+        turns: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+            (FLOOR_ONE, synchronous(floor.read_one))
+        ]
         if runtime.context.registry.get(COMMAND) is not None:
-            floor.read()
-            await read_bulk_command(runtime)
-            for index in range(iterations):
-                if index % 2:
-                    await sides[COMMAND].time_async(lambda: read_bulk_command(runtime))
-                # The raw stub's call blocks the shell's loop meanwhile, as it would
-                # block any program that makes it: nothing of the shell's runs during it.
-                sides[FLOOR].time(floor.read)
-                if not index % 2:
-                    await sides[COMMAND].time_async(lambda: read_bulk_command(runtime))
-        else:
-            floor.read()
-            for _ in range(iterations):
-                sides[FLOOR].time(floor.read)
+            turns += [(FLOOR, synchronous(floor.read)), (COMMAND, lambda: read_bulk(runtime))]
+        for _, turn in turns:
+            await turn()
+        for index in range(iterations):
+            shift = index % len(turns)
+            for name, turn in turns[shift:] + turns[:shift]:
+                await sides[name].time_async(turn)
         cpu = time.process_time()
         latencies = await bench_read_bulk(runtime, iterations)
         sides[SESSION].ms += latencies
@@ -176,7 +208,14 @@ async def bench_read_bulk(runtime: ShellRuntime, iterations: int) -> list[float]
     return latencies
 
 
-async def read_bulk_command(runtime: ShellRuntime) -> None:
+def synchronous(call: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        call()
+
+    return run
+
+
+async def read_bulk(runtime: ShellRuntime) -> None:
     """One whole `read-bulk` command line through the Dispatcher (rendering not
     included). The tags come from a glob, as a user would name 10,000 of them: FixedTags
     answers it."""
@@ -195,20 +234,21 @@ def main() -> int:
     count, iterations, rounds = (
         (50, 3, 1) if args.smoke else (args.tags, args.iterations, args.rounds)
     )
-    sides = {name: Timings() for name in (FLOOR, SESSION, COMMAND)}
+    sides = {name: Timings() for name in (FLOOR, FLOOR_ONE, SESSION, COMMAND)}
     with simulator_process("--generate", str(max(count * 2, 1000))) as sim:
         tags = tag_references(sim, count)
         for _ in range(rounds):
             asyncio.run(one_round(sim, tags, iterations, sides))
     measured = [name for name in (SESSION, COMMAND) if sides[name].ms]
-    print(f"floor (raw stub) ms per ReadBulk: {summary(sides[FLOOR].ms)}")
     for name in measured:
-        print(f"mxshell ({name}) ms per ReadBulk: {summary(sides[name].ms)}")
+        floor = FLOOR_OF[name]
+        print(f"{floor} (raw stub) ms per read: {summary(sides[floor].ms)}")
+        print(f"mxshell ({name}) ms per read: {summary(sides[name].ms)}")
     for name in measured:
         # Means, not medians: a collection now and then is part of what a call costs.
         report(
-            f"client CPU per ReadBulk of {len(tags)} tags, {name} (means per call)",
-            statistics.fmean(sides[FLOOR].cpu),
+            f"client CPU per read of {len(tags)} tags, {name} (means per read)",
+            statistics.fmean(sides[FLOOR_OF[name]].cpu),
             statistics.fmean(sides[name].cpu),
             "ms",
             "informative: the shell's own cost",
@@ -220,7 +260,7 @@ def main() -> int:
     report(
         f"read-bulk of {len(tags)} tags through {name} ({rounds} rounds x {iterations} calls, "
         "medians)",
-        statistics.median(sides[FLOOR].ms),
+        statistics.median(sides[FLOOR_OF[name]].ms),
         statistics.median(sides[name].ms),
         "ms",
         "<= 1.15",

@@ -9,7 +9,8 @@ the item table, is mxshell.session.bulk.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -45,6 +46,8 @@ from mxshell.gateway.values import kind_value, utc_datetime
 from mxshell.plugins import hookimpl
 from mxshell.session import PersistentSession, Registration, TrackedItem
 from mxshell.session.bulk import (
+    READ_CALL_ENTRIES,
+    READS_IN_FLIGHT,
     BulkRun,
     EntryResult,
     ItemMethod,
@@ -572,11 +575,49 @@ def _quality(quality: int) -> str | None:
     return text
 
 
+def _read_rows(
+    tags: Sequence[str], answers: Sequence[Any], append: Callable[[tuple[Any, ...]], None]
+) -> int:
+    """Append a row for each tag's answer (a BulkReadResult, or the EntryResult of an
+    entry not sent); returns how many failed.
+
+    One pass, names bound once: this loop runs for each of 10,000 entries. An entry that
+    went well needs no EntryResult, only its row. Each access of a sub-message (value,
+    timestamp) builds a Python wrapper, so each is read once, and a timestamp with a
+    second or nanosecond set needs no HasField. Rows are tuples: the collector stops
+    tracking them, which it cannot do for lists."""
+    qualities, failed = _QUALITY_TEXTS, 0
+    for tag, read in zip(tags, answers, strict=True):
+        if isinstance(read, EntryResult) or not read.was_successful:
+            failed += 1
+            verdict = read if isinstance(read, EntryResult) else EntryResult(tag, None, False, read)
+            append((tag, None, None, None, None, False, entry_status(verdict)))
+            continue
+        value, stamp, quality = read.value, read.timestamp, read.quality
+        seconds, nanos = stamp.seconds, stamp.nanos
+        append(
+            (
+                tag,
+                kind_value(value, _which(value, "kind")),
+                qualities.get(quality) or _quality(quality),
+                utc_datetime(seconds, nanos)
+                if seconds or nanos or _has(read, "timestamp")
+                else None,
+                read.was_cached,
+                True,
+                "Ok",
+            )
+        )
+    return failed
+
+
 @bulk.command(
     "read-bulk",
-    help="Read many current values in one round trip (ReadBulk); no item is left behind.\n"
+    help="Read many current values with ReadBulk; no item is left behind.\n"
     "A tag the session already advises answers from its latest value (cached: true) "
-    "without disturbing the advise; others wait up to --timeout-ms each for a first value.",
+    "without disturbing the advise; others wait up to --timeout-ms each for a first value. "
+    f"A large read goes as calls of up to {READ_CALL_ENTRIES:,} tags (fewer when the gateway "
+    f"allows fewer), {READS_IN_FLIGHT} at the gateway at once; the rows keep the tags' order.",
     args=[
         tags_arg(),
         arg(
@@ -605,36 +646,13 @@ async def read_bulk(
     with refusals():
         registration = await session.ensure_registration(server_handle)
     run = new_run(ctx, "read-bulk", len(found))
-    with refusals():
-        answers = await read_tags(run, registration, found, timeout_ms)
-    # One pass, names bound once: this loop runs for each of 10,000 entries. An entry
-    # that went well needs no EntryResult, only its row. Each access of a sub-message
-    # (value, timestamp) builds a Python wrapper, so each is read once, and a timestamp
-    # with a second or nanosecond set needs no HasField. Rows are tuples: the collector
-    # stops tracking them, which it cannot do for lists.
     rows: list[tuple[Any, ...]] = []
-    append, qualities, failed = rows.append, _QUALITY_TEXTS, 0
-    for tag, read in zip(found, answers, strict=True):
-        if isinstance(read, EntryResult) or not read.was_successful:
-            failed += 1
-            verdict = read if isinstance(read, EntryResult) else EntryResult(tag, None, False, read)
-            append((tag, None, None, None, None, False, entry_status(verdict)))
-            continue
-        value, stamp, quality = read.value, read.timestamp, read.quality
-        seconds, nanos = stamp.seconds, stamp.nanos
-        append(
-            (
-                tag,
-                kind_value(value, _which(value, "kind")),
-                qualities.get(quality) or _quality(quality),
-                utc_datetime(seconds, nanos)
-                if seconds or nanos or _has(read, "timestamp")
-                else None,
-                read.was_cached,
-                True,
-                "Ok",
-            )
-        )
+    failed = 0
+    with refusals():
+        # The calls overlap: each answer becomes rows while the gateway works on the next.
+        async with aclosing(read_tags(run, registration, found, timeout_ms)) as answered:
+            async for chunk, answers in answered:
+                failed += _read_rows(chunk, answers, rows.append)
     table = Table(READ_COLUMNS, rows)
     return report(ctx, "read-bulk", table, len(rows), failed, run, allow_partial)
 

@@ -6,11 +6,18 @@ OpenSession), and smaller when the caller asks for progress between chunks. Entr
 one by one; if the gateway itself fails a chunk (the connection drops, a scope is
 missing) after earlier chunks went through, the entries not yet sent are answered as
 not sent, and nothing is retried: a write must never go twice.
+
+Writes and item calls go one chunk at a time. Reads change nothing, so a large read
+goes out as calls of at most READ_CALL_ENTRIES tags with up to READS_IN_FLIGHT of them
+at the gateway at once: it answers the next call while the shell turns the last answer
+into rows, instead of the shell's work waiting for all of the gateway's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import asyncio
+from collections import deque
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -24,6 +31,10 @@ from mxshell.session.items import Registration, TrackedItem
 Progress = Callable[[int], None]  # called with how many entries were answered so far
 ItemMethod = Literal["advise", "unadvise", "remove", "unsubscribe"]
 WriteMethod = Literal["write", "write2", "write_secured", "write_secured2"]
+Chunk = tuple[Sequence[Any], Sequence[Any]]  # (entries, their answers in order)
+
+READ_CALL_ENTRIES = 2_500  # tags per ReadBulk call at most (the gateway's cap may be lower)
+READS_IN_FLIGHT = 4  # ReadBulk calls of one read at the gateway at once, at most
 
 
 @dataclass(slots=True)
@@ -88,15 +99,17 @@ class BulkRun:
         entries: Sequence[Any],
         call: Callable[[Session, Sequence[Any]], Awaitable[Sequence[Any]]],
         not_sent: Callable[[Any, str], Any],
-    ) -> list[Any]:
+    ) -> Sequence[Any]:
         """call() on each chunk in turn, results in entry order. A gateway failure on the
         operation's first call is raised; after that, the chunk in flight is answered
         not_sent(entry, "outcome unknown: ...") (the gateway may have applied it), the rest
-        "not sent: ...", and no further chunk of this run is sent, in any operation."""
+        "not sent: ...", and no further chunk of this run is sent, in any operation.
+        The answer of a run that took one call is that call's own (a reply's repeated
+        field, its entries not listed)."""
         if self._failure is not None:
             self.answered += len(entries)
             return [not_sent(entry, f"not sent: {self._failure}") for entry in entries]
-        results: list[Any] = []
+        parts: list[Sequence[Any]] = []
         size = self.size(len(entries))
         for start in range(0, len(entries), size):
             chunk = entries[start : start + size]
@@ -106,17 +119,81 @@ class BulkRun:
                 if self.calls == self._calls_before:
                     raise
                 self._failure = str(error)
-                results += [not_sent(entry, f"outcome unknown: {error}") for entry in chunk]
+                parts.append([not_sent(entry, f"outcome unknown: {error}") for entry in chunk])
                 rest = entries[start + len(chunk) :]
-                results += [not_sent(entry, f"not sent: {error}") for entry in rest]
+                parts.append([not_sent(entry, f"not sent: {error}") for entry in rest])
                 self.answered += len(entries) - start
                 break
             self.calls += 1
-            results += answered
+            parts.append(answered)
             self.answered += len(chunk)
             if self.progress is not None:
                 self.progress(self.answered)
-        return results
+        return parts[0] if len(parts) == 1 else [answer for part in parts for answer in part]
+
+    async def overlapped(
+        self,
+        entries: Sequence[Any],
+        call: Callable[[Session, Sequence[Any]], Awaitable[Sequence[Any]]],
+        not_sent: Callable[[Any, str], Any],
+        *,
+        most: int,
+        in_flight: int,
+    ) -> AsyncGenerator[Chunk, None]:
+        """chunks() for calls that change nothing (reads): chunks of at most `most`
+        entries, up to `in_flight` calls out at once, each chunk yielded with its answers
+        in entry order as soon as it and those before it are answered. A failure on the
+        operation's first call is raised (the calls still out are cancelled); a later one
+        answers its chunk not_sent(entry, "outcome unknown: ..."), the calls already out
+        are awaited (their answers kept), and nothing more is sent: the rest is "not sent".
+        Close it (contextlib.aclosing) to cancel what is still out when leaving early."""
+        if self._failure is not None:
+            self.answered += len(entries)
+            yield entries, [not_sent(entry, f"not sent: {self._failure}") for entry in entries]
+            return
+        size = min(self.size(len(entries)), max(most, 1))
+        chunks = [entries[start : start + size] for start in range(0, len(entries), size)]
+        out: deque[tuple[Sequence[Any], asyncio.Future[Sequence[Any]]]] = deque()
+        sent = 0
+        try:
+            while True:
+                while sent < len(chunks) and len(out) < in_flight and self._failure is None:
+                    chunk = chunks[sent]
+                    out.append((chunk, asyncio.ensure_future(self._call(call, chunk))))
+                    sent += 1
+                if not out:
+                    break
+                chunk, answer = out[0]  # left in `out` until answered: cancelled if we leave
+                try:
+                    answered = await answer
+                except GatewayError as error:
+                    if self.calls == self._calls_before:
+                        raise
+                    self._failure = self._failure or str(error)
+                    answered = [not_sent(entry, f"outcome unknown: {error}") for entry in chunk]
+                else:
+                    self.calls += 1
+                out.popleft()
+                self.answered += len(chunk)
+                if self.progress is not None:
+                    self.progress(self.answered)
+                yield chunk, answered
+        finally:
+            for _, answer in out:
+                answer.cancel()
+            await asyncio.gather(*(answer for _, answer in out), return_exceptions=True)
+        rest = [entry for chunk in chunks[sent:] for entry in chunk]
+        if rest:
+            self.answered += len(rest)
+            yield rest, [not_sent(entry, f"not sent: {self._failure}") for entry in rest]
+
+    async def _call(
+        self,
+        call: Callable[[Session, Sequence[Any]], Awaitable[Sequence[Any]]],
+        chunk: Sequence[Any],
+    ) -> Sequence[Any]:
+        answered: Sequence[Any] = await self.session.call(lambda s: call(s, chunk))
+        return answered
 
 
 def _verdict(reference: str, item: TrackedItem | None, answer: Any) -> EntryResult:
@@ -252,19 +329,23 @@ def _write_call(
     return s.write_secured2_bulk(server, chunk, current_user_id=current, verifier_user_id=verifier)
 
 
-async def read_tags(
+def read_tags(
     run: BulkRun, registration: Registration, tags: Sequence[str], timeout_ms: int = 0
-) -> list[mx.BulkReadResult | EntryResult]:
+) -> AsyncGenerator[Chunk, None]:
     """ReadBulk for tags, each waiting up to timeout_ms (0: the gateway's default) for its
-    value; no item is added or left behind. For each tag, in order: the gateway's own
-    BulkReadResult, or the EntryResult refusing an entry the shell did not send. (Not an
-    EntryResult for each: a read of 10,000 tags goes straight to its rows.)"""
+    value; no item is added or left behind. Yields (tags, answers) a call at a time, in
+    order (calls overlap: see BulkRun.overlapped, and close the iterator when leaving
+    early); for each tag, the gateway's own BulkReadResult, or the EntryResult refusing
+    an entry the shell did not send. (Not an EntryResult for each: a read of 10,000 tags
+    goes straight to its rows.)"""
     server = registration.gateway_handle
     run.begin()
-    return await run.chunks(
+    return run.overlapped(
         tags,
         lambda s, chunk: s.read_bulk(server, chunk, timeout_ms),
         EntryResult.refused,
+        most=READ_CALL_ENTRIES,
+        in_flight=READS_IN_FLIGHT,
     )
 
 

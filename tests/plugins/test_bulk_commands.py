@@ -3,17 +3,21 @@ step, batches split to the gateway's limit, files and globs, capabilities, passw
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mxshell.commands import GALAXY, Settings, candidates, completion_slot
+from mxshell.session.bulk import READ_CALL_ENTRIES, READS_IN_FLIGHT
 from mxshell.sim import EmbeddedGateway, SimConfig
+from mxshell.sim.bulk import BulkCommands
 from mxshell.testing import ShellRunner
 from tests.conftest import eventually, shell_env
 from tests.plugins.conftest import READER_KEY, TANKS_KEY, held_by_gateway
@@ -174,6 +178,40 @@ async def test_large_batches_show_progress_at_the_prompt_only(
     as_json = await mx_shell.run(f"read-bulk @{many}")
     assert "entries answered" not in as_json.errors
     assert json.loads(as_json.text)["result"]["total"] == 1200
+
+
+async def test_a_large_read_goes_as_overlapping_calls_and_its_rows_keep_the_tags_order(
+    mx_shell: ShellRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each ReadBulk waits a little at the gateway, which counts the calls it holds at once.
+    holding = most = 0
+    sizes: list[int] = []
+    answer = BulkCommands.read
+
+    async def read(self: BulkCommands, session: Any, key: Any, handle: int, entries: Any) -> Any:
+        nonlocal holding, most
+        sizes.append(len(entries))
+        holding += 1
+        most = max(most, holding)
+        try:
+            await asyncio.sleep(0.05)
+            return await answer(self, session, key, handle, entries)
+        finally:
+            holding -= 1
+
+    monkeypatch.setattr(BulkCommands, "read", read)
+    tags = [*TANK_LEVELS, "Pump1.Speed", "Pump2.Speed", "Pump3.Speed"]
+    listed = [tags[n % len(tags)] for n in range(2 * READ_CALL_ENTRIES + 7)]
+    many = tmp_path / "many.txt"
+    many.write_text("\n".join(listed) + "\n")
+    result = await mx_shell.run(f"read-bulk @{many}")
+    assert result.ok, result.errors
+    assert sizes == [READ_CALL_ENTRIES, READ_CALL_ENTRIES, 7]
+    assert most == 3 <= READS_IN_FLIGHT  # all three at the gateway at once
+    rows = entries(result.result)
+    assert [r["tag"] for r in rows] == listed
+    assert all(r["ok"] and r["value"] is not None for r in rows)
+    assert result.result.as_data()["calls"] == 3
 
 
 # where entries come from ---------------------------------------------------------------

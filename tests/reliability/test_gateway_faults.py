@@ -21,6 +21,7 @@ from mxshell.gateway import (
     FailedPreconditionError,
 )
 from mxshell.session import SessionState
+from mxshell.session.bulk import READS_IN_FLIGHT
 from mxshell.shell.app import build_repl
 from mxshell.sim import EmbeddedGateway, SimConfig
 from mxshell.sim.bulk import BulkCommands
@@ -225,40 +226,47 @@ async def test_a_batch_cut_between_its_calls_says_which_entries_are_unknown_and_
 async def test_a_read_cut_between_its_calls_says_which_entries_are_unknown_and_unsent(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # One tag per ReadBulk: the first is answered, the gateway restarts while the second
-    # is in flight, and the third is never sent. Each row says which.
+    # One tag per ReadBulk, READS_IN_FLIGHT calls out at once. The first is answered; every
+    # later one waits at the gateway, so when the first answer lets one more call go out,
+    # READS_IN_FLIGHT calls are waiting when the gateway restarts: their outcome is
+    # unknown, and the last tag is never sent. Each row says which.
     reads = 0
-    second_in_flight = threading.Event()
+    all_out = threading.Event()
     answer = BulkCommands.read
 
     async def read(self: BulkCommands, *args: Any) -> Any:
         nonlocal reads
         reads += 1
-        if reads == 2:
-            second_in_flight.set()
+        if reads == READS_IN_FLIGHT + 1:
+            all_out.set()
+        if reads > 1:
             await asyncio.sleep(30)  # the restart cuts it off long before
         return await answer(self, *args)
 
     monkeypatch.setattr(BulkCommands, "read", read)
+    tags = ["Tank1.Level", "Tank2.Level", "Pump1.Speed", "Pump2.Speed", "Pump3.Speed"]
+    tags += ["Pump1.Speed.SP", "Pump2.Speed.SP", "Pump3.Speed.SP"]
+    tags = tags[: READS_IN_FLIGHT + 2]
     config = SimConfig(update_interval_s=0.05, max_bulk_entries=1)
     with EmbeddedGateway(config) as gateway:
         async with ShellRunner.connected(gateway) as shell:
-            reading = asyncio.create_task(
-                shell.run("read-bulk Tank1.Level Tank2.Level Pump1.Speed")
-            )
-            assert await asyncio.to_thread(second_in_flight.wait, 10)
+            reading = asyncio.create_task(shell.run("read-bulk " + " ".join(tags)))
+            assert await asyncio.to_thread(all_out.wait, 10)
             await restarted(gateway)
             result = await asyncio.wait_for(reading, timeout=15)
     assert not result.ok
-    assert result.errors.splitlines()[-1].startswith("read-bulk: 2 of 3 entries failed")
-    rows = {r["tag"]: r for r in result.result.as_data()["entries"]}
-    assert rows["Tank1.Level"]["ok"] and rows["Tank1.Level"]["status"] == "Ok"
-    assert isinstance(rows["Tank1.Level"]["value"], float)
-    assert not rows["Tank2.Level"]["ok"] and rows["Tank2.Level"]["value"] is None
-    assert rows["Tank2.Level"]["status"].startswith("outcome unknown: ")
-    assert not rows["Pump1.Speed"]["ok"]
-    assert rows["Pump1.Speed"]["status"].startswith("not sent: ")
-    assert reads == 2
+    failed = len(tags) - 1
+    assert result.errors.splitlines()[-1].startswith(
+        f"read-bulk: {failed} of {len(tags)} entries failed"
+    )
+    rows = [result.result.as_data()["entries"][n] for n in range(len(tags))]
+    assert [row["tag"] for row in rows] == tags
+    assert rows[0]["ok"] and rows[0]["status"] == "Ok" and isinstance(rows[0]["value"], float)
+    for row in rows[1:-1]:
+        assert not row["ok"] and row["value"] is None
+        assert row["status"].startswith("outcome unknown: "), row
+    assert not rows[-1]["ok"] and rows[-1]["status"].startswith("not sent: ")
+    assert reads == READS_IN_FLIGHT + 1
 
 
 async def test_read_bulk_cut_off_by_a_restart_fails_in_one_line_and_the_session_recovers(
