@@ -33,6 +33,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import grpc
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (  # noqa: E402
@@ -105,7 +107,8 @@ class Floor:
         return request
 
     def read(self) -> None:
-        """read-bulk's calls: a chunk at a time, up to READS_IN_FLIGHT out at once."""
+        """read-bulk's calls: a chunk at a time, up to READS_IN_FLIGHT out at once, as the
+        stub's futures (a little cheaper here than a grpc.aio stub's tasks, measured)."""
         out: deque[tuple[int, Any]] = deque()
         for chunk in self.chunks:
             if len(out) == READS_IN_FLIGHT:
@@ -116,15 +119,16 @@ class Floor:
             self.check(*out.popleft())
 
     def read_one(self) -> None:
-        """bench-read-bulk's call: one ReadBulk of all the tags."""
-        self.check(
-            len(self.tags),
-            self.stub.Invoke.future(self.request(self.tags), metadata=self.sim.metadata),
-        )
+        """bench-read-bulk's call: one ReadBulk of all the tags, the blocking call (a
+        future costs the floor about 0.7 ms more CPU)."""
+        reply = self.stub.Invoke(self.request(self.tags), metadata=self.sim.metadata)
+        self.check(len(self.tags), reply)
 
     @staticmethod
-    def check(count: int, future: Any) -> None:
-        if len(future.result().bulk_read_results.results) != count:
+    def check(count: int, answer: Any) -> None:
+        """The count of results in a reply, or in a future's once it is answered."""
+        reply = answer.result() if isinstance(answer, grpc.Future) else answer
+        if len(reply.bulk_read_results.results) != count:
             raise RuntimeError("the floor's ReadBulk answered the wrong number of tags")
 
     def close(self) -> None:

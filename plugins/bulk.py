@@ -162,11 +162,18 @@ def new_run(ctx: Any, name: str, total: int) -> BulkRun:
     if total < PROGRESS_FROM or not at_prompt or ctx.settings.output == "json":
         return BulkRun(session)
 
+    step = max(total // PROGRESS_STEPS, 1)
+    shown = 0
+
     def progress(done: int) -> None:
-        if done < total:
+        # A line each time another step is answered: calls one step long (most batches)
+        # get a line each, and a read's larger calls no more than PROGRESS_STEPS in all.
+        nonlocal shown
+        if done < total and done // step > shown // step:
+            shown = done
             ctx.notify(f"{name}: {done} of {total} entries answered")
 
-    return BulkRun(session, chunk=max(total // PROGRESS_STEPS, 1), progress=progress)
+    return BulkRun(session, chunk=step, progress=progress)
 
 
 def require(session: PersistentSession, capability: str, what: str, instead: str) -> None:
@@ -617,7 +624,8 @@ def _read_rows(
     "A tag the session already advises answers from its latest value (cached: true) "
     "without disturbing the advise; others wait up to --timeout-ms each for a first value. "
     f"A large read goes as calls of up to {READ_CALL_ENTRIES:,} tags (fewer when the gateway "
-    f"allows fewer), {READS_IN_FLIGHT} at the gateway at once; the rows keep the tags' order.",
+    f"allows fewer), up to {READS_IN_FLIGHT} at the gateway at once; the rows keep the "
+    "tags' order.",
     args=[
         tags_arg(),
         arg(

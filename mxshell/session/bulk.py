@@ -141,25 +141,41 @@ class BulkRun:
         in_flight: int,
     ) -> AsyncGenerator[Chunk, None]:
         """chunks() for calls that change nothing (reads): chunks of at most `most`
-        entries, up to `in_flight` calls out at once, each chunk yielded with its answers
-        in entry order as soon as it and those before it are answered. A failure on the
-        operation's first call is raised (the calls still out are cancelled); a later one
-        answers its chunk not_sent(entry, "outcome unknown: ..."), the calls already out
-        are awaited (their answers kept), and nothing more is sent: the rest is "not sent".
-        Close it (contextlib.aclosing) to cancel what is still out when leaving early."""
+        entries (or the gateway's limit; the run's own `chunk` is for calls made one at a
+        time, and each of these reports progress already), up to `in_flight` calls out at
+        once, each chunk yielded with its answers in entry order as soon as it and those
+        before it are answered. Once any call has failed no new call goes out. When the
+        operation's first call fails and no call out with it is answered, the failure is
+        raised; otherwise a failed call's chunk is answered not_sent(entry, "outcome
+        unknown: ..."), the answers of the other calls out are kept, and the entries never
+        sent are "not sent: ...", as is everything later in the run. Close it
+        (contextlib.aclosing) to cancel what is still out when leaving early."""
         if self._failure is not None:
             self.answered += len(entries)
             yield entries, [not_sent(entry, f"not sent: {self._failure}") for entry in entries]
             return
-        size = min(self.size(len(entries)), max(most, 1))
+        limit = self.session.gateway.max_bulk_entries
+        size = min(n for n in (limit, most, len(entries)) if n > 0) if entries else 1
         chunks = [entries[start : start + size] for start in range(0, len(entries), size)]
         out: deque[tuple[Sequence[Any], asyncio.Future[Sequence[Any]]]] = deque()
+        failing = False  # a call out has failed, though its turn in order has not come
+
+        def settled(answer: asyncio.Future[Sequence[Any]]) -> None:
+            nonlocal failing
+            failing = failing or (not answer.cancelled() and answer.exception() is not None)
+
         sent = 0
         try:
             while True:
-                while sent < len(chunks) and len(out) < in_flight and self._failure is None:
-                    chunk = chunks[sent]
-                    out.append((chunk, asyncio.ensure_future(self._call(call, chunk))))
+                while (
+                    sent < len(chunks)
+                    and len(out) < in_flight
+                    and not failing
+                    and self._failure is None
+                ):
+                    going = asyncio.ensure_future(self._call(call, chunks[sent]))
+                    going.add_done_callback(settled)
+                    out.append((chunks[sent], going))
                     sent += 1
                 if not out:
                     break
@@ -167,7 +183,8 @@ class BulkRun:
                 try:
                     answered = await answer
                 except GatewayError as error:
-                    if self.calls == self._calls_before:
+                    first = self.calls == self._calls_before
+                    if first and not await _any_answered([other for _, other in out][1:]):
                         raise
                     self._failure = self._failure or str(error)
                     answered = [not_sent(entry, f"outcome unknown: {error}") for entry in chunk]
@@ -194,6 +211,13 @@ class BulkRun:
     ) -> Sequence[Any]:
         answered: Sequence[Any] = await self.session.call(lambda s: call(s, chunk))
         return answered
+
+
+async def _any_answered(calls: Sequence[asyncio.Future[Any]]) -> bool:
+    """Whether any of these calls is answered, once all of them are over."""
+    if calls:
+        await asyncio.wait(calls)
+    return any(not call.cancelled() and call.exception() is None for call in calls)
 
 
 def _verdict(reference: str, item: TrackedItem | None, answer: Any) -> EntryResult:
