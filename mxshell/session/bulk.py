@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -89,46 +90,24 @@ class BulkRun:
         failure before its first call went through is raised as the whole operation's."""
         self._calls_before = self.calls
 
-    def size(self, count: int) -> int:
-        limit = self.session.gateway.max_bulk_entries
-        sizes = [s for s in (limit, self.chunk) if s > 0]
-        return min(sizes) if sizes else max(count, 1)
-
     async def chunks(
         self,
         entries: Sequence[Any],
         call: Callable[[Session, Sequence[Any]], Awaitable[Sequence[Any]]],
         not_sent: Callable[[Any, str], Any],
     ) -> Sequence[Any]:
-        """call() on each chunk in turn, results in entry order. A gateway failure on the
-        operation's first call is raised; after that, the chunk in flight is answered
-        not_sent(entry, "outcome unknown: ...") (the gateway may have applied it), the rest
-        "not sent: ...", and no further chunk of this run is sent, in any operation.
-        The answer of a run that took one call is that call's own (a reply's repeated
-        field, its entries not listed)."""
-        if self._failure is not None:
-            self.answered += len(entries)
-            return [not_sent(entry, f"not sent: {self._failure}") for entry in entries]
+        """call() on each chunk in turn (chunks no larger than the gateway's limit or the
+        run's own `chunk`), results in entry order: overlapped() with one call out at a
+        time. A gateway failure on the operation's first call is raised; after that, the
+        chunk in flight is answered not_sent(entry, "outcome unknown: ...") (the gateway
+        may have applied it), the rest "not sent: ...", and no further chunk of this run
+        is sent, in any operation. The answer of a run that took one call is that call's
+        own (a reply's repeated field, its entries not listed)."""
         parts: list[Sequence[Any]] = []
-        size = self.size(len(entries))
-        for start in range(0, len(entries), size):
-            chunk = entries[start : start + size]
-            try:
-                answered = await self.session.call(lambda s, c=chunk: call(s, c))  # type: ignore[misc]
-            except GatewayError as error:
-                if self.calls == self._calls_before:
-                    raise
-                self._failure = str(error)
-                parts.append([not_sent(entry, f"outcome unknown: {error}") for entry in chunk])
-                rest = entries[start + len(chunk) :]
-                parts.append([not_sent(entry, f"not sent: {error}") for entry in rest])
-                self.answered += len(entries) - start
-                break
-            self.calls += 1
-            parts.append(answered)
-            self.answered += len(chunk)
-            if self.progress is not None:
-                self.progress(self.answered)
+        calls = self.overlapped(entries, call, not_sent, most=self.chunk, in_flight=1)
+        async with aclosing(calls) as answered:
+            async for _, part in answered:
+                parts.append(part)
         return parts[0] if len(parts) == 1 else [answer for part in parts for answer in part]
 
     async def overlapped(
@@ -140,22 +119,22 @@ class BulkRun:
         most: int,
         in_flight: int,
     ) -> AsyncGenerator[Chunk, None]:
-        """chunks() for calls that change nothing (reads): chunks of at most `most`
-        entries (or the gateway's limit; the run's own `chunk` is for calls made one at a
-        time, and each of these reports progress already), up to `in_flight` calls out at
-        once, each chunk yielded with its answers in entry order as soon as it and those
-        before it are answered. Once any call has failed no new call goes out. When the
-        operation's first call fails and no call out with it is answered, the failure is
-        raised; otherwise a failed call's chunk is answered not_sent(entry, "outcome
-        unknown: ..."), the answers of the other calls out are kept, and the entries never
-        sent are "not sent: ...", as is everything later in the run. Close it
-        (contextlib.aclosing) to cancel what is still out when leaving early."""
+        """call() on chunks of at most `most` entries (0: any number) and no more than the
+        gateway's limit, with up to `in_flight` calls out at once (more than one only for
+        calls that change nothing: reads). Each chunk is yielded with its answers, in entry
+        order, as soon as it and those before it are answered. Once any call has failed no
+        new call goes out. When the operation's first call fails and no call out with it
+        is answered, the failure is raised; otherwise a failed call's chunk is answered
+        not_sent(entry, "outcome unknown: ..."), the answers of the other calls out are
+        kept, and the entries never sent are "not sent: ...", as is everything later in
+        the run. Close it (contextlib.aclosing) to cancel what is still out when leaving
+        early."""
         if self._failure is not None:
             self.answered += len(entries)
             yield entries, [not_sent(entry, f"not sent: {self._failure}") for entry in entries]
             return
         limit = self.session.gateway.max_bulk_entries
-        size = min(n for n in (limit, most, len(entries)) if n > 0) if entries else 1
+        size = min([n for n in (limit, most) if n > 0] or [max(len(entries), 1)])
         chunks = [entries[start : start + size] for start in range(0, len(entries), size)]
         out: deque[tuple[Sequence[Any], asyncio.Future[Sequence[Any]]]] = deque()
         failing = False  # a call out has failed, though its turn in order has not come
