@@ -58,10 +58,11 @@ async def test_reflection_lists_both_services(client) -> None:
 async def test_reflection_describes_a_service_as_grpcurl_asks(client) -> None:
     stub = reflection_pb2_grpc.ServerReflectionStub(client.channel)
     request = reflection_pb2.ServerReflectionRequest(file_containing_symbol=MX_SERVICE)
-    async for reply in stub.ServerReflectionInfo(iter([request])):
-        files = reply.file_descriptor_response.file_descriptor_proto
-        break
-    assert files and any(b"MxAccessGateway" in f for f in files)
+    # Read the stream to its end (the server ends it after the one request): leaving it
+    # half-read let gRPC's teardown drop a queued write ('Queue.put' never awaited).
+    replies = [reply async for reply in stub.ServerReflectionInfo(iter([request]))]
+    files = replies[0].file_descriptor_response.file_descriptor_proto
+    assert len(replies) == 1 and any(b"MxAccessGateway" in f for f in files)
 
 
 @pytest.mark.parametrize("service", ["", MX_SERVICE, GALAXY_SERVICE])
