@@ -137,11 +137,18 @@ class BulkRun:
         size = min([n for n in (limit, most) if n > 0] or [max(len(entries), 1)])
         chunks = [entries[start : start + size] for start in range(0, len(entries), size)]
         out: deque[tuple[Sequence[Any], asyncio.Future[Sequence[Any]]]] = deque()
-        failing = False  # a call out has failed, though its turn in order has not come
+        failing = False  # a call out has failed, though its turn in order may not have come
 
-        def settled(answer: asyncio.Future[Sequence[Any]]) -> None:
+        async def send(chunk: Sequence[Any]) -> Sequence[Any]:
+            # Marked as the call fails, before anything waiting on it wakes: no new call
+            # goes out after a failure, even one noticed in the same pass of the loop.
             nonlocal failing
-            failing = failing or (not answer.cancelled() and answer.exception() is not None)
+            try:
+                answered: Sequence[Any] = await self.session.call(lambda s: call(s, chunk))
+            except Exception:
+                failing = True
+                raise
+            return answered
 
         sent = 0
         try:
@@ -152,9 +159,7 @@ class BulkRun:
                     and not failing
                     and self._failure is None
                 ):
-                    going = asyncio.ensure_future(self._call(call, chunks[sent]))
-                    going.add_done_callback(settled)
-                    out.append((chunks[sent], going))
+                    out.append((chunks[sent], asyncio.ensure_future(send(chunks[sent]))))
                     sent += 1
                 if not out:
                     break
@@ -167,11 +172,13 @@ class BulkRun:
                         raise
                     self._failure = self._failure or str(error)
                     answered = [not_sent(entry, f"outcome unknown: {error}") for entry in chunk]
+                    went_through = False
                 else:
                     self.calls += 1
+                    went_through = True
                 out.popleft()
                 self.answered += len(chunk)
-                if self.progress is not None:
+                if went_through and self.progress is not None:  # progress is answered calls
                     self.progress(self.answered)
                 yield chunk, answered
         finally:
@@ -182,14 +189,6 @@ class BulkRun:
         if rest:
             self.answered += len(rest)
             yield rest, [not_sent(entry, f"not sent: {self._failure}") for entry in rest]
-
-    async def _call(
-        self,
-        call: Callable[[Session, Sequence[Any]], Awaitable[Sequence[Any]]],
-        chunk: Sequence[Any],
-    ) -> Sequence[Any]:
-        answered: Sequence[Any] = await self.session.call(lambda s: call(s, chunk))
-        return answered
 
 
 async def _any_answered(calls: Sequence[asyncio.Future[Any]]) -> bool:

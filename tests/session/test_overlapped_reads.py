@@ -130,10 +130,11 @@ async def test_a_later_failure_keeps_the_answers_out_and_sends_nothing_more(
 ) -> None:
     # Calls of 3, two out at once: call 2 fails while call 3 is out; call 3's answers are
     # kept, call 2's entries' outcome is unknown, and the last three are never sent.
-    gateway = Gateway(fail=[2])
-    run = BulkRun(session)
+    gateway = Gateway(fail=[2], slow=[2])  # call 3 goes out before call 2 fails
+    progress: list[int] = []
+    run = BulkRun(session, progress=progress.append)
     answers = await collect(run, [f"tag{n}" for n in range(12)], gateway)
-    assert len(gateway.sent) == 3
+    assert len(gateway.sent) == 3 and progress == [3, 9]  # answered calls only
     assert answers[:3] == ["TAG0", "TAG1", "TAG2"] and answers[6:9] == ["TAG6", "TAG7", "TAG8"]
     assert [a.message for a in answers[3:6]] == ["outcome unknown: call 2 failed"] * 3
     assert [a.message for a in answers[9:]] == ["not sent: call 2 failed"] * 3
@@ -142,6 +143,23 @@ async def test_a_later_failure_keeps_the_answers_out_and_sends_nothing_more(
     run.begin()
     later = await collect(run, ["tag12"], gateway)
     assert [a.message for a in later] == ["not sent: call 2 failed"] and len(gateway.sent) == 3
+
+
+async def test_no_call_goes_out_after_one_failed_in_the_same_turn(
+    session: PersistentSession,
+) -> None:
+    # Calls 1 and 2 are released together: call 1's answer and call 2's failure arrive
+    # in one pass of the loop, and call 3 must not go out on the strength of call 1.
+    gateway = Gateway(fail=[2], hold=[1, 2])
+    reading = asyncio.create_task(collect(BulkRun(session), [f"t{n}" for n in range(9)], gateway))
+    while len(gateway.sent) < 2:
+        await asyncio.sleep(0.01)
+    gateway.released.set()
+    answers = await reading
+    assert len(gateway.sent) == 2
+    assert answers[:3] == ["T0", "T1", "T2"]
+    assert [a.message for a in answers[3:6]] == ["outcome unknown: call 2 failed"] * 3
+    assert [a.message for a in answers[6:]] == ["not sent: call 2 failed"] * 3
 
 
 async def test_leaving_early_cancels_the_calls_still_out(session: PersistentSession) -> None:
