@@ -145,13 +145,6 @@ class Timings:
         self.ms: list[float] = []
         self.cpu: list[float] = []
 
-    def time(self, call: Callable[[], Any]) -> Any:
-        cpu, started = time.process_time(), time.perf_counter()
-        result = call()
-        self.ms.append((time.perf_counter() - started) * 1000)
-        self.cpu.append((time.process_time() - cpu) * 1000)
-        return result
-
     async def time_async(self, call: Callable[[], Awaitable[Any]]) -> Any:
         cpu, started = time.process_time(), time.perf_counter()
         result = await call()

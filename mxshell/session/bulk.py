@@ -2,7 +2,8 @@
 in step, every entry answered on its own.
 
 A batch is sent in chunks no larger than the gateway's `max_bulk_entries` (from
-OpenSession), and smaller when the caller asks for progress between chunks. Entries fail
+OpenSession), and for writes and item calls smaller when the caller asks for progress
+between chunks (a read's chunks are small already). Entries fail
 one by one; if the gateway itself fails a chunk (the connection drops, a scope is
 missing) after earlier chunks went through, the entries not yet sent are answered as
 not sent, and nothing is retried: a write must never go twice.
