@@ -50,6 +50,9 @@ def settings_for(options: LaunchOptions) -> Settings:
 
 async def run(options: LaunchOptions) -> int:
     runtime = ShellRuntime(settings_for(options), plugins=options.plugins)
+    if options.target.api_key:
+        # A key from --api-key is masked wherever free text could carry it (errors, echo).
+        runtime.context.variables.add_secret_value(options.target.api_key)
     if runtime.host.conflicts:
         for conflict in runtime.host.conflicts:
             runtime.err(f"mxshell: {conflict}")

@@ -24,11 +24,18 @@ from mxshell.app import EXIT_USAGE, LaunchOptions, run  # noqa: E402
 from mxshell.config import ConfigError, FileConfig, load_config  # noqa: E402
 from mxshell.connection import ConnectError, Target  # noqa: E402
 from mxshell.plugins import PluginSelection  # noqa: E402
+from mxshell.sim.cli import StrictArgumentParser  # noqa: E402
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(StrictArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise ConfigError(f"{message} (see mxshell --help)")
+
+
+KEY_ON_COMMAND_LINE = (
+    "mxshell: warning: a key given with --api-key is visible to other users of this machine "
+    "(process lists, shell history); --api-key-env VAR is the safe form"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,8 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     tls.add_argument("--tls", action="store_true", default=None, help="TLS (the default)")
     parser.add_argument("--ca-file", metavar="FILE", help="CA certificates (PEM) to trust")
     parser.add_argument("--server-name-override", metavar="NAME", help="TLS name to expect")
-    parser.add_argument(
-        "--api-key-env", metavar="VAR", help="environment variable holding the API key"
+    key = parser.add_mutually_exclusive_group()
+    key.add_argument(
+        "--api-key-env", metavar="VAR", help="environment variable holding the API key (safe)"
+    )
+    key.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="the API key itself (other users of the machine can see it; prefer --api-key-env)",
     )
     parser.add_argument("-c", dest="commands", metavar="COMMANDS", help='run "a; b" and exit')
     parser.add_argument("-f", dest="file", metavar="FILE", help="run a command file and exit")
@@ -91,8 +104,11 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
         ca_file=args.ca_file or (config.ca_file if endpoint else None),
         server_name_override=args.server_name_override
         or (config.server_name_override if endpoint else None),
-        api_key_env=args.api_key_env or config.api_key_env,
+        api_key_env=None if args.api_key else (args.api_key_env or config.api_key_env),
+        api_key=args.api_key,
     )
+    if args.api_key is not None:
+        print(KEY_ON_COMMAND_LINE, file=sys.stderr)
     return LaunchOptions(
         target=target,
         output="json" if args.json else config.output,

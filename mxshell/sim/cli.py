@@ -24,8 +24,27 @@ class UsageError(Exception):
     """A bad command line or input file; reported in one line, exit status 2."""
 
 
+class StrictArgumentParser(argparse.ArgumentParser):
+    """argparse that takes no abbreviated options and never echoes an unknown option's value.
+
+    Prefix matching would read `--api-ke KEY` as some other option and print KEY in its
+    error; an unknown `--option=VALUE` would print VALUE. A key must reach no output.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_abbrev=False, **kwargs)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        namespace, extras = super().parse_known_args(args, namespace)
+        unknown = [word for word in extras if word.startswith("-")]
+        if unknown:
+            # Only the option's name: its value may be the key that was mistyped.
+            self.error(f"unknown option {unknown[0].partition('=')[0]}")
+        return namespace, extras
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = StrictArgumentParser(
         prog="mxshell-sim",
         description="Run a simulated MXAccess gateway (MxAccessGateway and GalaxyRepository "
         "over gRPC, with reflection and health).",

@@ -1,0 +1,79 @@
+"""Keys on the command line: no abbreviated options, no echoed values, a warning."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mxshell.sim import EmbeddedGateway
+from tests.conftest import shell_env
+from tests.test_cli import run_cli
+
+KEY = "SECRETKEY123"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--api-ke", KEY],
+        ["--api", KEY],
+        ["--api-key-e", KEY],
+        [f"--api-kee={KEY}"],
+        ["--endpoint", "127.0.0.1:1", "--plaintext", "--api-ke", KEY, "-c", "status"],
+    ],
+)
+def test_an_abbreviated_or_unknown_option_is_refused_without_echoing_its_value(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    run = run_cli(tmp_path, *argv)
+    assert run.returncode == 2
+    assert run.stderr.startswith("mxshell: unknown option --api"), run.stderr
+    assert run.stderr.count("\n") == 1
+    assert KEY not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("argv", [["--api-key-e", KEY], ["--api-key", KEY], [f"--keys={KEY}"]])
+def test_the_simulator_takes_no_abbreviated_option_and_echoes_no_value(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "mxshell.sim.cli", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=shell_env(tmp_path),
+    )
+    assert run.returncode == 2
+    assert "unknown option --" in run.stderr.splitlines()[-1]
+    assert KEY not in run.stdout + run.stderr
+
+
+def test_api_key_on_the_command_line_connects_warns_once_and_is_never_printed(
+    tmp_path: Path, fresh_gateway: EmbeddedGateway
+) -> None:
+    key = fresh_gateway.api_key
+    assert key
+    run = run_cli(
+        tmp_path,
+        "--endpoint",
+        fresh_gateway.endpoint,
+        "--plaintext",
+        "--api-key",
+        key,
+        "-c",
+        f"status; echo {key}; read Pump1.Speed.SP",
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.count("visible to other users") == 1
+    assert "--api-key-env" in run.stderr
+    assert "Pump1.Speed.SP" in run.stdout
+    assert key not in run.stdout + run.stderr
+
+
+def test_api_key_and_api_key_env_together_are_a_usage_error(tmp_path: Path) -> None:
+    run = run_cli(tmp_path, "--api-key", KEY, "--api-key-env", "VAR", "-c", "status")
+    assert run.returncode == 2
+    assert KEY not in run.stdout + run.stderr
