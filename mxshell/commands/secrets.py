@@ -8,19 +8,21 @@ from typing import TYPE_CHECKING
 
 from mxshell.commands.errors import ShellError
 from mxshell.commands.lexer import Segment, Word, split_line
+from mxshell.gateway.errors import REDACTED, redact
 
 if TYPE_CHECKING:
     from mxshell.commands.model import Command
     from mxshell.commands.registry import CommandRegistry
 
-REDACTED = "<redacted>"
 
 # Dict keys and option names that hold a secret even when nobody declared them so:
 # a mistyped `--api_key VALUE` must not reach history or an error message either.
 _SECRET_NAME = re.compile(
-    r"(?i)(^|[-_])(api[-_]?key|apikey|password|passwd|secret|token|credentials?|authorization)$"
+    r"(^|[-_])(api[-_]?key|apikey|password|passwd|pwd|passphrase|pass[-_]?phrase|secret"
+    r"|token|credentials?|authorization)$"
 )
-_BEARER = re.compile(r"(?i)(bearer\s+)\S+")
+# adminPassword, plantApiKey, accessToken: camelCase words are split before matching.
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 class Secret:
@@ -48,14 +50,13 @@ class Secret:
 
 def is_secret_name(name: str) -> bool:
     """True for names such as api_key, --password, session_token; False for --api-key-env."""
-    return bool(_SECRET_NAME.search(name.lstrip("-")))
+    words = _CAMEL_HUMP.sub("_", name.lstrip("-")).lower()
+    return bool(_SECRET_NAME.search(words))
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """text with each secret value, and anything after 'Bearer ', replaced by <redacted>."""
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return _BEARER.sub(rf"\g<1>{REDACTED}", text)
+    """text with each secret value, and any bearer credential, replaced by <redacted>."""
+    return redact(text, secrets)
 
 
 def secret_words(words: Sequence[Word], command: Command | None) -> list[Word]:

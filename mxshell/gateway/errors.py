@@ -13,16 +13,24 @@ from mxshell.contract import mx, types
 from mxshell.gateway.status import describe_status, format_hresult
 
 REDACTED = "<redacted>"
-# Any bearer credential a server might echo back, whatever the key it carries.
-_BEARER = re.compile(r"(?i)(bearer\s+)\S+")
+# Any bearer credential a server might echo back, whatever the key it carries: only a
+# credential-shaped run (RFC 6750's b64token), never a plain word, so "send
+# 'authorization: Bearer <key>' metadata" or "a Bearer token" in a message stays readable.
+_BEARER = re.compile(r"(?i)(bearer\s+['\"]?)([A-Za-z0-9\-._~+/]+=*)")
+_PLAIN_WORD = re.compile(r"[A-Za-z][a-z]*")
 
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """`text` with every given secret, and anything after 'Bearer ', replaced."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return _BEARER.sub(rf"\g<1>{REDACTED}", text)
+    """`text` with every given secret (longest first), and any bearer credential, masked."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return _BEARER.sub(_mask_bearer, text)
+
+
+def _mask_bearer(match: re.Match[str]) -> str:
+    if _PLAIN_WORD.fullmatch(match.group(2)):
+        return match.group(0)
+    return match.group(1) + REDACTED
 
 
 class GatewayError(Exception):
