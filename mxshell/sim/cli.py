@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import secrets
 import signal
 import sys
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mxshell.sim.auth import ALL_SCOPES, ApiKey
+from mxshell.sim.auth import ApiKey
 from mxshell.sim.config import SimConfig
+from mxshell.sim.keys_file import KeysFileError, load_keys_file, warn_if_readable_by_others
 from mxshell.sim.model_file import ModelError
 from mxshell.sim.server import SimulatedGateway
 
@@ -80,34 +79,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_keys_file(path: Path) -> list[ApiKey]:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data: Any = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-    except (OSError, ValueError) as error:
-        raise UsageError(f"cannot read keys file {path}: {error}") from None
-    entries = data.get("keys") if isinstance(data, dict) else data
-    if not isinstance(entries, list) or not entries:
-        raise UsageError(f"{path}: expected a non-empty list of keys (or a 'keys' list)")
-    keys = []
-    for n, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not entry.get("key"):
-            raise UsageError(f"{path}: key #{n + 1} has no 'key'")
-        scopes = frozenset(entry.get("scopes", ALL_SCOPES))
-        if scopes - ALL_SCOPES:
-            unknown = sorted(scopes - ALL_SCOPES)
-            raise UsageError(f"{path}: key #{n + 1} has unknown scopes {unknown}")
-        keys.append(
-            ApiKey(
-                str(entry["key"]),
-                scopes,
-                tuple(entry.get("tag_globs", ())),
-                str(entry.get("name", f"key{n + 1}")),
-            )
-        )
-    return keys
-
-
 def build_config(args: argparse.Namespace) -> tuple[SimConfig, str | None]:
     """The config, and a generated key to show the operator (None when keys were given)."""
     announced = None
@@ -117,12 +88,15 @@ def build_config(args: argparse.Namespace) -> tuple[SimConfig, str | None]:
             raise UsageError(f"environment variable {args.api_key_env} is not set or empty")
         keys = [ApiKey.all_scopes(secret, name=args.api_key_env)]
     elif args.keys_file:
-        keys = read_keys_file(args.keys_file)
+        warn_if_readable_by_others(args.keys_file, "keys file")
+        keys = load_keys_file(args.keys_file)
     else:
         announced = secrets.token_urlsafe(24)
         keys = [ApiKey.all_scopes(announced, name="generated")]
     if (args.tls_cert is None) != (args.tls_key is None):
         raise UsageError("--tls-cert and --tls-key go together")
+    if args.tls_key is not None:
+        warn_if_readable_by_others(args.tls_key, "TLS private key")
     try:
         cert = args.tls_cert.read_bytes() if args.tls_cert else None
         key = args.tls_key.read_bytes() if args.tls_key else None
@@ -179,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(serve(config, announced))
     except KeyboardInterrupt:
         return 0
-    except (UsageError, ModelError, ValueError) as error:
+    except (UsageError, KeysFileError, ModelError, ValueError) as error:
         print(f"mxshell-sim: error: {error}", file=sys.stderr)
         return 2
     except RuntimeError as error:  # grpc: the address could not be bound

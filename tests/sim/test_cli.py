@@ -97,9 +97,15 @@ def test_cli_takes_the_key_from_an_environment_variable(running) -> None:
 def test_cli_reads_a_keys_file(running, tmp_path, suffix) -> None:
     path = tmp_path / f"keys{suffix}"
     if suffix == ".json":
-        path.write_text(json.dumps([{"key": "file-key-1", "scopes": ["session"], "name": "a"}]))
+        path.write_text(
+            json.dumps(
+                [{"key": "file-key-1", "scopes": ["session"], "tag_globs": ["*"], "name": "a"}]
+            )
+        )
     else:
-        path.write_text('[[keys]]\nkey = "file-key-1"\nscopes = ["session"]\nname = "a"\n')
+        path.write_text(
+            '[[keys]]\nkey = "file-key-1"\nscopes = ["session"]\ntag_globs = ["*"]\nname = "a"\n'
+        )
     run = Running("--keys-file", str(path))
     running.append(run)
     assert "file-key-1" not in run.banner
@@ -111,8 +117,8 @@ def test_cli_reports_bad_input_in_one_line(tmp_path, capsys) -> None:
     assert main(["--api-key-env", "SURELY_NOT_SET_ANYWHERE_42"]) == 2
     assert "SURELY_NOT_SET_ANYWHERE_42" in capsys.readouterr().err
     bad = tmp_path / "keys.json"
-    bad.write_text(json.dumps([{"key": "k", "scopes": ["everything"]}]))
+    bad.write_text(json.dumps([{"key": "k", "scopes": ["everything"], "tag_globs": ["*"]}]))
     assert main(["--keys-file", str(bad)]) == 2
-    assert "unknown scopes" in capsys.readouterr().err
+    assert "unknown scope 'everything'" in capsys.readouterr().err
     assert main(["--model", str(tmp_path / "missing.json"), "--port", "0"]) == 2
     assert "missing.json" in capsys.readouterr().err
