@@ -181,6 +181,17 @@ def outside_constraint(reference: str) -> TagDenied:
     )
 
 
+def supervisory_needs_write_secured(reference: str) -> TagDenied:
+    return TagDenied(
+        E_ACCESSDENIED,
+        Category.SECURITY_ERROR,
+        DetectedBy.REQUESTING_LMX,
+        Detail.SECURED_WRITE_REQUIRED,
+        f"{reference} is SecuredWrite: a supervisory write bypasses user security and needs "
+        "an API key with the 'write-secured' scope",
+    )
+
+
 def read_timeout(reference: str, timeout_ms: int) -> MxError:
     return MxError(
         E_TIMEOUT,

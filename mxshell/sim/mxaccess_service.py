@@ -16,7 +16,7 @@ import grpc
 from mxshell import __version__
 from mxshell.contract import MX_SERVICE, mx
 from mxshell.sim import codes, wire
-from mxshell.sim.auth import COMMAND_SCOPES, SESSION, KeyRing, require_scope
+from mxshell.sim.auth import COMMAND_SCOPES, SESSION, ApiKey, KeyRing, require_scope
 from mxshell.sim.bulk import BulkCommands
 from mxshell.sim.config import SimConfig
 from mxshell.sim.faults import Faults, OpenStream
@@ -130,10 +130,19 @@ class MxAccessGatewayService:
         results = await self._bulk.read(session, key, command.server_handle, command.entries)
         return {"bulk_read_results": mx.BulkReadResultList(results=results)}
 
-    async def _session(self, context: grpc.aio.ServicerContext, session_id: str) -> Session:
+    async def _session(
+        self, context: grpc.aio.ServicerContext, session_id: str, key: ApiKey
+    ) -> Session:
         session = self.sessions.get(session_id)
         if session is None:
             await abort(context, grpc.StatusCode.NOT_FOUND, "session not found")
+        if session.owner is not None and session.owner != key:
+            # A session id is not a credential: another key that learns it gets nothing.
+            await abort(
+                context,
+                grpc.StatusCode.PERMISSION_DENIED,
+                "this session was opened with another API key",
+            )
         return session
 
     # RPCs ----------------------------------------------------------------------------------
@@ -141,8 +150,8 @@ class MxAccessGatewayService:
     async def OpenSession(
         self, request: mx.OpenSessionRequest, context: grpc.aio.ServicerContext
     ) -> mx.OpenSessionResponse:
-        await self._keys.authorize(context, SESSION)
-        session = Session(request.client_session_name, self._config.event_buffer_size)
+        key = await self._keys.authorize(context, SESSION)
+        session = Session(request.client_session_name, self._config.event_buffer_size, key)
         self.sessions[session.session_id] = session
         return mx.OpenSessionResponse(
             session_id=session.session_id,
@@ -155,8 +164,8 @@ class MxAccessGatewayService:
     async def CloseSession(
         self, request: mx.CloseSessionRequest, context: grpc.aio.ServicerContext
     ) -> mx.CloseSessionResponse:
-        await self._keys.authorize(context, SESSION)
-        session = await self._session(context, request.session_id)
+        key = await self._keys.authorize(context, SESSION)
+        session = await self._session(context, request.session_id, key)
         self.close(session)
         return mx.CloseSessionResponse()
 
@@ -170,7 +179,7 @@ class MxAccessGatewayService:
         self, request: mx.InvokeRequest, context: grpc.aio.ServicerContext
     ) -> mx.InvokeResponse:
         key = await self._keys.authenticate(context)
-        session = await self._session(context, request.session_id)
+        session = await self._session(context, request.session_id, key)
         reply = mx.InvokeResponse(correlation_id=request.correlation_id)
         command = request.WhichOneof("command")
         if command is None:
@@ -211,8 +220,8 @@ class MxAccessGatewayService:
     async def StreamEvents(
         self, request: mx.StreamEventsRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[bytes]:
-        await self._keys.authorize(context, SESSION)
-        session = await self._session(context, request.session_id)
+        key = await self._keys.authorize(context, SESSION)
+        session = await self._session(context, request.session_id, key)
         batch = self._config.max_batch_size
         if request.max_batch_size > 0:
             batch = min(batch, request.max_batch_size)

@@ -53,9 +53,11 @@ class Registration:
 class Session:
     """One OpenSession: its registrations and its event buffer."""
 
-    def __init__(self, client_name: str, buffer_size: int) -> None:
+    def __init__(self, client_name: str, buffer_size: int, owner: object = None) -> None:
         self.session_id = secrets.token_hex(16)
         self.client_name = client_name
+        # The API key that opened the session: only it may use the session's id.
+        self.owner = owner
         self.events = EventQueue(buffer_size)
         self.registrations: dict[int, Registration] = {}
         self._handles = itertools.count(1)

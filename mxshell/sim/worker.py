@@ -14,7 +14,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from mxshell.contract import mx, types
 from mxshell.sim import codes, values, wire
-from mxshell.sim.auth import ApiKey
+from mxshell.sim.auth import WRITE_SECURED, ApiKey
 from mxshell.sim.codes import Detail
 from mxshell.sim.galaxy import Galaxy
 from mxshell.sim.runtime import PlantRuntime, Point
@@ -140,6 +140,15 @@ class MxAccessWorker:
         if point.undeployed:
             raise codes.object_undeployed(point.reference)
         self._check_security(session.registration(server_handle), item, secured)
+        if (
+            secured is None
+            and item.supervisory
+            and point.attr.security == types.SECURITY_CLASSIFICATION_SECURED_WRITE
+            and WRITE_SECURED not in key.scopes
+        ):
+            # Supervisory advise lets a plain Write through user security; only a key
+            # trusted with secured writes may use that door.
+            raise codes.supervisory_needs_write_secured(point.reference)
         new_value = values.from_write(
             point.reference, point.attr.data_type, point.attr.is_array, value
         )
