@@ -23,6 +23,7 @@ from mxshell import __version__  # noqa: E402
 from mxshell.app import EXIT_USAGE, LaunchOptions, run  # noqa: E402
 from mxshell.config import ConfigError, FileConfig, load_config  # noqa: E402
 from mxshell.connection import ConnectError, Target  # noqa: E402
+from mxshell.gateway.channel import read_ca_file  # noqa: E402
 from mxshell.plugins import PluginSelection  # noqa: E402
 from mxshell.sim.cli import StrictArgumentParser  # noqa: E402
 
@@ -107,6 +108,11 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
         api_key_env=None if args.api_key else (args.api_key_env or config.api_key_env),
         api_key=args.api_key,
     )
+    if target.ca_file:
+        try:
+            read_ca_file(target.ca_file)  # a bad file is a usage error before anything starts
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
     if args.api_key is not None:
         print(KEY_ON_COMMAND_LINE, file=sys.stderr)
     return LaunchOptions(

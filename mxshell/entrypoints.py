@@ -134,7 +134,9 @@ def _write(cache_file: Path, key: list[Any], entries: Iterable[PluginEntry]) -> 
     data = {"format": CACHE_FORMAT, "installations": [ours, *others][:KEPT_INSTALLATIONS]}
     partial = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        from mxshell.paths import make_private_dir  # platformdirs: only when writing
+
+        make_private_dir(cache_file.parent)
         # The cache names modules the shell will import: only its owner may write it.
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as stream:

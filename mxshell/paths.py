@@ -35,3 +35,23 @@ def config_file() -> Path:
 
 def history_file() -> Path:
     return data_dir() / "history"
+
+
+def make_private_dir(path: Path) -> None:
+    """Create path and any missing parents readable by their owner only (0700 on POSIX).
+
+    mkdir's default mode is 0777 less the umask: under umask 000 the folders holding
+    history and caches would be open to every user of the machine.
+    """
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue  # another shell starting at the same moment made it
+        if os.name == "posix":
+            os.chmod(folder, 0o700)  # the mode given to mkdir is masked by the umask

@@ -77,3 +77,50 @@ def test_api_key_and_api_key_env_together_are_a_usage_error(tmp_path: Path) -> N
     run = run_cli(tmp_path, "--api-key", KEY, "--api-key-env", "VAR", "-c", "status")
     assert run.returncode == 2
     assert KEY not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize(
+    ("ca_file", "says"),
+    [
+        ("/dev/zero", "larger than 1 MiB"),
+        (__file__, "is not PEM"),
+        ("/no/such/ca.pem", "cannot read"),
+    ],
+)
+def test_a_ca_file_that_is_not_pem_is_one_line_and_exit_2_before_anything_starts(
+    tmp_path: Path, ca_file: str, says: str
+) -> None:
+    run = run_cli(tmp_path, "--endpoint", "127.0.0.1:1", "--ca-file", ca_file, "-c", "status")
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and says in run.stderr, run.stderr
+    assert run.stdout == ""
+
+
+@pytest.mark.parametrize("option", ["--tls-cert", "--tls-key"])
+def test_the_simulator_refuses_a_tls_file_that_is_not_pem_in_one_line(
+    tmp_path: Path, option: str
+) -> None:
+    pem = tmp_path / "other.pem"
+    pem.write_text("-----BEGIN X-----\n")
+    pem.chmod(0o600)
+    files = {"--tls-cert": pem, "--tls-key": pem, option: Path("/dev/zero")}
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mxshell.sim.cli",
+            "--port",
+            "0",
+            "--tls-cert",
+            str(files["--tls-cert"]),
+            "--tls-key",
+            str(files["--tls-key"]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=shell_env(tmp_path),
+    )
+    assert run.returncode == 2
+    assert run.stderr.splitlines()[-1].startswith("mxshell-sim: error: TLS")
+    assert "Traceback" not in run.stderr

@@ -6,7 +6,6 @@ import asyncio
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -91,6 +90,25 @@ class ChannelOptions:
         return args
 
 
+# A CA bundle is a few hundred KiB at most; reading more (a device, a wrong file) would
+# only feed gRPC's PEM parser something that fills the screen with its complaints.
+MAX_PEM_BYTES = 1024 * 1024
+
+
+def read_ca_file(path: str) -> bytes:
+    """The PEM certificates in path; ValueError in one line for anything else."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_PEM_BYTES + 1)
+    except OSError as error:
+        raise ValueError(f"cannot read CA file {path}: {error.strerror}") from None
+    if len(data) > MAX_PEM_BYTES:
+        raise ValueError(f"CA file {path} is larger than 1 MiB; expected PEM certificates")
+    if b"-----BEGIN CERTIFICATE-----" not in data:
+        raise ValueError(f"CA file {path} is not PEM: it holds no BEGIN CERTIFICATE block")
+    return data
+
+
 def create_channel(options: ChannelOptions) -> grpc.aio.Channel:
     """An aio channel as `options` say: plaintext, or TLS with system roots or ca_file.
 
@@ -99,12 +117,7 @@ def create_channel(options: ChannelOptions) -> grpc.aio.Channel:
     """
     if options.plaintext:
         return grpc.aio.insecure_channel(options.endpoint, options=options.channel_args())
-    root_certificates = None
-    if options.ca_file:
-        try:
-            root_certificates = Path(options.ca_file).read_bytes()
-        except OSError as error:
-            raise ValueError(f"cannot read CA file {options.ca_file}: {error.strerror}") from None
+    root_certificates = read_ca_file(options.ca_file) if options.ca_file else None
     credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
     return grpc.aio.secure_channel(options.endpoint, credentials, options=options.channel_args())
 

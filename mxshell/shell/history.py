@@ -8,13 +8,15 @@ from pathlib import Path
 
 from prompt_toolkit.history import FileHistory
 
+from mxshell.paths import make_private_dir
+
 # Takes a line as typed; returns the line to keep (secrets masked) or None to keep nothing.
 Redactor = Callable[[str], "str | None"]
 
 
 def create_private_file(path: Path) -> None:
     """Create path (and its folder) readable by its owner only, if it does not exist yet."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
     os.close(fd)
     if os.name == "posix":

@@ -79,6 +79,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+MAX_PEM_BYTES = 1024 * 1024
+
+
+def _read_pem(path: Path, what: str) -> bytes:
+    """A PEM file of at most 1 MiB; one clear line for anything else (a device, a DER file)."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_PEM_BYTES + 1)
+    except OSError as error:
+        raise UsageError(f"cannot read TLS {what} {path}: {error.strerror}") from None
+    if len(data) > MAX_PEM_BYTES or b"-----BEGIN " not in data:
+        raise UsageError(f"TLS {what} {path} is not a PEM file of at most 1 MiB")
+    return data
+
+
 def build_config(args: argparse.Namespace) -> tuple[SimConfig, str | None]:
     """The config, and a generated key to show the operator (None when keys were given)."""
     announced = None
@@ -97,11 +112,8 @@ def build_config(args: argparse.Namespace) -> tuple[SimConfig, str | None]:
         raise UsageError("--tls-cert and --tls-key go together")
     if args.tls_key is not None:
         warn_if_readable_by_others(args.tls_key, "TLS private key")
-    try:
-        cert = args.tls_cert.read_bytes() if args.tls_cert else None
-        key = args.tls_key.read_bytes() if args.tls_key else None
-    except OSError as error:
-        raise UsageError(f"cannot read TLS file: {error}") from None
+    cert = _read_pem(args.tls_cert, "certificate") if args.tls_cert else None
+    key = _read_pem(args.tls_key, "private key") if args.tls_key else None
     if args.update_interval <= 0:
         raise UsageError("--update-interval must be positive")
     config = SimConfig(

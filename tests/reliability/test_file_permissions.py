@@ -51,3 +51,17 @@ async def test_recordings_are_owner_only(
         assert result.ok, result.errors
     assert (mode(tmp_path / "events.jsonl"), mode(older)) == (0o600, 0o600)
     assert "left from before" not in older.read_text()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="mode bits are POSIX")
+def test_the_shells_folders_are_created_owner_only_under_an_open_umask(
+    tmp_path: Path, open_umask: None
+) -> None:
+    from mxshell.entrypoints import _write
+
+    data = tmp_path / "data" / "mxshell"
+    SecretSafeHistory(data / "history", lambda line: line).append_string("status")
+    cache = tmp_path / "cache" / "mxshell"
+    _write(cache / "entry-points.json", ["test"], [])
+    for folder in (data, data.parent, cache, cache.parent):
+        assert mode(folder) == 0o700, folder
