@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mxshell.gateway import ChannelOptions, GatewayError
+from mxshell.gateway.channel import is_loopback
 from mxshell.session import Backoff, PersistentSession
 from mxshell.sim import EmbeddedGateway, SimConfig
 
@@ -70,6 +71,7 @@ class ConnectionController:
         self.session: PersistentSession | None = None
         self.embedded: EmbeddedGateway | None = None
         self.target: Target | None = None
+        self._warned_plaintext: set[str] = set()
 
     async def connect(self, endpoint: str | None = None, **options: Any) -> dict[str, Any]:
         """The `connect` command's entry: endpoint None is the embedded gateway."""
@@ -102,12 +104,24 @@ class ConnectionController:
             return ChannelOptions(
                 self.embedded.endpoint, api_key=self.embedded.api_key, plaintext=True
             )
+        api_key = target.resolve_api_key()
+        if api_key and target.plaintext and not is_loopback(target.endpoint):
+            self._warn_plaintext(target.endpoint)
         return ChannelOptions(
             target.endpoint,
-            api_key=target.resolve_api_key(),
+            api_key=api_key,
             plaintext=target.plaintext,
             ca_file=target.ca_file,
             server_name_override=target.server_name_override,
+        )
+
+    def _warn_plaintext(self, endpoint: str) -> None:
+        if endpoint in self._warned_plaintext:
+            return
+        self._warned_plaintext.add(endpoint)
+        self.notify(
+            f"warning: --plaintext to {endpoint} sends the API key unencrypted over the "
+            "network; anyone on the path can read it (use TLS off this machine)"
         )
 
     async def disconnect(self) -> bool:

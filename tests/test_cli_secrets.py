@@ -124,3 +124,36 @@ def test_the_simulator_refuses_a_tls_file_that_is_not_pem_in_one_line(
     assert run.returncode == 2
     assert run.stderr.splitlines()[-1].startswith("mxshell-sim: error: TLS")
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "loopback"),
+    [
+        ("127.0.0.1:5000", True),
+        ("127.8.9.10:1", True),
+        ("[::1]:50051", True),
+        ("localhost:50051", True),
+        ("plant-gw01:5001", False),
+        ("10.20.30.40:5001", False),
+        ("[fe80::1]:5001", False),
+    ],
+)
+def test_loopback_endpoints_are_told_from_remote_ones(endpoint: str, loopback: bool) -> None:
+    from mxshell.gateway.channel import is_loopback
+
+    assert is_loopback(endpoint) is loopback
+
+
+def test_plaintext_with_a_key_to_a_remote_host_warns_once_and_never_names_the_key() -> None:
+    # Only the options are built: nothing is sent anywhere.
+    from mxshell.connection import ConnectionController, Target
+
+    said: list[str] = []
+    controller = ConnectionController(said.append)
+    remote = Target("plant-gw01:5001", plaintext=True, api_key=KEY)
+    for _ in range(3):
+        controller._options_for(remote)
+    controller._options_for(Target("127.0.0.1:5001", plaintext=True, api_key=KEY))
+    controller._options_for(Target("plant-gw01:5001", tls=True, api_key=KEY))
+    assert len(said) == 1 and "plant-gw01:5001" in said[0] and "unencrypted" in said[0]
+    assert KEY not in said[0]

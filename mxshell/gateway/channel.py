@@ -90,6 +90,22 @@ class ChannelOptions:
         return args
 
 
+def is_loopback(endpoint: str) -> bool:
+    """Whether HOST:PORT (or [v6]:PORT, or unix:PATH) stays on this machine."""
+    import ipaddress
+
+    if endpoint.startswith("unix:"):
+        return True
+    host = endpoint.rsplit(":", 1)[0] if ":" in endpoint else endpoint
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve anywhere
+
+
 # A CA bundle is a few hundred KiB at most; reading more (a device, a wrong file) would
 # only feed gRPC's PEM parser something that fills the screen with its complaints.
 MAX_PEM_BYTES = 1024 * 1024
