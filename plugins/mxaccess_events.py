@@ -36,9 +36,11 @@ commands = CommandSet("mxaccess")
 RECORDER = "recorder"  # the context service holding the current Recording
 
 
-async def open_recorder(path: str, **options: Any) -> BackgroundRecorder:
+async def open_recorder(ctx: Any, path: str, **options: Any) -> BackgroundRecorder:
     try:
-        return await BackgroundRecorder.open(Path(path).expanduser(), **options)
+        return await BackgroundRecorder.open(
+            Path(path).expanduser(), secrets=ctx.variables.secret_values, **options
+        )
     except (ValueError, OSError) as error:
         raise CommandFailed(f"cannot record to {path}: {error}") from None
 
@@ -57,6 +59,7 @@ async def open_recorder(path: str, **options: Any) -> BackgroundRecorder:
         arg("--max-events", type="int", help="stop after this many events"),
         arg("--timeout", type="duration", help="stop after this long (e.g. 10s)"),
         arg("--record", metavar="FILE", help="also write the events to FILE.jsonl or FILE.csv"),
+        arg("--force", action="store_true", help="overwrite an existing --record FILE"),
     ],
     needs_session=True,
 )
@@ -65,11 +68,12 @@ async def stream_events(
     max_events: int | None = None,
     timeout: float | None = None,
     record: str | None = None,
+    force: bool = False,
 ) -> Text:
     if max_events is not None and max_events < 1:
         raise UsageError("--max-events must be at least 1")
     session = session_of(ctx)
-    recorder = await open_recorder(record) if record else None
+    recorder = await open_recorder(ctx, record, overwrite=force) if record else None
     arrived: asyncio.Queue[list[tuple[Any, Any]]] = asyncio.Queue()
 
     def on_events(batch: Sequence[Any]) -> None:
@@ -178,19 +182,21 @@ def row_of(entry: tuple[Any, Any]) -> dict[str, Any]:
 @commands.command(
     "record",
     help="Record every event of the session to a file while you keep working.\n"
-    "record start FILE (.jsonl or .csv, created readable by you only), record stop, "
+    "record start FILE (.jsonl or .csv, created readable by you only; an existing FILE "
+    "only with --force, never through a symbolic link), record stop, "
     "record status. The recording carries on through reconnects, and stops when the "
     "session is closed (disconnect, connect elsewhere, exit).",
     args=[
         arg("action", choices=["start", "stop", "status"], help="start, stop or status"),
         arg("file", required=False, metavar="FILE", help="FILE.jsonl or FILE.csv (start)"),
+        arg("--force", action="store_true", help="overwrite an existing FILE (start)"),
     ],
 )
-async def record(ctx: Any, action: str, file: str | None = None) -> Text:
+async def record(ctx: Any, action: str, file: str | None = None, force: bool = False) -> Text:
     if action == "start":
         if file is None:
             raise UsageError("record start needs a FILE (.jsonl or .csv)")
-        return await start_recording(ctx, file)
+        return await start_recording(ctx, file, overwrite=force)
     if file is not None:
         raise UsageError(f"record {action} takes no FILE")
     current: Recording | None = ctx.services.get(RECORDER)
@@ -209,7 +215,7 @@ async def record(ctx: Any, action: str, file: str | None = None) -> Text:
     return Text(text, status)
 
 
-async def start_recording(ctx: Any, file: str) -> Text:
+async def start_recording(ctx: Any, file: str, *, overwrite: bool = False) -> Text:
     session = session_of(ctx)
     if ctx.services.get(RECORDER) is not None:
         path = ctx.services[RECORDER].recorder.path
@@ -219,7 +225,7 @@ async def start_recording(ctx: Any, file: str) -> Text:
         recording.detach()
         ctx.notify(f"record: recording to {recording.recorder.path} stopped: {reason}")
 
-    recorder = await open_recorder(file, to_row=row_of, on_failure=failed)
+    recorder = await open_recorder(ctx, file, to_row=row_of, on_failure=failed, overwrite=overwrite)
 
     def listener(batch: Sequence[Any]) -> None:
         recorder.add([(event, item_of(session, event)) for event in batch])

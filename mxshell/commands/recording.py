@@ -18,10 +18,12 @@ import json
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
+
+from mxshell.gateway.errors import REDACTED
 
 # The columns of a CSV recording (a JSONL recording writes each row's keys as they are).
 COLUMNS = (
@@ -52,16 +54,37 @@ def plain(value: Any) -> Any:
     return value
 
 
-def open_private(path: Path) -> TextIO:
+def open_private(path: Path, *, overwrite: bool = False) -> TextIO:
     """Open path for writing, created 0600 (the owner only) where the OS has modes.
 
-    An existing file is truncated and narrowed to 0600 as well: a recording may hold
-    plant data that the file's earlier mode would have shown to others.
+    An existing file is refused unless `overwrite` (a mistyped name must not wipe last
+    week's recording); a symbolic link is never followed, overwrite or not, so a link
+    planted where the recording goes cannot aim it at another file. An overwritten file
+    is narrowed to 0600: a recording may hold plant data its earlier mode would show.
     """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if path.is_symlink():
+        raise ValueError(f"{path} is a symbolic link; record to the file itself")
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    flags |= os.O_TRUNC if overwrite else os.O_EXCL
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        raise ValueError(f"{path} exists; add --force to overwrite it") from None
     if hasattr(os, "fchmod"):
         os.fchmod(fd, 0o600)
     return io.open(fd, "w", encoding="utf-8", newline="")  # noqa: UP020 - from a descriptor
+
+
+# The shell's known secret values, asked for at each row (a secret may be set mid-run).
+SecretValues = Callable[[], "Collection[str]"]
+
+
+def _masked(row: dict[str, Any], secrets: Collection[str]) -> dict[str, Any]:
+    """The row with every string field that *is* a secret (a key or password written to a
+    tag and echoed back by its data change) as <redacted>; other values untouched."""
+    if not secrets:
+        return row
+    return {k: REDACTED if isinstance(v, str) and v in secrets else v for k, v in row.items()}
 
 
 def check_format(path: str | Path) -> str:
@@ -75,16 +98,21 @@ def check_format(path: str | Path) -> str:
 class EventRecorder:
     """Writes one row per event; the format follows the file's suffix (.jsonl or .csv)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self, path: str | Path, *, overwrite: bool = False, secrets: SecretValues | None = None
+    ) -> None:
         self.path = Path(path)
         self.format = check_format(self.path)
-        self._file = open_private(self.path)
+        self._file = open_private(self.path, overwrite=overwrite)
+        self._secrets = secrets
         self._csv = csv.writer(self._file) if self.format == "csv" else None
         if self._csv is not None:
             self._csv.writerow(COLUMNS)
         self.count = 0
 
     def write(self, row: dict[str, Any]) -> None:
+        if self._secrets is not None:
+            row = _masked(row, self._secrets())
         if self._csv is not None:
             self._csv.writerow([_csv_cell(plain(row.get(c))) for c in COLUMNS])
         else:
@@ -154,10 +182,15 @@ class BackgroundRecorder:
         to_row: RowFactory | None = None,
         *,
         on_failure: Callable[[str], None] | None = None,
+        overwrite: bool = False,
+        secrets: SecretValues | None = None,
     ) -> BackgroundRecorder:
-        """Create the file (in a thread) and start the writer; ValueError for a bad suffix."""
+        """Create the file (in a thread) and start the writer; ValueError for a bad suffix,
+        an existing file without `overwrite`, or a symbolic link."""
         check_format(path)
-        recorder = await asyncio.to_thread(EventRecorder, path)
+        recorder = await asyncio.to_thread(
+            lambda: EventRecorder(path, overwrite=overwrite, secrets=secrets)
+        )
         return cls(recorder, to_row, on_failure=on_failure)
 
     @property
