@@ -157,3 +157,24 @@ def test_plaintext_with_a_key_to_a_remote_host_warns_once_and_never_names_the_ke
     controller._options_for(Target("plant-gw01:5001", tls=True, api_key=KEY))
     assert len(said) == 1 and "plant-gw01:5001" in said[0] and "unencrypted" in said[0]
     assert KEY not in said[0]
+
+
+@pytest.mark.parametrize("spelling", ["--password", "--api_key", "--api_key=", "--plantApiKey"])
+@pytest.mark.parametrize("mode", ["-c", "-f", "stdin", "--json"])
+def test_a_mistyped_secret_option_is_never_echoed_by_a_usage_error(
+    tmp_path: Path, spelling: str, mode: str
+) -> None:
+    secret = "HUNTER2-typed"
+    word = f"{spelling}{secret}" if spelling.endswith("=") else f"{spelling} {secret}"
+    line = f"status {word}"
+    if mode == "-f":
+        script = tmp_path / "check.mxsh"
+        script.write_text(line + "\n")
+        run = run_cli(tmp_path, "-f", str(script))
+    elif mode == "stdin":
+        run = run_cli(tmp_path, stdin=line + "\n")
+    else:
+        run = run_cli(tmp_path, *(["--json"] if mode == "--json" else []), "-c", line)
+    assert run.returncode == 2 if mode in ("-f", "stdin") else run.returncode in (1, 2)
+    assert f"unknown option {spelling.rstrip('=')}" in run.stdout + run.stderr
+    assert secret not in run.stdout + run.stderr

@@ -42,10 +42,21 @@ class CommandParser(argparse.ArgumentParser):
 
     def parse_words(self, words: Sequence[str]) -> dict[str, Any]:
         try:
-            namespace = self.parse_args(list(words))
+            namespace, extras = self.parse_known_args(list(words))
+            if extras:
+                self.error(_unrecognized(extras))
         except argparse.ArgumentError as error:  # belt and braces: exit_on_error is on
             raise UsageError(str(error), usage=self.command.usage()) from None
         return vars(namespace)
+
+
+def _unrecognized(extras: Sequence[str]) -> str:
+    """The error for words no argument took, naming an unknown option but never the words
+    after it: `--password X` on a command that has no --password must not print X."""
+    options = [word.partition("=")[0] for word in extras if word.startswith("-")]
+    if options:
+        return f"unknown option {options[0]}"
+    return f"unrecognized arguments: {' '.join(extras)}"
 
 
 class _HelpAction(argparse.Action):

@@ -73,8 +73,9 @@ def test_a_word_outside_the_choices_is_named_with_the_choices(write: Command) ->
 
 
 def test_an_unknown_option_is_named(add_item: Command) -> None:
-    with pytest.raises(UsageError, match="unrecognized arguments: --colour"):
+    with pytest.raises(UsageError, match="unknown option --colour$") as raised:
         add_item.parse(["Tank1.Level", "--colour", "red"])
+    assert "red" not in str(raised.value)  # the value may be a mistyped secret
 
 
 def test_an_option_missing_its_value_is_named(add_item: Command) -> None:
@@ -83,7 +84,7 @@ def test_an_option_missing_its_value_is_named(add_item: Command) -> None:
 
 
 def test_option_abbreviations_are_not_guessed(add_item: Command) -> None:
-    with pytest.raises(UsageError, match="unrecognized arguments: --serv"):
+    with pytest.raises(UsageError, match="unknown option --serv"):
         add_item.parse(["Tank1.Level", "--serv", "1"])
 
 
