@@ -178,3 +178,18 @@ def test_a_mistyped_secret_option_is_never_echoed_by_a_usage_error(
     assert run.returncode == 2 if mode in ("-f", "stdin") else run.returncode in (1, 2)
     assert f"unknown option {spelling.rstrip('=')}" in run.stdout + run.stderr
     assert secret not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("reference", ["$1", "${1}"])
+def test_a_file_argument_used_as_a_key_is_masked_from_the_first_line_on(
+    tmp_path: Path, reference: str
+) -> None:
+    script = tmp_path / "connect.mxsh"
+    script.write_text(
+        f"echo the key is {reference}\nconnect 127.0.0.1:1 --plaintext --api-key {reference}\n"
+    )
+    for extra in ([], ["--json"]):
+        run = run_cli(tmp_path, *extra, "-f", str(script), "ARGKEY-777")
+        assert run.returncode == 1
+        assert "the key is <redacted>" in run.stdout
+        assert "ARGKEY-777" not in run.stdout + run.stderr

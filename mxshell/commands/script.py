@@ -287,7 +287,7 @@ class _Checker:
         for word in secret_words(words, command):
             for part in word.parts:  # a variable used as a password is a secret everywhere
                 if isinstance(part, Reference) and not part.name.startswith(ENV_PREFIX):
-                    self.variables.mark_secret(part.name.split(".")[0])
+                    self.mark_secret(step, part.name.partition(":-")[0].split(".")[0])
         if not self.define(step, command.name, words):
             return
         if any(w.parts for w in words) or len(expanded) != len(words):
@@ -307,6 +307,14 @@ class _Checker:
         self.checked.add(key)
         if command.name == "let" and len(words) > 3:
             self.command(step, words[3:])
+
+    def mark_secret(self, step: Step, name: str) -> None:
+        """A variable, or a file argument ($1), used as a secret: masked from the first
+        line on, not only from the line that uses it."""
+        if not name.isdecimal():
+            self.variables.mark_secret(name)
+        elif 1 <= int(name) <= len(step.args):
+            self.variables.add_secret_value(step.args[int(name) - 1])
 
     def define(self, step: Step, command: str, words: Sequence[Word]) -> bool:
         """Note the name a command defines; False (a problem said) if it is malformed."""
