@@ -99,15 +99,56 @@ def redact_line(line: str, registry: CommandRegistry | None = None) -> str:
 def _mask(line: str, segments: list[Segment], registry: CommandRegistry | None) -> str:
     spans: list[tuple[int, int, str]] = []
     for segment in segments:
-        command = registry.get(segment.words[0].text) if registry else None
-        for word in secret_words(segment.words, command):
+        words = _as_run(segment.words, registry)
+        command = registry.get(words[0].text) if registry and words else None
+        for word in secret_words(words, command):
+            if word.start < 0:
+                continue  # a word of the alias's own body, not typed on this line
             name, has_value, _ = word.text.partition("=")
             replacement = f"{name}={REDACTED}" if has_value and name.startswith("-") else REDACTED
             spans.append((word.start, min(word.end, len(line)), replacement))
+        if registry is not None and segment.words[0].text == "alias":
+            spans.extend(_alias_body_secrets(line, segment.words[2:], registry))
     masked = line
     for start, end, replacement in sorted(spans, reverse=True):
         masked = masked[:start] + replacement + masked[end:]
     return masked
+
+
+def _as_run(words: Sequence[Word], registry: CommandRegistry | None) -> list[Word]:
+    """The words as the line will run them: a user alias in first place is expanded, its
+    body's words standing at position -1 (not typed here), the typed words where they were.
+    `alias s set` then `s password X`, or `alias c 'connect --api-key'` then `c KEY`,
+    must mask X and KEY just as `set password X` does."""
+    if registry is None or not words:
+        return list(words)
+    try:
+        expanded = registry.expand([words[0].text])
+    except ShellError:
+        return list(words)
+    if expanded == [words[0].text]:
+        return list(words)
+    return [Word(text, -1, -1) for text in expanded] + list(words[1:])
+
+
+def _alias_body_secrets(
+    line: str, body: Sequence[Word], registry: CommandRegistry
+) -> list[tuple[int, int, str]]:
+    """Spans to mask in `alias NAME BODY`: a key inside the definition
+    (`alias c 'connect --api-key KEY'`) is as secret as one typed after it."""
+    spans = []
+    for typed in body:
+        try:
+            inner = split_line(typed.text)
+        except ShellError:
+            continue
+        for segment in inner:
+            command = registry.get(segment.words[0].text)
+            for word in secret_words(_as_run(segment.words, registry), command):
+                at = line.find(word.text, typed.start, typed.end) if word.start >= 0 else -1
+                if word.text and at >= 0:
+                    spans.append((at, at + len(word.text), REDACTED))
+    return spans
 
 
 def _redact_unsplittable(line: str) -> str:

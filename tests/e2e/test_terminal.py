@@ -147,3 +147,34 @@ def test_at_the_prompt_the_collector_runs_with_start_up_and_the_repl_frozen(
     assert int(frozen) > 10_000
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_secrets_run_through_aliases_never_reach_the_history_file(
+    tmp_path: Path, terminal: list[pexpect.spawn], own_gateway: EmbeddedGateway
+) -> None:
+    key = own_gateway.api_key
+    child = spawn_shell(tmp_path, "--endpoint", own_gateway.endpoint, "--plaintext")
+    terminal.append(child)
+    child.expect(PROMPT)
+    lines = [
+        "alias s set",
+        "s password HUNTER2-alias",
+        f"alias c 'connect {own_gateway.endpoint} --plaintext --api-key'",
+        f"c {key}",
+        f"alias k 'connect {own_gateway.endpoint} --plaintext --api-key {key}'",
+        "s speed 1200",
+    ]
+    for line in lines:
+        child.sendline(line)
+        child.expect(PROMPT)
+    child.sendline("history")
+    child.expect(PROMPT)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    history = (tmp_path / "data" / "history").read_text()
+    assert "HUNTER2-alias" not in history and key not in history
+    assert "s password <redacted>" in history and "c <redacted>" in history
+    assert "--api-key <redacted>'" in history
+    assert "s speed 1200" in history  # ordinary values are kept as typed
+    screen = (tmp_path / "terminal.log").read_text()
+    assert "HUNTER2-alias" not in screen.split("history", 1)[-1]
