@@ -128,17 +128,18 @@ class ShellRuntime:
         settings = self.context.settings
         if not outcome.ok:
             self.failures += 1
+        secrets = self._secrets()
         if settings.output == "json":
-            self.out(self._scrub(render(outcome, settings)))
+            self.out(render(outcome, settings, secrets))
             return
         if outcome.ok:
-            text = render(outcome, settings)
+            text = render(outcome, settings, secrets)
             if text:
-                self.out(self._scrub(text))
+                self.out(text)
         else:
-            self.err(self._scrub(render(outcome, settings)))
+            self.err(render(outcome, settings, secrets))
             if settings.debug and outcome.traceback:
-                self.err(self._scrub(outcome.traceback.rstrip()))
+                self.err(scrub(outcome.traceback.rstrip(), secrets))
         if settings.timing:
             self.err(f"({outcome.elapsed * 1000:.1f} ms)")
 
@@ -150,15 +151,16 @@ class ShellRuntime:
 
             from mxshell.commands import to_data
 
-            text = json.dumps(to_data(value), sort_keys=True, separators=(",", ":"))
+            data = to_data(value, self._secrets())
+            text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         else:
-            text = render_result(value, settings)
-        self.out(self._scrub(text))
+            text = render_result(value, settings, self._secrets())
+        self.out(text)
 
-    def _scrub(self, text: str) -> str:
-        # A variable holding a secret (a password from ${ENV:...}) never reaches output.
-        secrets = self.context.variables.secret_values()
-        return scrub(text, secrets) if secrets else text
+    def _secrets(self) -> frozenset[str]:
+        # A variable holding a secret (a password from ${ENV:...}) never reaches output:
+        # masked in the outcome's values before rendering, never in the rendered text.
+        return frozenset(self.context.variables.secret_values())
 
     @property
     def exit_requested(self) -> bool:

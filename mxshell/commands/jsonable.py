@@ -4,30 +4,41 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from pathlib import PurePath
 from typing import Any
 
-from mxshell.commands.results import Renderable, Table
-from mxshell.commands.secrets import REDACTED, Secret, is_secret_name
+from mxshell.commands.results import Renderable, Table, Text
+from mxshell.commands.secrets import REDACTED, Secret, is_secret_name, scrub
 from mxshell.commands.values import rfc3339
 
+Secrets = Collection[str]
 
-def redact(value: Any) -> Any:
-    """A copy of a result that cannot print a secret.
 
-    Masked: Secret values, dataclass fields with metadata {"secret": True}, and text
-    under mapping keys or field names that name a secret (api_key, password, ...). Dataclass
-    fields left out of repr (repr=False) or named `_...` are left out altogether.
-    Dataclasses become dicts, tuples and sets become lists; Tables stay Tables.
+def redact(value: Any, secrets: Secrets = frozenset()) -> Any:
+    """A copy of a result that cannot print a secret, masked value by value, before it
+    is rendered (never by searching the rendered text, which would corrupt JSON and mask
+    innocent data such as a setpoint that happens to equal a password).
+
+    Masked: Secret values, dataclass fields with metadata {"secret": True}, text under
+    mapping keys or field names that name a secret (api_key, password, ...), and a text
+    value that *is* one of `secrets` (a known secret echoed back whole). A `Text` is free
+    text: the secrets inside it are masked where they stand. Numbers, times and other
+    text are never rewritten. Dataclass fields left out of repr (repr=False) or named
+    `_...` are left out altogether. Dataclasses become dicts, tuples and sets become
+    lists; Tables stay Tables.
     """
+    if isinstance(value, str):
+        return REDACTED if value in secrets else value
     if isinstance(value, Secret):
         return REDACTED
+    if isinstance(value, Text):
+        return Text(scrub(value.text, secrets), redact(value.data, secrets))
     if isinstance(value, Table):
-        rows = [[redact(cell) for cell in row] for row in value.rows]
+        rows = [[redact(cell, secrets) for cell in row] for row in value.rows]
         masked = [i for i, column in enumerate(value.columns) if is_secret_name(str(column))]
         for row in rows:
             for index in masked:
@@ -43,17 +54,17 @@ def redact(value: Any) -> Any:
             item = getattr(value, spec.name)
             secret = spec.metadata.get("secret") and item is not None
             secret = secret or (is_secret_name(spec.name) and _maskable(item))
-            result[spec.name] = REDACTED if secret else redact(item)
+            result[spec.name] = REDACTED if secret else redact(item, secrets)
         return result
     if isinstance(value, Mapping):
         return {
-            key: REDACTED if is_secret_name(str(key)) and _maskable(item) else redact(item)
+            key: REDACTED if is_secret_name(str(key)) and _maskable(item) else redact(item, secrets)
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
-        return [redact(item) for item in value]
+        return [redact(item, secrets) for item in value]
     if isinstance(value, set | frozenset):
-        return [redact(item) for item in sorted(value, key=repr)]
+        return [redact(item, secrets) for item in sorted(value, key=repr)]
     return value
 
 
@@ -62,12 +73,21 @@ def _maskable(value: Any) -> bool:
     return isinstance(value, str | bytes | bytearray) and bool(value)
 
 
-def to_data(value: Any) -> Any:
+def to_data(value: Any, secrets: Secrets = frozenset()) -> Any:
     """The redacted value as JSON-safe data: RFC 3339 UTC times, base64 bytes, dicts."""
-    return _plain(redact(value))
+    return _plain(redact(value, secrets), secrets)
 
 
-def _plain(value: Any) -> Any:
+def redact_result(result: Any, secrets: Secrets = frozenset()) -> Any:
+    """A command's whole result, redacted: a result that is a bare string is the
+    command's message to the user (echo, a confirmation), free text masked where the
+    secrets stand; anything else is data, masked value by value."""
+    if isinstance(result, str) and secrets:
+        return scrub(result, secrets)
+    return redact(result, secrets)
+
+
+def _plain(value: Any, secrets: Secrets = frozenset()) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
@@ -79,17 +99,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Table):
         data: dict[str, Any] = {
             "columns": [str(c) for c in value.columns],
-            "rows": [_plain(record) for record in value.records()],
+            "rows": [_plain(record, secrets) for record in value.records()],
         }
         if value.title:
             data["title"] = value.title
         return data
     if isinstance(value, Renderable):
-        return to_data(value.as_data())
+        return to_data(value.as_data(), secrets)
     if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {str(key): _plain(item, secrets) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [_plain(item, secrets) for item in value]
     if isinstance(value, datetime):
         return rfc3339(value)
     if isinstance(value, date | time):
@@ -99,11 +119,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bytes | bytearray | memoryview):
         return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, Enum):
-        return _plain(value.value)
+        return _plain(value.value, secrets)
     if isinstance(value, PurePath):
         return str(value)
     if hasattr(value, "DESCRIPTOR") and hasattr(value, "ListFields"):
-        return to_data(_message_dict(value))
+        return to_data(_message_dict(value), secrets)
     return str(value)
 
 

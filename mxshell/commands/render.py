@@ -6,8 +6,9 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mxshell.commands.jsonable import redact, to_data
+from mxshell.commands.jsonable import Secrets, redact, redact_result, to_data
 from mxshell.commands.results import Renderable, Table
+from mxshell.commands.secrets import scrub
 from mxshell.commands.settings import Settings
 from mxshell.commands.values import format_value
 
@@ -27,38 +28,45 @@ __all__ = [
 ]
 
 
-def render(outcome: Outcome, settings: Settings) -> str:
-    """The outcome as the `output` setting asks: text or one line of JSON."""
+def render(outcome: Outcome, settings: Settings, secrets: Secrets = frozenset()) -> str:
+    """The outcome as the `output` setting asks: text or one line of JSON.
+
+    `secrets` are the values known to be secret: masked in the outcome's data before it is
+    rendered (see `redact`), so the text or JSON around them is never touched."""
     if settings.output == "json":
-        return render_json(outcome)
-    return render_text(outcome, settings)
+        return render_json(outcome, secrets)
+    return render_text(outcome, settings, secrets)
 
 
-def outcome_data(outcome: Outcome) -> dict[str, Any]:
+def outcome_data(outcome: Outcome, secrets: Secrets = frozenset()) -> dict[str, Any]:
     """The JSON object for one command: {command, ok, result} or {command, ok, error}, the
     latter with the result too when the command failed after doing part of its work."""
     if outcome.ok:
-        return {"command": outcome.command, "ok": True, "result": to_data(outcome.result)}
-    data = {"command": outcome.command, "ok": False, "error": outcome.error}
+        result = to_data(redact_result(outcome.result, secrets), secrets)
+        return {"command": outcome.command, "ok": True, "result": result}
+    error = scrub(outcome.error, secrets) if outcome.error else outcome.error
+    data = {"command": outcome.command, "ok": False, "error": error}
     if outcome.result is not None:
-        data["result"] = to_data(outcome.result)
+        data["result"] = to_data(redact_result(outcome.result, secrets), secrets)
     return data
 
 
-def render_json(outcome: Outcome) -> str:
+def render_json(outcome: Outcome, secrets: Secrets = frozenset()) -> str:
     """Exactly one JSON object on one line; keys sorted, so equal outcomes print equally."""
-    return json.dumps(outcome_data(outcome), sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return json.dumps(
+        outcome_data(outcome, secrets), sort_keys=True, ensure_ascii=False, allow_nan=False
+    )
 
 
-def render_text(outcome: Outcome, settings: Settings) -> str:
+def render_text(outcome: Outcome, settings: Settings, secrets: Secrets = frozenset()) -> str:
     """What a person sees: the result, or the one-line failure ('' when there is nothing)."""
     if outcome.ok:
-        text = render_result(outcome.result, settings)
+        text = render_result(outcome.result, settings, secrets)
     else:
-        text = outcome.describe()
+        text = scrub(outcome.describe(), secrets)  # free text: masked where secrets stand
         if outcome.traceback:
             text += (
-                f"\n{outcome.traceback.rstrip()}"
+                f"\n{scrub(outcome.traceback.rstrip(), secrets)}"
                 if settings.debug
                 else (" (set debug on to see the traceback)")
             )
@@ -68,9 +76,9 @@ def render_text(outcome: Outcome, settings: Settings) -> str:
     return text
 
 
-def render_result(result: Any, settings: Settings) -> str:
+def render_result(result: Any, settings: Settings, secrets: Secrets = frozenset()) -> str:
     """A handler's result as text: tables aligned, mappings as key/value lines."""
-    return _text(redact(result), settings, indent="")
+    return _text(redact_result(result, secrets), settings, indent="")
 
 
 def render_table(table: Table, settings: Settings) -> str:

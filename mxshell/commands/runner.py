@@ -148,30 +148,31 @@ class ScriptRunner:
     # output ----------------------------------------------------------------------
     def _report(self, step: Step, outcome: Outcome) -> None:
         settings = self.context.settings
+        secrets = self._secrets()
         if settings.output == "json":
-            data = outcome_data(outcome)
+            data = outcome_data(outcome, secrets)
             data["line"] = step.line
             if step.source:
                 data["source"] = step.source
-            self.out(self._scrub(_json(data)))
+            self.out(_json(data))
         elif outcome.ok:
             self.show(outcome)
         else:
-            text = render_text(outcome, settings)
+            text = render_text(outcome, settings, secrets)
             if outcome.status == CANCELLED:
                 text = f"{outcome.command}: interrupted (Ctrl-C); the rest of the run is skipped"
-            self.err(self._scrub(f"{step.where}: {text}" if step.where else text))
+            self.err(f"{step.where}: {text}" if step.where else text)
 
     def _refuse(self, *problems: Problem, source: str | None = None) -> ScriptRun:
         for problem in problems:
             if self.context.settings.output == "json":
                 data: dict[str, Any] = {"command": problem.command, "ok": False}
-                data.update(error=problem.message, line=problem.line)
+                data.update(error=scrub(problem.message, self._secrets()), line=problem.line)
                 if problem.source:
                     data["source"] = problem.source
-                self.out(self._scrub(_json(data)))
+                self.out(_json(data))
             else:
-                self.err(self._scrub(str(problem)))
+                self.err(scrub(str(problem), self._secrets()))
         if source:
             count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
             self.err(f"{source}: {count} found; nothing was run")
@@ -188,9 +189,8 @@ class ScriptRunner:
             text += f" ({lines} {', '.join(places[:10])}{more})"
         self.err(text)
 
-    def _scrub(self, text: str) -> str:
-        secrets = self.context.variables.secret_values()
-        return scrub(text, secrets) if secrets else text
+    def _secrets(self) -> frozenset[str]:
+        return frozenset(self.context.variables.secret_values())
 
 
 def _json(data: dict[str, Any]) -> str:

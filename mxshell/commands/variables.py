@@ -76,7 +76,7 @@ class Variables(dict[str, Any]):
         found = set(self._secret_values)
         for name, value in self.items():
             if self.is_secret(name):
-                found.update(_leaves(value))
+                found.update(_leaves(_secret_part(value)))
         return [value for value in found if value]
 
     def shown(self) -> dict[str, Any]:
@@ -153,6 +153,16 @@ def _has(value: Any) -> str:
 # Fields shorter than this inside a captured secret (a quality code, a flag) are not
 # scrubbed: masking every "1" or "True" in the output would hide more than it protects.
 MIN_FIELD_SECRET = 4
+
+
+def _secret_part(value: Any) -> Any:
+    """What of a captured result is the secret: its value field(s), not the tag name,
+    quality or timestamp (`let token = read Tank2.Notes` makes only the Notes secret)."""
+    if isinstance(value, dict) and "value" in value:
+        return value["value"]
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return [v.get("value") for v in value]
+    return value
 
 
 def _leaves(value: Any) -> list[str]:

@@ -21,10 +21,25 @@ _PLAIN_WORD = re.compile(r"[A-Za-z][a-z]*")
 
 
 def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """`text` with every given secret (longest first), and any bearer credential, masked."""
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
+    """`text` with every given secret (longest first), and any bearer credential, masked.
+
+    A secret holding a quote, a backslash or a tab reaches text escaped as often as raw
+    (repr() in an error message, JSON in a gateway's detail): each form is masked."""
+    forms = {form for secret in secrets if secret for form in _written_forms(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, REDACTED)
     return _BEARER.sub(_mask_bearer, text)
+
+
+def _written_forms(secret: str) -> set[str]:
+    import json
+
+    return {
+        secret,
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        repr(secret)[1:-1],
+    } - {""}
 
 
 def _mask_bearer(match: re.Match[str]) -> str:

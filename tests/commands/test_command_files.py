@@ -296,16 +296,25 @@ async def test_a_secret_variable_never_reaches_output_errors_or_json(
     assert "hunter2-pw" not in redact_line(typed, shell.context.registry)
 
 
-async def test_a_captured_result_under_a_secret_name_is_masked_field_by_field(
+async def test_a_captured_result_under_a_secret_name_masks_its_value_fields_only(
     shell: ShellRunner, tmp_path: Path
 ) -> None:
+    # The tag name, quality and timestamp of a read are not what makes it secret: making
+    # them secret would mask "Good (192)" and the tag in every later line of the run.
     shell.context.settings.output = "json"
-    text = "let password = read Tank1.Level\necho ${password.tag}\n"
+    await shell.run("write Tank2.Notes 'the-notes-secret'")
+    text = (
+        "let password = read Tank2.Notes\n"
+        "echo ${password.tag} ${password.quality}\necho ${password.value}\n"
+    )
     run = await run_file(shell, tmp_path, text)
     assert run.status == 0
-    printed = "\n".join(shell.out + shell.err)
-    assert "Tank1.Level" not in printed
-    assert json.loads(shell.out[-1])["result"] == REDACTED
+    lines = [json.loads(line) for line in shell.out[-3:]]
+    assert lines[0]["result"]["password"]["value"] == REDACTED
+    assert lines[0]["result"]["password"]["tag"] == "Tank2.Notes"
+    assert lines[1]["result"] == "Tank2.Notes Good (192)"
+    assert lines[2]["result"] == REDACTED
+    assert "the-notes-secret" not in "\n".join(shell.out[-3:] + shell.err)
 
 
 async def test_a_variable_used_as_a_secret_option_is_masked_from_the_start(
