@@ -16,7 +16,7 @@ from typing import Any
 
 from mxshell.commands.errors import UsageError
 from mxshell.commands.lexer import Reference, Segment, Word
-from mxshell.commands.secrets import REDACTED, is_secret_name
+from mxshell.commands.secrets import REDACTED, Secret, is_secret_name
 
 _NAME = re.compile(r"^[A-Za-z_]\w*$")
 ENV_PREFIX = "ENV:"
@@ -32,6 +32,8 @@ def text_of(value: Any) -> str:
     structures, '' for None, the text of anything else."""
     if value is None:
         return ""
+    if isinstance(value, Secret):
+        return value.reveal()  # a reference hands the command the secret itself
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
@@ -56,6 +58,12 @@ class Variables(dict[str, Any]):
     def define(self, name: str, value: Any, *, secret: bool = False) -> None:
         if not valid_name(name):
             raise UsageError(f"{name!r} is not a valid variable name (letters, digits and _)")
+        if secret or self.is_secret(name):
+            # The value travels as a Secret: it prints as <redacted> wherever it goes
+            # (repr, results, JSON), and only a reference to it hands out the text.
+            value = (
+                value if isinstance(value, Secret) or not isinstance(value, str) else Secret(value)
+            )
         self[name] = value
         if secret:
             self._secret_names.add(name)
@@ -167,6 +175,8 @@ def _secret_part(value: Any) -> Any:
 
 def _leaves(value: Any) -> list[str]:
     """The text of a value and of every field and element inside it (a captured result)."""
+    if isinstance(value, Secret):
+        return [value.reveal()]
     texts = [text_of(value)]
     inner: list[Any] = []
     if isinstance(value, dict):
