@@ -22,6 +22,7 @@ from mxshell_plugins.mxaccess_common import (
     SERVER_HANDLE,
     TYPE,
     convert_text,
+    declared_type,
     parse_timestamp,
     password_from,
     quality_text,
@@ -444,8 +445,10 @@ async def plan_writes(
             raise UsageError(f"{place}: no timestamp; give --timestamp or a timestamp column")
         current = slot.value if isinstance(slot, TrackedItem) else None
         tag = slot.tag_reference if isinstance(slot, TrackedItem) else spec.tag
+        type_name = spec.type_name or options.get("type")
+        declared = None if type_name else await declared_type(ctx, tag)
         try:
-            value = convert_text(spec.value, spec.type_name or options.get("type"), current, tag)
+            value = convert_text(spec.value, type_name, current, tag, declared)
             moment = parse_timestamp(stamp) if stamp else None
         except CommandFailed as error:
             raise CommandFailed(f"{place}: {error}; nothing was written") from None

@@ -56,21 +56,32 @@ def advise_of(item: TrackedItem) -> str:
 
 @asynccontextmanager
 async def using_item(
-    ctx: Any, reference: str, server_handle: int | None = None
+    ctx: Any, reference: str, server_handle: int | None = None, *, borrow: bool = False
 ) -> AsyncIterator[TrackedItem]:
     """The item a reference names, added when it is a tag; removed again if the command
-    that added it fails, so that a failed command leaves nothing behind."""
+    that added it fails, so that a failed command leaves nothing behind. With `borrow`
+    (a write), an item the command added is given back when it is done, as `read` does:
+    left behind, `items` would show its last value as if it were still live."""
     session = session_of(ctx)
     item, added = await find_or_add(ctx, reference, server_handle)
     try:
         yield item
     except BaseException:
-        if added and session.connected:
-            try:
-                await session.remove_item(item)
-            except GatewayError as error:
-                ctx.notify(f"could not remove {item.tag_reference} again: {error}")
+        if added:
+            await _give_back(ctx, session, item)
         raise
+    if added and borrow:
+        await _give_back(ctx, session, item)
+
+
+async def _give_back(ctx: Any, session: PersistentSession, item: TrackedItem) -> None:
+    if not session.connected:
+        session.items.drop(item)  # nothing on the gateway to remove; nothing to restore
+        return
+    try:
+        await session.remove_item(item)
+    except GatewayError as error:
+        ctx.notify(f"could not remove {item.tag_reference} again: {error}")
 
 
 async def find_or_add(
@@ -273,8 +284,8 @@ async def _write(
     server_handle: int | None,
 ) -> Text:
     moment = parse_timestamp(timestamp) if timestamp else None
-    async with using_item(ctx, item, server_handle) as found:
-        converted = convert(found, value, type_name)
+    async with using_item(ctx, item, server_handle, borrow=True) as found:
+        converted = await convert(ctx, found, value, type_name)
         with refusals(found.tag_reference, type_hint=inferred(found, converted, type_name)):
             await session_of(ctx).write(found, converted, timestamp=moment)
     return written("Write2" if moment else "Write", found, converted, moment)
@@ -287,9 +298,11 @@ TIMESTAMP = arg("--timestamp", required=True, help="RFC 3339 time, e.g. 2026-01-
 @mxaccess.command(
     "write",
     help="Write a value to an item (Write); OnWriteComplete follows as an event.\n"
-    "Without --type the value takes the type of the item's current value when the shell "
-    "knows it (after advise or read), else the type the text suggests (42 int32, 4.2 "
-    "double, true bool, [1,2] int32[], anything else string). NaN and infinity are refused.",
+    "Without --type the value takes the attribute's type as the Galaxy declares it (write-"
+    "bulk does the same), else the type of the item's current value when the shell knows it, "
+    "else the type the text suggests (42 int32, 4.2 double, true bool, [1,2] int32[], "
+    "anything else string). A value that cannot fit is refused before anything is sent. "
+    "An item the write had to add is removed again. NaN and infinity are refused.",
     args=[item_arg(), VALUE, TYPE, SERVER_HANDLE],
     needs_session=True,
 )
@@ -322,8 +335,8 @@ async def _write_secured(
     session = session_of(ctx)
     moment = parse_timestamp(timestamp) if timestamp else None
     user, verifier = options["user"], options.get("verifier")
-    async with using_item(ctx, item, options.get("server_handle")) as found:
-        converted = convert(found, value, options.get("type"))
+    async with using_item(ctx, item, options.get("server_handle"), borrow=True) as found:
+        converted = await convert(ctx, found, value, options.get("type"))
         server = found.registration.handle  # user ids hold under one server handle only
         password = await password_from(ctx, options.get("password_env"), user)
         secrets = [password]

@@ -11,7 +11,15 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from mxshell.commands import CommandFailed, Settings, arg, format_value, scrub
+from mxshell.commands import (
+    GALAXY,
+    CommandFailed,
+    GalaxyLookup,
+    Settings,
+    arg,
+    format_value,
+    scrub,
+)
 from mxshell.gateway import (
     TYPE_NAMES,
     GatewayError,
@@ -80,30 +88,72 @@ def value_type(value: Any) -> str | None:
     return None
 
 
-def convert(item: TrackedItem, text: str, type_name: str | None) -> Any:
-    """The MxValue to write: of type_name; else of the type of the item's current value
-    (so '0042' stays a string for a String attribute); else inferred from the text."""
-    return convert_text(text, type_name, item.value, item.tag_reference)
+# What a value of each type looks like, for the error that refuses one.
+EXAMPLES = {
+    "bool": "true or false (1 or 0)",
+    "int32": "42",
+    "int64": "42",
+    "float": "92.5",
+    "double": "92.5",
+    "string": "any text",
+    "datetime": "2026-01-31T12:00:00Z",
+}
+
+
+def _is_nan_text(text: str) -> bool:
+    """Whether the text, read for its own type, holds NaN or infinity ([1.5, NaN])."""
+    try:
+        to_mx_value(parse_value_text(text, None), None)
+    except ValueError as error:
+        return "NaN or infinity" in str(error)
+    return False
+
+
+async def declared_type(ctx: Any, tag: str) -> str | None:
+    """The type the Galaxy declares for tag (None when there is no Galaxy or no such tag)."""
+    galaxy = ctx.services.get(GALAXY)
+    if not isinstance(galaxy, GalaxyLookup):
+        return None
+    return await galaxy.attribute_type(tag)
+
+
+async def convert(ctx: Any, item: TrackedItem, text: str, type_name: str | None) -> Any:
+    """The MxValue to write to an item (see convert_text)."""
+    declared = None if type_name else await declared_type(ctx, item.tag_reference)
+    return convert_text(text, type_name, item.value, item.tag_reference, declared)
 
 
 def convert_text(
-    text: str, type_name: str | None, current: Any = None, tag: str | None = None
+    text: str,
+    type_name: str | None,
+    current: Any = None,
+    tag: str | None = None,
+    declared: str | None = None,
 ) -> Any:
-    """convert() for a value whose item may not exist yet: `current` is the tag's latest
-    value when the shell knows it; CommandFailed says what is wrong with the text."""
-    chosen = type_name or value_type(current)
+    """The MxValue to write, one conversion for write and the bulk writes: of `type_name`
+    when given; else of the attribute's type as the Galaxy declares it (`declared`); else
+    of the type of the tag's latest value (`current`, so '0042' stays a string for a
+    String attribute); else inferred from the text. CommandFailed, naming the type and
+    an example, when the text cannot be a value of that type: nothing is sent then."""
+    chosen = type_name or declared or value_type(current)
     try:
         return to_mx_value(parse_value_text(text, chosen), chosen)
     except ValueError as error:
-        if "NaN or infinity" in str(error):
+        if "NaN or infinity" in str(error) or _is_nan_text(text):
             raise CommandFailed(
                 f"{text!r} cannot be written: NaN and infinity have no MXAccess representation"
                 + ("" if type_name else " (for the text itself, add --type string)")
             ) from None
-        hint = ""
         if chosen and not type_name:
-            hint = f" ({tag} holds a {chosen}; give --type for another type)"
-        raise CommandFailed(f"bad value: {error}{hint}") from None
+            example = EXAMPLES.get(chosen.removesuffix("[]"), "")
+            article = "an" if chosen[0] in "aeiou" else "a"
+            how = "is declared" if declared else "holds"
+            raise CommandFailed(
+                f"bad value: {error} ({tag} {how} {article} {chosen}"
+                + (f", e.g. {example}" if example else "")
+                + "; nothing was sent; give --type for another type)"
+            ) from None
+        raise CommandFailed(f"bad value: {error}") from None
 
 
 def inferred(item: TrackedItem, value: Any, type_name: str | None) -> str | None:

@@ -62,10 +62,14 @@ class GalaxyLookup(Protocol):
     exist, sorted; it raises CommandFailed while the index is still loading or when the
     Galaxy is unreachable, with a message that says which. `resolve` turns a reference
     relative to the browse path (`.Level` after `cd Tank1`) into a full one and returns
-    any other reference unchanged.
+    any other reference unchanged. `attribute_type` is the type a write to the tag must
+    have (`double`, `bool`, `datetime`, `int32[]`...) as the Galaxy declares it, or None
+    when the Galaxy does not know it or cannot be read.
     """
 
     async def glob(self, pattern: str) -> list[str]: ...
+
+    async def attribute_type(self, reference: str) -> str | None: ...
 
     def resolve(self, reference: str) -> str: ...
 

@@ -21,7 +21,7 @@ from mxshell.galaxy.browse import BrowsePath
 from mxshell.galaxy.complete import TagCandidate, complete_reference
 from mxshell.galaxy.glob import glob_references
 from mxshell.galaxy.index import GalaxyIndex, IndexBuilder
-from mxshell.gateway import GalaxyRepositoryClient, GatewayError
+from mxshell.gateway import GalaxyRepositoryClient, GatewayError, type_name_for
 from mxshell.gateway.errors import FailedPreconditionError
 
 PAGE_SIZE = 1000
@@ -175,6 +175,20 @@ class GalaxyCatalog:
             )
         index = await self.ready()
         return glob_references(index, self.resolve(pattern))
+
+    async def attribute_type(self, reference: str) -> str | None:
+        """GalaxyLookup: the write type of an attribute (`double`, `bool`, `int32[]`...) as
+        the Galaxy declares it; None when the Galaxy does not know the tag or cannot be
+        read (the caller then goes by the value it knows, or by the text)."""
+        try:
+            index = await self.ready()
+        except (CommandFailed, GatewayError):  # no Galaxy here (scope, network): fall back
+            return None
+        found = index.attribute(reference)
+        if found is None:
+            return None
+        attribute = found[1]
+        return type_name_for(attribute.data_type, attribute.is_array)
 
     def resolve(self, reference: str) -> str:
         """GalaxyLookup: `.Level` after `cd Tank1` is `Tank1.Level`; others unchanged."""

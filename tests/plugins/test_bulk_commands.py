@@ -323,18 +323,34 @@ async def test_typed_tags_are_resolved_and_glob_matches_taken_as_the_galaxy_give
 # writes ------------------------------------------------------------------------------
 
 
-async def test_write_bulk_writes_each_value_and_fails_a_wrong_type_alone(
+async def test_write_bulk_refuses_a_value_that_cannot_fit_the_declared_type_before_sending(
     own_shell: ShellRunner,
 ) -> None:
-    result = await own_shell.run(
-        "write-bulk Pump1.Speed.SP=1250.5 Tank1.Capacity=lots Tank1.Level.Hi=91"
+    before = await value_of(own_shell, "Pump1.Speed.SP")
+    result = await own_shell.run("write-bulk Pump1.Speed.SP=1250.5 Tank1.Capacity=lots")
+    assert not result.ok
+    assert (
+        "bad value: 'lots' is not an integer (Tank1.Capacity is declared an int32, e.g. 42"
+        in result.errors
     )
+    assert result.errors.endswith("nothing was written")
+    assert await value_of(own_shell, "Pump1.Speed.SP") == before
+
+
+async def test_write_bulk_writes_each_value_and_fails_a_wrong_type_alone(
+    own_shell: ShellRunner, tmp_path: Path
+) -> None:
+    # A type forced per entry (the CSV's type column) reaches the gateway, which refuses
+    # that entry alone.
+    table = tmp_path / "forced.csv"
+    table.write_text("tag,value,type\nTank1.Capacity,lots,string\n")
+    result = await own_shell.run(f"write-bulk Pump1.Speed.SP=1250.5 @{table} Tank1.Level.Hi=91")
     assert not result.ok
     rows = entries(report_of(result))
     assert [(r["tag"], r["value"], r["type"], r["ok"]) for r in rows] == [
         ("Pump1.Speed.SP", 1250.5, "double", True),
         ("Tank1.Capacity", "lots", "string", False),
-        ("Tank1.Level.Hi", 91, "int32", True),
+        ("Tank1.Level.Hi", 91.0, "double", True),
     ]
     assert "HRESULT 0x80070057 E_INVALIDARG" in str(rows[1]["status"])
     assert await value_of(own_shell, "Pump1.Speed.SP") == 1250.5
@@ -357,7 +373,8 @@ async def test_writes_come_from_assignment_files_and_csv(
     assert len(own_shell.session.items) == 0
     result = await own_shell.run(f"write-bulk @{lines} @{table}")
     assert result.ok, result.errors
-    assert [r["type"] for r in entries(result.result)] == ["int32", "string", "bool[]"]
+    # Each value takes the type the Galaxy declares: Pump1.Speed.SP is a Double.
+    assert [r["type"] for r in entries(result.result)] == ["double", "string", "bool[]"]
     assert await value_of(own_shell, "Tank1.Mode") == "Auto"
     assert await value_of(own_shell, "Filler1.NozzleEnabled") == [True, False, True, True]
 

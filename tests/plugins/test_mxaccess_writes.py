@@ -78,13 +78,19 @@ async def test_arrays_are_written_with_an_array_type(own_shell: ShellRunner) -> 
 async def test_a_value_of_the_wrong_type_is_refused_with_its_status_and_hresult(
     fresh_gateway: EmbeddedGateway, own_shell: ShellRunner
 ) -> None:
+    # The Galaxy declares Tank1.Capacity an Integer: 'lots' is refused before anything is sent.
     result = await own_shell.run("write Tank1.Capacity lots")
     assert result.outcomes[0].exit_status == 1
     assert result.errors == (
+        "write: bad value: 'lots' is not an integer (Tank1.Capacity is declared an int32, "
+        "e.g. 42; nothing was sent; give --type for another type)"
+    )
+    # A type forced with --type reaches the gateway, which refuses it with its own verdict.
+    forced = await own_shell.run("write Tank1.Capacity lots --type string")
+    assert forced.errors == (
         "write: MXAccess refused Write for Tank1.Capacity: Tank1.Capacity is Integer: a value "
         "of kind string cannot be written to it (OperationalError, detected by responding "
-        "automation object, detail 1004; HRESULT 0x80070057 E_INVALIDARG); the value went as "
-        "string, inferred from the text; give --type for another"
+        "automation object, detail 1004; HRESULT 0x80070057 E_INVALIDARG)"
     )
     # The item the write added for the tag is removed again: a failed write leaves nothing.
     assert held_by_gateway(fresh_gateway, own_shell.session.session_id) == []
@@ -140,7 +146,7 @@ async def test_a_supervisory_advise_lets_a_plain_write_through_to_secured_write(
 async def test_write2_writes_the_given_timestamp(own_shell: ShellRunner) -> None:
     result = await own_shell.run("write2 Pump1.Speed.SP 1111 --timestamp 2026-01-31T12:00:00Z")
     assert result.result.as_data()["timestamp"] == datetime(2026, 1, 31, 12, tzinfo=UTC)
-    assert result.text.startswith("Write2 accepted: Pump1.Speed.SP = 1111 (int32) at ")
+    assert result.text.startswith("Write2 accepted: Pump1.Speed.SP = 1111.0 (double) at ")
     read = await own_shell.run("read Pump1.Speed.SP")
     assert read.result.records()[0]["timestamp"] == datetime(2026, 1, 31, 12, tzinfo=UTC)
     bad = await own_shell.run("write2 Pump1.Speed.SP 1 --timestamp yesterday")
