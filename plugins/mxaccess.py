@@ -7,12 +7,14 @@ stream-events, record and smoke live in mxaccess_events; both register from here
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from mxshell_plugins import mxaccess_events
+from mxshell_plugins.bulk_input import references
 from mxshell_plugins.mxaccess_common import (
     ITEM_HELP,
     SECURED_ARGS,
@@ -411,12 +413,18 @@ async def authenticate_user(
 # reading -----------------------------------------------------------------------------
 
 
+READ_COLUMNS = ["tag", "value", "quality", "timestamp"]
+
+
 @mxaccess.command(
     "read",
     help="Read current values: value, quality and timestamp of each TAG.\n"
     "Adds and advises what it must, waits for the first OnDataChange, then removes the "
     "items it added and unadvises what it advised; items that were already advised are "
-    "left as they are (their latest value is shown).",
+    "left as they are (their latest value is shown). TAGS may be globs over the Galaxy "
+    "('Tank*.Level') and @FILEs, as for read-bulk. Every tag gets a row: when one fails "
+    "(unknown, refused, no value within --timeout) the others are still read, the rows "
+    "get a status column saying why, and the command fails (exit status 1).",
     args=[
         arg("tags", nargs="+", is_tag=True, completer="item", help=ITEM_HELP),
         arg("--timeout", type="duration", default=5.0, help="how long to wait (default 5s)"),
@@ -427,33 +435,80 @@ async def read(ctx: Any, tags: list[str], timeout: float = 5.0) -> Table:
     session = session_of(ctx)
     added: list[TrackedItem] = []
     advised: list[TrackedItem] = []
+    entries: list[ReadEntry] = []
     try:
-        found: list[TrackedItem] = []
-        for reference in tags:
-            item, was_added = await find_or_add(ctx, reference)
-            if was_added:
-                added.append(item)
-            found.append(item)
-        waiting: list[tuple[TrackedItem, int]] = []
-        for item in _distinct(found):
-            if item.lost is not None:
-                raise CommandFailed(f"{item.name} was not restored after a reconnect: {item.lost}")
-            if item.advise == "none":
-                waiting.append((item, item.change_count))
-                with refusals(item.tag_reference):
-                    await session.advise(item)
-                advised.append(item)
-            elif item.change_count == 0:
-                waiting.append((item, 0))
-        await first_values(session, waiting, timeout)
-        rows = [[i.tag_reference, i.value, quality_text(i.quality), i.timestamp] for i in found]
+        for reference in await references(ctx, tags):
+            entries.append(await _read_entry(ctx, session, reference, added, advised))
+        owed = [entry for entry in entries if entry.owed]
+        await until(session, lambda: not any(entry.owed for entry in owed), timeout)
+        rows = [entry.row(timeout) for entry in entries]
     finally:
         await give_back(ctx, session, added, advised)
-    return Table(["tag", "value", "quality", "timestamp"], rows)
+    failed = [row for row in rows if row[-1] != "Ok"]
+    if not failed:
+        return Table(READ_COLUMNS, [row[:-1] for row in rows])
+    table = Table([*READ_COLUMNS, "status"], rows)
+    if len(rows) == 1:
+        raise CommandFailed(failed[0][-1], result=table)
+    first = f"{failed[0][0]}: {failed[0][-1]}"
+    raise CommandFailed(f"{len(failed)} of {len(rows)} tags failed (first {first})", result=table)
 
 
-def _distinct(items: Sequence[TrackedItem]) -> list[TrackedItem]:
-    return list({item.handle: item for item in items}.values())
+@dataclass
+class ReadEntry:
+    """One tag of a read: its item, or why there is none; `before` is the item's change
+    count when the read began waiting for it (None: its latest value will do)."""
+
+    name: str
+    item: TrackedItem | None = None
+    problem: str | None = None
+    before: int | None = None
+
+    @property
+    def owed(self) -> bool:
+        """Still waiting for a first value."""
+        return (
+            self.item is not None
+            and self.before is not None
+            and (self.item.change_count <= self.before)
+        )
+
+    def row(self, timeout: float) -> list[Any]:
+        item = self.item
+        if item is None:
+            return [self.name, None, None, None, self.problem or "failed"]
+        if self.owed:
+            return [self.name, None, None, None, f"no value within {timeout:g}s"]
+        return [self.name, item.value, quality_text(item.quality), item.timestamp, "Ok"]
+
+
+async def _read_entry(
+    ctx: Any,
+    session: PersistentSession,
+    reference: str,
+    added: list[TrackedItem],
+    advised: list[TrackedItem],
+) -> ReadEntry:
+    try:
+        item, was_added = await find_or_add(ctx, reference)
+    except CommandFailed as error:
+        return ReadEntry(reference, problem=str(error))
+    if was_added:
+        added.append(item)
+    if item.lost is not None:
+        return ReadEntry(item.tag_reference, problem=f"not restored after a reconnect: {item.lost}")
+    if any(item is a for a in advised):  # named twice in one read
+        return ReadEntry(item.tag_reference, item, before=0 if item.change_count == 0 else None)
+    if item.advise == "none":
+        before = item.change_count
+        try:
+            with refusals(item.tag_reference):
+                await session.advise(item)
+        except CommandFailed as error:
+            return ReadEntry(item.tag_reference, problem=str(error))
+        advised.append(item)
+        return ReadEntry(item.tag_reference, item, before=before)
+    return ReadEntry(item.tag_reference, item, before=0 if item.change_count == 0 else None)
 
 
 async def first_values(

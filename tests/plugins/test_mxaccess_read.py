@@ -84,9 +84,21 @@ async def test_read_of_all_three_kinds_at_once_gives_each_back_as_it_was(
 async def test_an_unknown_tag_fails_the_read_and_removes_what_it_added(
     gateway: EmbeddedGateway, mx_shell: ShellRunner
 ) -> None:
-    result = await mx_shell.run("read Tank1.Capacity Tank1.Nope")
-    assert result.errors.startswith("read: MXAccess refused AddItem for Tank1.Nope: ")
+    alone = await mx_shell.run("read Tank1.Nope")
+    assert alone.errors.startswith("read: MXAccess refused AddItem for Tank1.Nope: ")
+    result = await mx_shell.run("read Tank1.Nope Tank1.Capacity")
+    assert result.errors.startswith(
+        "read: 1 of 2 tags failed (first Tank1.Nope: MXAccess refused AddItem for Tank1.Nope: "
+    )
     assert "detail 1001; HRESULT 0x80070490 ERROR_NOT_FOUND)" in result.errors
+    # Every tag gets its row: the one after the unknown tag is still read.
+    rows = result.outcomes[0].result.rows
+    assert [(row[0], row[-1] == "Ok") for row in rows] == [
+        ("Tank1.Nope", False),
+        ("Tank1.Capacity", True),
+    ]
+    assert rows[1][1] == 25000
+    # A word that is no tag reference at all is the user's typo: a usage error, nothing read.
     bad_alias = await mx_shell.run("read Tank1.Capacity nosuch")
     assert bad_alias.errors == (
         "read: no item or alias 'nosuch' (a tag reference looks like Tank1.Level)"
@@ -100,7 +112,11 @@ async def test_a_slow_point_times_out_and_is_cleaned_up(
 ) -> None:
     result = await mx_shell.run("read Tank1.Capacity PLC1.RemoteIO.Value --timeout 200ms")
     assert result.outcomes[0].exit_status == 1
-    assert result.errors == "read: no value for PLC1.RemoteIO.Value within 0.2s"
+    assert result.errors == (
+        "read: 1 of 2 tags failed (first PLC1.RemoteIO.Value: no value within 0.2s)"
+    )
+    rows = result.outcomes[0].result.rows
+    assert rows[0][0] == "Tank1.Capacity" and rows[0][-1] == "Ok"
     assert held_by_gateway(gateway, mx_shell.session.session_id) == []
 
 

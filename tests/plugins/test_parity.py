@@ -53,3 +53,12 @@ async def test_write_gives_back_the_item_it_added_so_items_shows_nothing_stale(
     # An item the user added stays: the write borrowed nothing.
     await own_shell.run("add-item Pump1.Speed.SP --as sp; write sp 1235")
     assert own_shell.session.items.find("sp") is not None
+
+
+async def test_read_takes_globs_as_read_bulk_does(mx_shell: ShellRunner) -> None:
+    mx_shell.context.settings.output = "json"
+    glob = await mx_shell.run("read 'Tank*.Capacity'")
+    bulk = await mx_shell.run("read-bulk 'Tank*.Capacity'")
+    read_tags = [row["tag"] for row in json.loads(glob.out[-1])["result"]["rows"]]
+    bulk_tags = [row["tag"] for row in json.loads(bulk.out[-1])["result"]["entries"]]
+    assert read_tags == bulk_tags and len(read_tags) >= 2
