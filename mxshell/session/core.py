@@ -48,6 +48,9 @@ class EventCounters:
     write_completes: int = 0
     gaps: int = 0
     missed: int = 0
+    # Reconnects after which the old session's later events are gone: how many is
+    # unknowable (the new session's worker_sequence starts again at 1).
+    reconnect_gaps: int = 0
     last_worker_sequence: int = 0
     rate: float = 0.0  # events/s, smoothed
     _window_start: float = field(default_factory=time.monotonic, repr=False)
@@ -89,7 +92,8 @@ class RestoreReport:
         if self.missed_after_sequence:
             text += (
                 f"; events after worker_sequence {self.missed_after_sequence} "
-                "of the old session were missed"
+                "of the old session were missed (how many is unknown; status counts "
+                "this under reconnect_gaps, events_missed counts only dropped events)"
             )
         return text
 
@@ -221,6 +225,9 @@ class PersistentSession:
         if had_state:
             await self._restore(session, report)
             report.missed_after_sequence = previous_sequence
+            if previous_sequence:
+                self.counters.gaps += 1
+                self.counters.reconnect_gaps += 1
             self.last_restore = report
         self.counters.last_worker_sequence = 0
         self.state = SessionState.CONNECTED
@@ -492,4 +499,5 @@ class PersistentSession:
             "worker_sequence": self.counters.last_worker_sequence,
             "sequence_gaps": self.counters.gaps,
             "events_missed": self.counters.missed,
+            "reconnect_gaps": self.counters.reconnect_gaps,
         }

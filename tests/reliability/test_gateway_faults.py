@@ -441,3 +441,22 @@ async def test_galaxy_commands_fail_in_one_line_while_mxaccess_and_completion_ca
         fast_gateway.gateway.faults.galaxy_unreachable = False
     assert (await shell.run("galaxy-refresh; ls /")).ok
     assert catalog.state == "ready"
+
+
+async def test_reconnect_and_status_tell_the_same_story_about_missed_events(
+    shell: ShellRunner, fast_gateway: EmbeddedGateway
+) -> None:
+    session = session_of(shell)
+    await shell.run("add-item Tank1.Level --as level; advise level")
+    level = session.find("level")
+    await eventually(lambda: level.change_count >= 2, what="values before the restart")
+    before = session.status()
+    await restarted(fast_gateway)
+    await eventually(lambda: bool(restore_notes(shell)), what="the restore notice")
+    note = next(line for line in shell.err if "were missed" in line)
+    after = session.status()
+    # The notice says events were missed and names where status counts them.
+    assert "reconnect_gaps" in note
+    assert after["reconnect_gaps"] == before["reconnect_gaps"] + 1
+    assert after["sequence_gaps"] == before["sequence_gaps"] + 1
+    assert after["events_missed"] == before["events_missed"]  # dropped events only
