@@ -49,11 +49,19 @@ def describe_event(event: gr.DeployEvent) -> str:
 
 @deploys.command(
     "galaxy-watch",
-    help="Stream DeployEvents as the Galaxy is deployed, until --max-events or Ctrl-C.\n"
-    "The current state comes first, unless --since names it. Each event: sequence, "
-    "deploy time (RFC 3339), object and attribute counts.",
+    help="Stream DeployEvents as the Galaxy is deployed, until --max-events, --timeout or "
+    "Ctrl-C.\nThe current state comes first, unless --since names it. Each event: sequence, "
+    "deploy time (RFC 3339), object and attribute counts. --shutdown-timeout bounds how "
+    "long closing the stream may take when it ends (default 5s).",
     args=[
         arg("--max-events", type="int", metavar="N", help="stop after N events"),
+        arg("--timeout", type="duration", help="stop after this long (e.g. 10s)"),
+        arg(
+            "--shutdown-timeout",
+            type="duration",
+            default=5.0,
+            help="how long closing the stream may take (default 5s)",
+        ),
         arg(
             "--since",
             metavar="TS",
@@ -63,10 +71,16 @@ def describe_event(event: gr.DeployEvent) -> str:
     needs_session=True,
 )
 async def galaxy_watch(
-    ctx: CommandContext, max_events: int | None = None, since: str | None = None
+    ctx: CommandContext,
+    max_events: int | None = None,
+    since: str | None = None,
+    timeout: float | None = None,
+    shutdown_timeout: float = 5.0,
 ) -> Text:
     if max_events is not None and max_events < 1:
         raise UsageError("--max-events must be at least 1", "galaxy-watch [--max-events N]")
+    if (timeout is not None and timeout <= 0) or shutdown_timeout <= 0:
+        raise UsageError("--timeout and --shutdown-timeout must be positive", "galaxy-watch")
     last_seen = None
     if since is not None:
         last_seen = Timestamp()
@@ -80,15 +94,26 @@ async def galaxy_watch(
     client = ctx.require_session().client.galaxy()
     seen = 0
     stream = client.watch_deploy_events(last_seen)
-    try:
+
+    async def follow() -> str:
+        nonlocal seen
         async for event in stream:
             seen += 1
             ctx.emit(Text(describe_event(event), deploy_row(event)))
             if max_events is not None and seen >= max_events:
-                break
+                return "max-events"
+        return "the gateway ended the stream"
+
+    try:
+        ended = await asyncio.wait_for(follow(), timeout)
+    except TimeoutError:
+        ended = "timeout"
     finally:
-        await stream.aclose()
-    return Text(f"{seen} deploy event(s)", {"events": seen})
+        try:
+            await asyncio.wait_for(stream.aclose(), shutdown_timeout)
+        except TimeoutError:
+            ctx.notify(f"galaxy-watch: the stream did not close within {shutdown_timeout:g}s")
+    return Text(f"{seen} deploy event(s) ({ended})", {"events": seen, "ended": ended})
 
 
 # deploy-watch ------------------------------------------------------------------------

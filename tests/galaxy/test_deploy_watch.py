@@ -33,7 +33,7 @@ async def test_galaxy_watch_streams_the_current_state_then_each_deploy(
     assert re.match(
         r"#2 at \d{4}-\d\d-\d\dT[\d:]+\.\d+Z: 35 objects, \d+ attributes", result.out[1]
     )
-    assert result.out[2] == "2 deploy event(s)"
+    assert result.out[2] == "2 deploy event(s) (max-events)"
 
 
 async def test_galaxy_watch_since_the_current_deploy_skips_it(
@@ -184,3 +184,12 @@ async def test_deploy_watch_off_then_on_starts_afresh(own_shell: ShellRunner) ->
     assert (await own_shell.run("deploy-watch off; sim deploy --add 1; deploy-watch on")).ok
     await asyncio.sleep(0.3)
     assert len(deploy_lines(own_shell)) == 1  # the deploy made while off is the new start
+
+
+async def test_galaxy_watch_stops_at_its_timeout_and_says_why(own_shell: ShellRunner) -> None:
+    result = await asyncio.wait_for(own_shell.run("galaxy-watch --timeout 300ms"), 10)
+    assert result.ok, result.errors
+    assert result.out[0].startswith("#1 at ")  # the current state, then nothing more
+    assert result.out[-1] == "1 deploy event(s) (timeout)"
+    bad = await own_shell.run("galaxy-watch --shutdown-timeout 0")
+    assert not bad.ok and "must be positive" in bad.errors
