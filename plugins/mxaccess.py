@@ -551,6 +551,11 @@ def register_completers(register: Any) -> None:
 
 
 @hookimpl
+def session_opened(context: Any) -> None:
+    mxaccess_events.attach_backlog(context)
+
+
+@hookimpl
 def session_closed(context: Any) -> None:
     mxaccess_events.stop_recording(context, "the gateway session closed")
 

@@ -10,6 +10,7 @@ recording's own (mxshell.commands.recording.BackgroundRecorder).
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,47 @@ from mxshell.session import EventListener, PersistentSession
 commands = CommandSet("mxaccess")
 
 RECORDER = "recorder"  # the context service holding the current Recording
+BACKLOG = "event_backlog"  # the context service holding the session's EventBacklog
+
+
+class EventBacklog:
+    """The session's events that no stream-events has shown yet, the newest `size` kept.
+
+    mxgw-py users advise, then stream: the advise's first OnDataChange has usually
+    arrived by then, and must be shown all the same. A deque per batch (extend) keeps
+    the cost per event to almost nothing."""
+
+    def __init__(self, size: int) -> None:
+        self.events: deque[Any] = deque(maxlen=max(size, 0))
+        self.overflowed = 0  # events pushed out unseen since the last stream-events
+        self.paused = False  # a stream-events is showing the events itself
+
+    def __call__(self, batch: Sequence[Any]) -> None:
+        if self.paused or self.events.maxlen == 0:
+            return
+        room = (self.events.maxlen or 0) - len(self.events)
+        if len(batch) > room:
+            self.overflowed += len(batch) - room
+        self.events.extend(batch)
+
+    def take(self) -> tuple[list[Any], int]:
+        """The kept events, oldest first, and how many were pushed out; both reset."""
+        taken, overflowed = list(self.events), self.overflowed
+        self.events.clear()
+        self.overflowed = 0
+        return taken, overflowed
+
+    def give_back(self, events: Sequence[Any]) -> None:
+        """Events a stream-events received but did not show (it stopped first)."""
+        self.paused = False
+        self.events.extendleft(reversed(events))
+
+
+def attach_backlog(context: Any) -> None:
+    """At session open: keep the session's events for the next stream-events."""
+    backlog = EventBacklog(context.settings.event_backlog)
+    context.services[BACKLOG] = backlog
+    context.session.add_listener(backlog)
 
 
 async def open_recorder(ctx: Any, path: str, **options: Any) -> BackgroundRecorder:
@@ -60,6 +102,11 @@ async def open_recorder(ctx: Any, path: str, **options: Any) -> BackgroundRecord
         arg("--timeout", type="duration", help="stop after this long (e.g. 10s)"),
         arg("--record", metavar="FILE", help="also write the events to FILE.jsonl or FILE.csv"),
         arg("--force", action="store_true", help="overwrite an existing --record FILE"),
+        arg(
+            "--new-only",
+            action="store_true",
+            help="only events that arrive from now on, not those received before",
+        ),
     ],
     needs_session=True,
 )
@@ -69,6 +116,7 @@ async def stream_events(
     timeout: float | None = None,
     record: str | None = None,
     force: bool = False,
+    new_only: bool = False,
 ) -> Text:
     if max_events is not None and max_events < 1:
         raise UsageError("--max-events must be at least 1")
@@ -79,13 +127,30 @@ async def stream_events(
     def on_events(batch: Sequence[Any]) -> None:
         arrived.put_nowait([(event, item_of(session, event)) for event in batch])
 
-    gaps = SequenceGaps(session.counters.last_worker_sequence)
+    backlog = ctx.services.get(BACKLOG)
+    earlier: list[Any] = []
+    if isinstance(backlog, EventBacklog):
+        earlier, overflowed = backlog.take()
+        backlog.paused = True
+        if new_only:
+            earlier = []
+        elif overflowed:
+            ctx.notify(
+                f"stream-events: {overflowed} earlier event(s) were not kept (the backlog "
+                f"holds {backlog.events.maxlen}; set event_backlog to keep more)"
+            )
+    first = earlier[0].worker_sequence - 1 if earlier else session.counters.last_worker_sequence
+    gaps = SequenceGaps(first)
     seen, ended = 0, "max-events"
+    leftover: list[tuple[Any, Any]] = []
+    if earlier:
+        on_events(earlier)
     session.add_listener(on_events)
     try:
         async with asyncio.timeout(timeout):
             while max_events is None or seen < max_events:
-                for event, item in await arrived.get():
+                batch = await arrived.get()
+                for index, (event, item) in enumerate(batch):
                     row = event_row(event, item)
                     gaps.see(row["worker_sequence"])
                     ctx.emit(Text(event_line(row, ctx.settings), row))
@@ -93,6 +158,7 @@ async def stream_events(
                         recorder.add([row])
                     seen += 1
                     if seen == max_events:
+                        leftover = batch[index + 1 :]  # kept for the next stream-events
                         break
     except TimeoutError:
         ended = "timeout"
@@ -103,9 +169,19 @@ async def stream_events(
             task.uncancel()
     finally:
         session.remove_listener(on_events)
+        if isinstance(backlog, EventBacklog):
+            unshown = [event for batch in [leftover, *_drain(arrived)] for event, _ in batch]
+            backlog.give_back(unshown)
         if recorder is not None:
             await recorder.close()
     return stream_summary(seen, ended, gaps, recorder)
+
+
+def _drain(queue: asyncio.Queue[list[tuple[Any, Any]]]) -> list[list[tuple[Any, Any]]]:
+    batches = []
+    while not queue.empty():
+        batches.append(queue.get_nowait())
+    return batches
 
 
 @dataclass

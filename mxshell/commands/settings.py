@@ -47,6 +47,13 @@ class Settings:
     history_size: int = field(
         default=10_000, metadata=_setting("how many lines the history keeps", minimum=0)
     )
+    event_backlog: int = field(
+        default=1_000,
+        metadata=_setting(
+            "how many events received while no stream-events ran it keeps to show first",
+            minimum=0,
+        ),
+    )
 
     @classmethod
     def names(cls) -> list[str]:
