@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help="the API key itself (other users of the machine can see it; prefer --api-key-env)",
     )
+    parser.add_argument(
+        "--session-id",
+        metavar="ID",
+        help="attach to a gateway session another client opened (left open on exit)",
+    )
     parser.add_argument("-c", dest="commands", metavar="COMMANDS", help='run "a; b" and exit')
     parser.add_argument("-f", dest="file", metavar="FILE", help="run a command file and exit")
     parser.add_argument("file_args", nargs="*", metavar="ARG", help="arguments for -f FILE ($1…)")
@@ -107,6 +112,7 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
         or (config.server_name_override if endpoint else None),
         api_key_env=None if args.api_key else (args.api_key_env or config.api_key_env),
         api_key=args.api_key,
+        session_id=args.session_id,
     )
     if target.ca_file:
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mxshell.gateway import ChannelOptions, GatewayError
@@ -34,6 +34,7 @@ class Target:
     server_name_override: str | None = None
     api_key_env: str | None = None
     api_key: str | None = field(default=None, repr=False)  # typed at `connect --api-key`
+    session_id: str | None = None  # attach to a session another client opened
 
     def __post_init__(self) -> None:
         if self.plaintext and self.tls:
@@ -81,7 +82,9 @@ class ConnectionController:
     async def connect_to(self, target: Target) -> PersistentSession:
         """Connect to target, replacing any current connection once the new one works."""
         options = self._options_for(target)
-        session = PersistentSession(options, notify=self.notify, backoff=self.backoff)
+        session = PersistentSession(
+            options, notify=self.notify, backoff=self.backoff, attach_to=target.session_id
+        )
         try:
             await session.open()
         except GatewayError:
@@ -124,12 +127,20 @@ class ConnectionController:
             "network; anyone on the path can read it (use TLS off this machine)"
         )
 
-    async def disconnect(self) -> bool:
-        """Close the session; False when there was none."""
+    async def attach(self, session_id: str) -> dict[str, Any]:
+        """The `attach` command: the same gateway, another client's session."""
+        if self.target is None:
+            raise ConnectError("not connected to a gateway; use connect first")
+        await self.connect_to(replace(self.target, session_id=session_id))
+        return self.status()
+
+    async def disconnect(self, close: bool = False) -> bool:
+        """Close the session; False when there was none. A session this shell attached to
+        is left open on the gateway unless `close`."""
         previous, self.session = self.session, None
         if previous is None:
             return False
-        await previous.close()
+        await previous.close(close_attached=close)
         if self.on_change is not None:
             await self.on_change(previous, None)
         return True

@@ -219,6 +219,7 @@ async def history(ctx: CommandContext, count: int | None = None) -> Table:
         flag("--tls", help="Insist on TLS"),
         arg("--ca-file", metavar="FILE", help="CA certificate bundle for TLS"),
         arg("--server-name-override", metavar="NAME", help="TLS server name to expect"),
+        arg("--session-id", metavar="ID", help="attach to this session instead of opening one"),
     ],
 )
 async def connect(
@@ -231,10 +232,28 @@ async def connect(
     return await _report(control.connect(endpoint, **given), control.status)
 
 
-@core.command("disconnect", help="Close the gateway session and the connection.")
-async def disconnect(ctx: CommandContext) -> dict[str, Any]:
+@core.command(
+    "disconnect",
+    help="Close the gateway session and the connection.\n"
+    "A session this shell attached to (attach, --session-id) is left open for the client "
+    "that opened it; --close closes it on the gateway too.",
+    args=[flag("--close", help="also close a session this shell attached to")],
+)
+async def disconnect(ctx: CommandContext, close: bool = False) -> dict[str, Any]:
     control = ctx.connection()
-    return await _report(control.disconnect(), control.status)
+    return await _report(control.disconnect(close=close), control.status)
+
+
+@core.command(
+    "attach",
+    help="Use a gateway session another client opened (same gateway, same API key).\n"
+    "As mxgw CLIs' --session-id: this shell streams its events and works in it. Leaving "
+    "it (disconnect, connect elsewhere, exit) does not close it; disconnect --close does.",
+    args=[arg("session_id", metavar="SESSION_ID", help="the session's id (status shows it)")],
+)
+async def attach(ctx: CommandContext, session_id: str) -> dict[str, Any]:
+    control = ctx.connection()
+    return await _report(control.attach(session_id), control.status)
 
 
 @core.command(

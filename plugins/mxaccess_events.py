@@ -45,12 +45,15 @@ class EventBacklog:
     arrived by then, and must be shown all the same. A deque per batch (extend) keeps
     the cost per event to almost nothing."""
 
-    def __init__(self, size: int) -> None:
-        self.events: deque[Any] = deque(maxlen=max(size, 0))
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings  # its event_backlog is the size, read as it changes
+        self.events: deque[Any] = deque(maxlen=max(settings.event_backlog, 0))
         self.overflowed = 0  # events pushed out unseen since the last stream-events
         self.paused = False  # a stream-events is showing the events itself
 
     def __call__(self, batch: Sequence[Any]) -> None:
+        if self.events.maxlen != self.settings.event_backlog:  # `set event_backlog N`
+            self.events = deque(self.events, maxlen=max(self.settings.event_backlog, 0))
         if self.paused or self.events.maxlen == 0:
             return
         room = (self.events.maxlen or 0) - len(self.events)
@@ -73,7 +76,7 @@ class EventBacklog:
 
 def attach_backlog(context: Any) -> None:
     """At session open: keep the session's events for the next stream-events."""
-    backlog = EventBacklog(context.settings.event_backlog)
+    backlog = EventBacklog(context.settings)
     context.services[BACKLOG] = backlog
     context.session.add_listener(backlog)
 
@@ -139,6 +142,8 @@ async def stream_events(
                 f"stream-events: {overflowed} earlier event(s) were not kept (the backlog "
                 f"holds {backlog.events.maxlen}; set event_backlog to keep more)"
             )
+        # Events of items no longer held (a read's or write's borrowed item) say nothing.
+        earlier = [event for event in earlier if item_of(session, event) is not None]
     first = earlier[0].worker_sequence - 1 if earlier else session.counters.last_worker_sequence
     gaps = SequenceGaps(first)
     seen, ended = 0, "max-events"

@@ -193,3 +193,40 @@ def test_a_file_argument_used_as_a_key_is_masked_from_the_first_line_on(
         assert run.returncode == 1
         assert "the key is <redacted>" in run.stdout
         assert "ARGKEY-777" not in run.stdout + run.stderr
+
+
+def test_session_id_on_the_command_line_attaches_and_leaves_the_session_open(
+    tmp_path: Path, fresh_gateway: EmbeddedGateway
+) -> None:
+    import asyncio
+    import json
+
+    from mxshell.gateway import GatewayClient
+
+    async def open_one() -> str:
+        client = await GatewayClient.connect(
+            fresh_gateway.endpoint, fresh_gateway.api_key, plaintext=True
+        )
+        session = await client.open_session("opened-elsewhere")
+        await client.close()  # the gateway session stays open
+        return session.session_id
+
+    session_id = asyncio.run(open_one())
+    run = run_cli(
+        tmp_path,
+        "--endpoint",
+        fresh_gateway.endpoint,
+        "--plaintext",
+        "--api-key-env",
+        "SIM_KEY",
+        "--session-id",
+        session_id,
+        "--json",
+        "-c",
+        "status",
+        SIM_KEY=fresh_gateway.api_key,
+    )
+    assert run.returncode == 0, run.stderr
+    status = json.loads(run.stdout.splitlines()[-1])["result"]
+    assert (status["session_id"], status["attached"]) == (session_id, True)
+    assert session_id in fresh_gateway.gateway._mx.sessions  # noqa: SLF001 - left open

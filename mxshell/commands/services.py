@@ -18,14 +18,16 @@ class ConnectionControl(Protocol):
     """Opens and closes the gateway connection for connect/disconnect/reconnect/status.
 
     `connect` takes the endpoint (None: the embedded simulated gateway) and keyword
-    options api_key, api_key_env, plaintext, tls, ca_file, server_name_override (only
+    options api_key, api_key_env, plaintext, tls, ca_file, server_name_override, session_id (only
     those the user gave). A method may return a status dict; if it returns anything
     else, the command shows `status()`. A ValueError is shown as the user's mistake.
     """
 
     async def connect(self, endpoint: str | None = None, **options: Any) -> Any: ...
 
-    async def disconnect(self) -> Any: ...
+    async def disconnect(self, close: bool = False) -> Any: ...
+
+    async def attach(self, session_id: str) -> Any: ...
 
     async def reconnect(self) -> Any: ...
 

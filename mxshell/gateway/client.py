@@ -127,6 +127,21 @@ class GatewayClient:
     async def open_session(self, client_session_name: str = "mxshell") -> Session:
         return Session(self, await self.open_session_raw(client_session_name))
 
+    async def attach_session(self, session_id: str) -> Session:
+        """A session another client opened (with this key), as mxgw CLIs' --session-id.
+
+        The gateway has no call that describes a session, so an empty Invoke checks that
+        it exists and is this key's: the gateway refuses the empty command (ProtocolError)
+        only after finding the session; SessionNotFoundError or PermissionDeniedError
+        otherwise. Its capabilities are not known: they read as none."""
+        from contextlib import suppress
+
+        from mxshell.gateway.errors import ProtocolError
+
+        with suppress(ProtocolError):  # the session is there and ours: the command was not
+            await self.invoke_built(session_id, mx.InvokeRequest())
+        return Session(self, mx.OpenSessionResponse(session_id=session_id))
+
     async def close_session(self, session_id: str) -> None:
         with self._errors():
             await self._stub.CloseSession(

@@ -108,8 +108,11 @@ class PersistentSession:
         client_session_name: str = "mxshell",
         notify: Notify | None = None,
         backoff: Backoff | None = None,
+        attach_to: str | None = None,
     ) -> None:
         self.options = options
+        # A session another client opened: used, never closed on leaving unless asked.
+        self.attach_to = attach_to
         self.client_session_name = client_session_name
         self.notify: Notify = notify or (lambda text: None)
         self.backoff = backoff or Backoff()
@@ -124,6 +127,7 @@ class PersistentSession:
         self._reconnect_task: asyncio.Task[None] | None = None
         self._closing = False
         self._abandoned: Session | None = None
+        self._last_session_id: str | None = None
 
     def __repr__(self) -> str:
         return f"PersistentSession(endpoint={self.options.endpoint!r}, state={self.state.value})"
@@ -174,9 +178,18 @@ class PersistentSession:
             await self._drop_client()
             raise
 
-    async def close(self) -> None:
-        """Close the gateway session cleanly and stop every background task."""
+    @property
+    def attached(self) -> bool:
+        """Whether the gateway session is one another client opened (see attach_to)."""
+        return self.attach_to is not None and self.session_id == self.attach_to
+
+    async def close(self, *, close_attached: bool = False) -> None:
+        """Close the gateway session cleanly and stop every background task. An attached
+        session is left open on the gateway (its owner may still use it) unless
+        `close_attached`."""
         self._closing = True
+        if self.attached and not close_attached:
+            self._session = None  # leave it to the client that opened it
         for task in (self._reconnect_task, self._stream_task):
             if task is not None and not task.done():
                 task.cancel()
@@ -191,9 +204,10 @@ class PersistentSession:
         self.state = SessionState.DISCONNECTED
 
     async def reconnect(self) -> RestoreReport | None:
-        """Drop the current gateway session and establish a new one now."""
+        """Drop the current gateway session and establish a new one now (an attached
+        session is attached again, not closed)."""
         await self._stop_stream()
-        if self._session is not None:
+        if self._session is not None and not self.attached:
             with contextlib.suppress(GatewayError):
                 await self._session.close()
             self._session = None
@@ -216,8 +230,17 @@ class PersistentSession:
     async def _establish(self) -> None:
         if self._client is None:
             self._client = await GatewayClient.connect(options=self.options)
-        session = await self._client.open_session(self.client_session_name)
+        session = await self._open_or_attach(self._client)
         await self._close_abandoned()
+        if session.session_id == self._last_session_id:
+            # The same gateway session again (attached once more after a cut stream):
+            # what it holds is still there, and its worker_sequence goes on.
+            self._session = session
+            self.state = SessionState.CONNECTED
+            self._stream_task = asyncio.create_task(self._pump_events(session), name="mx-events")
+            self.notify(f"attached again to session {session.session_id}")
+            return
+        self._last_session_id = session.session_id
         previous_sequence = self.counters.last_worker_sequence
         had_state = bool(self.items.registrations)
         self._session = session
@@ -235,11 +258,25 @@ class PersistentSession:
         if had_state:
             self.notify(report.describe())
 
+    async def _open_or_attach(self, client: GatewayClient) -> Session:
+        if self.attach_to is None:
+            return await client.open_session(self.client_session_name)
+        if self._session is None and self.state is SessionState.CONNECTING:
+            return await client.attach_session(self.attach_to)  # at first: fail if absent
+        try:
+            return await client.attach_session(self.attach_to)
+        except SessionNotFoundError:
+            self.notify(
+                f"session {self.attach_to} is gone from the gateway; opened a new one"
+            )
+            self.attach_to = None
+            return await client.open_session(self.client_session_name)
+
     async def _close_abandoned(self) -> None:
         # After a cut stream the old gateway session may still exist, holding advises
         # that nobody reads; close it. After a restart it is gone, and that is fine too.
         abandoned, self._abandoned = self._abandoned, None
-        if abandoned is not None:
+        if abandoned is not None and abandoned.session_id != self.attach_to:
             with contextlib.suppress(GatewayError):
                 await abandoned.close()
 
@@ -500,4 +537,5 @@ class PersistentSession:
             "sequence_gaps": self.counters.gaps,
             "events_missed": self.counters.missed,
             "reconnect_gaps": self.counters.reconnect_gaps,
+            "attached": self.attached,
         }

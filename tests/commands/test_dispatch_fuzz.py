@@ -20,7 +20,7 @@ class FakeConnection:
         if endpoint and ":" not in endpoint:
             raise ValueError(f"endpoint {endpoint!r} is not host:port")
 
-    async def disconnect(self) -> bool:
+    async def disconnect(self, close: bool = False) -> bool:
         return True
 
     async def reconnect(self) -> None:

@@ -29,10 +29,14 @@ class FakeConnection:
         self.calls.append(("connect", (endpoint, options)))
         self.state = "connected"
 
-    async def disconnect(self) -> bool:
+    async def disconnect(self, close: bool = False) -> bool:
         self.calls.append(("disconnect", None))
         self.state = "disconnected"
         return True
+
+    async def attach(self, session_id: str) -> None:
+        self.calls.append(("attach", session_id))
+        self.state = "connected"
 
     async def reconnect(self) -> dict[str, Any]:
         self.calls.append(("reconnect", None))

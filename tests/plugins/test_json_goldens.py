@@ -123,7 +123,8 @@ async def test_mxaccess_json_output_matches_the_golden_file(
 ) -> None:
     found = await transcript(json_shell, MXACCESS_LINES, tmp_path)
     # A stream that sees events: one JSON line per event, then the summary.
-    await json_shell.run("add-item Tank1.Capacity --as cap")
+    added = await json_shell.run("add-item Tank1.Capacity --as cap")
+    assert added.ok, added.errors
     mark = len(json_shell.out)
     stream = asyncio.create_task(json_shell.runtime.run_line("stream-events --max-events 1"))
     await asyncio.sleep(0.2)
