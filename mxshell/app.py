@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mxshell import __version__, collector, paths
-from mxshell.commands import HISTORY, Settings, redact_line
+from mxshell.commands import HISTORY, Settings
 from mxshell.commands.script import Script
 from mxshell.connection import Target
 from mxshell.plugins import PluginSelection
@@ -114,9 +114,4 @@ def banner(runtime: ShellRuntime) -> str:
     )
 
 
-def history_redactor(runtime: ShellRuntime):  # type: ignore[no-untyped-def]
-    registry = runtime.context.registry
-    return lambda line: redact_line(line, registry)
-
-
-__all__ = ["banner", "history_redactor", "paths", "run", "settings_for"]
+__all__ = ["banner", "paths", "run", "settings_for"]

@@ -163,6 +163,18 @@ class ConnectionController:
         await self.disconnect()
         self._stop_embedded()
 
+    def deploy_simulator(self) -> Callable[[int, int], Any] | None:
+        """The `deploy(add, remove)` of the simulated gateway this shell is connected to
+        (its embedded one, or one of this process's serving at the endpoint), or None
+        against a real gateway. Command families reach the simulator only through this."""
+        if self.session is None:
+            return None
+        endpoint = self.session.endpoint
+        if self.embedded is not None and self.embedded.endpoint == endpoint:
+            return self.embedded.deploy
+        found = EmbeddedGateway.serving_at(endpoint)
+        return found.deploy if found is not None else None
+
     def _stop_embedded(self) -> None:
         if self.embedded is not None:
             self.embedded.stop()

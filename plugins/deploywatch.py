@@ -28,7 +28,6 @@ from mxshell.commands import (
 from mxshell.contract import galaxy as gr
 from mxshell.galaxy import DeployFollower, GalaxyCatalog, GalaxyIndex, deploy_row, deploy_time_text
 from mxshell.plugins import hookimpl
-from mxshell.sim import EmbeddedGateway
 
 deploys = CommandSet("deploy-watch")
 
@@ -252,26 +251,26 @@ async def sim(ctx: CommandContext, action: str, add: int = 0, remove: int = 0) -
     for name, count in (("--add", add), ("--remove", remove)):
         if not 0 <= count <= MAX_SIM_OBJECTS:
             raise UsageError(f"{name} must be 0 to {MAX_SIM_OBJECTS}", "sim deploy")
-    simulator = simulator_of(ctx)
+    deploy = simulator_of(ctx)
     try:
-        event = await asyncio.to_thread(simulator.deploy, add, remove)
+        event = await asyncio.to_thread(deploy, add, remove)
     except ValueError as error:
         raise CommandFailed(str(error)) from None
     return Text(f"deployed (+{add}, -{remove} objects): {describe_event(event)}", deploy_row(event))
 
 
-def simulator_of(ctx: CommandContext) -> EmbeddedGateway:
+def simulator_of(ctx: CommandContext) -> Callable[[int, int], Any]:
+    """The deploy call of the simulated gateway the shell is connected to, through the
+    connection (a command family never imports the simulator itself)."""
     session = ctx.require_session()
-    embedded = getattr(ctx.services.get(CONNECTION), "embedded", None)
-    if isinstance(embedded, EmbeddedGateway) and embedded.endpoint == session.endpoint:
-        return embedded
-    found = EmbeddedGateway.serving_at(session.endpoint)
-    if found is None:
+    find = getattr(ctx.services.get(CONNECTION), "deploy_simulator", None)
+    deploy = find() if callable(find) else None
+    if deploy is None:
         raise CommandFailed(
             f"{session.endpoint} is not a simulated gateway of this shell: "
             "sim works only with the embedded simulator (connect with no endpoint)"
         )
-    return found
+    return deploy  # type: ignore[no-any-return]
 
 
 # hooks -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from mxshell.commands import (
+    ASK_SECRET,
     GALAXY,
     CommandFailed,
     GalaxyLookup,
@@ -36,7 +37,6 @@ from mxshell.gateway.values import INT32_MAX, INT32_MIN, timestamp_datetime
 from mxshell.session import PersistentSession, TrackedItem
 
 # The REPL's hidden-input service: only a shell with a terminal lends it.
-ASK_SECRET = "ask_secret"
 ITEM_HELP = "an alias, a handle such as 7, or a tag reference such as Tank1.Level"
 
 

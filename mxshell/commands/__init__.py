@@ -51,6 +51,7 @@ from mxshell.commands.render import (
 from mxshell.commands.results import Renderable, Table, Text
 from mxshell.commands.secrets import REDACTED, Secret, redact_line, scrub
 from mxshell.commands.services import (
+    ASK_SECRET,
     CONNECTION,
     GALAXY,
     HISTORY,
@@ -76,6 +77,7 @@ __all__ = [
     "REDACTED",
     "TAG_COMPLETION",
     "USAGE",
+    "ASK_SECRET",
     "WATCH_VIEW",
     "Argument",
     "Command",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+# One class for "not connected", raised by the session and the command layers alike.
+from mxshell.session.core import NotConnectedError as NotConnectedError
+
 
 class ShellError(Exception):
     """A mistake or failure the user can act on; str(error) is the whole message.
@@ -67,13 +70,6 @@ class CommandFailed(ShellError):
     def __init__(self, message: str, *, result: object = None) -> None:
         super().__init__(message)
         self.result = result
-
-
-class NotConnectedError(ShellError):
-    """The command needs a gateway session and there is none."""
-
-    def __init__(self, message: str = "not connected to a gateway; use connect") -> None:
-        super().__init__(message)
 
 
 class ScriptSyntaxError(UsageError):

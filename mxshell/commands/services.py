@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 CONNECTION = "connection"
 HISTORY = "history"
 WATCH_VIEW = "watch_view"
+# A callable (prompt text) -> str asking for hidden input; only the REPL places one.
+ASK_SECRET = "ask_secret"
 
 
 @runtime_checkable

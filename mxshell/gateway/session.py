@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
 from contextlib import aclosing, suppress
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -16,8 +16,30 @@ from mxshell.gateway.errors import GatewayError, SessionNotFoundError
 from mxshell.gateway.protocol import check_mxaccess, command_name
 from mxshell.gateway.values import to_mx_value
 
-if TYPE_CHECKING:
-    from mxshell.gateway.client import GatewayClient
+
+class SessionTransport(Protocol):
+    """What a Session needs of the client that carries its calls (GatewayClient is one).
+
+    A protocol rather than an import, so that client.py (which makes Sessions) and this
+    module (which uses the client) do not import each other."""
+
+    @property
+    def endpoint(self) -> str: ...
+
+    async def close_session(self, session_id: str) -> None: ...
+
+    async def invoke_raw(
+        self, session_id: str, command: Any, *, secrets: Iterable[str | None] = ()
+    ) -> mx.InvokeResponse: ...
+
+    async def invoke_built(
+        self, session_id: str, request: mx.InvokeRequest, *, secrets: Iterable[str | None] = ()
+    ) -> mx.InvokeResponse: ...
+
+    def stream_events_raw(
+        self, session_id: str, max_batch_size: int = 0
+    ) -> AsyncGenerator[mx.StreamEventsResponse, None]: ...
+
 
 _log = logging.getLogger(__name__)
 
@@ -46,7 +68,7 @@ class Session:
     exception. Bulk calls larger than the gateway's max_bulk_entries are split.
     """
 
-    def __init__(self, client: GatewayClient, opened: mx.OpenSessionResponse) -> None:
+    def __init__(self, client: SessionTransport, opened: mx.OpenSessionResponse) -> None:
         self._client = client
         self.opened = opened
         self.session_id: str = opened.session_id
@@ -61,7 +83,7 @@ class Session:
         return f"Session(session_id={self.session_id!r}, endpoint={self._client.endpoint!r}{state})"
 
     @property
-    def client(self) -> GatewayClient:
+    def client(self) -> SessionTransport:
         return self._client
 
     @property

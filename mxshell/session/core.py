@@ -31,7 +31,12 @@ DEFAULT_CLIENT_NAME = "mxshell"
 
 
 class NotConnectedError(GatewayError):
-    """A command needs the gateway while the session is not connected."""
+    """A command needs the gateway while the session is not connected (the one class for
+    it: the command layer raises this one too, so `except api.NotConnectedError` sees
+    every case)."""
+
+    def __init__(self, message: str = "not connected to a gateway; use connect") -> None:
+        super().__init__(message)
 
 
 class SessionState(Enum):
@@ -266,9 +271,7 @@ class PersistentSession:
         try:
             return await client.attach_session(self.attach_to)
         except SessionNotFoundError:
-            self.notify(
-                f"session {self.attach_to} is gone from the gateway; opened a new one"
-            )
+            self.notify(f"session {self.attach_to} is gone from the gateway; opened a new one")
             self.attach_to = None
             return await client.open_session(self.client_session_name)
 

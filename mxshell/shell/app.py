@@ -12,7 +12,14 @@ from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 
 from mxshell import paths
-from mxshell.commands import PROMPT_PATH, TAG_COMPLETION, WATCH_VIEW, redact_line, scrub
+from mxshell.commands import (
+    ASK_SECRET,
+    PROMPT_PATH,
+    TAG_COMPLETION,
+    WATCH_VIEW,
+    redact_line,
+    scrub,
+)
 from mxshell.gateway import format_quality, from_mx_value
 from mxshell.runtime import ShellRuntime
 from mxshell.shell.completion import ShellCompleter, service_tags
@@ -21,7 +28,6 @@ from mxshell.shell.repl import Repl, ReplHooks
 from mxshell.shell.toolbar import toolbar_text
 from mxshell.shell.watch import WatchView
 
-ASK_SECRET = "ask_secret"
 MAX_EVENT_LINES_PER_BATCH = 20
 
 

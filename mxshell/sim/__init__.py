@@ -7,9 +7,29 @@ with EmbeddedGateway() as sim:
 
 from __future__ import annotations
 
-from mxshell.sim.auth import ApiKey
-from mxshell.sim.config import SimConfig
-from mxshell.sim.launcher import EmbeddedGateway
-from mxshell.sim.server import SimulatedGateway
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mxshell.sim.auth import ApiKey
+    from mxshell.sim.config import SimConfig
+    from mxshell.sim.launcher import EmbeddedGateway
+    from mxshell.sim.server import SimulatedGateway
 
 __all__ = ["ApiKey", "EmbeddedGateway", "SimConfig", "SimulatedGateway"]
+
+# Imported on first use: `import mxshell.sim.codes` (a small table) must not load the
+# server, its 24 modules and grpc.
+_HOMES = {
+    "ApiKey": "mxshell.sim.auth",
+    "SimConfig": "mxshell.sim.config",
+    "EmbeddedGateway": "mxshell.sim.launcher",
+    "SimulatedGateway": "mxshell.sim.server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'mxshell.sim' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

@@ -1,0 +1,135 @@
+"""The house's rules, read from the code's own imports with ast (TYPE_CHECKING included):
+import circles, the simulator kept out of command families, one class per idea."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATED = "mxshell.contract.mxgateway"
+# Known knot, for issue "Architecture" to untie by splitting the package into one
+# package per idea; every other package must stay free of circles.
+COMMANDS = "mxshell.commands"
+
+
+def _module_name(path: Path) -> str:
+    relative = path.relative_to(ROOT).with_suffix("")
+    parts = list(relative.parts)
+    if parts[0] == "plugins":
+        parts[0] = "mxshell_plugins"
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module -> the project modules it imports (anywhere in the file)."""
+    files = [*ROOT.joinpath("mxshell").rglob("*.py"), *ROOT.joinpath("plugins").glob("*.py")]
+    modules = {_module_name(f): f for f in files if GENERATED not in _module_name(f)}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found: set[str] = set()
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                    base = f"{base}.{node.module}" if node.module else base
+                # `from pkg import sub` imports the module pkg.sub; `from pkg import Name`
+                # imports what pkg's face offers.
+                subs = [f"{base}.{alias.name}" for alias in node.names]
+                targets = [t for t in subs if t in modules]
+                if len(targets) < len(subs):
+                    targets.append(base)
+            else:
+                continue
+            found.update(t for t in targets if t in modules and t != name)
+        graph[name] = found
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    sys.setrecursionlimit(10_000)
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_circle_outside_the_command_package() -> None:
+    outside = [
+        group for group in circles(import_graph()) if not all(m.startswith(COMMANDS) for m in group)
+    ]
+    assert outside == [], f"import circles: {outside}"
+
+
+def test_the_gateway_client_and_session_do_not_import_each_other() -> None:
+    graph = import_graph()
+    client, session = "mxshell.gateway.client", "mxshell.gateway.session"
+    assert not (client in graph[session] and session in graph[client])
+
+
+def test_command_families_never_import_the_simulator() -> None:
+    graph = import_graph()
+    families = {m: t for m, t in graph.items() if m.startswith("mxshell_plugins")}
+    offenders = {
+        m: sorted(t) for m, t in families.items() if any(x.startswith("mxshell.sim") for x in t)
+    }
+    assert offenders == {}
+
+
+def test_the_circle_test_finds_a_circle_when_there_is_one() -> None:
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_importing_the_simulators_code_table_loads_no_simulator_server() -> None:
+    code = (
+        "import sys, mxshell.sim.codes; "
+        "print(sorted(m for m in sys.modules if m.startswith('mxshell.sim')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert loaded.strip() == "['mxshell.sim', 'mxshell.sim.codes']"
+
+
+def test_not_connected_is_one_class_for_the_session_and_the_command_layer() -> None:
+    from mxshell import api
+    from mxshell.commands import NotConnectedError as from_commands
+    from mxshell.session import NotConnectedError as from_session
+
+    assert api.NotConnectedError is from_commands is from_session
