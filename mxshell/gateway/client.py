@@ -133,14 +133,18 @@ class GatewayClient:
         The gateway has no call that describes a session, so an empty Invoke checks that
         it exists and is this key's: the gateway refuses the empty command (ProtocolError)
         only after finding the session; SessionNotFoundError or PermissionDeniedError
-        otherwise. Its capabilities are not known: they read as none."""
+        otherwise. What the gateway announces (capabilities, bulk limit, versions) is
+        given only to OpenSession: a session opened and closed at once tells it."""
         from contextlib import suppress
 
         from mxshell.gateway.errors import ProtocolError
 
         with suppress(ProtocolError):  # the session is there and ours: the command was not
             await self.invoke_built(session_id, mx.InvokeRequest())
-        return Session(self, mx.OpenSessionResponse(session_id=session_id))
+        announced = await self.open_session_raw("mxshell-attach-probe")
+        await self.close_session(announced.session_id)
+        announced.session_id = session_id
+        return Session(self, announced)
 
     async def close_session(self, session_id: str) -> None:
         with self._errors():

@@ -159,3 +159,21 @@ async def test_stream_events_shows_the_backlog_says_when_it_overflowed_and_new_o
     await asyncio.sleep(0.3)
     skipped = await own_shell.run("stream-events --new-only --timeout 300ms")
     assert json.loads(skipped.out[-1])["result"]["events"] == 0
+
+
+async def test_an_attached_session_knows_the_gateways_capabilities_for_bulk_commands(
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner
+) -> None:
+    from mxshell.gateway import GatewayClient
+
+    async with (
+        await GatewayClient.connect(
+            fresh_gateway.endpoint, fresh_gateway.api_key, plaintext=True
+        ) as other,
+        await other.open_session("other-client") as theirs,
+    ):
+        assert (await own_shell.run(f"attach {theirs.session_id}")).ok
+        read = await own_shell.run("read-bulk Tank1.Capacity")
+        assert read.ok, read.errors
+        sessions = set(fresh_gateway.gateway._mx.sessions)  # noqa: SLF001 - the sim's state
+        assert sessions == {theirs.session_id}  # no probe session left behind
