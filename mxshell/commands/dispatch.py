@@ -7,7 +7,6 @@ import inspect
 import time
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from mxshell.commands.context import CommandContext
@@ -21,45 +20,16 @@ from mxshell.commands.errors import (
 from mxshell.commands.help import command_page
 from mxshell.commands.lexer import Segment, Word, split_line
 from mxshell.commands.model import Command
+
+# Outcome lives in its own module, so that output renders it without importing the
+# dispatcher; it is offered from here as before.
+from mxshell.commands.outcome import CANCELLED as CANCELLED
+from mxshell.commands.outcome import FAILED as FAILED
+from mxshell.commands.outcome import OK as OK
+from mxshell.commands.outcome import USAGE as USAGE
+from mxshell.commands.outcome import Outcome as Outcome
 from mxshell.commands.registry import CommandRegistry, quote_words
 from mxshell.commands.secrets import redact_line, scrub, secret_words
-
-OK = "ok"
-FAILED = "failed"  # the command ran and failed, or a plugin crashed: exit status 1
-USAGE = "usage"  # unknown command, bad arguments, bad quoting: exit status 2
-CANCELLED = "cancelled"  # Ctrl-C or task cancellation: exit status 1
-
-_EXIT_STATUS = {OK: 0, FAILED: 1, USAGE: 2, CANCELLED: 1}
-
-
-@dataclass
-class Outcome:
-    """What running one command came to. `line` and `error` are already free of secrets."""
-
-    command: str
-    line: str
-    ok: bool
-    result: Any = None
-    error: str | None = None
-    status: str = OK
-    elapsed: float = 0.0
-    traceback: str | None = field(default=None, repr=False)
-
-    @property
-    def exit_status(self) -> int:
-        """0 ok, 1 the command failed or was cancelled, 2 usage or syntax error."""
-        return _EXIT_STATUS[self.status]
-
-    def describe(self) -> str:
-        """The one line a failure is shown as: `command: message` (empty when ok).
-
-        A crash's message names the plugin and the command itself, so it stands alone.
-        """
-        if self.ok:
-            return ""
-        if not self.command or self.traceback is not None:
-            return str(self.error)
-        return f"{self.command}: {self.error}"
 
 
 class Dispatcher:

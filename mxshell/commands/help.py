@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING, Any
 from mxshell.commands.results import Table, Text
 
 if TYPE_CHECKING:
-    from mxshell.commands.model import Argument, Command
-    from mxshell.commands.registry import CommandRegistry
+    from mxshell.commands.arguments import Argument, CommandBook, Declared
 
 _HELP_LINE = ("-h, --help", "Show this help.")
 
 
-def overview(registry: CommandRegistry) -> Table:
+def overview(registry: CommandBook) -> Table:
     """Every command, family by family, with its aliases and one-line summary."""
     rows = [
         (family, command.name, ", ".join(command.aliases), command.summary)
@@ -23,12 +22,12 @@ def overview(registry: CommandRegistry) -> Table:
     return Table(["family", "command", "aliases", "summary"], rows)
 
 
-def command_page(command: Command) -> Text:
+def command_page(command: Declared) -> Text:
     """`help COMMAND` and `COMMAND --help`: the text for people, the declaration for JSON."""
     return Text(command_help(command), reference(command))
 
 
-def command_help(command: Command) -> str:
+def command_help(command: Declared) -> str:
     lines = [f"usage: {command.usage()}", ""]
     if command.summary:
         lines.append(command.summary)
@@ -54,7 +53,7 @@ def command_help(command: Command) -> str:
     return "\n".join(lines)
 
 
-def reference(command: Command) -> dict[str, Any]:
+def reference(command: Declared) -> dict[str, Any]:
     """The declaration as plain data, for `help COMMAND` in JSON and for docs."""
     return {
         "name": command.name,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from mxshell.commands.errors import HelpRequested, UsageError
 
 if TYPE_CHECKING:
-    from mxshell.commands.model import Argument, Command
+    from mxshell.commands.arguments import Argument, Declared
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -18,7 +18,7 @@ class CommandParser(argparse.ArgumentParser):
     Nothing here writes to stdout or stderr, and nothing calls sys.exit.
     """
 
-    def __init__(self, command: Command) -> None:
+    def __init__(self, command: Declared) -> None:
         super().__init__(
             prog=command.name,
             usage=command.usage(),
@@ -68,7 +68,7 @@ class _HelpAction(argparse.Action):
         raise HelpRequested(parser.command.format_help())
 
 
-def build_parser(command: Command) -> CommandParser:
+def build_parser(command: Declared) -> CommandParser:
     parser = CommandParser(command)
     for argument in command.arguments:
         _add(parser, argument)

@@ -13,7 +13,7 @@ from mxshell.commands.settings import Settings
 from mxshell.commands.values import format_value
 
 if TYPE_CHECKING:
-    from mxshell.commands.dispatch import Outcome
+    from mxshell.commands.outcome import Outcome
 
 __all__ = [
     "format_value",

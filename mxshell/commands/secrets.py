@@ -11,8 +11,7 @@ from mxshell.commands.lexer import Segment, Word, split_line
 from mxshell.gateway.errors import REDACTED, redact
 
 if TYPE_CHECKING:
-    from mxshell.commands.model import Command
-    from mxshell.commands.registry import CommandRegistry
+    from mxshell.commands.arguments import CommandBook, Declared
 
 
 # Dict keys and option names that hold a secret even when nobody declared them so:
@@ -59,7 +58,7 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     return redact(text, secrets)
 
 
-def secret_words(words: Sequence[Word], command: Command | None) -> list[Word]:
+def secret_words(words: Sequence[Word], command: Declared | None) -> list[Word]:
     """The words that carry a secret: the value of a declared secret option, of any
     option whose name says it is one (`--password X`, `--api-key=X`, even mistyped), and
     the value given to a variable whose name says it is one (`set password X`)."""
@@ -81,7 +80,7 @@ def secret_words(words: Sequence[Word], command: Command | None) -> list[Word]:
     return list({word.start: word for word in found}.values())  # each word once
 
 
-def redact_line(line: str, registry: CommandRegistry | None = None) -> str:
+def redact_line(line: str, registry: CommandBook | None = None) -> str:
     """The line as it may be kept (history, logs, Outcome.line): secret values masked.
 
     A line with an unterminated quote is read as if the quote were closed, so a secret
@@ -96,7 +95,7 @@ def redact_line(line: str, registry: CommandRegistry | None = None) -> str:
     return _redact_unsplittable(line)
 
 
-def _mask(line: str, segments: list[Segment], registry: CommandRegistry | None) -> str:
+def _mask(line: str, segments: list[Segment], registry: CommandBook | None) -> str:
     spans: list[tuple[int, int, str]] = []
     for segment in segments:
         words = _as_run(segment.words, registry)
@@ -115,7 +114,7 @@ def _mask(line: str, segments: list[Segment], registry: CommandRegistry | None) 
     return masked
 
 
-def _as_run(words: Sequence[Word], registry: CommandRegistry | None) -> list[Word]:
+def _as_run(words: Sequence[Word], registry: CommandBook | None) -> list[Word]:
     """The words as the line will run them: a user alias in first place is expanded, its
     body's words standing at position -1 (not typed here), the typed words where they were.
     `alias s set` then `s password X`, or `alias c 'connect --api-key'` then `c KEY`,
@@ -132,7 +131,7 @@ def _as_run(words: Sequence[Word], registry: CommandRegistry | None) -> list[Wor
 
 
 def _alias_body_secrets(
-    line: str, body: Sequence[Word], registry: CommandRegistry
+    line: str, body: Sequence[Word], registry: CommandBook
 ) -> list[tuple[int, int, str]]:
     """Spans to mask in `alias NAME BODY`: a key inside the definition
     (`alias c 'connect --api-key KEY'`) is as secret as one typed after it."""
