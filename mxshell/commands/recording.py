@@ -110,9 +110,14 @@ class EventRecorder:
             self._csv.writerow(COLUMNS)
         self.count = 0
 
-    def write(self, row: dict[str, Any]) -> None:
-        if self._secrets is not None:
-            row = _masked(row, self._secrets())
+    def known_secrets(self) -> Collection[str]:
+        """The secret values to mask now (asked once per batch, not per row)."""
+        return frozenset(self._secrets()) if self._secrets is not None else frozenset()
+
+    def write(self, row: dict[str, Any], secrets: Collection[str] | None = None) -> None:
+        known = self.known_secrets() if secrets is None else secrets
+        if known:
+            row = _masked(row, known)
         if self._csv is not None:
             self._csv.writerow([_csv_cell(plain(row.get(c))) for c in COLUMNS])
         else:
@@ -256,8 +261,9 @@ class BackgroundRecorder:
     def _write(self, batch: list[Any]) -> None:
         to_row = self.to_row
         try:
+            known = self.recorder.known_secrets()
             for entry in batch:
-                self.recorder.write(to_row(entry) if to_row is not None else entry)
+                self.recorder.write(to_row(entry) if to_row is not None else entry, known)
         except (OSError, ValueError, TypeError) as error:
             self._fail(f"{type(error).__name__}: {error}")
 

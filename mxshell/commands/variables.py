@@ -82,7 +82,7 @@ class Variables(dict[str, Any]):
     def secret_values(self) -> list[str]:
         """Every value to scrub from output: secret variables' and secrets seen in use."""
         found = set(self._secret_values)
-        for name, value in self.items():
+        for name, value in list(self.items()):  # a copy: a recording thread reads too
             if self.is_secret(name):
                 found.update(_leaves(_secret_part(value)))
         return [value for value in found if value]
