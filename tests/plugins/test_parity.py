@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 
 import pytest
 
+from mxshell.gateway import GatewayClient, Session
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
 
 from .conftest import held_by_gateway
+
+
+@pytest.fixture
+async def theirs(fresh_gateway: EmbeddedGateway) -> AsyncIterator[Session]:
+    """A session another client opened on the gateway, with the same key."""
+    async with (
+        await GatewayClient.connect(
+            fresh_gateway.endpoint, fresh_gateway.api_key, plaintext=True
+        ) as other,
+        await other.open_session("other-client") as opened,
+    ):
+        yield opened
 
 
 @pytest.mark.parametrize("command", ["write", "write-bulk"])
@@ -102,44 +116,36 @@ async def test_the_seeds_mxgw_py_sequence_runs_as_mxshell_commands(
 
 
 async def test_attach_uses_another_clients_session_and_leaving_does_not_close_it(
-    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner, theirs: Session
 ) -> None:
-    from mxshell.gateway import GatewayClient
-
-    async with (
-        await GatewayClient.connect(
-            fresh_gateway.endpoint, fresh_gateway.api_key, plaintext=True
-        ) as other,
-        await other.open_session("other-client") as theirs,
-    ):
-        own_shell.context.settings.output = "json"
-        attached = await own_shell.run(f"attach {theirs.session_id}")
-        assert attached.ok, attached.errors
-        status = json.loads(attached.out[-1])["result"]
-        assert (status["session_id"], status["attached"]) == (theirs.session_id, True)
-        # The other client's advise reaches this shell's stream: it is one session.
-        handle = await theirs.register("other")
-        item = await theirs.add_item(handle, "Tank1.Capacity")
-        await theirs.advise(handle, item)
-        streamed = await own_shell.run("stream-events --max-events 1 --timeout 5s")
-        assert streamed.ok, streamed.errors
-        assert json.loads(streamed.out[0])["event"] == "on_data_change"
-        left = await own_shell.run("disconnect")
-        assert left.ok
-        assert theirs.session_id in fresh_gateway.gateway._mx.sessions  # noqa: SLF001
-        assert await theirs.register("still-open") > 0
-        missing = await own_shell.run("attach 0123456789abcdef")
-        assert not missing.ok
-        again = await own_shell.run(
-            f"connect {fresh_gateway.endpoint} --plaintext --api-key {fresh_gateway.api_key} "
-            f"--session-id {theirs.session_id}"
-        )
-        assert again.ok, again.errors
-        assert json.loads(again.out[-1])["result"]["attached"] is True
-        closed = await own_shell.run("disconnect --close")
-        assert closed.ok, closed.errors
-        assert json.loads(closed.out[-1])["result"]["state"] == "disconnected", closed.out
-        assert theirs.session_id not in fresh_gateway.gateway._mx.sessions  # noqa: SLF001
+    own_shell.context.settings.output = "json"
+    attached = await own_shell.run(f"attach {theirs.session_id}")
+    assert attached.ok, attached.errors
+    status = json.loads(attached.out[-1])["result"]
+    assert (status["session_id"], status["attached"]) == (theirs.session_id, True)
+    # The other client's advise reaches this shell's stream: it is one session.
+    handle = await theirs.register("other")
+    item = await theirs.add_item(handle, "Tank1.Capacity")
+    await theirs.advise(handle, item)
+    streamed = await own_shell.run("stream-events --max-events 1 --timeout 5s")
+    assert streamed.ok, streamed.errors
+    assert json.loads(streamed.out[0])["event"] == "on_data_change"
+    left = await own_shell.run("disconnect")
+    assert left.ok
+    assert theirs.session_id in fresh_gateway.gateway._mx.sessions  # noqa: SLF001
+    assert await theirs.register("still-open") > 0
+    missing = await own_shell.run("attach 0123456789abcdef")
+    assert not missing.ok
+    again = await own_shell.run(
+        f"connect {fresh_gateway.endpoint} --plaintext --api-key {fresh_gateway.api_key} "
+        f"--session-id {theirs.session_id}"
+    )
+    assert again.ok, again.errors
+    assert json.loads(again.out[-1])["result"]["attached"] is True
+    closed = await own_shell.run("disconnect --close")
+    assert closed.ok, closed.errors
+    assert json.loads(closed.out[-1])["result"]["state"] == "disconnected", closed.out
+    assert theirs.session_id not in fresh_gateway.gateway._mx.sessions  # noqa: SLF001
 
 
 async def test_stream_events_shows_the_backlog_says_when_it_overflowed_and_new_only_skips_it(
@@ -162,18 +168,10 @@ async def test_stream_events_shows_the_backlog_says_when_it_overflowed_and_new_o
 
 
 async def test_an_attached_session_knows_the_gateways_capabilities_for_bulk_commands(
-    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner, theirs: Session
 ) -> None:
-    from mxshell.gateway import GatewayClient
-
-    async with (
-        await GatewayClient.connect(
-            fresh_gateway.endpoint, fresh_gateway.api_key, plaintext=True
-        ) as other,
-        await other.open_session("other-client") as theirs,
-    ):
-        assert (await own_shell.run(f"attach {theirs.session_id}")).ok
-        read = await own_shell.run("read-bulk Tank1.Capacity")
-        assert read.ok, read.errors
-        sessions = set(fresh_gateway.gateway._mx.sessions)  # noqa: SLF001 - the sim's state
-        assert sessions == {theirs.session_id}  # no probe session left behind
+    assert (await own_shell.run(f"attach {theirs.session_id}")).ok
+    read = await own_shell.run("read-bulk Tank1.Capacity")
+    assert read.ok, read.errors
+    sessions = set(fresh_gateway.gateway._mx.sessions)  # noqa: SLF001 - the sim's state
+    assert sessions == {theirs.session_id}  # no probe session left behind
