@@ -21,11 +21,11 @@ from collections.abc import Sequence  # noqa: E402
 
 from mxshell import __version__  # noqa: E402
 from mxshell.app import EXIT_USAGE, LaunchOptions, run  # noqa: E402
+from mxshell.cmdline import StrictArgumentParser, read_pem  # noqa: E402
 from mxshell.config import ConfigError, FileConfig, load_config  # noqa: E402
 from mxshell.connection import ConnectError, Target  # noqa: E402
-from mxshell.gateway.channel import read_ca_file  # noqa: E402
+from mxshell.gateway.channel import CA_BLOCK  # noqa: E402
 from mxshell.plugins import PluginSelection  # noqa: E402
-from mxshell.sim.cli import StrictArgumentParser  # noqa: E402
 
 
 class _Parser(StrictArgumentParser):
@@ -116,7 +116,7 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
     )
     if target.ca_file:
         try:
-            read_ca_file(target.ca_file)  # a bad file is a usage error before anything starts
+            read_pem(target.ca_file, "CA file", CA_BLOCK)  # bad: a usage error, nothing started
         except ValueError as error:
             raise ConfigError(str(error)) from None
     if args.api_key is not None:

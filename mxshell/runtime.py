@@ -18,7 +18,6 @@ from mxshell.commands import (
     Settings,
     render,
     render_result,
-    scrub,
 )
 from mxshell.commands.runner import SCRIPTS, ScriptRunner
 from mxshell.connection import ConnectionController, Target
@@ -137,9 +136,7 @@ class ShellRuntime:
             if text:
                 self.out(text)
         else:
-            self.err(render(outcome, settings, secrets))
-            if settings.debug and outcome.traceback:
-                self.err(scrub(outcome.traceback.rstrip(), secrets))
+            self.err(render(outcome, settings, secrets))  # the traceback too, under debug
         if settings.timing:
             self.err(f"({outcome.elapsed * 1000:.1f} ms)")
 
@@ -149,9 +146,9 @@ class ShellRuntime:
         if settings.output == "json":
             import json
 
-            from mxshell.commands import to_data
+            from mxshell.commands.jsonable import result_data
 
-            data = to_data(value, self._secrets())
+            data = result_data(value, self._secrets())
             text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         else:
             text = render_result(value, settings, self._secrets())

@@ -16,7 +16,6 @@ from typing import Any
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from mxshell.commands import (
-    CONNECTION,
     GALAXY,
     CommandContext,
     CommandFailed,
@@ -263,14 +262,13 @@ def simulator_of(ctx: CommandContext) -> Callable[[int, int], Any]:
     """The deploy call of the simulated gateway the shell is connected to, through the
     connection (a command family never imports the simulator itself)."""
     session = ctx.require_session()
-    find = getattr(ctx.services.get(CONNECTION), "deploy_simulator", None)
-    deploy = find() if callable(find) else None
+    deploy = ctx.connection().deploy_simulator()
     if deploy is None:
         raise CommandFailed(
             f"{session.endpoint} is not a simulated gateway of this shell: "
             "sim works only with the embedded simulator (connect with no endpoint)"
         )
-    return deploy  # type: ignore[no-any-return]
+    return deploy
 
 
 # hooks -------------------------------------------------------------------------------

@@ -34,7 +34,6 @@ from mxshell_plugins.mxaccess_common import (
 
 from mxshell.commands import CommandFailed, CommandSet, Table, Text, arg, format_value
 from mxshell.gateway import (
-    GatewayError,
     from_mx_value,
     mx_value_kind,
 )
@@ -70,20 +69,10 @@ async def using_item(
         yield item
     except BaseException:
         if added:
-            await _give_back(ctx, session, item)
+            await give_back(ctx, session, [item], [])
         raise
     if added and borrow:
-        await _give_back(ctx, session, item)
-
-
-async def _give_back(ctx: Any, session: PersistentSession, item: TrackedItem) -> None:
-    if not session.connected:
-        session.items.drop(item)  # nothing on the gateway to remove; nothing to restore
-        return
-    try:
-        await session.remove_item(item)
-    except GatewayError as error:
-        ctx.notify(f"could not remove {item.tag_reference} again: {error}")
+        await give_back(ctx, session, [item], [])
 
 
 async def find_or_add(
@@ -497,8 +486,6 @@ async def _read_entry(
         added.append(item)
     if item.lost is not None:
         return ReadEntry(item.tag_reference, problem=f"not restored after a reconnect: {item.lost}")
-    if any(item is a for a in advised):  # named twice in one read
-        return ReadEntry(item.tag_reference, item, before=0 if item.change_count == 0 else None)
     if item.advise == "none":
         before = item.change_count
         try:

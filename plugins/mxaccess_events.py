@@ -62,10 +62,12 @@ class EventBacklog:
         self.events.extend(batch)
 
     def take(self) -> tuple[list[Any], int]:
-        """The kept events, oldest first, and how many were pushed out; both reset."""
+        """The kept events, oldest first, and how many were pushed out; both reset, and
+        the backlog pauses (a stream-events shows the events itself) until give_back."""
         taken, overflowed = list(self.events), self.overflowed
         self.events.clear()
         self.overflowed = 0
+        self.paused = True
         return taken, overflowed
 
     def give_back(self, events: Sequence[Any]) -> None:
@@ -134,7 +136,6 @@ async def stream_events(
     earlier: list[Any] = []
     if isinstance(backlog, EventBacklog):
         earlier, overflowed = backlog.take()
-        backlog.paused = True
         if new_only:
             earlier = []
         elif overflowed:

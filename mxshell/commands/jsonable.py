@@ -82,9 +82,17 @@ def redact_result(result: Any, secrets: Secrets = frozenset()) -> Any:
     """A command's whole result, redacted: a result that is a bare string is the
     command's message to the user (echo, a confirmation), free text masked where the
     secrets stand; anything else is data, masked value by value."""
-    if isinstance(result, str) and secrets:
-        return scrub(result, secrets)
+    if isinstance(result, str):
+        return scrub(result, secrets) if secrets else result
     return redact(result, secrets)
+
+
+def result_data(result: Any, secrets: Secrets = frozenset()) -> Any:
+    """A command's whole result as JSON-safe data (redact_result, then to_data's forms),
+    redacted once."""
+    if isinstance(result, str):
+        return redact_result(result, secrets)
+    return to_data(result, secrets)
 
 
 def _plain(value: Any, secrets: Secrets = frozenset()) -> Any:

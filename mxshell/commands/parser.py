@@ -6,14 +6,19 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from mxshell.cmdline import StrictArgumentParser
 from mxshell.commands.errors import HelpRequested, UsageError
 
 if TYPE_CHECKING:
     from mxshell.commands.arguments import Argument, Declared
 
 
-class CommandParser(argparse.ArgumentParser):
+class CommandParser(StrictArgumentParser):
     """argparse for one command: `error()` raises UsageError, `--help` raises HelpRequested.
+
+    Strict as every command line of mxshell: no abbreviated options, and an unknown
+    option is named without the words after it (`--password X` on a command that has
+    none must not print X).
 
     Nothing here writes to stdout or stderr, and nothing calls sys.exit.
     """
@@ -23,7 +28,6 @@ class CommandParser(argparse.ArgumentParser):
             prog=command.name,
             usage=command.usage(),
             add_help=False,
-            allow_abbrev=False,
             exit_on_error=True,  # every failure then goes through error() below
         )
         self.command = command
@@ -42,21 +46,10 @@ class CommandParser(argparse.ArgumentParser):
 
     def parse_words(self, words: Sequence[str]) -> dict[str, Any]:
         try:
-            namespace, extras = self.parse_known_args(list(words))
-            if extras:
-                self.error(_unrecognized(extras))
+            namespace = self.parse_args(list(words))
         except argparse.ArgumentError as error:  # belt and braces: exit_on_error is on
             raise UsageError(str(error), usage=self.command.usage()) from None
         return vars(namespace)
-
-
-def _unrecognized(extras: Sequence[str]) -> str:
-    """The error for words no argument took, naming an unknown option but never the words
-    after it: `--password X` on a command that has no --password must not print X."""
-    options = [word.partition("=")[0] for word in extras if word.startswith("-")]
-    if options:
-        return f"unknown option {options[0]}"
-    return f"unrecognized arguments: {' '.join(extras)}"
 
 
 class _HelpAction(argparse.Action):

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from mxshell.gateway.errors import REDACTED
+from mxshell.commands.jsonable import redact
 
 # The columns of a CSV recording (a JSONL recording writes each row's keys as they are).
 COLUMNS = (
@@ -79,14 +79,6 @@ def open_private(path: Path, *, overwrite: bool = False) -> TextIO:
 SecretValues = Callable[[], "Collection[str]"]
 
 
-def _masked(row: dict[str, Any], secrets: Collection[str]) -> dict[str, Any]:
-    """The row with every string field that *is* a secret (a key or password written to a
-    tag and echoed back by its data change) as <redacted>; other values untouched."""
-    if not secrets:
-        return row
-    return {k: REDACTED if isinstance(v, str) and v in secrets else v for k, v in row.items()}
-
-
 def check_format(path: str | Path) -> str:
     """'jsonl' or 'csv' from the file's suffix; ValueError for anything else."""
     suffix = Path(path).suffix.lower()
@@ -117,7 +109,9 @@ class EventRecorder:
     def write(self, row: dict[str, Any], secrets: Collection[str] | None = None) -> None:
         known = self.known_secrets() if secrets is None else secrets
         if known:
-            row = _masked(row, known)
+            # A value that is a secret (a key written to a tag and echoed back by its
+            # data change) is masked, as in every other output; other values untouched.
+            row = redact(row, known)
         if self._csv is not None:
             self._csv.writerow([_csv_cell(plain(row.get(c))) for c in COLUMNS])
         else:

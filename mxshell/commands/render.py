@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mxshell.commands.jsonable import Secrets, redact, redact_result, to_data
+from mxshell.commands.jsonable import Secrets, redact, redact_result, result_data, to_data
 from mxshell.commands.results import Renderable, Table
 from mxshell.commands.secrets import scrub
 from mxshell.commands.settings import Settings
@@ -42,12 +42,15 @@ def outcome_data(outcome: Outcome, secrets: Secrets = frozenset()) -> dict[str, 
     """The JSON object for one command: {command, ok, result} or {command, ok, error}, the
     latter with the result too when the command failed after doing part of its work."""
     if outcome.ok:
-        result = to_data(redact_result(outcome.result, secrets), secrets)
-        return {"command": outcome.command, "ok": True, "result": result}
+        return {
+            "command": outcome.command,
+            "ok": True,
+            "result": result_data(outcome.result, secrets),
+        }
     error = scrub(outcome.error, secrets) if outcome.error else outcome.error
     data = {"command": outcome.command, "ok": False, "error": error}
     if outcome.result is not None:
-        data["result"] = to_data(redact_result(outcome.result, secrets), secrets)
+        data["result"] = result_data(outcome.result, secrets)
     return data
 
 

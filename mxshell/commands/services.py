@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ class ConnectionControl(Protocol):
     async def disconnect(self, close: bool = False) -> Any: ...
 
     async def attach(self, session_id: str) -> Any: ...
+
+    def deploy_simulator(self) -> Callable[[int, int], Any] | None:
+        """`deploy(add, remove)` of the simulated gateway this shell is connected to, or
+        None against a real gateway: how `sim deploy` reaches the simulator."""
 
     async def reconnect(self) -> Any: ...
 

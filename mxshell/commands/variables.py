@@ -58,12 +58,10 @@ class Variables(dict[str, Any]):
     def define(self, name: str, value: Any, *, secret: bool = False) -> None:
         if not valid_name(name):
             raise UsageError(f"{name!r} is not a valid variable name (letters, digits and _)")
-        if secret or self.is_secret(name):
+        if isinstance(value, str) and (secret or self.is_secret(name)):
             # The value travels as a Secret: it prints as <redacted> wherever it goes
             # (repr, results, JSON), and only a reference to it hands out the text.
-            value = (
-                value if isinstance(value, Secret) or not isinstance(value, str) else Secret(value)
-            )
+            value = Secret(value)
         self[name] = value
         if secret:
             self._secret_names.add(name)

@@ -10,6 +10,7 @@ from typing import Any
 
 import grpc
 
+from mxshell.cmdline import read_pem
 from mxshell.gateway.errors import UnavailableError
 
 _MIB = 1024 * 1024
@@ -106,23 +107,8 @@ def is_loopback(endpoint: str) -> bool:
         return False  # a name: it may resolve anywhere
 
 
-# A CA bundle is a few hundred KiB at most; reading more (a device, a wrong file) would
-# only feed gRPC's PEM parser something that fills the screen with its complaints.
-MAX_PEM_BYTES = 1024 * 1024
-
-
-def read_ca_file(path: str) -> bytes:
-    """The PEM certificates in path; ValueError in one line for anything else."""
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_PEM_BYTES + 1)
-    except OSError as error:
-        raise ValueError(f"cannot read CA file {path}: {error.strerror}") from None
-    if len(data) > MAX_PEM_BYTES:
-        raise ValueError(f"CA file {path} is larger than 1 MiB; expected PEM certificates")
-    if b"-----BEGIN CERTIFICATE-----" not in data:
-        raise ValueError(f"CA file {path} is not PEM: it holds no BEGIN CERTIFICATE block")
-    return data
+# What a CA file must hold: certificates (a private key or a DER file is a mistake).
+CA_BLOCK = "CERTIFICATE-----"
 
 
 def create_channel(options: ChannelOptions) -> grpc.aio.Channel:
@@ -133,7 +119,7 @@ def create_channel(options: ChannelOptions) -> grpc.aio.Channel:
     """
     if options.plaintext:
         return grpc.aio.insecure_channel(options.endpoint, options=options.channel_args())
-    root_certificates = read_ca_file(options.ca_file) if options.ca_file else None
+    root_certificates = read_pem(options.ca_file, "CA file", CA_BLOCK) if options.ca_file else None
     credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
     return grpc.aio.secure_channel(options.endpoint, credentials, options=options.channel_args())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncGenerator, Iterable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from secrets import token_hex
 from types import TracebackType
 from typing import Any
@@ -13,7 +13,7 @@ import grpc
 
 from mxshell.contract import mx, mx_grpc
 from mxshell.gateway.channel import ChannelOptions, open_channel, resolve_options
-from mxshell.gateway.errors import translated_errors
+from mxshell.gateway.errors import ProtocolError, translated_errors
 from mxshell.gateway.galaxy import GalaxyRepositoryClient
 from mxshell.gateway.protocol import build_request, check_protocol
 from mxshell.gateway.session import Session
@@ -135,10 +135,6 @@ class GatewayClient:
         only after finding the session; SessionNotFoundError or PermissionDeniedError
         otherwise. What the gateway announces (capabilities, bulk limit, versions) is
         given only to OpenSession: a session opened and closed at once tells it."""
-        from contextlib import suppress
-
-        from mxshell.gateway.errors import ProtocolError
-
         with suppress(ProtocolError):  # the session is there and ours: the command was not
             await self.invoke_built(session_id, mx.InvokeRequest())
         announced = await self.open_session_raw("mxshell-attach-probe")

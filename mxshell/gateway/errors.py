@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,8 +33,6 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
 
 
 def _written_forms(secret: str) -> set[str]:
-    import json
-
     return {
         secret,
         json.dumps(secret)[1:-1],

@@ -237,40 +237,41 @@ class PersistentSession:
             self._client = await GatewayClient.connect(options=self.options)
         session = await self._open_or_attach(self._client)
         await self._close_abandoned()
-        if session.session_id == self._last_session_id:
-            # The same gateway session again (attached once more after a cut stream):
-            # what it holds is still there, and its worker_sequence goes on.
-            self._session = session
-            self.state = SessionState.CONNECTED
-            self._stream_task = asyncio.create_task(self._pump_events(session), name="mx-events")
-            self.notify(f"attached again to session {session.session_id}")
-            return
-        self._last_session_id = session.session_id
-        previous_sequence = self.counters.last_worker_sequence
-        had_state = bool(self.items.registrations)
         self._session = session
-        report = RestoreReport(session.session_id)
-        if had_state:
-            await self._restore(session, report)
-            report.missed_after_sequence = previous_sequence
-            if previous_sequence:
-                self.counters.gaps += 1
-                self.counters.reconnect_gaps += 1
-            self.last_restore = report
-        self.counters.last_worker_sequence = 0
+        # The same gateway session again (attached once more after a cut stream) still
+        # holds what it held, and its worker_sequence goes on: nothing to restore.
+        same = session.session_id == self._last_session_id
+        self._last_session_id = session.session_id
+        note = f"attached again to session {session.session_id}" if same else None
+        if not same and self.items.registrations:
+            note = (await self._restore_into(session)).describe()
+        if not same:
+            self.counters.last_worker_sequence = 0
         self.state = SessionState.CONNECTED
         self._stream_task = asyncio.create_task(self._pump_events(session), name="mx-events")
-        if had_state:
-            self.notify(report.describe())
+        if note:
+            self.notify(note)
+
+    async def _restore_into(self, session: Session) -> RestoreReport:
+        """Put the shell's registrations, items and advises back into a new gateway
+        session; the events of the old one after its last sequence count as a gap."""
+        report = RestoreReport(session.session_id)
+        await self._restore(session, report)
+        report.missed_after_sequence = self.counters.last_worker_sequence
+        if report.missed_after_sequence:
+            self.counters.gaps += 1
+            self.counters.reconnect_gaps += 1
+        self.last_restore = report
+        return report
 
     async def _open_or_attach(self, client: GatewayClient) -> Session:
         if self.attach_to is None:
             return await client.open_session(self.client_session_name)
-        if self._session is None and self.state is SessionState.CONNECTING:
-            return await client.attach_session(self.attach_to)  # at first: fail if absent
         try:
             return await client.attach_session(self.attach_to)
         except SessionNotFoundError:
+            if self._last_session_id is None:
+                raise  # attaching at first: a session that is not there is the user's error
             self.notify(f"session {self.attach_to} is gone from the gateway; opened a new one")
             self.attach_to = None
             return await client.open_session(self.client_session_name)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["ApiKey", "EmbeddedGateway", "SimConfig", "SimulatedGateway"]
 
 # Imported on first use: `import mxshell.sim.codes` (a small table) must not load the
-# server, its 24 modules and grpc.
+# server and the two dozen modules behind it.
 _HOMES = {
     "ApiKey": "mxshell.sim.auth",
     "SimConfig": "mxshell.sim.config",

@@ -10,8 +10,8 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from mxshell.cmdline import StrictArgumentParser, read_pem
 from mxshell.sim.auth import ApiKey
 from mxshell.sim.config import SimConfig
 from mxshell.sim.keys_file import KeysFileError, load_keys_file, warn_if_readable_by_others
@@ -21,25 +21,6 @@ from mxshell.sim.server import SimulatedGateway
 
 class UsageError(Exception):
     """A bad command line or input file; reported in one line, exit status 2."""
-
-
-class StrictArgumentParser(argparse.ArgumentParser):
-    """argparse that takes no abbreviated options and never echoes an unknown option's value.
-
-    Prefix matching would read `--api-ke KEY` as some other option and print KEY in its
-    error; an unknown `--option=VALUE` would print VALUE. A key must reach no output.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(allow_abbrev=False, **kwargs)
-
-    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
-        namespace, extras = super().parse_known_args(args, namespace)
-        unknown = [word for word in extras if word.startswith("-")]
-        if unknown:
-            # Only the option's name: its value may be the key that was mistyped.
-            self.error(f"unknown option {unknown[0].partition('=')[0]}")
-        return namespace, extras
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,21 +60,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-MAX_PEM_BYTES = 1024 * 1024
-
-
-def _read_pem(path: Path, what: str) -> bytes:
-    """A PEM file of at most 1 MiB; one clear line for anything else (a device, a DER file)."""
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_PEM_BYTES + 1)
-    except OSError as error:
-        raise UsageError(f"cannot read TLS {what} {path}: {error.strerror}") from None
-    if len(data) > MAX_PEM_BYTES or b"-----BEGIN " not in data:
-        raise UsageError(f"TLS {what} {path} is not a PEM file of at most 1 MiB")
-    return data
-
-
 def build_config(args: argparse.Namespace) -> tuple[SimConfig, str | None]:
     """The config, and a generated key to show the operator (None when keys were given)."""
     announced = None
@@ -112,8 +78,8 @@ def build_config(args: argparse.Namespace) -> tuple[SimConfig, str | None]:
         raise UsageError("--tls-cert and --tls-key go together")
     if args.tls_key is not None:
         warn_if_readable_by_others(args.tls_key, "TLS private key")
-    cert = _read_pem(args.tls_cert, "certificate") if args.tls_cert else None
-    key = _read_pem(args.tls_key, "private key") if args.tls_key else None
+    cert = read_pem(args.tls_cert, "TLS certificate") if args.tls_cert else None
+    key = read_pem(args.tls_key, "TLS private key") if args.tls_key else None
     if args.update_interval <= 0:
         raise UsageError("--update-interval must be positive")
     config = SimConfig(

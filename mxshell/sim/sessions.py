@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from mxshell.sim import codes, wire
+from mxshell.sim.auth import ApiKey
 from mxshell.sim.events import EventQueue
 from mxshell.sim.faults import OpenStream
 from mxshell.sim.runtime import Point
@@ -53,7 +54,7 @@ class Registration:
 class Session:
     """One OpenSession: its registrations and its event buffer."""
 
-    def __init__(self, client_name: str, buffer_size: int, owner: object = None) -> None:
+    def __init__(self, client_name: str, buffer_size: int, owner: ApiKey | None = None) -> None:
         self.session_id = secrets.token_hex(16)
         self.client_name = client_name
         # The API key that opened the session: only it may use the session's id.

@@ -139,16 +139,7 @@ class MxAccessWorker:
         point = item.point
         if point.undeployed:
             raise codes.object_undeployed(point.reference)
-        self._check_security(session.registration(server_handle), item, secured)
-        if (
-            secured is None
-            and item.supervisory
-            and point.attr.security == types.SECURITY_CLASSIFICATION_SECURED_WRITE
-            and WRITE_SECURED not in key.scopes
-        ):
-            # Supervisory advise lets a plain Write through user security; only a key
-            # trusted with secured writes may use that door.
-            raise codes.supervisory_needs_write_secured(point.reference)
+        self._check_security(session.registration(server_handle), key, item, secured)
         new_value = values.from_write(
             point.reference, point.attr.data_type, point.attr.is_array, value
         )
@@ -160,7 +151,11 @@ class MxAccessWorker:
         return item
 
     def _check_security(
-        self, registration: Registration, item: Item, secured: tuple[int, int] | None
+        self,
+        registration: Registration,
+        key: ApiKey,
+        item: Item,
+        secured: tuple[int, int] | None,
     ) -> None:
         ref, classification = item.point.reference, item.point.attr.security
         supervisory = item.supervisory
@@ -177,12 +172,18 @@ class MxAccessWorker:
                     Detail.VERIFIED_WRITE_REQUIRED,
                     f"{ref} is VerifiedWrite: use WriteSecured with a user and a verifier",
                 )
-            if classification == types.SECURITY_CLASSIFICATION_SECURED_WRITE and not supervisory:
+            if classification != types.SECURITY_CLASSIFICATION_SECURED_WRITE:
+                return
+            if not supervisory:
                 raise codes.security(
                     codes.E_ACCESSDENIED,
                     Detail.SECURED_WRITE_REQUIRED,
                     f"{ref} is SecuredWrite: use WriteSecured with an authenticated user",
                 )
+            # Supervisory advise lets a plain Write through user security; only a key
+            # trusted with secured writes may use that door.
+            if WRITE_SECURED not in key.scopes:
+                raise codes.supervisory_needs_write_secured(ref)
             return
         current, verifier = secured
         if current not in registration.users:

@@ -23,6 +23,9 @@ class FakeConnection:
     async def disconnect(self, close: bool = False) -> bool:
         return True
 
+    def deploy_simulator(self) -> None:
+        return None  # not a simulated gateway
+
     async def reconnect(self) -> None:
         return None
 

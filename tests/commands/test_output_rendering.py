@@ -217,3 +217,13 @@ async def test_every_command_of_a_line_prints_exactly_one_json_object(
         for o in await dispatcher.run_line("ai Tank1.Level; ai --help; wrte x", stop_on_error=False)
     ]
     assert again == printed
+
+
+def test_under_debug_a_crash_shows_its_traceback_once() -> None:
+    from mxshell.commands.outcome import FAILED, Outcome
+    from mxshell.testing import ShellRunner
+
+    shell = ShellRunner(Settings(debug=True), no_plugins=True)
+    trace = "Traceback (most recent call last):\nZeroDivisionError: division by zero"
+    shell.runtime.show(Outcome("x", "x", False, error="boom", status=FAILED, traceback=trace))
+    assert "\n".join(shell.err).count("Traceback (most recent call last)") == 1

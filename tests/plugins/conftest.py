@@ -38,6 +38,9 @@ class FakeConnection:
         self.calls.append(("attach", session_id))
         self.state = "connected"
 
+    def deploy_simulator(self) -> None:
+        return None  # not a simulated gateway
+
     async def reconnect(self) -> dict[str, Any]:
         self.calls.append(("reconnect", None))
         return {"state": "connected", "restored_items": 2}

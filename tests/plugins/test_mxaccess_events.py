@@ -55,9 +55,10 @@ def as_sent(event: mx.MxEvent) -> dict[str, Any]:
 async def test_stream_events_stops_at_max_events_and_shows_each_event(
     mx_shell: ShellRunner,
 ) -> None:
-    await mx_shell.run("add-item Tank1.Level --as level; advise level")
+    # Listening from before the advise, as stream-events shows the advise's first events.
     received = Received()
     mx_shell.session.add_listener(received)
+    await mx_shell.run("add-item Tank1.Level --as level; advise level")
     result = await mx_shell.run("stream-events --max-events 5")
     mx_shell.session.remove_listener(received)
     assert result.ok, result.errors
@@ -78,10 +79,12 @@ async def test_stream_events_stops_at_max_events_and_shows_each_event(
 async def test_stream_events_in_json_is_one_object_per_event_then_the_summary(
     mx_shell: ShellRunner,
 ) -> None:
-    await mx_shell.run("advise Pump1.Speed")
-    mx_shell.context.settings.output = "json"
+    # Listening from before the advise: stream-events shows the advise's first events too
+    # (those that arrived before it began), so both see the same events from the start.
     received = Received()
     mx_shell.session.add_listener(received)
+    await mx_shell.run("advise Pump1.Speed")
+    mx_shell.context.settings.output = "json"
     result = await mx_shell.run("stream-events --max-events 3")
     mx_shell.session.remove_listener(received)
     rows = [json.loads(line) for line in result.text.splitlines()]
