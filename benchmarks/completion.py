@@ -28,10 +28,10 @@ from harness import percentile, simulator_process  # noqa: E402
 from prompt_toolkit.completion import CompleteEvent  # noqa: E402
 from prompt_toolkit.document import Document  # noqa: E402
 
+from mxshell.app.plugin_host import load_plugins  # noqa: E402
 from mxshell.commands import TAG_COMPLETION, CommandContext, CommandRegistry  # noqa: E402
 from mxshell.galaxy import GalaxyCatalog, GalaxyIndex  # noqa: E402
 from mxshell.gateway import GalaxyRepositoryClient  # noqa: E402
-from mxshell.plugins import load_plugins  # noqa: E402
 from mxshell.shell.completion import ShellCompleter, service_tags  # noqa: E402
 
 GOAL_MS = 20.0

@@ -30,7 +30,7 @@ from mxshell.contract import galaxy as gr  # noqa: E402
 from mxshell.contract import galaxy_grpc  # noqa: E402
 
 PAGE_SIZE = 500
-LAUNCH = "import sys; from mxshell.launch import main; sys.exit(main())"  # the console script
+LAUNCH = "import sys; from mxshell.app.launch import main; sys.exit(main())"  # the console script
 # Runs a command; prints its exit status and peak RSS in KiB (the kernel's figure for the
 # finished child), then the last line the command printed (proof that it did the work).
 MEASURE = (
@@ -63,7 +63,7 @@ def peak_rss_kib(command: list[str], sim: SimProcess) -> tuple[int, str]:
 
 
 def galaxy_discover_installed() -> bool:
-    from mxshell.plugins import load_plugins
+    from mxshell.app.plugin_host import load_plugins
 
     host = load_plugins(lambda text: None)
     return host.new_context().registry.get("galaxy-discover") is not None

@@ -31,9 +31,9 @@ from harness import (  # noqa: E402
     tag_references,
 )
 
-from mxshell.commands.recording import EventRecorder  # noqa: E402
 from mxshell.contract import mx  # noqa: E402
 from mxshell.gateway import ChannelOptions  # noqa: E402
+from mxshell.output.recording import EventRecorder  # noqa: E402
 from mxshell.session import PersistentSession  # noqa: E402
 
 

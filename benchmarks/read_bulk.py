@@ -47,12 +47,12 @@ from harness import (  # noqa: E402
     tag_references,
 )
 
-from mxshell import collector  # noqa: E402
+from mxshell.app import collector  # noqa: E402
+from mxshell.app.connection import Target  # noqa: E402
+from mxshell.app.runtime import ShellRuntime  # noqa: E402
 from mxshell.commands import GALAXY  # noqa: E402
-from mxshell.connection import Target  # noqa: E402
 from mxshell.contract import mx  # noqa: E402
-from mxshell.runtime import ShellRuntime  # noqa: E402
-from mxshell.session.bulk import READ_CALL_ENTRIES, READS_IN_FLIGHT  # noqa: E402
+from mxshell.session.batches import READ_CALL_ENTRIES, READS_IN_FLIGHT  # noqa: E402
 
 # What is measured on the shell's side: the `read-bulk` command when it is installed (the
 # goal's figure), and always bench-read-bulk: the session layer every bulk command uses.
@@ -164,7 +164,7 @@ async def one_round(
     target = Target(sim.endpoint, plaintext=True, api_key=sim.api_key)
     if not await runtime.start(target):
         raise RuntimeError("the shell could not connect to the simulator")
-    # The collector set as mxshell.app.run sets it once the shell is up: the shell
+    # The collector set as mxshell.app.modes.run sets it once the shell is up: the shell
     # measured as it runs. (The floor, in this process too, allocates little.)
     threshold = gc.get_threshold()
     collector.settle()

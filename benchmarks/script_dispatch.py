@@ -14,9 +14,9 @@ import asyncio
 import sys
 import time
 
-from mxshell.commands.runner import run_script
-from mxshell.commands.script import read_script
-from mxshell.runtime import ShellRuntime
+from mxshell.app.runtime import ShellRuntime
+from mxshell.script.program import read_script
+from mxshell.script.runner import run_script
 
 LINES = (
     "echo tank ${n}",

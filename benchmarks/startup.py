@@ -29,7 +29,7 @@ from pathlib import Path
 import pexpect
 
 ROOT = Path(__file__).resolve().parent.parent
-LAUNCH = "import sys; from mxshell.launch import main; sys.exit(main())"
+LAUNCH = "import sys; from mxshell.app.launch import main; sys.exit(main())"
 
 
 def floor_seconds() -> float:

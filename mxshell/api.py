@@ -10,7 +10,7 @@ incompatibly only in a new major version, after a minor release in which using i
 raises a DeprecationWarning. Attributes of these objects that docs/plugins.md does not
 document are not covered (for the session, `ShellSession` lists what is). Tests import
 `mxshell.testing`, which makes the same promise. Everything else (`mxshell.commands`,
-`mxshell.session`, `mxshell.plugins`, `mxshell.shell`, `mxshell_plugins`, …) is private
+`mxshell.session`, `mxshell.app.plugin_host`, `mxshell.shell`, `mxshell_plugins`, …) is private
 to mxshell and may change in any release, even when a built-in plugin imports it.
 """
 
@@ -22,6 +22,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from mxshell.app.plugin_host import ToolbarField, hookimpl
 from mxshell.commands import (
     GALAXY,
     Argument,
@@ -54,7 +55,6 @@ from mxshell.gateway import (
     quality_name,
 )
 from mxshell.gateway import Session as GatewaySession
-from mxshell.plugins import ToolbarField, hookimpl
 from mxshell.session import ItemLookupError, TrackedItem
 
 if TYPE_CHECKING:

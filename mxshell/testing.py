@@ -23,10 +23,10 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from mxshell.app.connection import Target
+from mxshell.app.plugin_host import PluginHost, PluginSelection, load_plugins
+from mxshell.app.runtime import ShellRuntime
 from mxshell.commands import Outcome, Settings
-from mxshell.connection import Target
-from mxshell.plugins import PluginHost, PluginSelection, load_plugins
-from mxshell.runtime import ShellRuntime
 from mxshell.session import Backoff
 from mxshell.sim import EmbeddedGateway, SimConfig
 

@@ -15,11 +15,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
+from mxshell.app.plugin_host import hookimpl
 from mxshell.commands import GALAXY, CommandFailed, CommandSet, UsageError, arg
 from mxshell.contract import galaxy as gr
 from mxshell.contract import mx, types
 from mxshell.gateway import GatewayError, mx_value_kind, to_mx_value
-from mxshell.plugins import hookimpl
 from mxshell.session import PersistentSession
 
 if TYPE_CHECKING:  # bench_stats is imported when a bench runs: start-up need not pay for it

@@ -4,7 +4,7 @@ Entries come from words, @FILEs and Galaxy globs (mxshell_plugins.bulk_input). E
 command shows one row per entry and a summary; entries fail one by one and never stop
 the batch, but a batch with a failed entry fails the command (a command file stops,
 with a non-zero exit status) unless --allow-partial. The session side, chunking and
-the item table, is mxshell.session.bulk.
+the item table, is mxshell.session.batches.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from mxshell_plugins.mxaccess_common import (
     session_of,
 )
 
+from mxshell.app.plugin_host import hookimpl
 from mxshell.commands import (
     CommandFailed,
     CommandSet,
@@ -44,9 +45,8 @@ from mxshell.contract import mx, types
 from mxshell.gateway import describe_status, from_mx_value, mx_value_kind
 from mxshell.gateway.status import CATEGORY_SECURITY_ERROR, hresult_name, hresult_unsigned
 from mxshell.gateway.values import kind_value, utc_datetime
-from mxshell.plugins import hookimpl
 from mxshell.session import PersistentSession, Registration, TrackedItem
-from mxshell.session.bulk import (
+from mxshell.session.batches import (
     READ_CALL_ENTRIES,
     READS_IN_FLIGHT,
     BulkRun,

@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from mxshell.app.plugin_host import hookimpl
 from mxshell.commands import (
     Command,
     CommandContext,
@@ -26,7 +27,6 @@ from mxshell.commands import (
     redact_line,
 )
 from mxshell.commands.help import command_page, overview
-from mxshell.plugins import hookimpl
 
 core = CommandSet("core")
 MAX_SLEEP_S = 24 * 3600

@@ -15,6 +15,7 @@ from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from mxshell.app.plugin_host import hookimpl
 from mxshell.commands import (
     GALAXY,
     CommandContext,
@@ -26,7 +27,6 @@ from mxshell.commands import (
 )
 from mxshell.contract import galaxy as gr
 from mxshell.galaxy import DeployFollower, GalaxyCatalog, GalaxyIndex, deploy_row, deploy_time_text
-from mxshell.plugins import hookimpl
 
 deploys = CommandSet("deploy-watch")
 

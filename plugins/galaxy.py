@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from mxshell.app.plugin_host import hookimpl
 from mxshell.commands import (
     GALAXY,
     PROMPT_PATH,
@@ -44,7 +45,6 @@ from mxshell.galaxy import (
 from mxshell.galaxy.glob import split_glob
 from mxshell.galaxy.names import DATA_TYPE_NAMES, SECURITY_NAMES, lookup_name
 from mxshell.gateway import GalaxyRepositoryClient
-from mxshell.plugins import hookimpl
 
 galaxy = CommandSet("galaxy")
 

@@ -32,12 +32,12 @@ from mxshell_plugins.mxaccess_common import (
     until,
 )
 
+from mxshell.app.plugin_host import hookimpl
 from mxshell.commands import CommandFailed, CommandSet, Table, Text, arg, format_value
 from mxshell.gateway import (
     from_mx_value,
     mx_value_kind,
 )
-from mxshell.plugins import hookimpl
 from mxshell.session import PersistentSession, TrackedItem
 
 mxaccess = CommandSet("mxaccess")

@@ -4,7 +4,7 @@ A recording started with `record start` lives on the CommandContext (under the
 "recorder" service) and listens to the PersistentSession itself, so it carries on
 through automatic reconnects (the same session object); it stops when that session is
 closed (disconnect, connect elsewhere, exit). Rows are written by a thread of the
-recording's own (mxshell.commands.recording.BackgroundRecorder).
+recording's own (mxshell.output.recording.BackgroundRecorder).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from mxshell_plugins.mxaccess_common import (
 )
 
 from mxshell.commands import CommandFailed, CommandSet, Text, UsageError, arg, format_value
-from mxshell.commands.recording import BackgroundRecorder
 from mxshell.gateway import GatewayError
+from mxshell.output.recording import BackgroundRecorder
 from mxshell.session import EventListener, PersistentSession
 
 commands = CommandSet("mxaccess")

@@ -1,6 +1,6 @@
 """Commands for command files (and the prompt): let, unset, assert, expect, wait-for,
 on-error and source/include. Variables are set with core's `set NAME VALUE`; the runner
-itself is mxshell.commands.runner."""
+itself is mxshell.script.runner."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 from mxshell_plugins.mxaccess import find_or_add, first_values, give_back
 from mxshell_plugins.mxaccess_common import item_arg, quality_text, refusals, session_of, until
 
+from mxshell.app.plugin_host import hookimpl
 from mxshell.commands import (
     Command,
     CommandContext,
@@ -26,12 +27,11 @@ from mxshell.commands import (
     UsageError,
     arg,
 )
-from mxshell.commands.conditions import OPERATORS, Condition, compare_texts
 from mxshell.commands.dispatch import CANCELLED, USAGE
-from mxshell.commands.jsonable import to_data
-from mxshell.commands.runner import SCRIPTS, ScriptRunner
 from mxshell.commands.variables import valid_name
-from mxshell.plugins import hookimpl
+from mxshell.output.jsonable import to_data
+from mxshell.script.conditions import OPERATORS, Condition, compare_texts
+from mxshell.script.runner import SCRIPTS, ScriptRunner
 from mxshell.session import TrackedItem
 
 scripting = CommandSet("scripting")

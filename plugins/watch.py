@@ -14,9 +14,9 @@ from typing import Any
 
 from mxshell_plugins.mxaccess_common import give_back
 
+from mxshell.app.plugin_host import hookimpl
 from mxshell.commands import WATCH_VIEW, CommandFailed, CommandSet, Text, UsageError, arg, flag
-from mxshell.commands.watchmodel import WatchModel
-from mxshell.plugins import hookimpl
+from mxshell.output.watch import WatchModel
 from mxshell.session import PersistentSession, TrackedItem
 
 mxaccess = CommandSet("mxaccess")

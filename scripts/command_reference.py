@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from mxshell.app.plugin_host import load_plugins
 from mxshell.commands.reference import command_reference
 from mxshell.commands.registry import CommandRegistry
-from mxshell.plugins import load_plugins
 
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "reference.md"
 # The built-in families; third-party plugins installed beside them stay out of the docs.

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from mxshell.cli import main, parse_launch
-from mxshell.config import ConfigError, FileConfig, load_config
+from mxshell.app.cli import main, parse_launch
+from mxshell.app.config import ConfigError, FileConfig, load_config
 from mxshell.sim import EmbeddedGateway
 from tests.conftest import shell_env
 
-LAUNCH = "import sys; from mxshell.cli import main; sys.exit(main())"
+LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
 
 
 def run_cli(
@@ -285,7 +285,7 @@ def test_once_connected_the_collector_runs_with_start_up_frozen_and_a_raised_thr
 ) -> None:
     import json
 
-    from mxshell.collector import YOUNG_THRESHOLD
+    from mxshell.app.collector import YOUNG_THRESHOLD
 
     state = (
         "    import gc\n    return [gc.isenabled(), gc.get_threshold()[0], gc.get_freeze_count()]"

@@ -146,7 +146,7 @@ def test_loopback_endpoints_are_told_from_remote_ones(endpoint: str, loopback: b
 
 def test_plaintext_with_a_key_to_a_remote_host_warns_once_and_never_names_the_key() -> None:
     # Only the options are built: nothing is sent anywhere.
-    from mxshell.connection import ConnectionController, Target
+    from mxshell.app.connection import ConnectionController, Target
 
     said: list[str] = []
     controller = ConnectionController(said.append)

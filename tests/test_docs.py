@@ -116,6 +116,6 @@ async def test_each_example_command_file_runs_against_the_simulated_gateway(
 
 def run_steps(path: Path) -> list[str]:
     from mxshell.commands import split_line
-    from mxshell.commands.script import read_script
+    from mxshell.script.program import read_script
 
     return [s.text for line in read_script(path.read_text()) for s in split_line(line.text)]

@@ -49,7 +49,7 @@ def _dist_info(wheel: zipfile.ZipFile, name: str) -> str:
 
 def test_wheel_declares_both_console_scripts(wheel: zipfile.ZipFile) -> None:
     entry_points = _dist_info(wheel, "entry_points.txt")
-    assert "mxshell = mxshell.launch:main" in entry_points
+    assert "mxshell = mxshell.app.launch:main" in entry_points
     assert "mxshell-sim = mxshell.sim.cli:main" in entry_points
 
 

@@ -5,6 +5,15 @@ Nothing here touches the terminal; the REPL (mxshell.shell) and command files dr
 
 from __future__ import annotations
 
+from mxshell.base.errors import (
+    CommandConflictError,
+    CommandFailed,
+    HelpRequested,
+    ScriptSyntaxError,
+    ShellError,
+    UnknownCommandError,
+    UsageError,
+)
 from mxshell.commands.complete import CompletionSlot, candidates, completion_slot
 from mxshell.commands.context import CommandContext, Notify
 from mxshell.commands.dispatch import (
@@ -16,17 +25,8 @@ from mxshell.commands.dispatch import (
     Outcome,
     user_message,
 )
-from mxshell.commands.errors import (
-    CommandConflictError,
-    CommandFailed,
-    HelpRequested,
-    NotConnectedError,
-    ScriptSyntaxError,
-    ShellError,
-    UnknownCommandError,
-    UsageError,
-)
 from mxshell.commands.lexer import Segment, Word, split_line, split_words
+from mxshell.commands.masking import redact_line
 from mxshell.commands.model import (
     Argument,
     Command,
@@ -38,18 +38,6 @@ from mxshell.commands.model import (
     flag,
 )
 from mxshell.commands.registry import CommandRegistry, quote_words
-from mxshell.commands.render import (
-    format_value,
-    outcome_data,
-    redact,
-    render,
-    render_json,
-    render_result,
-    render_text,
-    to_data,
-)
-from mxshell.commands.results import Renderable, Table, Text
-from mxshell.commands.secrets import REDACTED, Secret, redact_line, scrub
 from mxshell.commands.services import (
     ASK_SECRET,
     CONNECTION,
@@ -65,6 +53,19 @@ from mxshell.commands.services import (
     WatchViewRunner,
 )
 from mxshell.commands.settings import Settings
+from mxshell.output.render import (
+    format_value,
+    outcome_data,
+    redact,
+    render,
+    render_json,
+    render_result,
+    render_text,
+    to_data,
+)
+from mxshell.output.results import Renderable, Table, Text
+from mxshell.output.secrets import REDACTED, Secret, scrub
+from mxshell.session import NotConnectedError
 
 __all__ = [
     "CANCELLED",

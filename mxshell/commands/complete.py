@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mxshell.commands.errors import ShellError
+from mxshell.base.errors import ShellError
 from mxshell.commands.lexer import Word, split_line
 from mxshell.commands.model import Argument, Command, Completer
 

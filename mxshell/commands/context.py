@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mxshell.commands.errors import CommandFailed, NotConnectedError
+from mxshell.base.errors import CommandFailed
 from mxshell.commands.services import CONNECTION, HISTORY, ConnectionControl, HistoryAccess
 from mxshell.commands.settings import Settings
 from mxshell.commands.variables import Variables
+from mxshell.session import NotConnectedError
 
 if TYPE_CHECKING:
     from mxshell.commands.registry import CommandRegistry
@@ -28,7 +29,7 @@ class CommandContext:
 
     `session` is whatever the shell connected (None when disconnected); `services`
     holds objects the shell lends (see mxshell.commands.services); `plugin_host` is the
-    mxshell.plugins.PluginHost; `variables` are `set`/`let` values, ${NAME} in a line.
+    mxshell.app.plugin_host.PluginHost; `variables` are `set`/`let` values, ${NAME} in a line.
     """
 
     registry: CommandRegistry
@@ -77,7 +78,7 @@ class CommandContext:
         if self.emitter is not None:
             self.emitter(value)
             return
-        from mxshell.commands.render import render_result
+        from mxshell.output.render import render_result
 
         text = render_result(value, self.settings)
         if text:

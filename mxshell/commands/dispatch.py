@@ -9,27 +9,28 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
-from mxshell.commands.context import CommandContext
-from mxshell.commands.errors import (
+from mxshell.base.errors import (
     CommandFailed,
     HelpRequested,
-    NotConnectedError,
     ShellError,
     UsageError,
 )
+from mxshell.commands.context import CommandContext
 from mxshell.commands.help import command_page
 from mxshell.commands.lexer import Segment, Word, split_line
+from mxshell.commands.masking import redact_line, secret_words
 from mxshell.commands.model import Command
+from mxshell.commands.registry import CommandRegistry, quote_words
 
 # Outcome lives in its own module, so that output renders it without importing the
 # dispatcher; it is offered from here as before.
-from mxshell.commands.outcome import CANCELLED as CANCELLED
-from mxshell.commands.outcome import FAILED as FAILED
-from mxshell.commands.outcome import OK as OK
-from mxshell.commands.outcome import USAGE as USAGE
-from mxshell.commands.outcome import Outcome as Outcome
-from mxshell.commands.registry import CommandRegistry, quote_words
-from mxshell.commands.secrets import redact_line, scrub, secret_words
+from mxshell.output.outcome import CANCELLED as CANCELLED
+from mxshell.output.outcome import FAILED as FAILED
+from mxshell.output.outcome import OK as OK
+from mxshell.output.outcome import USAGE as USAGE
+from mxshell.output.outcome import Outcome as Outcome
+from mxshell.output.secrets import scrub
+from mxshell.session import NotConnectedError
 
 
 class Dispatcher:

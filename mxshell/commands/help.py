@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mxshell.commands.results import Table, Text
+from mxshell.output.results import Table, Text
 
 if TYPE_CHECKING:
     from mxshell.commands.arguments import Argument, CommandBook, Declared

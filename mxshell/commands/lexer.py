@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mxshell.commands.errors import ScriptSyntaxError
+from mxshell.base.errors import ScriptSyntaxError
 
 _WHITESPACE = " \t\r\f\v"
 # No command needs more; a longer line (a runaway file, a pasted blob) is refused before

@@ -6,8 +6,8 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from mxshell.cmdline import StrictArgumentParser
-from mxshell.commands.errors import HelpRequested, UsageError
+from mxshell.base.cmdline import StrictArgumentParser
+from mxshell.base.errors import HelpRequested, UsageError
 
 if TYPE_CHECKING:
     from mxshell.commands.arguments import Argument, Declared

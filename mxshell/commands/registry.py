@@ -6,7 +6,7 @@ import re
 import shlex
 from collections.abc import Iterator, Sequence
 
-from mxshell.commands.errors import CommandConflictError, UnknownCommandError, UsageError
+from mxshell.base.errors import CommandConflictError, UnknownCommandError, UsageError
 from mxshell.commands.lexer import split_words
 from mxshell.commands.model import Command
 

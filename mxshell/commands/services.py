@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from mxshell.commands.watchmodel import WatchModel
+    from mxshell.output.watch import WatchModel
 
 # The keys under which the shell places its services in CommandContext.services.
 CONNECTION = "connection"

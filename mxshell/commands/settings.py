@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from mxshell.base.errors import UsageError
 from mxshell.commands.converters import boolean, integer
-from mxshell.commands.errors import UsageError
 
 
 def _setting(

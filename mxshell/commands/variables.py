@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from mxshell.commands.errors import UsageError
+from mxshell.base.errors import UsageError
 from mxshell.commands.lexer import Reference, Segment, Word
-from mxshell.commands.secrets import REDACTED, Secret, is_secret_name
+from mxshell.output.secrets import REDACTED, Secret, is_secret_name
 
 _NAME = re.compile(r"^[A-Za-z_]\w*$")
 ENV_PREFIX = "ENV:"

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mxshell.commands.errors import CommandFailed
+from mxshell.base.errors import CommandFailed
 from mxshell.galaxy.browse import BrowsePath
 from mxshell.galaxy.complete import TagCandidate, complete_reference
 from mxshell.galaxy.glob import glob_references

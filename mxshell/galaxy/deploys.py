@@ -17,7 +17,7 @@ from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from mxshell.commands.errors import CommandFailed
+from mxshell.base.errors import CommandFailed
 from mxshell.contract import galaxy as gr
 from mxshell.galaxy.catalog import GalaxyUnavailable
 from mxshell.gateway import GalaxyRepositoryClient, GatewayError

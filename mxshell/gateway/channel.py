@@ -10,7 +10,7 @@ from typing import Any
 
 import grpc
 
-from mxshell.cmdline import read_pem
+from mxshell.base.cmdline import read_pem
 from mxshell.gateway.errors import UnavailableError
 
 _MIB = 1024 * 1024

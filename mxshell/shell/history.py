@@ -8,7 +8,7 @@ from pathlib import Path
 
 from prompt_toolkit.history import FileHistory
 
-from mxshell.paths import make_private_dir
+from mxshell.base.paths import make_private_dir
 
 # Takes a line as typed; returns the line to keep (secrets masked) or None to keep nothing.
 Redactor = Callable[[str], "str | None"]

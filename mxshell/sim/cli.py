@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mxshell.cmdline import StrictArgumentParser, read_pem
+from mxshell.base.cmdline import StrictArgumentParser, read_pem
 from mxshell.sim.auth import ApiKey
 from mxshell.sim.config import SimConfig
 from mxshell.sim.keys_file import KeysFileError, load_keys_file, warn_if_readable_by_others

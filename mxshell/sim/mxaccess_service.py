@@ -17,7 +17,7 @@ from mxshell import __version__
 from mxshell.contract import MX_SERVICE, mx
 from mxshell.sim import codes, wire
 from mxshell.sim.auth import COMMAND_SCOPES, SESSION, ApiKey, KeyRing, require_scope
-from mxshell.sim.bulk import BulkCommands
+from mxshell.sim.bulk_calls import BulkCommands
 from mxshell.sim.config import SimConfig
 from mxshell.sim.faults import Faults, OpenStream
 from mxshell.sim.rpc import abort

@@ -20,8 +20,8 @@ from mxshell.sim.galaxy_service import DeployFeed, GalaxyRepositoryService
 from mxshell.sim.generate import generate_galaxy
 from mxshell.sim.model_file import load_model
 from mxshell.sim.mxaccess_service import MxAccessGatewayService
+from mxshell.sim.plant import PlantRuntime
 from mxshell.sim.reflection import LazyReflection
-from mxshell.sim.runtime import PlantRuntime
 from mxshell.sim.worker import MxAccessWorker
 
 _SERVER_OPTIONS = [("grpc.so_reuseport", 0)]  # a port in use is an error, not a shared port

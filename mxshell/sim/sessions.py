@@ -10,7 +10,7 @@ from mxshell.sim import codes, wire
 from mxshell.sim.auth import ApiKey
 from mxshell.sim.events import EventQueue
 from mxshell.sim.faults import OpenStream
-from mxshell.sim.runtime import Point
+from mxshell.sim.plant import Point
 
 
 @dataclass(eq=False)

@@ -17,7 +17,7 @@ from mxshell.sim import codes, values, wire
 from mxshell.sim.auth import WRITE_SECURED, ApiKey
 from mxshell.sim.codes import Detail
 from mxshell.sim.galaxy import Galaxy
-from mxshell.sim.runtime import PlantRuntime, Point
+from mxshell.sim.plant import PlantRuntime, Point
 from mxshell.sim.sessions import Item, Registration, Session
 
 _WRITE_COMPLETE_OK = mx.OnWriteComplete(statuses=[codes.OK_STATUS]).SerializeToString()

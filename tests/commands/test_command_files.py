@@ -11,8 +11,9 @@ import pytest
 
 from mxshell.commands import ScriptSyntaxError, split_line
 from mxshell.commands.lexer import Reference
-from mxshell.commands.runner import ScriptRun
-from mxshell.commands.secrets import REDACTED, redact_line
+from mxshell.commands.masking import redact_line
+from mxshell.output.secrets import REDACTED
+from mxshell.script.runner import ScriptRun
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
 

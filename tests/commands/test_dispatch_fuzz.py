@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mxshell.app.plugin_host import PluginHost
 from mxshell.commands import CANCELLED, FAILED, OK, USAGE, Dispatcher, Outcome, Settings
-from mxshell.plugins import PluginHost
 
 
 class FakeConnection:

@@ -220,7 +220,7 @@ async def test_every_command_of_a_line_prints_exactly_one_json_object(
 
 
 def test_under_debug_a_crash_shows_its_traceback_once() -> None:
-    from mxshell.commands.outcome import FAILED, Outcome
+    from mxshell.output.outcome import FAILED, Outcome
     from mxshell.testing import ShellRunner
 
     shell = ShellRunner(Settings(debug=True), no_plugins=True)

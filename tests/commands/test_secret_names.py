@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mxshell.commands.secrets import is_secret_name, scrub
+from mxshell.output.secrets import is_secret_name, scrub
 
 
 @pytest.mark.parametrize(

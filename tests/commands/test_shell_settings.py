@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from mxshell.app.config import FileConfig
 from mxshell.commands import Settings, UsageError
-from mxshell.config import FileConfig
 
 
 def test_settings_are_set_from_words_and_converted() -> None:

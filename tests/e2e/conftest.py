@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import shell_env
 
 # Start the console script's main() with this interpreter, whatever is on PATH.
-LAUNCH = "import sys; from mxshell.launch import main; sys.exit(main())"
+LAUNCH = "import sys; from mxshell.app.launch import main; sys.exit(main())"
 # The prompt, with an optional state "(reconnecting)" and the colour codes around it; the
 # space after ">" is drawn as a cursor move, so it is not part of the pattern.
 PROMPT = r"mxshell(?:\x1b\[[0-9;]*m| \([a-z ]+\))*>"

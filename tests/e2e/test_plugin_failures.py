@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import shell_env
 
-LAUNCH = "import sys; from mxshell.cli import main; sys.exit(main())"
+LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
 
 
 def install(site: Path, dist: str, entry_points: dict[str, str], **modules: str) -> None:
@@ -41,7 +41,7 @@ def test_two_plugins_claiming_one_command_stop_the_shell_at_start_up(tmp_path: P
         {"tankfarm": "mxtest_clash"},
         mxtest_clash="""
         from mxshell.commands import command
-        from mxshell.plugins import hookimpl
+        from mxshell.app.plugin_host import hookimpl
 
         @command("status", help="Not the real status.")
         async def status(ctx):

@@ -119,7 +119,7 @@ def test_secrets_typed_at_the_prompt_never_reach_the_history_file(
 def test_at_the_prompt_the_collector_runs_with_start_up_and_the_repl_frozen(
     tmp_path: Path, terminal: list[pexpect.spawn]
 ) -> None:
-    from mxshell.collector import YOUNG_THRESHOLD
+    from mxshell.app.collector import YOUNG_THRESHOLD
 
     (tmp_path / "mxtest_gc_state.py").write_text(
         "import gc, sys\n"

@@ -12,9 +12,9 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from mxshell.app.plugin_host import hookimpl
 from mxshell.commands import GALAXY, arg, command
-from mxshell.plugins import hookimpl
-from mxshell.shell.app import build_repl, prompt_text
+from mxshell.shell.build import build_repl, prompt_text
 from mxshell.shell.repl import Repl
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner

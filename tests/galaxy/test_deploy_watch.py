@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from mxshell.connection import Target
+from mxshell.app.connection import Target
 from mxshell.sim import EmbeddedGateway, SimConfig
 from mxshell.sim.server import SimulatedGateway
 from mxshell.testing import ShellRunner

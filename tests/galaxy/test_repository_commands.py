@@ -133,7 +133,7 @@ def discover_peak_rss_kib(attributes: int, tmp_path: Path) -> int:
             "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         )
         run = subprocess.run(
-            [sys.executable, "-c", measure, sys.executable, "-m", "mxshell.cli",
+            [sys.executable, "-c", measure, sys.executable, "-m", "mxshell.app.cli",
              "--endpoint", endpoint, "--plaintext", "--api-key-env", "MXSHELL_TEST_KEY",
              "--no-history", "-c", "galaxy-discover --page-size 500"],
             env=env, capture_output=True, text=True, timeout=300, check=True,

@@ -9,8 +9,8 @@ from typing import Any
 import mxshell_plugins.core as core
 import pytest
 
+from mxshell.app.plugin_host import PluginHost
 from mxshell.commands import CommandContext, Dispatcher
-from mxshell.plugins import PluginHost
 from mxshell.sim import ApiKey, EmbeddedGateway, SimConfig
 from mxshell.sim.auth import ALL_SCOPES
 from mxshell.testing import ShellRunner

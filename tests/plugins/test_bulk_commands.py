@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from mxshell.commands import GALAXY, Settings, candidates, completion_slot
-from mxshell.session.bulk import READ_CALL_ENTRIES, READS_IN_FLIGHT
+from mxshell.session.batches import READ_CALL_ENTRIES, READS_IN_FLIGHT
 from mxshell.sim import EmbeddedGateway, SimConfig
-from mxshell.sim.bulk import BulkCommands
+from mxshell.sim.bulk_calls import BulkCommands
 from mxshell.testing import ShellRunner
 from tests.conftest import eventually, shell_env
 from tests.plugins.conftest import READER_KEY, TANKS_KEY, held_by_gateway

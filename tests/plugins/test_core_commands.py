@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from mxshell.app.plugin_host import PluginHost
 from mxshell.commands import (
     CANCELLED,
     USAGE,
@@ -19,7 +20,6 @@ from mxshell.commands import (
     render_json,
     render_text,
 )
-from mxshell.plugins import PluginHost
 
 
 async def one(dispatcher: Dispatcher, line: str) -> Outcome:

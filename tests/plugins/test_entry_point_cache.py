@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from mxshell import entrypoints
-from mxshell.entrypoints import PluginEntry, installed_entries, scan
-from mxshell.plugins import PluginHost
+from mxshell.app import entrypoints
+from mxshell.app.entrypoints import PluginEntry, installed_entries, scan
+from mxshell.app.plugin_host import PluginHost
 
 PLANTED = {"name": "planted", "value": "json:dumps", "dist_name": "x", "version": "1"}
 
@@ -114,7 +114,7 @@ def test_a_second_start_reads_the_cache_instead_of_the_installed_metadata(tmp_pa
     earlier = time.time() - 60
     os.utime(folder, (earlier, earlier))
     probe = (
-        "import sys; from mxshell.plugins import load_plugins; host = load_plugins(); "
+        "import sys; from mxshell.app.plugin_host import load_plugins; host = load_plugins(); "
         "print('importlib.metadata' in sys.modules, sorted(host.records))"
     )
     env = dict(os.environ, MXSHELL_CACHE_DIR=str(tmp_path / "cache"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mxshell.plugins import HookSpecs, PluginHost
+from mxshell.app.plugin_host import HookSpecs, PluginHost
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
 

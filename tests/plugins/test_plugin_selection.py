@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mxshell.plugins import PluginSelection, load_plugins
+from mxshell.app.plugin_host import PluginSelection, load_plugins
 from mxshell.testing import ShellRunner
 
 BUILT_INS = {"core", "mxaccess", "watch", "bulk", "bench", "galaxy", "deploywatch", "scripting"}

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from mxshell.commands import WATCH_VIEW, Settings, Table
-from mxshell.commands.watchmodel import SNAPSHOT_COLUMNS, WatchModel, view_cells
 from mxshell.contract import mx
+from mxshell.output.watch import SNAPSHOT_COLUMNS, WatchModel, view_cells
 from mxshell.session import ItemTable
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner

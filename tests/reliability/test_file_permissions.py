@@ -57,7 +57,7 @@ async def test_recordings_are_owner_only(
 def test_the_shells_folders_are_created_owner_only_under_an_open_umask(
     tmp_path: Path, open_umask: None
 ) -> None:
-    from mxshell.entrypoints import _write
+    from mxshell.app.entrypoints import _write
 
     data = tmp_path / "data" / "mxshell"
     SecretSafeHistory(data / "history", lambda line: line).append_string("status")

@@ -21,10 +21,10 @@ from mxshell.gateway import (
     FailedPreconditionError,
 )
 from mxshell.session import SessionState
-from mxshell.session.bulk import READS_IN_FLIGHT
-from mxshell.shell.app import build_repl
+from mxshell.session.batches import READS_IN_FLIGHT
+from mxshell.shell.build import build_repl
 from mxshell.sim import EmbeddedGateway, SimConfig
-from mxshell.sim.bulk import BulkCommands
+from mxshell.sim.bulk_calls import BulkCommands
 from mxshell.testing import ShellRunner
 from tests.conftest import eventually
 
@@ -341,7 +341,7 @@ def small_window(*args: Any, **kwargs: Any) -> ChannelOptions:
 async def test_a_consumer_too_slow_for_its_buffer_is_told_every_missed_range(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("mxshell.connection.ChannelOptions", small_window)
+    monkeypatch.setattr("mxshell.app.connection.ChannelOptions", small_window)
     config = SimConfig(update_interval_s=0.01, event_buffer_size=100, max_batch_size=20)
     with EmbeddedGateway(config) as gateway:
         async with ShellRunner.connected(gateway) as shell:

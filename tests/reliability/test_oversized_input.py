@@ -14,7 +14,7 @@ import grpc
 import pytest
 
 from mxshell.contract import mx, mx_grpc
-from mxshell.session.bulk import READ_CALL_ENTRIES
+from mxshell.session.batches import READ_CALL_ENTRIES
 from mxshell.sim import EmbeddedGateway, SimConfig
 from mxshell.testing import RunResult, ShellRunner
 from tests.conftest import shell_env

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from mxshell.commands.secrets import REDACTED
+from mxshell.output.secrets import REDACTED
 from mxshell.testing import ShellRunner
 
 

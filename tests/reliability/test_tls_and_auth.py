@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from mxshell.connection import Target
+from mxshell.app.connection import Target
 from mxshell.sim import ApiKey, EmbeddedGateway, SimConfig
 from mxshell.testing import ShellRunner
 from tests.conftest import shell_env

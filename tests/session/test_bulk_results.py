@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mxshell.contract import mx, types
-from mxshell.session.bulk import EntryResult
+from mxshell.session.batches import EntryResult
 
 
 def test_an_answered_entry_gives_the_answers_own_verdict() -> None:

@@ -20,7 +20,7 @@ import pytest
 from mxshell.gateway import ChannelOptions, Session
 from mxshell.gateway.errors import GatewayError
 from mxshell.session import PersistentSession
-from mxshell.session.bulk import BulkRun, EntryResult
+from mxshell.session.batches import BulkRun, EntryResult
 from mxshell.sim import EmbeddedGateway, SimConfig
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from mxshell.runtime import ShellRuntime
-from mxshell.shell.app import build_repl
+from mxshell.app.runtime import ShellRuntime
+from mxshell.shell.build import build_repl
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl
 

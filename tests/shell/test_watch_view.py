@@ -13,7 +13,7 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from mxshell.commands import WATCH_VIEW
-from mxshell.shell.app import build_repl
+from mxshell.shell.build import build_repl
 from mxshell.shell.repl import Repl
 from mxshell.shell.watch import WatchView
 from mxshell.sim import EmbeddedGateway

@@ -11,12 +11,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mxshell import __version__, collector, paths
+from mxshell import __version__
+from mxshell.app import collector
+from mxshell.app.connection import Target
+from mxshell.app.plugin_host import PluginSelection
+from mxshell.app.runtime import ShellRuntime
+from mxshell.base import paths
 from mxshell.commands import HISTORY, Settings
-from mxshell.commands.script import Script
-from mxshell.connection import Target
-from mxshell.plugins import PluginSelection
-from mxshell.runtime import ShellRuntime
+from mxshell.script.program import Script
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -86,7 +88,7 @@ async def _load(runtime: ShellRuntime, options: LaunchOptions) -> Script:
 
 
 async def _repl(runtime: ShellRuntime, options: LaunchOptions) -> int:
-    from mxshell.shell.app import build_repl
+    from mxshell.shell.build import build_repl
 
     repl = build_repl(runtime, history=options.history)
     if options.history:

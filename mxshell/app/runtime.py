@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+from mxshell.app.connection import ConnectionController, Target
+from mxshell.app.plugin_host import PluginHost, PluginSelection, load_plugins
 from mxshell.commands import (
     CONNECTION,
     CommandContext,
@@ -19,10 +21,8 @@ from mxshell.commands import (
     render,
     render_result,
 )
-from mxshell.commands.runner import SCRIPTS, ScriptRunner
-from mxshell.connection import ConnectionController, Target
 from mxshell.gateway import GatewayError
-from mxshell.plugins import PluginHost, PluginSelection, load_plugins
+from mxshell.script.runner import SCRIPTS, ScriptRunner
 from mxshell.session import Backoff, EventListener, PersistentSession
 from mxshell.sim import SimConfig
 
@@ -146,7 +146,7 @@ class ShellRuntime:
         if settings.output == "json":
             import json
 
-            from mxshell.commands.jsonable import result_data
+            from mxshell.output.jsonable import result_data
 
             data = result_data(value, self._secrets())
             text = json.dumps(data, sort_keys=True, separators=(",", ":"))

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from mxshell.commands.jsonable import redact
+from mxshell.output.jsonable import redact
 
 # The columns of a CSV recording (a JSONL recording writes each row's keys as they are).
 COLUMNS = (

@@ -6,14 +6,13 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mxshell.commands.jsonable import Secrets, redact, redact_result, result_data, to_data
-from mxshell.commands.results import Renderable, Table
-from mxshell.commands.secrets import scrub
-from mxshell.commands.settings import Settings
-from mxshell.commands.values import format_value
+from mxshell.output.jsonable import Secrets, redact, redact_result, result_data, to_data
+from mxshell.output.results import Renderable, Table
+from mxshell.output.secrets import scrub
+from mxshell.output.values import Display, format_value
 
 if TYPE_CHECKING:
-    from mxshell.commands.outcome import Outcome
+    from mxshell.output.outcome import Outcome
 
 __all__ = [
     "format_value",
@@ -28,7 +27,7 @@ __all__ = [
 ]
 
 
-def render(outcome: Outcome, settings: Settings, secrets: Secrets = frozenset()) -> str:
+def render(outcome: Outcome, settings: Display, secrets: Secrets = frozenset()) -> str:
     """The outcome as the `output` setting asks: text or one line of JSON.
 
     `secrets` are the values known to be secret: masked in the outcome's data before it is
@@ -61,7 +60,7 @@ def render_json(outcome: Outcome, secrets: Secrets = frozenset()) -> str:
     )
 
 
-def render_text(outcome: Outcome, settings: Settings, secrets: Secrets = frozenset()) -> str:
+def render_text(outcome: Outcome, settings: Display, secrets: Secrets = frozenset()) -> str:
     """What a person sees: the result, or the one-line failure ('' when there is nothing)."""
     if outcome.ok:
         text = render_result(outcome.result, settings, secrets)
@@ -79,12 +78,12 @@ def render_text(outcome: Outcome, settings: Settings, secrets: Secrets = frozens
     return text
 
 
-def render_result(result: Any, settings: Settings, secrets: Secrets = frozenset()) -> str:
+def render_result(result: Any, settings: Display, secrets: Secrets = frozenset()) -> str:
     """A handler's result as text: tables aligned, mappings as key/value lines."""
     return _text(redact_result(result, secrets), settings, indent="")
 
 
-def render_table(table: Table, settings: Settings) -> str:
+def render_table(table: Table, settings: Display) -> str:
     cells = [[_cell(value, settings) for value in row] for row in table.rows]
     header = [str(column) for column in table.columns]
     widths = [len(h) for h in header]
@@ -103,7 +102,7 @@ def render_table(table: Table, settings: Settings) -> str:
     return "\n".join(lines)
 
 
-def _text(value: Any, settings: Settings, indent: str) -> str:
+def _text(value: Any, settings: Display, indent: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -123,7 +122,7 @@ def _text(value: Any, settings: Settings, indent: str) -> str:
     return format_value(value, settings)
 
 
-def _mapping(value: Mapping[Any, Any], settings: Settings, indent: str) -> str:
+def _mapping(value: Mapping[Any, Any], settings: Display, indent: str) -> str:
     if not value:
         return ""
     width = max(len(str(k)) for k in value) + 2
@@ -144,7 +143,7 @@ def _mapping(value: Mapping[Any, Any], settings: Settings, indent: str) -> str:
     return "\n".join(lines)
 
 
-def _cell(value: Any, settings: Settings) -> str:
+def _cell(value: Any, settings: Display) -> str:
     if isinstance(value, list):
         return ", ".join(format_value(v, settings) for v in value)
     if isinstance(value, Mapping):

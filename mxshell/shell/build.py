@@ -11,7 +11,8 @@ from prompt_toolkit.completion import ThreadedCompleter
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 
-from mxshell import paths
+from mxshell.app.runtime import ShellRuntime
+from mxshell.base import paths
 from mxshell.commands import (
     ASK_SECRET,
     PROMPT_PATH,
@@ -21,7 +22,6 @@ from mxshell.commands import (
     scrub,
 )
 from mxshell.gateway import format_quality, from_mx_value
-from mxshell.runtime import ShellRuntime
 from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl, ReplHooks

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# One class for "not connected", raised by the session and the command layers alike.
-from mxshell.session.core import NotConnectedError as NotConnectedError
-
 
 class ShellError(Exception):
     """A mistake or failure the user can act on; str(error) is the whole message.

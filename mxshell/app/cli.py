@@ -20,12 +20,12 @@ import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 
 from mxshell import __version__  # noqa: E402
-from mxshell.app import EXIT_USAGE, LaunchOptions, run  # noqa: E402
-from mxshell.cmdline import StrictArgumentParser, read_pem  # noqa: E402
-from mxshell.config import ConfigError, FileConfig, load_config  # noqa: E402
-from mxshell.connection import ConnectError, Target  # noqa: E402
+from mxshell.app.config import ConfigError, FileConfig, load_config  # noqa: E402
+from mxshell.app.connection import ConnectError, Target  # noqa: E402
+from mxshell.app.modes import EXIT_USAGE, LaunchOptions, run  # noqa: E402
+from mxshell.app.plugin_host import PluginSelection  # noqa: E402
+from mxshell.base.cmdline import StrictArgumentParser, read_pem  # noqa: E402
 from mxshell.gateway.channel import CA_BLOCK  # noqa: E402
-from mxshell.plugins import PluginSelection  # noqa: E402
 
 
 class _Parser(StrictArgumentParser):
@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     collecting = gc.isenabled()
     # Start-up makes tens of thousands of long-lived objects (modules, commands, protobuf
     # descriptors) and the collector's passes over them free nothing: they cost about 5%
-    # of the time to the first prompt. mxshell.app.run switches it on once connected.
+    # of the time to the first prompt. mxshell.app.modes.run switches it on once connected.
     gc.disable()
     try:
         return asyncio.run(run(options))

@@ -1,6 +1,6 @@
 """The one runner of command files: `mxshell -f`, `source` at the prompt, `-c` and stdin.
 
-A file is read and checked whole first (mxshell.commands.script); a problem means exit
+A file is read and checked whole first (mxshell.script.program); a problem means exit
 status 2 and nothing runs. Then its commands run in order through the dispatcher. The
 first failure stops the run (`FILE:LINE: command: message`) unless `on-error continue`
 (the `stop_on_error` setting) is in effect, in which case all run and a summary follows.
@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from mxshell.commands.dispatch import CANCELLED, OK, Dispatcher, Outcome
-from mxshell.commands.render import outcome_data, render_text
-from mxshell.commands.script import (
+from mxshell.output.render import outcome_data, render_text
+from mxshell.output.secrets import scrub
+from mxshell.script.program import (
     Problem,
     Script,
     ScriptLine,
@@ -29,7 +30,6 @@ from mxshell.commands.script import (
     load_text,
     read_script,
 )
-from mxshell.commands.secrets import scrub
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # The key under which a shell lends its runner to commands (`source`).

@@ -14,7 +14,7 @@ from typing import TypeVar
 from mxshell.contract import mx
 from mxshell.sim import codes
 from mxshell.sim.auth import ApiKey
-from mxshell.sim.runtime import Point
+from mxshell.sim.plant import Point
 from mxshell.sim.sessions import Item, Session
 from mxshell.sim.worker import MxAccessWorker, current_value
 

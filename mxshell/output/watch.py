@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from mxshell.commands.results import Table
-from mxshell.commands.settings import Settings
-from mxshell.commands.values import format_value
 from mxshell.gateway import format_quality, quality_is_good
+from mxshell.output.results import Table
+from mxshell.output.values import Display, format_value
 
 if TYPE_CHECKING:
     from mxshell.session import PersistentSession, TrackedItem
@@ -92,13 +91,13 @@ class WatchModel:
         session: PersistentSession,
         items: Iterable[TrackedItem],
         *,
-        settings: Settings | None = None,
+        settings: Display | None = None,
         clock: Callable[[], float] = time.monotonic,
         rate_window: float = RATE_WINDOW_S,
         highlight: float = HIGHLIGHT_S,
     ) -> None:
         self.session = session
-        self.settings = settings or Settings()
+        self.settings = settings
         self.rate_window = rate_window
         self.highlight = highlight
         self._clock = clock  # must tick like time.monotonic: the session stamps with it
@@ -220,7 +219,7 @@ class WatchModel:
         }
 
 
-def view_cells(row: WatchRow, settings: Settings) -> list[str]:
+def view_cells(row: WatchRow, settings: Display | None) -> list[str]:
     """A row's cells for the live view, in VIEW_COLUMNS order, each on one line."""
     value = " ".join(format_value(row.value, settings).splitlines())
     if len(value) > VALUE_WIDTH:

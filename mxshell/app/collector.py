@@ -1,6 +1,6 @@
 """The garbage collector's settings for a running shell.
 
-The console script pauses the collector for start-up (mxshell.launch); once the shell is
+The console script pauses the collector for start-up (mxshell.app.launch); once the shell is
 ready for its first command (connected, and at a terminal the REPL built), settle()
 switches it back on, tuned for what a shell's life looks like: a large, long-lived
 start-up heap, then commands that build results of thousands of rows.

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mxshell.commands.errors import HelpRequested, ShellError, UsageError
+from mxshell.base.errors import HelpRequested, ShellError, UsageError
 from mxshell.commands.lexer import Reference, Segment, Word, split_line
+from mxshell.commands.masking import secret_words
 from mxshell.commands.registry import CommandRegistry
-from mxshell.commands.secrets import secret_words
 from mxshell.commands.settings import Settings
 from mxshell.commands.variables import ENV_PREFIX, Variables, valid_name
 

@@ -134,7 +134,7 @@ def _write(cache_file: Path, key: list[Any], entries: Iterable[PluginEntry]) -> 
     data = {"format": CACHE_FORMAT, "installations": [ours, *others][:KEPT_INSTALLATIONS]}
     partial = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
     try:
-        from mxshell.paths import make_private_dir  # platformdirs: only when writing
+        from mxshell.base.paths import make_private_dir  # platformdirs: only when writing
 
         make_private_dir(cache_file.parent)
         # The cache names modules the shell will import: only its owner may write it.

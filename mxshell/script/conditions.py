@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mxshell.base.errors import CommandFailed
 from mxshell.commands.converters import boolean
-from mxshell.commands.errors import CommandFailed
 from mxshell.commands.variables import text_of
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {

@@ -12,7 +12,8 @@ from typing import Any
 
 import pluggy
 
-from mxshell import paths
+from mxshell.app.entrypoints import PluginEntry, from_entry_point, installed_entries
+from mxshell.base import paths
 from mxshell.commands import (
     Command,
     CommandConflictError,
@@ -21,7 +22,6 @@ from mxshell.commands import (
     Completer,
     Table,
 )
-from mxshell.entrypoints import PluginEntry, from_entry_point, installed_entries
 
 # The package mxshell's own distribution installs its built-in families as (--no-plugins).
 BUILTIN_PACKAGE = "mxshell_plugins"

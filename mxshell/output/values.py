@@ -6,10 +6,23 @@ import base64
 import math
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from mxshell.commands.settings import Settings
+
+class Display(Protocol):
+    """The settings output reads; mxshell.commands.Settings has them all."""
+
+    @property
+    def output(self) -> str: ...  # "table" or "json"
+
+    @property
+    def timestamps(self) -> str: ...  # "local" or "utc"
+
+    @property
+    def debug(self) -> bool: ...  # a traceback under a plugin crash
+
+    @property
+    def timing(self) -> bool: ...  # each command's duration
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -29,7 +42,7 @@ def format_timestamp(moment: datetime, zone: str = "local") -> str:
     return as_utc(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 
 
-def format_value(value: Any, settings: Settings | None = None) -> str:
+def format_value(value: Any, settings: Display | None = None) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from mxshell import paths
+from mxshell.base import paths
 
 
 class ConfigError(ValueError):
