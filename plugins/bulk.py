@@ -44,7 +44,7 @@ from mxshell.commands import (
 from mxshell.contract import mx, types
 from mxshell.gateway import describe_status, from_mx_value, mx_value_kind
 from mxshell.gateway.status import CATEGORY_SECURITY_ERROR, hresult_name, hresult_unsigned
-from mxshell.gateway.values import kind_value, utc_datetime
+from mxshell.gateway.value_decode import kind_value, utc_datetime
 from mxshell.session import PersistentSession, Registration, TrackedItem
 from mxshell.session.batches import (
     READ_CALL_ENTRIES,

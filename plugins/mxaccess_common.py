@@ -33,7 +33,8 @@ from mxshell.gateway import (
     to_mx_value,
 )
 from mxshell.gateway.status import CATEGORY_SECURITY_ERROR, hresult_name, hresult_unsigned
-from mxshell.gateway.values import INT32_MAX, INT32_MIN, timestamp_datetime
+from mxshell.gateway.value_decode import timestamp_datetime
+from mxshell.gateway.values import INT32_MAX, INT32_MIN
 from mxshell.session import PersistentSession, TrackedItem
 
 # The REPL's hidden-input service: only a shell with a terminal lends it.

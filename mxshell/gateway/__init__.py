@@ -33,15 +33,9 @@ from mxshell.gateway.status import (
     quality_name,
     status_ok,
 )
-from mxshell.gateway.values import (
-    TYPE_NAMES,
-    from_mx_value,
-    mx_value_kind,
-    normalize_type_name,
-    parse_value_text,
-    to_mx_value,
-    type_name_for,
-)
+from mxshell.gateway.value_decode import from_mx_value, mx_value_kind
+from mxshell.gateway.value_text import parse_value_text
+from mxshell.gateway.values import TYPE_NAMES, normalize_type_name, to_mx_value, type_name_for
 
 __all__ = [
     "DEFAULT_CHANNEL_ARGS",

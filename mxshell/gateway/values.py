@@ -1,13 +1,13 @@
-"""Conversion between Python values, text a user typed, and the contract's MxValue."""
+"""Python values -> the contract's MxValue: type names, checks, the write path.
+
+The read path is mxshell.gateway.value_decode, text a user typed mxshell.gateway.value_text."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import struct
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -239,7 +239,8 @@ def _infer_array_type(values: Sequence[Any]) -> str:
     raise ValueError(f"an array's elements must share one type; got {', '.join(sorted(kinds))}")
 
 
-def _timestamp(moment: datetime) -> Timestamp:
+def timestamp_message(moment: datetime) -> Timestamp:
+    """A protobuf Timestamp; a naive datetime is taken as UTC."""
     stamp = Timestamp()
     stamp.FromDatetime(moment)  # a naive datetime is taken as UTC
     return stamp
@@ -279,7 +280,7 @@ def to_mx_value(value: Any, type_name: str | None = None) -> types.MxValue:
 
 def _fill_scalar(message: types.MxValue, name: str, value: Any) -> None:
     if name == "datetime":
-        message.timestamp_value.CopyFrom(_timestamp(value))
+        message.timestamp_value.CopyFrom(timestamp_message(value))
     else:
         setattr(message, _SCALAR_FIELDS[name], value)
 
@@ -294,252 +295,7 @@ def _fill_array(message: types.MxValue, base: str, values: Sequence[Any]) -> Non
             raise ValueError(f"element {index}: {error}") from None
     array = getattr(message, _ARRAY_FIELDS[base])
     if base == "datetime":
-        array.values.extend(_timestamp(moment) for moment in checked)
+        array.values.extend(timestamp_message(moment) for moment in checked)
     else:
         array.values.extend(checked)
     array.SetInParent()  # an empty array is still an array, not VT_EMPTY
-
-
-# MxValue -> Python value -------------------------------------------------------------
-
-
-_FLOAT32 = struct.Struct("<f")
-# Float32 values seen lately and their shortest decimals: a bulk read of a plant sees the
-# same settings and limits again and again. Emptied when full, so it stays small.
-_SHORTEST: dict[float, float] = {}
-_SHORTEST_LIMIT = 4096
-# 6 to 9 significant digits: 9 always tell float32s apart. %-formats, made once: a third
-# cheaper than an f-string that formats its own precision, and a drifting measurement
-# misses the cache above on every read.
-_DIGITS = ("%.6g", "%.7g", "%.8g", "%.9g")
-
-
-def _float32(value: float) -> float:
-    """The shortest decimal that is the same float32 (0.1, not 0.10000000149011612)."""
-    found = _SHORTEST.get(value)
-    if found is not None:
-        return found
-    if not value or not math.isfinite(value):  # never kept: -0.0 == 0.0 as a key
-        return value
-    shortest = value
-    for digits in _DIGITS:
-        candidate = float(digits % value)
-        if _FLOAT32.unpack(_FLOAT32.pack(candidate))[0] == value:
-            shortest = candidate
-            break
-    if len(_SHORTEST) >= _SHORTEST_LIMIT:
-        _SHORTEST.clear()
-    _SHORTEST[value] = shortest
-    return shortest
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_NANOS_PER_SECOND = 1_000_000_000
-# (year, month, day, hour, minute, second) of whole seconds seen lately: a bulk read's
-# stamps mostly share a few seconds, and a datetime built from its fields costs half of
-# one added up from the epoch. Emptied when full, so it stays small.
-_SECONDS: dict[int, tuple[int, int, int, int, int, int]] = {}
-_SECONDS_LIMIT = 4096
-
-
-def timestamp_datetime(stamp: Timestamp) -> datetime:
-    """The aware UTC datetime of a Timestamp, as stamp.ToDatetime(tzinfo=UTC) gives it
-    (microseconds, rounded toward zero), at a fraction of its cost: a bulk read converts
-    10,000 of them a call."""
-    return utc_datetime(stamp.seconds, stamp.nanos)
-
-
-def utc_datetime(seconds: int, nanos: int) -> datetime:
-    """timestamp_datetime of the Timestamp with these fields, for a caller that has read
-    them already; out of range, Timestamp.ToDatetime's own ValueError."""
-    if not 0 <= nanos < _NANOS_PER_SECOND:
-        return _protobuf_datetime(seconds, nanos)
-    fields = _SECONDS.get(seconds)
-    if fields is not None:
-        year, month, day, hour, minute, second = fields
-        return datetime(year, month, day, hour, minute, second, nanos // 1000, UTC)
-    try:
-        moment = _EPOCH + timedelta(0, seconds, nanos // 1000)
-    except OverflowError:
-        return _protobuf_datetime(seconds, nanos)
-    if len(_SECONDS) >= _SECONDS_LIMIT:
-        _SECONDS.clear()
-    _SECONDS[seconds] = (
-        moment.year,
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second,
-    )
-    return moment
-
-
-def _protobuf_datetime(seconds: int, nanos: int) -> datetime:
-    # For a stamp out of datetime's range or with nanos out of theirs: protobuf's own
-    # conversion, which raises its ValueError for either.
-    return Timestamp(seconds=seconds, nanos=nanos).ToDatetime(tzinfo=UTC)
-
-
-# Kinds whose Python value is the field itself, the common case, answered first.
-_PLAIN_KINDS = frozenset(
-    ("bool_value", "int32_value", "int64_value", "double_value", "string_value")
-)
-
-
-def from_mx_value(value: types.MxValue) -> Any:
-    """The Python value an MxValue carries: timestamps as aware UTC datetimes, arrays as
-    lists, raw (VT_RECORD) payloads as bytes, an empty value as None."""
-    return kind_value(value, value.WhichOneof("kind"))
-
-
-def kind_value(value: types.MxValue, kind: str | None) -> Any:
-    """from_mx_value for a caller that has asked value.WhichOneof("kind") already."""
-    if kind is None:
-        return None
-    if kind in _PLAIN_KINDS:
-        return getattr(value, kind)
-    if kind == "timestamp_value":
-        return timestamp_datetime(value.timestamp_value)
-    if kind == "float_value":
-        return _float32(value.float_value)
-    if kind == "raw_value":
-        return bytes(value.raw_value)
-    if kind.endswith("_array"):
-        values = getattr(value, kind).values
-        if kind == "timestamp_array":
-            return [timestamp_datetime(stamp) for stamp in values]
-        if kind == "float_array":
-            return [_float32(number) for number in values]
-        return list(values)
-    return getattr(value, kind)
-
-
-def mx_value_kind(value: types.MxValue) -> str:
-    """The type name of what an MxValue carries ('double', 'int32[]', …; 'empty' for none)."""
-    kind = value.WhichOneof("kind")
-    return "empty" if kind is None else _KIND_NAMES[kind]
-
-
-# Text a user typed -> Python value ---------------------------------------------------
-
-
-def parse_value_text(text: str, type_name: str | None = None) -> Any:
-    """The Python value for text typed at a shell, ready for to_mx_value(value, type_name).
-
-    With a type name the text is converted strictly: bool from true/false, 1/0, on/off,
-    yes/no; datetime from RFC 3339 with an offset (2024-05-01T12:00:00Z); bytes from hex;
-    arrays from comma-separated items or a JSON list ([1, 2, 3]). Without one it is
-    inferred: a JSON list, a bool word (true/false/on/off/yes/no), an int, a float, or
-    else the text itself as a string. NaN and infinity raise ValueError either way.
-    """
-    if type_name is None:
-        return _infer_text(text)
-    name = normalize_type_name(type_name)
-    if not name.endswith("[]"):
-        return _parse_scalar_text(text, name)
-    base = name[:-2]
-    stripped = text.strip()
-    if stripped.startswith("["):
-        items = _json_list(stripped)
-        parsed = [
-            _parse_scalar_text(item, base) if isinstance(item, str) else item for item in items
-        ]
-    else:
-        parts = [] if not stripped else [part.strip() for part in stripped.split(",")]
-        parsed = [_parse_scalar_text(part, base) for part in parts]
-    for index, item in enumerate(parsed):
-        try:
-            _CHECKERS[base](item)
-        except ValueError as error:
-            raise ValueError(f"element {index}: {error}") from None
-    return parsed
-
-
-def _json_list(text: str) -> list[Any]:
-    try:
-        items = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{text!r} is not a valid JSON list: {error.msg}") from None
-    if not isinstance(items, list):
-        raise ValueError(f"{text!r} is not a JSON list")
-    return items
-
-
-def _parse_scalar_text(text: str, name: str) -> Any:
-    if name == "string":
-        return text
-    stripped = text.strip()
-    if name == "bool":
-        word = stripped.lower()
-        if word in _TRUE_WORDS:
-            return True
-        if word in _FALSE_WORDS:
-            return False
-        raise ValueError(f"{text!r} is not a bool (use true/false, 1/0, on/off or yes/no)")
-    if name in ("int32", "int64"):
-        return _CHECKERS[name](_parse_int(stripped))
-    if name in ("float", "double"):
-        try:
-            number = float(stripped)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
-        return _CHECKERS[name](number)
-    if name == "datetime":
-        return _parse_datetime(stripped)
-    try:
-        return bytes.fromhex(stripped.removeprefix("0x"))
-    except ValueError:
-        raise ValueError(f"{text!r} is not hex bytes (for example 0a1b2c)") from None
-
-
-def _parse_int(text: str) -> int:
-    try:
-        if text.lower().lstrip("+-").startswith("0x"):
-            return int(text, 16)
-        return int(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not an integer") from None
-
-
-def _parse_datetime(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is not an RFC 3339 time (for example 2024-05-01T12:00:00Z)"
-        ) from None
-    if moment.tzinfo is None:
-        raise ValueError(f"{text!r} has no UTC offset: add Z or +HH:MM")
-    return moment
-
-
-def _infer_text(text: str) -> Any:
-    stripped = text.strip()
-    if stripped.startswith("["):
-        items = _json_list(stripped)
-        for index, item in enumerate(items):
-            if isinstance(item, float):
-                try:
-                    _check_finite(item)
-                except ValueError as error:
-                    raise ValueError(f"element {index}: {error}") from None
-        return items
-    word = stripped.lower()
-    if word in _TRUE_WORDS - {"1"}:
-        return True
-    if word in _FALSE_WORDS - {"0"}:
-        return False
-    try:
-        return int(stripped)
-    except ValueError:
-        pass
-    try:
-        number = float(stripped)
-    except ValueError:
-        return text
-    if not math.isfinite(number):
-        raise ValueError(
-            f"{text!r} cannot be written: {_NOT_FINITE} (to send it as text, give the type string)"
-        )
-    return number

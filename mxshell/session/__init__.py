@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 from mxshell.session.backoff import Backoff
-from mxshell.session.core import (
-    EventCounters,
-    EventListener,
-    NotConnectedError,
-    PersistentSession,
-    RestoreReport,
-    SessionState,
-)
+from mxshell.session.core import EventListener, PersistentSession
 from mxshell.session.items import ItemLookupError, ItemTable, Registration, TrackedItem
+from mxshell.session.state import EventCounters, NotConnectedError, RestoreReport, SessionState
 
 __all__ = [
     "Backoff",

@@ -12,98 +12,27 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import Enum
 from typing import Any
 
 from mxshell.contract import mx
 from mxshell.gateway import ChannelOptions, GatewayClient, Session, from_mx_value
 from mxshell.gateway.errors import GatewayError, SessionNotFoundError, UnavailableError
-from mxshell.gateway.values import timestamp_datetime
+from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.session.backoff import Backoff
-from mxshell.session.items import ItemLookupError, ItemTable, Registration, TrackedItem
+from mxshell.session.items import ItemTable
+from mxshell.session.operations import ItemOperations
+from mxshell.session.state import (
+    EventCounters,
+    NotConnectedError,
+    RestoreReport,
+    SessionState,
+)
 
 EventListener = Callable[[Sequence[mx.MxEvent]], None]
 Notify = Callable[[str], None]
 
-DEFAULT_CLIENT_NAME = "mxshell"
 
-
-class NotConnectedError(GatewayError):
-    """A command needs the gateway while the session is not connected (the one class for
-    it: the command layer raises this one too, so `except api.NotConnectedError` sees
-    every case)."""
-
-    def __init__(self, message: str = "not connected to a gateway; use connect") -> None:
-        super().__init__(message)
-
-
-class SessionState(Enum):
-    DISCONNECTED = "disconnected"
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    RECONNECTING = "reconnecting"
-
-
-@dataclass
-class EventCounters:
-    received: int = 0
-    data_changes: int = 0
-    write_completes: int = 0
-    gaps: int = 0
-    missed: int = 0
-    # Reconnects after which the old session's later events are gone: how many is
-    # unknowable (the new session's worker_sequence starts again at 1).
-    reconnect_gaps: int = 0
-    last_worker_sequence: int = 0
-    rate: float = 0.0  # events/s, smoothed
-    _window_start: float = field(default_factory=time.monotonic, repr=False)
-    _window_count: int = field(default=0, repr=False)
-
-    def tick(self, count: int) -> None:
-        self.received += count
-        self._window_count += count
-        now = time.monotonic()
-        elapsed = now - self._window_start
-        if elapsed >= 1.0:
-            self.rate = self._window_count / elapsed
-            self._window_start, self._window_count = now, 0
-
-    def current_rate(self) -> float:
-        if time.monotonic() - self._window_start > 2.0:
-            return 0.0
-        return self.rate
-
-
-@dataclass
-class RestoreReport:
-    """What a reconnect put back, and what it could not."""
-
-    session_id: str
-    registrations: int = 0
-    items: int = 0
-    advises: int = 0
-    lost: list[str] = field(default_factory=list)
-    missed_after_sequence: int = 0
-
-    def describe(self) -> str:
-        text = (
-            f"reconnected (session {self.session_id}): restored {self.registrations} "
-            f"registration(s), {self.items} item(s), {self.advises} advise(s)"
-        )
-        if self.lost:
-            text += f"; could not restore: {', '.join(self.lost)}"
-        if self.missed_after_sequence:
-            text += (
-                f"; events after worker_sequence {self.missed_after_sequence} "
-                "of the old session were missed (how many is unknown; status counts "
-                "this under reconnect_gaps, events_missed counts only dropped events)"
-            )
-        return text
-
-
-class PersistentSession:
+class PersistentSession(ItemOperations):
     """One gateway session that reconnects and restores itself; see the module docstring."""
 
     def __init__(
@@ -397,133 +326,6 @@ class PersistentSession:
         """Called by command code when a call failed: a vanished gateway starts a reconnect."""
         if isinstance(error, UnavailableError | SessionNotFoundError) and self.connected:
             self._connection_lost(str(error))
-
-    # MXAccess operations, in the user's terms --------------------------------
-    async def call(self, coro_factory: Callable[[Session], Any]) -> Any:
-        """Run coro_factory(gateway session); a vanished gateway starts a reconnect."""
-        session = self.gateway
-        try:
-            return await coro_factory(session)
-        except GatewayError as error:
-            self.note_failure(error)
-            raise
-
-    async def register(self, client_name: str | None = None) -> Registration:
-        name = client_name or DEFAULT_CLIENT_NAME
-        handle = await self.call(lambda s: s.register(name))
-        return self.items.add_registration(name, handle)
-
-    async def ensure_registration(self, server_handle: int | None = None) -> Registration:
-        if server_handle is None and self.items.current is None:
-            return await self.register()
-        return self.items.registration(server_handle)
-
-    async def unregister(self, server_handle: int | None = None) -> tuple[Registration, int]:
-        registration = self.items.registration(server_handle)
-        await self.call(lambda s: s.unregister(registration.gateway_handle))
-        dropped = self.items.drop_registration(registration)
-        return registration, len(dropped)
-
-    async def add_item(
-        self, tag_reference: str, alias: str | None = None, server_handle: int | None = None
-    ) -> TrackedItem:
-        if alias is not None:
-            self.items.check_alias_free(alias)
-        registration = await self.ensure_registration(server_handle)
-        handle = await self.call(lambda s: s.add_item(registration.gateway_handle, tag_reference))
-        item = self.items.add(registration, tag_reference, handle, alias)
-        return item
-
-    def find(self, reference: str) -> TrackedItem:
-        item = self.items.find(reference)
-        if item is None:
-            raise ItemLookupError(f"no item {reference!r}: add it with add-item, or check items")
-        return item
-
-    async def resolve(
-        self, reference: str, server_handle: int | None = None
-    ) -> tuple[TrackedItem, bool]:
-        """The item a reference names, adding it when it is a tag; True when it was added."""
-        item = self.items.find(reference)
-        if item is not None:
-            return item, False
-        text = reference.strip()
-        if text.lstrip("#").isdecimal():
-            raise ItemLookupError(f"no item with handle {text}")
-        if "." not in text:
-            raise ItemLookupError(
-                f"no item or alias {text!r} (a tag reference looks like Tank1.Level)"
-            )
-        return await self.add_item(text, server_handle=server_handle), True
-
-    async def remove_item(self, item: TrackedItem) -> None:
-        if item.lost is None:
-            await self.call(
-                lambda s: s.remove_item(item.registration.gateway_handle, item.gateway_handle)
-            )
-        self.items.drop(item)
-
-    async def advise(self, item: TrackedItem, supervisory: bool = False) -> None:
-        server, handle = item.registration.gateway_handle, item.gateway_handle
-        if supervisory:
-            await self.call(lambda s: s.advise_supervisory(server, handle))
-        else:
-            await self.call(lambda s: s.advise(server, handle))
-        item.advise = "supervisory" if supervisory else "advise"
-
-    async def unadvise(self, item: TrackedItem) -> None:
-        await self.call(lambda s: s.unadvise(item.registration.gateway_handle, item.gateway_handle))
-        item.advise = "none"
-
-    async def write(
-        self,
-        item: TrackedItem,
-        value: Any,
-        *,
-        type_name: str | None = None,
-        timestamp: datetime | None = None,
-    ) -> None:
-        """Write (or Write2 with a timestamp). A failed write is never retried."""
-        server, handle = item.registration.gateway_handle, item.gateway_handle
-        if timestamp is None:
-            await self.call(lambda s: s.write(server, handle, value, type_name=type_name))
-        else:
-            await self.call(
-                lambda s: s.write2(server, handle, value, timestamp, type_name=type_name)
-            )
-
-    async def write_secured(
-        self,
-        item: TrackedItem,
-        value: Any,
-        *,
-        current_user_id: int,
-        verifier_user_id: int = 0,
-        type_name: str | None = None,
-        timestamp: datetime | None = None,
-    ) -> None:
-        """WriteSecured (or WriteSecured2 with a timestamp), never retried."""
-        server, handle = item.registration.gateway_handle, item.gateway_handle
-        users = {"current_user_id": current_user_id, "verifier_user_id": verifier_user_id}
-        if timestamp is None:
-            await self.call(
-                lambda s: s.write_secured(server, handle, value, type_name=type_name, **users)
-            )
-        else:
-            await self.call(
-                lambda s: s.write_secured2(
-                    server, handle, value, timestamp, type_name=type_name, **users
-                )
-            )
-
-    async def authenticate_user(
-        self, user_name: str, password: str, server_handle: int | None = None
-    ) -> int:
-        registration = await self.ensure_registration(server_handle)
-        user_id: int = await self.call(
-            lambda s: s.authenticate_user(registration.gateway_handle, user_name, password)
-        )
-        return user_id
 
     # status ------------------------------------------------------------------
     def status(self) -> dict[str, Any]:

@@ -1,23 +1,28 @@
-"""Building the REPL for a ShellRuntime: prompt, toolbar, completion, history, event lines."""
+"""Building the REPL for a running shell: prompt, toolbar, completion, history, event lines.
+
+The shell it drives is described by `ReplRuntime` (mxshell.app.runtime.ReplRuntime is
+one), so the terminal layer does not import the assembly above it."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import ThreadedCompleter
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
 
-from mxshell.app.runtime import ShellRuntime
 from mxshell.base import paths
 from mxshell.commands import (
     ASK_SECRET,
     PROMPT_PATH,
     TAG_COMPLETION,
     WATCH_VIEW,
+    CommandContext,
+    Completer,
+    Outcome,
     redact_line,
     scrub,
 )
@@ -25,13 +30,52 @@ from mxshell.gateway import format_quality, from_mx_value
 from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl, ReplHooks
-from mxshell.shell.toolbar import toolbar_text
+from mxshell.shell.toolbar import ToolbarField, toolbar_text
 from mxshell.shell.watch import WatchView
 
 MAX_EVENT_LINES_PER_BATCH = 20
 
 
-def build_repl(runtime: ShellRuntime, *, history: bool = True) -> Repl:
+class ReplHost(Protocol):
+    """What the REPL reads of the plugin host: value completers and toolbar fields."""
+
+    @property
+    def completers(self) -> dict[str, Completer]: ...
+
+    @property
+    def toolbar_fields(self) -> list[ToolbarField]: ...
+
+
+class ReplConnection(Protocol):
+    def status(self) -> dict[str, Any]: ...
+
+
+class ReplRuntime(Protocol):
+    """The running shell the REPL drives: its context, plugins, connection and lines."""
+
+    @property
+    def context(self) -> CommandContext: ...
+
+    @property
+    def host(self) -> ReplHost: ...
+
+    @property
+    def connection(self) -> ReplConnection: ...
+
+    @property
+    def session(self) -> Any: ...
+
+    @property
+    def exit_requested(self) -> bool: ...
+
+    async def run_line(self, line: str, *, stop_on_error: bool | None = None) -> list[Outcome]: ...
+
+    def follow_events(self, listener: Any) -> None: ...
+
+    def out(self, text: str) -> None: ...
+
+
+def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
     context = runtime.context
     registry = context.registry
     if history:
@@ -64,7 +108,7 @@ def build_repl(runtime: ShellRuntime, *, history: bool = True) -> Repl:
     return Repl(hooks)
 
 
-def prompt_text(runtime: ShellRuntime) -> FormattedText:
+def prompt_text(runtime: ReplRuntime) -> FormattedText:
     session = runtime.session
     parts = [("class:prompt", "mxshell")]
     where = runtime.context.services.get(PROMPT_PATH)
@@ -88,7 +132,7 @@ async def ask_secret(question: str) -> str:
 class EventPrinter:
     """Prints advised items' data changes above the prompt, a bounded number per batch."""
 
-    def __init__(self, runtime: ShellRuntime) -> None:
+    def __init__(self, runtime: ReplRuntime) -> None:
         self.runtime = runtime
         self.suppressed = 0
         self._last_summary = time.monotonic()

@@ -11,18 +11,15 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from mxshell.contract import types
-from mxshell.gateway import values
-from mxshell.gateway.values import (
-    TYPE_NAMES,
+from mxshell.gateway import value_decode
+from mxshell.gateway.value_decode import (
     from_mx_value,
     mx_value_kind,
-    normalize_type_name,
-    parse_value_text,
     timestamp_datetime,
-    to_mx_value,
-    type_name_for,
     utc_datetime,
 )
+from mxshell.gateway.value_text import parse_value_text
+from mxshell.gateway.values import TYPE_NAMES, normalize_type_name, to_mx_value, type_name_for
 
 MOMENT = datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
 
@@ -322,13 +319,13 @@ def test_timestamps_out_of_range_raise_protobufs_own_error(seconds: int, nanos: 
 
 
 def test_the_seconds_remembered_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(values, "_SECONDS", {})
-    monkeypatch.setattr(values, "_SECONDS_LIMIT", 3)
+    monkeypatch.setattr(value_decode, "_SECONDS", {})
+    monkeypatch.setattr(value_decode, "_SECONDS_LIMIT", 3)
     for seconds in range(10):
         assert utc_datetime(seconds, 5_000) == Timestamp(seconds=seconds, nanos=5_000).ToDatetime(
             tzinfo=UTC
         )
-        assert len(values._SECONDS) <= 3
+        assert len(value_decode._SECONDS) <= 3
 
 
 def _float32_of(number: float) -> float:

@@ -1,0 +1,247 @@
+"""The bulk half of a gateway Session: the eleven bulk commands, each sent in chunks of
+the gateway's max_bulk_entries, and answered entry by entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from mxshell.contract import mx
+from mxshell.gateway.errors import GatewayError
+from mxshell.gateway.protocol import command_name
+from mxshell.gateway.values import timestamp_message, to_mx_value
+
+_Entry = TypeVar("_Entry")
+_Result = TypeVar("_Result")
+
+# (item_handle, value) for WriteBulk / WriteSecuredBulk; (item_handle, value, timestamp)
+# for Write2Bulk / WriteSecured2Bulk; or a ready mx.WriteBulkEntry.
+WriteEntry = tuple[int, Any] | mx.WriteBulkEntry
+TimedWriteEntry = tuple[int, Any, datetime] | mx.WriteBulkEntry
+
+
+class BulkMethods:
+    """The bulk commands of mxshell.gateway.Session, which provides `max_bulk_entries`
+    and `_checked` (one Invoke, checked for a refusal of the command as a whole)."""
+
+    max_bulk_entries: int
+
+    async def _checked(self, command: Any, *secrets: str) -> mx.InvokeResponse:
+        raise NotImplementedError
+
+    async def _bulk(
+        self,
+        entries: Sequence[_Entry],
+        build: Callable[[Sequence[_Entry]], Any],
+        results_of: Callable[[mx.InvokeResponse], Sequence[_Result]],
+    ) -> Sequence[_Result]:
+        # One command's answer is returned as the reply's repeated field itself: listing it
+        # would build a wrapper for each of 10,000 entries at once, each one tracked by the
+        # collector, where a caller walking the field makes each in turn and lets it go.
+        size = self.max_bulk_entries if self.max_bulk_entries > 0 else max(len(entries), 1)
+        parts: list[Sequence[_Result]] = []
+        for start in range(0, len(entries), size):
+            chunk = entries[start : start + size]
+            command = build(chunk)
+            reply = await self._checked(command)
+            answered = results_of(reply)
+            if len(answered) != len(chunk):
+                raise GatewayError(
+                    f"{command_name(command)}: the gateway answered {len(answered)} entries "
+                    f"for {len(chunk)}"
+                )
+            parts.append(answered)
+        return parts[0] if len(parts) == 1 else [result for part in parts for result in part]
+
+    async def _subscribe_family(
+        self, entries: Sequence[Any], build: Callable[[Sequence[Any]], Any]
+    ) -> Sequence[mx.SubscribeResult]:
+        return await self._bulk(entries, build, lambda reply: reply.subscribe_results.results)
+
+    async def add_item_bulk(
+        self, server_handle: int, tag_references: Iterable[str]
+    ) -> Sequence[mx.SubscribeResult]:
+        return await self._subscribe_family(
+            list(tag_references),
+            lambda chunk: mx.AddItemBulkCommand(server_handle=server_handle, tag_references=chunk),
+        )
+
+    async def advise_item_bulk(
+        self, server_handle: int, item_handles: Iterable[int]
+    ) -> Sequence[mx.SubscribeResult]:
+        return await self._subscribe_family(
+            list(item_handles),
+            lambda chunk: mx.AdviseItemBulkCommand(server_handle=server_handle, item_handles=chunk),
+        )
+
+    async def remove_item_bulk(
+        self, server_handle: int, item_handles: Iterable[int]
+    ) -> Sequence[mx.SubscribeResult]:
+        return await self._subscribe_family(
+            list(item_handles),
+            lambda chunk: mx.RemoveItemBulkCommand(server_handle=server_handle, item_handles=chunk),
+        )
+
+    async def unadvise_item_bulk(
+        self, server_handle: int, item_handles: Iterable[int]
+    ) -> Sequence[mx.SubscribeResult]:
+        return await self._subscribe_family(
+            list(item_handles),
+            lambda chunk: mx.UnAdviseItemBulkCommand(
+                server_handle=server_handle, item_handles=chunk
+            ),
+        )
+
+    async def subscribe_bulk(
+        self, server_handle: int, tag_references: Iterable[str]
+    ) -> Sequence[mx.SubscribeResult]:
+        """AddItem and Advise for each tag in one round trip."""
+        return await self._subscribe_family(
+            list(tag_references),
+            lambda chunk: mx.SubscribeBulkCommand(
+                server_handle=server_handle, tag_references=chunk
+            ),
+        )
+
+    async def unsubscribe_bulk(
+        self, server_handle: int, item_handles: Iterable[int]
+    ) -> Sequence[mx.SubscribeResult]:
+        """UnAdvise and RemoveItem for each item in one round trip."""
+        return await self._subscribe_family(
+            list(item_handles),
+            lambda chunk: mx.UnsubscribeBulkCommand(
+                server_handle=server_handle, item_handles=chunk
+            ),
+        )
+
+    async def _write_family(
+        self, entries: Sequence[mx.WriteBulkEntry], build: Callable[[Sequence[Any]], Any]
+    ) -> Sequence[mx.BulkWriteResult]:
+        return await self._bulk(entries, build, lambda reply: reply.bulk_write_results.results)
+
+    async def write_bulk(
+        self,
+        server_handle: int,
+        entries: Iterable[WriteEntry],
+        *,
+        user_id: int = 0,
+        type_name: str | None = None,
+    ) -> Sequence[mx.BulkWriteResult]:
+        """Write for each (item_handle, value); values go through to_mx_value first."""
+        return await self._write_family(
+            _write_entries(entries, type_name, timed=False),
+            lambda chunk: mx.WriteBulkCommand(
+                server_handle=server_handle, entries=chunk, user_id=user_id
+            ),
+        )
+
+    async def write2_bulk(
+        self,
+        server_handle: int,
+        entries: Iterable[TimedWriteEntry],
+        *,
+        user_id: int = 0,
+        type_name: str | None = None,
+    ) -> Sequence[mx.BulkWriteResult]:
+        """Write2 for each (item_handle, value, timestamp)."""
+        return await self._write_family(
+            _write_entries(entries, type_name, timed=True),
+            lambda chunk: mx.Write2BulkCommand(
+                server_handle=server_handle, entries=chunk, user_id=user_id
+            ),
+        )
+
+    async def write_secured_bulk(
+        self,
+        server_handle: int,
+        entries: Iterable[WriteEntry],
+        *,
+        current_user_id: int,
+        verifier_user_id: int = 0,
+        type_name: str | None = None,
+    ) -> Sequence[mx.BulkWriteResult]:
+        return await self._write_family(
+            _write_entries(entries, type_name, timed=False),
+            lambda chunk: mx.WriteSecuredBulkCommand(
+                server_handle=server_handle,
+                entries=chunk,
+                current_user_id=current_user_id,
+                verifier_user_id=verifier_user_id,
+            ),
+        )
+
+    async def write_secured2_bulk(
+        self,
+        server_handle: int,
+        entries: Iterable[TimedWriteEntry],
+        *,
+        current_user_id: int,
+        verifier_user_id: int = 0,
+        type_name: str | None = None,
+    ) -> Sequence[mx.BulkWriteResult]:
+        return await self._write_family(
+            _write_entries(entries, type_name, timed=True),
+            lambda chunk: mx.WriteSecured2BulkCommand(
+                server_handle=server_handle,
+                entries=chunk,
+                current_user_id=current_user_id,
+                verifier_user_id=verifier_user_id,
+            ),
+        )
+
+    async def read_bulk(
+        self, server_handle: int, tags: Iterable[str | tuple[str, int]], timeout_ms: int = 0
+    ) -> Sequence[mx.BulkReadResult]:
+        """Current values: a tag, or (tag, timeout_ms) to give one its own wait (0 is the
+        gateway's default). Advised tags answer from cache (was_cached) undisturbed."""
+
+        def build(chunk: Sequence[str | tuple[str, int]]) -> mx.InvokeRequest:
+            # The command built inside its request, its entries added in place and their
+            # fields set one by one (a field left 0 is not sent either way): copying a
+            # finished command into its request, add(tag_reference=..., timeout_ms=...)
+            # and building each entry apart each cost more, which shows at 10,000 tags.
+            request = mx.InvokeRequest()
+            command = request.read_bulk
+            command.server_handle = server_handle
+            add = command.entries.add
+            for tag in chunk:
+                entry = add()
+                if isinstance(tag, str):
+                    entry.tag_reference, wait = tag, timeout_ms
+                else:
+                    entry.tag_reference, wait = tag
+                if wait:
+                    entry.timeout_ms = wait
+            return request
+
+        return await self._bulk(list(tags), build, lambda reply: reply.bulk_read_results.results)
+
+
+def _write_entries(
+    entries: Iterable[Any], type_name: str | None, *, timed: bool
+) -> list[mx.WriteBulkEntry]:
+    """WriteBulkEntry messages, every value converted (and checked) before anything is sent."""
+    built: list[mx.WriteBulkEntry] = []
+    for index, entry in enumerate(entries):
+        if isinstance(entry, mx.WriteBulkEntry):
+            built.append(entry)
+            continue
+        try:
+            if timed:
+                item_handle, value, moment = entry
+                built.append(
+                    mx.WriteBulkEntry(
+                        item_handle=item_handle,
+                        value=to_mx_value(value, type_name),
+                        timestamp=timestamp_message(moment),
+                    )
+                )
+            else:
+                item_handle, value = entry
+                built.append(
+                    mx.WriteBulkEntry(item_handle=item_handle, value=to_mx_value(value, type_name))
+                )
+        except ValueError as error:
+            raise ValueError(f"write entry {index}: {error}") from None
+    return built

@@ -1,0 +1,154 @@
+"""The MXAccess operations of the persistent session, in the user's terms: registrations,
+items (by handle, alias or tag), advises, writes that are never retried, users."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from mxshell.gateway import Session
+from mxshell.gateway.errors import GatewayError
+from mxshell.session.items import ItemLookupError, ItemTable, Registration, TrackedItem
+
+DEFAULT_CLIENT_NAME = "mxshell"
+
+
+class ItemOperations:
+    """Part of PersistentSession, which provides the item table, the current gateway
+    session and `note_failure` (a vanished gateway starts a reconnect)."""
+
+    items: ItemTable
+
+    @property
+    def gateway(self) -> Session:
+        raise NotImplementedError
+
+    def note_failure(self, error: BaseException) -> None:
+        raise NotImplementedError
+
+    async def call(self, coro_factory: Callable[[Session], Any]) -> Any:
+        """Run coro_factory(gateway session); a vanished gateway starts a reconnect."""
+        session = self.gateway
+        try:
+            return await coro_factory(session)
+        except GatewayError as error:
+            self.note_failure(error)
+            raise
+
+    async def register(self, client_name: str | None = None) -> Registration:
+        name = client_name or DEFAULT_CLIENT_NAME
+        handle = await self.call(lambda s: s.register(name))
+        return self.items.add_registration(name, handle)
+
+    async def ensure_registration(self, server_handle: int | None = None) -> Registration:
+        if server_handle is None and self.items.current is None:
+            return await self.register()
+        return self.items.registration(server_handle)
+
+    async def unregister(self, server_handle: int | None = None) -> tuple[Registration, int]:
+        registration = self.items.registration(server_handle)
+        await self.call(lambda s: s.unregister(registration.gateway_handle))
+        dropped = self.items.drop_registration(registration)
+        return registration, len(dropped)
+
+    async def add_item(
+        self, tag_reference: str, alias: str | None = None, server_handle: int | None = None
+    ) -> TrackedItem:
+        if alias is not None:
+            self.items.check_alias_free(alias)
+        registration = await self.ensure_registration(server_handle)
+        handle = await self.call(lambda s: s.add_item(registration.gateway_handle, tag_reference))
+        item = self.items.add(registration, tag_reference, handle, alias)
+        return item
+
+    def find(self, reference: str) -> TrackedItem:
+        item = self.items.find(reference)
+        if item is None:
+            raise ItemLookupError(f"no item {reference!r}: add it with add-item, or check items")
+        return item
+
+    async def resolve(
+        self, reference: str, server_handle: int | None = None
+    ) -> tuple[TrackedItem, bool]:
+        """The item a reference names, adding it when it is a tag; True when it was added."""
+        item = self.items.find(reference)
+        if item is not None:
+            return item, False
+        text = reference.strip()
+        if text.lstrip("#").isdecimal():
+            raise ItemLookupError(f"no item with handle {text}")
+        if "." not in text:
+            raise ItemLookupError(
+                f"no item or alias {text!r} (a tag reference looks like Tank1.Level)"
+            )
+        return await self.add_item(text, server_handle=server_handle), True
+
+    async def remove_item(self, item: TrackedItem) -> None:
+        if item.lost is None:
+            await self.call(
+                lambda s: s.remove_item(item.registration.gateway_handle, item.gateway_handle)
+            )
+        self.items.drop(item)
+
+    async def advise(self, item: TrackedItem, supervisory: bool = False) -> None:
+        server, handle = item.registration.gateway_handle, item.gateway_handle
+        if supervisory:
+            await self.call(lambda s: s.advise_supervisory(server, handle))
+        else:
+            await self.call(lambda s: s.advise(server, handle))
+        item.advise = "supervisory" if supervisory else "advise"
+
+    async def unadvise(self, item: TrackedItem) -> None:
+        await self.call(lambda s: s.unadvise(item.registration.gateway_handle, item.gateway_handle))
+        item.advise = "none"
+
+    async def write(
+        self,
+        item: TrackedItem,
+        value: Any,
+        *,
+        type_name: str | None = None,
+        timestamp: datetime | None = None,
+    ) -> None:
+        """Write (or Write2 with a timestamp). A failed write is never retried."""
+        server, handle = item.registration.gateway_handle, item.gateway_handle
+        if timestamp is None:
+            await self.call(lambda s: s.write(server, handle, value, type_name=type_name))
+        else:
+            await self.call(
+                lambda s: s.write2(server, handle, value, timestamp, type_name=type_name)
+            )
+
+    async def write_secured(
+        self,
+        item: TrackedItem,
+        value: Any,
+        *,
+        current_user_id: int,
+        verifier_user_id: int = 0,
+        type_name: str | None = None,
+        timestamp: datetime | None = None,
+    ) -> None:
+        """WriteSecured (or WriteSecured2 with a timestamp), never retried."""
+        server, handle = item.registration.gateway_handle, item.gateway_handle
+        users = {"current_user_id": current_user_id, "verifier_user_id": verifier_user_id}
+        if timestamp is None:
+            await self.call(
+                lambda s: s.write_secured(server, handle, value, type_name=type_name, **users)
+            )
+        else:
+            await self.call(
+                lambda s: s.write_secured2(
+                    server, handle, value, timestamp, type_name=type_name, **users
+                )
+            )
+
+    async def authenticate_user(
+        self, user_name: str, password: str, server_handle: int | None = None
+    ) -> int:
+        registration = await self.ensure_registration(server_handle)
+        user_id: int = await self.call(
+            lambda s: s.authenticate_user(registration.gateway_handle, user_name, password)
+        )
+        return user_id
