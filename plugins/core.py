@@ -8,25 +8,23 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from mxshell.app.plugin_host import hookimpl
-from mxshell.commands import (
-    Command,
-    CommandContext,
+from mxshell.api import (
     CommandFailed,
     CommandSet,
-    Completer,
+    RegisterCommands,
+    RegisterCompleter,
     Secret,
     Settings,
+    ShellContext,
     Table,
     Text,
     UnknownCommandError,
     UsageError,
     arg,
     flag,
-    quote_words,
-    redact_line,
+    hookimpl,
 )
-from mxshell.commands.help import command_page, overview
+from mxshell.api.commands import command_page, overview, quote_words, redact_line
 
 core = CommandSet("core")
 MAX_SLEEP_S = 24 * 3600
@@ -37,7 +35,7 @@ MAX_SLEEP_S = 24 * 3600
     help="List the commands, or show one command's help.",
     args=[arg("name", required=False, help="A command or alias", completer="command")],
 )
-async def help_command(ctx: CommandContext, name: str | None = None) -> Any:
+async def help_command(ctx: ShellContext, name: str | None = None) -> Any:
     if name is None:
         return overview(ctx.registry)
     expansion = ctx.registry.user_aliases.get(name)
@@ -55,7 +53,7 @@ async def help_command(ctx: CommandContext, name: str | None = None) -> Any:
     help="Leave the shell (closing the gateway session cleanly).",
     args=[arg("status", type="int", default=0, help="Exit status for scripts")],
 )
-async def exit_command(ctx: CommandContext, status: int = 0) -> None:
+async def exit_command(ctx: ShellContext, status: int = 0) -> None:
     ctx.request_exit(status)
 
 
@@ -64,7 +62,7 @@ async def exit_command(ctx: CommandContext, status: int = 0) -> None:
     help="Print the words, as typed after quote removal.",
     args=[arg("words", nargs="*", help="Words to print")],
 )
-async def echo(ctx: CommandContext, words: list[str]) -> str:
+async def echo(ctx: ShellContext, words: list[str]) -> str:
     return " ".join(words)
 
 
@@ -73,14 +71,14 @@ async def echo(ctx: CommandContext, words: list[str]) -> str:
     help="Wait for a while (Ctrl-C cancels).",
     args=[arg("duration", type="duration", help="Seconds, or 500ms, 2s, 1m")],
 )
-async def sleep(ctx: CommandContext, duration: float) -> None:
+async def sleep(ctx: ShellContext, duration: float) -> None:
     if not math.isfinite(duration) or not 0 <= duration <= MAX_SLEEP_S:
         raise UsageError(f"cannot sleep {duration:g} s (0 to {MAX_SLEEP_S} s)", "sleep DURATION")
     await asyncio.sleep(duration)
 
 
 @core.command("version", help="Show the versions of mxshell and the libraries it runs on.")
-async def version(ctx: CommandContext) -> dict[str, str | None]:
+async def version(ctx: ShellContext) -> dict[str, str | None]:
     versions: dict[str, str | None] = {"mxshell": _version("mxshell")}
     import platform  # only here: it costs start-up time that every shell would pay
 
@@ -97,7 +95,7 @@ async def version(ctx: CommandContext) -> dict[str, str | None]:
         "failed, disabled (config), skipped (--no-plugins)), commands and any failure."
     ),
 )
-async def plugins(ctx: CommandContext) -> Table:
+async def plugins(ctx: ShellContext) -> Table:
     host = ctx.plugin_host
     if host is None:
         raise CommandFailed("no plugin host in this shell")
@@ -127,7 +125,7 @@ async def plugins(ctx: CommandContext) -> Table:
     ],
 )
 async def set_command(
-    ctx: CommandContext, name: str | None, value: str | None, secret: str | None = None
+    ctx: ShellContext, name: str | None, value: str | None, secret: str | None = None
 ) -> Any:
     if name is None:
         return ctx.variables.shown()
@@ -153,7 +151,7 @@ async def set_command(
         arg("name", metavar="NAME", required=False, choices=Settings.names(), help="The setting")
     ],
 )
-async def show(ctx: CommandContext, name: str | None = None) -> dict[str, Any]:
+async def show(ctx: ShellContext, name: str | None = None) -> dict[str, Any]:
     if name is None:
         return ctx.settings.as_dict()
     return {name: ctx.settings.get(name)}
@@ -173,7 +171,7 @@ async def show(ctx: CommandContext, name: str | None = None) -> dict[str, Any]:
     ],
 )
 async def alias(
-    ctx: CommandContext, name: str | None, expansion: list[str], remove: bool = False
+    ctx: ShellContext, name: str | None, expansion: list[str], remove: bool = False
 ) -> Any:
     registry = ctx.registry
     if remove:
@@ -198,7 +196,7 @@ async def alias(
     help="Show the lines typed so far (secrets are never kept).",
     args=[arg("count", type="int", required=False, help="Only the last COUNT lines")],
 )
-async def history(ctx: CommandContext, count: int | None = None) -> Table:
+async def history(ctx: ShellContext, count: int | None = None) -> Table:
     entries = ctx.history().entries()
     first = 0 if count is None else max(len(entries) - max(count, 0), 0)
     return Table(["#", "line"], [(i + 1, entries[i]) for i in range(first, len(entries))])
@@ -222,9 +220,7 @@ async def history(ctx: CommandContext, count: int | None = None) -> Table:
         arg("--session-id", metavar="ID", help="attach to this session instead of opening one"),
     ],
 )
-async def connect(
-    ctx: CommandContext, endpoint: str | None = None, **options: Any
-) -> dict[str, Any]:
+async def connect(ctx: ShellContext, endpoint: str | None = None, **options: Any) -> dict[str, Any]:
     if options.get("tls") and options.get("plaintext"):
         raise UsageError("--tls and --plaintext exclude each other", "connect [ENDPOINT] ...")
     control = ctx.connection()
@@ -239,7 +235,7 @@ async def connect(
     "that opened it; --close closes it on the gateway too.",
     args=[flag("--close", help="also close a session this shell attached to")],
 )
-async def disconnect(ctx: CommandContext, close: bool = False) -> dict[str, Any]:
+async def disconnect(ctx: ShellContext, close: bool = False) -> dict[str, Any]:
     control = ctx.connection()
     return await _report(control.disconnect(close=close), control.status)
 
@@ -251,7 +247,7 @@ async def disconnect(ctx: CommandContext, close: bool = False) -> dict[str, Any]
     "it (disconnect, connect elsewhere, exit) does not close it; disconnect --close does.",
     args=[arg("session_id", metavar="SESSION_ID", help="the session's id (status shows it)")],
 )
-async def attach(ctx: CommandContext, session_id: str) -> dict[str, Any]:
+async def attach(ctx: ShellContext, session_id: str) -> dict[str, Any]:
     control = ctx.connection()
     return await _report(control.attach(session_id), control.status)
 
@@ -260,7 +256,7 @@ async def attach(ctx: CommandContext, session_id: str) -> dict[str, Any]:
     "reconnect",
     help="Drop the gateway session and open a new one, restoring items and advises.",
 )
-async def reconnect(ctx: CommandContext) -> dict[str, Any]:
+async def reconnect(ctx: ShellContext) -> dict[str, Any]:
     control = ctx.connection()
     return await _report(control.reconnect(), control.status)
 
@@ -269,7 +265,7 @@ async def reconnect(ctx: CommandContext) -> dict[str, Any]:
     "status",
     help="Show the connection, session, capabilities, advised items and event counters.",
 )
-async def status(ctx: CommandContext) -> dict[str, Any]:
+async def status(ctx: ShellContext) -> dict[str, Any]:
     return ctx.connection().status()
 
 
@@ -292,31 +288,31 @@ def _version(package: str) -> str | None:
 
 
 # completers ---------------------------------------------------------------------
-def complete_command(ctx: CommandContext, text: str) -> Iterable[str]:
+def complete_command(ctx: ShellContext, text: str) -> Iterable[str]:
     return ctx.registry.names()
 
 
-def complete_alias(ctx: CommandContext, text: str) -> Iterable[str]:
+def complete_alias(ctx: ShellContext, text: str) -> Iterable[str]:
     return ctx.registry.user_aliases
 
 
-def complete_setting_name(ctx: CommandContext, text: str) -> Iterable[str]:
+def complete_setting_name(ctx: ShellContext, text: str) -> Iterable[str]:
     return [*Settings.names(), *sorted(ctx.variables)]
 
 
-def complete_setting_value(ctx: CommandContext, text: str) -> Iterable[str]:
+def complete_setting_value(ctx: ShellContext, text: str) -> Iterable[str]:
     return sorted({c for name in Settings.names() for c in Settings.choices(name)})
 
 
 # hooks --------------------------------------------------------------------------
 @hookimpl
-def register_commands(register: Callable[[Command], None]) -> None:
+def register_commands(register: RegisterCommands) -> None:
     for declared in core:
         register(declared)
 
 
 @hookimpl
-def register_completers(register: Callable[[str, Completer], None]) -> None:
+def register_completers(register: RegisterCompleter) -> None:
     register("command", complete_command)
     register("alias", complete_alias)
     register("setting-name", complete_setting_name)

@@ -15,22 +15,29 @@ from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from mxshell.app.plugin_host import hookimpl
-from mxshell.commands import (
-    GALAXY,
-    CommandContext,
+from mxshell.api import (
     CommandFailed,
     CommandSet,
+    PluginState,
+    RegisterCommands,
+    RegisterToolbarField,
+    ShellContext,
     Text,
     UsageError,
     arg,
+    hookimpl,
 )
-from mxshell.contract import galaxy as gr
-from mxshell.galaxy import DeployFollower, GalaxyCatalog, GalaxyIndex, deploy_row, deploy_time_text
+from mxshell.api.galaxy import (
+    DeployFollower,
+    GalaxyCatalog,
+    GalaxyIndex,
+    deploy_row,
+    deploy_time_text,
+)
+from mxshell.api.gateway import galaxy as gr
 
 deploys = CommandSet("deploy-watch")
 
-DEPLOY_WATCH = "deploy_watch"
 UNDEPLOYED = "its tag is no longer in the Galaxy (undeployed)"
 MAX_SIM_OBJECTS = 10_000
 
@@ -69,7 +76,7 @@ def describe_event(event: gr.DeployEvent) -> str:
     needs_session=True,
 )
 async def galaxy_watch(
-    ctx: CommandContext,
+    ctx: ShellContext,
     max_events: int | None = None,
     since: str | None = None,
     timeout: float | None = None,
@@ -120,7 +127,7 @@ async def galaxy_watch(
 class DeployWatch:
     """One shell's background deploy subscription, and what it does on each deploy."""
 
-    def __init__(self, ctx: CommandContext) -> None:
+    def __init__(self, ctx: ShellContext) -> None:
         self.ctx = ctx
         self.wanted = False
         self.follower: DeployFollower | None = None
@@ -156,7 +163,7 @@ class DeployWatch:
         if missed:
             line += f" (missed {missed} deploy(s) before it)"
         ctx.notify(line)
-        catalog = ctx.services.get(GALAXY)
+        catalog = ctx.services.galaxy
         if not isinstance(catalog, GalaxyCatalog) or catalog.index is None and not catalog.eager:
             return
         rebuilt = await catalog.rebuild()
@@ -201,11 +208,12 @@ class DeployWatch:
         return data
 
 
-def watch_of(ctx: CommandContext) -> DeployWatch:
-    found = ctx.services.get(DEPLOY_WATCH)
-    if not isinstance(found, DeployWatch):
-        found = ctx.services[DEPLOY_WATCH] = DeployWatch(ctx)
-    return found
+# The deploy watch of each shell, made on first use.
+WATCHES: PluginState[DeployWatch] = PluginState(DeployWatch)
+
+
+def watch_of(ctx: ShellContext) -> DeployWatch:
+    return WATCHES.of(ctx)
 
 
 @deploys.command(
@@ -216,7 +224,7 @@ def watch_of(ctx: CommandContext) -> DeployWatch:
     "The subscription survives reconnects.",
     args=[arg("action", choices=["on", "off", "status"], default="status", help="what to do")],
 )
-async def deploy_watch(ctx: CommandContext, action: str = "status") -> Any:
+async def deploy_watch(ctx: ShellContext, action: str = "status") -> Any:
     watch = watch_of(ctx)
     if action == "on":
         if watch.follower is None or not watch.follower.running:
@@ -246,7 +254,7 @@ async def deploy_watch(ctx: CommandContext, action: str = "status") -> Any:
     ],
     needs_session=True,
 )
-async def sim(ctx: CommandContext, action: str, add: int = 0, remove: int = 0) -> Text:
+async def sim(ctx: ShellContext, action: str, add: int = 0, remove: int = 0) -> Text:
     for name, count in (("--add", add), ("--remove", remove)):
         if not 0 <= count <= MAX_SIM_OBJECTS:
             raise UsageError(f"{name} must be 0 to {MAX_SIM_OBJECTS}", "sim deploy")
@@ -258,7 +266,7 @@ async def sim(ctx: CommandContext, action: str, add: int = 0, remove: int = 0) -
     return Text(f"deployed (+{add}, -{remove} objects): {describe_event(event)}", deploy_row(event))
 
 
-def simulator_of(ctx: CommandContext) -> Callable[[int, int], Any]:
+def simulator_of(ctx: ShellContext) -> Callable[[int, int], Any]:
     """The deploy call of the simulated gateway the shell is connected to, through the
     connection (a command family never imports the simulator itself)."""
     session = ctx.require_session()
@@ -276,12 +284,12 @@ _toolbar_watches: list[DeployWatch] = []
 
 
 @hookimpl
-def register_commands(register: Callable[[Any], None]) -> None:
+def register_commands(register: RegisterCommands) -> None:
     register(list(deploys))
 
 
 @hookimpl
-def register_toolbar_fields(register: Callable[[Callable[[], str | None]], None]) -> None:
+def register_toolbar_fields(register: RegisterToolbarField) -> None:
     def field() -> str | None:
         watch = _toolbar_watches[-1] if _toolbar_watches else None
         if watch is None or watch.follower is None or not watch.follower.running:
@@ -292,12 +300,12 @@ def register_toolbar_fields(register: Callable[[Callable[[], str | None]], None]
 
 
 @hookimpl
-def startup(context: CommandContext) -> None:
+def startup(context: ShellContext) -> None:
     _toolbar_watches[:] = [watch_of(context)]
 
 
 @hookimpl
-def session_opened(context: CommandContext) -> None:
+def session_opened(context: ShellContext) -> None:
     watch = watch_of(context)
     if watch.wanted:
         # A new connection (maybe to another gateway): subscribe again from scratch.
@@ -305,7 +313,7 @@ def session_opened(context: CommandContext) -> None:
 
 
 @hookimpl
-def session_closed(context: CommandContext) -> None:
+def session_closed(context: ShellContext) -> None:
     watch = watch_of(context)
     follower, watch.follower = watch.follower, None
     if follower is not None:

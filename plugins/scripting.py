@@ -11,28 +11,35 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from mxshell_plugins.mxaccess import find_or_add, first_values, give_back
-from mxshell_plugins.mxaccess_common import item_arg, quality_text, refusals, session_of, until
-
-from mxshell.app.plugin_host import hookimpl
-from mxshell.commands import (
-    Command,
-    CommandContext,
+from mxshell.api import (
     CommandFailed,
     CommandSet,
-    Dispatcher,
+    RegisterCommands,
+    RegisterCompleter,
+    ShellContext,
     ShellError,
     Table,
     Text,
+    TrackedItem,
     UsageError,
     arg,
+    give_back,
+    hookimpl,
+    session_of,
+    until,
 )
-from mxshell.commands.dispatch import CANCELLED, USAGE
-from mxshell.commands.variables import valid_name
-from mxshell.output.jsonable import to_data
-from mxshell.script.conditions import OPERATORS, Condition, compare_texts
-from mxshell.script.runner import SCRIPTS, ScriptRunner
-from mxshell.session import TrackedItem
+from mxshell.api.commands import (
+    CANCELLED,
+    OPERATORS,
+    USAGE,
+    Condition,
+    compare_texts,
+    run_command,
+    valid_name,
+)
+from mxshell.api.conversion import quality_text, refusals
+from mxshell.api.items import find_or_add, first_values, item_arg
+from mxshell.api.output import to_data
 
 scripting = CommandSet("scripting")
 
@@ -53,12 +60,12 @@ MESSAGE = arg("--message", "-m", metavar="TEXT", help="what to say when the chec
         arg("words", metavar="COMMAND", nargs="...", help="the command and its arguments"),
     ],
 )
-async def let(ctx: CommandContext, name: str, equals: str, words: list[str]) -> Text:
+async def let(ctx: ShellContext, name: str, equals: str, words: list[str]) -> Text:
     if not valid_name(name):
         raise UsageError(f"{name!r} is not a valid variable name", "let NAME = COMMAND ...")
     if not words:
         raise UsageError("which command?", "let NAME = COMMAND ...")
-    outcome = await Dispatcher(ctx).run_command(words)
+    outcome = await run_command(ctx, words)
     if outcome.status == CANCELLED:
         raise asyncio.CancelledError
     if not outcome.ok:
@@ -83,7 +90,7 @@ def captured(result: Any) -> Any:
     help="Forget variables.",
     args=[arg("names", metavar="NAME", nargs="+", help="the variables", completer="variable")],
 )
-async def unset(ctx: CommandContext, names: list[str]) -> None:
+async def unset(ctx: ShellContext, names: list[str]) -> None:
     missing = [n for n in names if n not in ctx.variables]
     if missing:
         raise CommandFailed(f"no variable {', '.join(missing)}")
@@ -104,7 +111,7 @@ async def unset(ctx: CommandContext, names: list[str]) -> None:
     ],
 )
 async def assert_command(
-    ctx: CommandContext, left: str, op: str, right: str, message: str | None = None
+    ctx: ShellContext, left: str, op: str, right: str, message: str | None = None
 ) -> Text:
     comparison = f"{left} {op} {right}"
     if not compare_texts(left, op, right):
@@ -113,7 +120,7 @@ async def assert_command(
 
 
 @asynccontextmanager
-async def advised(ctx: CommandContext, reference: str) -> AsyncIterator[TrackedItem]:
+async def advised(ctx: ShellContext, reference: str) -> AsyncIterator[TrackedItem]:
     """The item a reference names, advised for the duration of the block; what the block
     added or advised is removed or unadvised afterwards, as read does."""
     session = session_of(ctx)
@@ -149,7 +156,7 @@ async def advised(ctx: CommandContext, reference: str) -> AsyncIterator[TrackedI
     needs_session=True,
 )
 async def expect(
-    ctx: CommandContext,
+    ctx: ShellContext,
     item: str,
     op: str,
     value: str,
@@ -181,7 +188,7 @@ async def expect(
     needs_session=True,
 )
 async def wait_for(
-    ctx: CommandContext,
+    ctx: ShellContext,
     item: str,
     op: str,
     value: str,
@@ -248,7 +255,7 @@ def _failed(message: str | None, detail: str) -> str:
     "every command and ends with a summary. The stop_on_error setting, by another name.",
     args=[arg("mode", choices=["stop", "continue"], help="stop or continue")],
 )
-async def on_error(ctx: CommandContext, mode: str) -> None:
+async def on_error(ctx: ShellContext, mode: str) -> None:
     ctx.settings.stop_on_error = mode == "stop"
 
 
@@ -264,8 +271,8 @@ async def on_error(ctx: CommandContext, mode: str) -> None:
         arg("args", metavar="ARG", nargs="*", help="its arguments"),
     ],
 )
-async def source(ctx: CommandContext, file: str, args: list[str]) -> None:
-    runner: ScriptRunner = ctx.service(SCRIPTS, "running command files")
+async def source(ctx: ShellContext, file: str, args: list[str]) -> None:
+    runner = ctx.scripts()
     run = await runner.run_file(Path(file).expanduser(), args)
     if run.interrupted:
         raise asyncio.CancelledError
@@ -277,16 +284,16 @@ async def source(ctx: CommandContext, file: str, args: list[str]) -> None:
         raise CommandFailed(f"{run.failed} of {run.ran} commands failed in {file}")
 
 
-def complete_variable(ctx: CommandContext, text: str) -> list[str]:
+def complete_variable(ctx: ShellContext, text: str) -> list[str]:
     return sorted(ctx.variables)
 
 
 @hookimpl
-def register_commands(register: Callable[[Command], None]) -> None:
+def register_commands(register: RegisterCommands) -> None:
     for declared in scripting:
         register(declared)
 
 
 @hookimpl
-def register_completers(register: Callable[[str, Any], None]) -> None:
+def register_completers(register: RegisterCompleter) -> None:
     register("variable", complete_variable)

@@ -12,12 +12,21 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from mxshell_plugins.mxaccess_common import give_back
-
-from mxshell.app.plugin_host import hookimpl
-from mxshell.commands import WATCH_VIEW, CommandFailed, CommandSet, Text, UsageError, arg, flag
-from mxshell.output.watch import WatchModel
-from mxshell.session import PersistentSession, TrackedItem
+from mxshell.api import (
+    CommandFailed,
+    CommandSet,
+    RegisterCommands,
+    ShellContext,
+    ShellSession,
+    Text,
+    TrackedItem,
+    UsageError,
+    arg,
+    flag,
+    give_back,
+    hookimpl,
+)
+from mxshell.api.output import WatchModel
 
 mxaccess = CommandSet("mxaccess")
 
@@ -93,7 +102,7 @@ class Borrowed:
     needs_session=True,
 )
 async def watch(
-    ctx: Any,
+    ctx: ShellContext,
     items: list[str] | None = None,
     once: bool = False,
     duration: float | None = None,
@@ -105,8 +114,8 @@ async def watch(
         raise UsageError("--interval must be longer than 0")
     if duration is not None and duration <= 0:
         raise UsageError("--for must be longer than 0")
-    session: PersistentSession = ctx.session
-    view = None if ctx.settings.output == "json" else ctx.services.get(WATCH_VIEW)
+    session = ctx.require_session()
+    view = None if ctx.settings.output == "json" else ctx.services.watch_view
     borrowed = Borrowed()
     try:
         watched = await _watched_items(ctx, session, items or [], borrowed)
@@ -131,7 +140,7 @@ async def watch(
 
 
 async def _watched_items(
-    ctx: Any, session: PersistentSession, references: list[str], borrowed: Borrowed
+    ctx: ShellContext, session: ShellSession, references: list[str], borrowed: Borrowed
 ) -> list[TrackedItem]:
     if not references:
         advised = [i for i in session.items if i.advise != "none"]
@@ -157,7 +166,9 @@ async def _first_values(model: WatchModel, advised: list[TrackedItem], timeout: 
         await asyncio.sleep(0.01)
 
 
-async def _print_tables(ctx: Any, model: WatchModel, duration: float, interval: float) -> None:
+async def _print_tables(
+    ctx: ShellContext, model: WatchModel, duration: float, interval: float
+) -> None:
     loop = asyncio.get_running_loop()
     start = loop.time()
     end = start + duration
@@ -179,5 +190,5 @@ def _summary(model: WatchModel, ended: str, borrowed: Borrowed, keep: bool) -> T
 
 
 @hookimpl
-def register_commands(register: Any) -> None:
+def register_commands(register: RegisterCommands) -> None:
     register(list(mxaccess))

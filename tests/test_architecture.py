@@ -22,9 +22,14 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+def _plugin_files() -> list[Path]:
+    """The built-in families (plugins/examples is a separate distribution)."""
+    return [f for f in ROOT.joinpath("plugins").rglob("*.py") if "examples" not in f.parts]
+
+
 def import_graph() -> dict[str, set[str]]:
     """module -> the project modules it imports (anywhere in the file)."""
-    files = [*ROOT.joinpath("mxshell").rglob("*.py"), *ROOT.joinpath("plugins").glob("*.py")]
+    files = [*ROOT.joinpath("mxshell").rglob("*.py"), *_plugin_files()]
     modules = {_module_name(f): f for f in files if GENERATED not in _module_name(f)}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():

@@ -17,7 +17,7 @@ from mxshell.app.connection import Target
 from mxshell.app.plugin_host import PluginSelection
 from mxshell.app.runtime import ShellRuntime
 from mxshell.base import paths
-from mxshell.commands import HISTORY, Settings
+from mxshell.commands import Settings
 from mxshell.script.program import Script
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -91,8 +91,6 @@ async def _repl(runtime: ShellRuntime, options: LaunchOptions) -> int:
     from mxshell.shell.build import build_repl
 
     repl = build_repl(runtime, history=options.history)
-    if options.history:
-        runtime.context.services[HISTORY] = repl.hooks.history
     runtime.out(banner(runtime))
     # Start-up is over once the REPL is built (prompt_toolkit is imported for it): what
     # it all made is frozen with the rest.

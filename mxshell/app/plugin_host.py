@@ -29,6 +29,10 @@ hookspec = pluggy.HookspecMarker("mxshell")
 hookimpl = pluggy.HookimplMarker("mxshell")
 
 ToolbarField = Callable[[], "str | None"]
+# What each registering hook is handed: register(command), or a list of them, at once.
+RegisterCommands = Callable[[Command | Iterable[Command]], None]
+RegisterCompleter = Callable[[str, Completer], None]
+RegisterToolbarField = Callable[[ToolbarField], None]
 Notify = Callable[[str], None]
 EventListener = Callable[[Sequence[Any]], None]
 
@@ -37,15 +41,15 @@ class HookSpecs:
     """The hooks a plugin may implement (as module functions marked @hookimpl)."""
 
     @hookspec
-    def register_commands(self, register: Callable[[Command], None]) -> None:
-        """Register commands: call register(command) for each Command the plugin declares."""
+    def register_commands(self, register: RegisterCommands) -> None:
+        """Register commands: register(command) for each, or register(a list of them)."""
 
     @hookspec
-    def register_completers(self, register: Callable[[str, Completer], None]) -> None:
+    def register_completers(self, register: RegisterCompleter) -> None:
         """Register value completers: call register(name, completer) for each."""
 
     @hookspec
-    def register_toolbar_fields(self, register: Callable[[ToolbarField], None]) -> None:
+    def register_toolbar_fields(self, register: RegisterToolbarField) -> None:
         """Register bottom-toolbar fields: callables returning short text (or None)."""
 
     @hookspec
@@ -250,7 +254,7 @@ class PluginHost:
             return
         record.loaded = True
 
-    def _command_adder(self, record: PluginRecord, added: list[Command]) -> Callable[[Any], None]:
+    def _command_adder(self, record: PluginRecord, added: list[Command]) -> RegisterCommands:
         def register(commands: Command | Iterable[Command]) -> None:
             for command in [commands] if isinstance(commands, Command) else commands:
                 try:

@@ -13,7 +13,6 @@ from typing import Any, TextIO
 from mxshell.app.connection import ConnectionController, Target
 from mxshell.app.plugin_host import PluginHost, PluginSelection, load_plugins
 from mxshell.commands import (
-    CONNECTION,
     CommandContext,
     Dispatcher,
     Outcome,
@@ -22,7 +21,7 @@ from mxshell.commands import (
     render_result,
 )
 from mxshell.gateway import GatewayError
-from mxshell.script.runner import SCRIPTS, ScriptRunner
+from mxshell.script.runner import ScriptRunner
 from mxshell.session import Backoff, EventListener, PersistentSession
 from mxshell.sim import SimConfig
 
@@ -61,11 +60,11 @@ class ShellRuntime:
         self.dispatcher = Dispatcher(self.context)
         # Command files, -c, stdin and `source` at the prompt all run through this one.
         self.scripts = ScriptRunner(self.dispatcher, show=self.show, out=self.out, err=self.err)
-        self.context.services[SCRIPTS] = self.scripts
+        self.context.services.scripts = self.scripts
         self.connection = ConnectionController(
             self.err, on_change=self._session_changed, backoff=backoff, sim_config=sim_config
         )
-        self.context.services[CONNECTION] = self.connection
+        self.context.services.connection = self.connection
         self.failures = 0
         self._plugin_listener: Any = None
         # Listeners that follow whichever session is current (the REPL's event printer).

@@ -5,10 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mxshell.base.errors import CommandFailed
-from mxshell.commands.services import CONNECTION, HISTORY, ConnectionControl, HistoryAccess
+from mxshell.commands.services import (
+    ConnectionControl,
+    GalaxyLookup,
+    HistoryAccess,
+    ScriptFiles,
+    Services,
+)
 from mxshell.commands.settings import Settings
 from mxshell.commands.variables import Variables
 from mxshell.session import NotConnectedError
@@ -17,6 +23,7 @@ if TYPE_CHECKING:
     from mxshell.commands.registry import CommandRegistry
 
 Notify = Callable[[str], None]
+_T = TypeVar("_T")
 
 
 def notify_stderr(text: str) -> None:
@@ -38,7 +45,7 @@ class CommandContext:
     notify: Notify = notify_stderr
     plugin_host: Any = None
     variables: Variables = field(default_factory=Variables)
-    services: dict[str, Any] = field(default_factory=dict)
+    services: Services = field(default_factory=Services)
     exit_requested: bool = False
     exit_status: int = 0
     # Set by the shell: how a streaming command's rows are shown as they come, and how
@@ -65,13 +72,18 @@ class CommandContext:
             raise CommandFailed(f"{purpose} is not available in this shell")
         return found
 
+    # The services a handler may need, typed; CommandFailed naming what is missing.
     def connection(self) -> ConnectionControl:
-        control: ConnectionControl = self.service(CONNECTION, "connection control")
-        return control
+        return _present(self.services.connection, "connection control")
 
     def history(self) -> HistoryAccess:
-        history: HistoryAccess = self.service(HISTORY, "command history")
-        return history
+        return _present(self.services.history, "command history")
+
+    def galaxy(self) -> GalaxyLookup:
+        return _present(self.services.galaxy, "the Galaxy (the galaxy plugin)")
+
+    def scripts(self) -> ScriptFiles:
+        return _present(self.services.scripts, "running command files")
 
     def emit(self, value: Any) -> None:
         """Show an intermediate result now (a row of a live stream), before the command ends."""
@@ -91,3 +103,9 @@ class CommandContext:
     def request_exit(self, status: int = 0) -> None:
         self.exit_requested = True
         self.exit_status = status
+
+
+def _present(found: _T | None, purpose: str) -> _T:
+    if found is None:
+        raise CommandFailed(f"{purpose} is not available in this shell")
+    return found

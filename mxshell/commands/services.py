@@ -1,19 +1,36 @@
-"""What the shell lends commands through `context.services`, as small protocols."""
+"""What the shell and the command families lend each other: `context.services`.
+
+Each service is a typed field of `Services`, named for what it is, with a protocol saying
+what it offers and a comment saying who provides it; a handler asks for one through the
+context (`ctx.galaxy()`, `ctx.connection()`), so its code says what it needs. The string
+keys (GALAXY, ...) are the names of API 1.0, where `ctx.services.get(GALAXY)` is the
+documented way; they keep working and name the same fields.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from mxshell.output.watch import WatchModel
 
-# The keys under which the shell places its services in CommandContext.services.
+# The API 1.0 names of the services (each the name of its field of Services).
 CONNECTION = "connection"
 HISTORY = "history"
 WATCH_VIEW = "watch_view"
-# A callable (prompt text) -> str asking for hidden input; only the REPL places one.
 ASK_SECRET = "ask_secret"
+GALAXY = "galaxy"
+TAG_COMPLETION = "tag_completion"
+PROMPT_PATH = "prompt_path"
+SCRIPTS = "scripts"
+
+# Hidden input: (question) -> the answer, asked while no other prompt shows.
+AskSecret = Callable[[str], Awaitable[str]]
+# The short text the prompt shows for where the user is (the Galaxy browse path), or None.
+PromptPath = Callable[[], "str | None"]
 
 
 @runtime_checkable
@@ -59,9 +76,6 @@ class WatchViewRunner(Protocol):
     async def __call__(self, model: WatchModel, *, duration: float | None = None) -> str: ...
 
 
-GALAXY = "galaxy"
-
-
 @runtime_checkable
 class GalaxyLookup(Protocol):
     """The Galaxy as the shell holds it, for commands of any family (the Galaxy plugin
@@ -83,9 +97,6 @@ class GalaxyLookup(Protocol):
     def resolve(self, reference: str) -> str: ...
 
 
-TAG_COMPLETION = "tag_completion"
-
-
 @runtime_checkable
 class TagCompletion(Protocol):
     """Tag references to offer for the word typed in a tag argument (the Galaxy plugin
@@ -103,6 +114,97 @@ class TagCompletion(Protocol):
     def preload(self) -> None: ...
 
 
-# A callable returning the short text the prompt shows for where the user is (the
-# Galaxy browse path), or None.
-PROMPT_PATH = "prompt_path"
+class FileRun(Protocol):
+    """How a command file's run ended (mxshell.script.ScriptRun is one)."""
+
+    @property
+    def ran(self) -> int: ...
+
+    @property
+    def failed(self) -> int: ...
+
+    @property
+    def failures(self) -> list[Any]: ...
+
+    @property
+    def problems(self) -> list[Any]: ...
+
+    @property
+    def interrupted(self) -> bool: ...
+
+    @property
+    def stopped(self) -> bool: ...
+
+
+@runtime_checkable
+class ScriptFiles(Protocol):
+    """Runs a command file (with its arguments) through the shell's own dispatcher."""
+
+    async def run_file(self, path: Path, args: list[str] | tuple[str, ...] = ()) -> FileRun: ...
+
+
+@dataclass(eq=False, repr=False)
+class Services:
+    """The services of one shell; None where nobody provides one (a command file has no
+    watch view, a shell without the Galaxy plugin no Galaxy)."""
+
+    connection: ConnectionControl | None = None  # the shell (mxshell.app.runtime)
+    scripts: ScriptFiles | None = None  # the shell (mxshell.app.runtime)
+    history: HistoryAccess | None = None  # the REPL
+    ask_secret: AskSecret | None = None  # the REPL: only a terminal can ask
+    watch_view: WatchViewRunner | None = None  # the REPL
+    galaxy: GalaxyLookup | None = None  # the Galaxy plugin
+    tag_completion: TagCompletion | None = None  # the Galaxy plugin
+    prompt_path: PromptPath | None = None  # the Galaxy plugin
+    # Services a third-party plugin lends under a name of its own (API 1.0's dict).
+    lent: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"Services({sorted(self)})"
+
+    # API 1.0 read `ctx.services` as a dict: the same by name.
+    def get(self, name: str, default: Any = None) -> Any:
+        if name in _FIELDS:
+            found = getattr(self, name)
+            return default if found is None else found
+        return self.lent.get(name, default)
+
+    def __getitem__(self, name: str) -> Any:
+        if name in _FIELDS:
+            found = getattr(self, name)
+            if found is None:
+                raise KeyError(name)
+            return found
+        return self.lent[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        if name in _FIELDS:
+            setattr(self, name, value)
+        else:
+            self.lent[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        if name in _FIELDS:
+            if getattr(self, name) is None:
+                raise KeyError(name)
+            setattr(self, name, None)
+        else:
+            del self.lent[name]
+
+    def pop(self, name: str, default: Any = None) -> Any:
+        found = self.get(name)
+        if name in self:
+            del self[name]
+        return default if found is None else found
+
+    def __contains__(self, name: object) -> bool:
+        if name in _FIELDS:
+            return getattr(self, str(name)) is not None
+        return name in self.lent
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (name for name in _FIELDS if getattr(self, name) is not None)
+        yield from self.lent
+
+
+_FIELDS = frozenset(f.name for f in fields(Services) if f.name != "lent")

@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mxshell.gateway import format_quality, quality_is_good
 from mxshell.output.results import Table
 from mxshell.output.values import Display, format_value
 
 if TYPE_CHECKING:
-    from mxshell.session import PersistentSession, TrackedItem
+    from mxshell.session import EventListener, TrackedItem
 
 RATE_WINDOW_S = 5.0  # the rate is changes over (about) the last this many seconds
 MIN_RATE_SPAN_S = 1.0  # so the first event of a watch does not read as a huge rate
@@ -31,6 +31,20 @@ VALUE_WIDTH = 40  # the live view cuts longer values (arrays, long strings) to t
 # Column names of the live view (people) and of the snapshot table (people and JSON).
 VIEW_COLUMNS = ("item", "tag", "value", "quality", "timestamp", "changes", "rate/s")
 SNAPSHOT_COLUMNS = ("handle", "alias", "tag", "value", "quality", "timestamp", "changes", "rate")
+
+
+class EventSource(Protocol):
+    """A session whose event batches a watch follows."""
+
+    def add_listener(self, listener: EventListener) -> None: ...
+
+    def remove_listener(self, listener: EventListener) -> None: ...
+
+    @property
+    def connected(self) -> bool: ...
+
+    @property
+    def state(self) -> Any: ...  # a SessionState: .value is its name
 
 
 @dataclass(frozen=True)
@@ -88,7 +102,7 @@ class WatchModel:
 
     def __init__(
         self,
-        session: PersistentSession,
+        session: EventSource,
         items: Iterable[TrackedItem],
         *,
         settings: Display | None = None,

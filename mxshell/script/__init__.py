@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from mxshell.script.conditions import OPERATORS, Condition, compare_texts
 from mxshell.script.program import Script, Step, check, load_file, load_lines, read_script
-from mxshell.script.runner import SCRIPTS, ScriptRun, ScriptRunner
+from mxshell.script.runner import ScriptRun, ScriptRunner
 
 __all__ = [
     "OPERATORS",
-    "SCRIPTS",
     "Condition",
     "Script",
     "ScriptRun",

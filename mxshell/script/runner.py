@@ -33,8 +33,6 @@ from mxshell.script.program import (
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # The key under which a shell lends its runner to commands (`source`).
-SCRIPTS = "scripts"
-
 Writer = Callable[[str], None]
 
 
@@ -224,7 +222,6 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "OK",
-    "SCRIPTS",
     "ScriptRun",
     "ScriptRunner",
     "read_script",

@@ -22,13 +22,12 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from mxshell.contract import mx
 from mxshell.gateway import Session
 from mxshell.gateway.errors import GatewayError
-from mxshell.session.core import PersistentSession
-from mxshell.session.items import Registration, TrackedItem
+from mxshell.session.items import ItemTable, Registration, TrackedItem
 
 Progress = Callable[[int], None]  # called with how many entries were answered so far
 ItemMethod = Literal["advise", "unadvise", "remove", "unsubscribe"]
@@ -37,6 +36,19 @@ Chunk = tuple[Sequence[Any], Sequence[Any]]  # (entries, their answers in order)
 
 READ_CALL_ENTRIES = 2_500  # tags per ReadBulk call at most (the gateway's cap may be lower)
 READS_IN_FLIGHT = 4  # ReadBulk calls of one read at the gateway at once, at most
+
+
+class BatchSession(Protocol):
+    """What bulk runs need of a session (the persistent session, or mxshell.api's
+    ShellSession): its item table, the live gateway session, and calls through it."""
+
+    @property
+    def items(self) -> ItemTable: ...
+
+    @property
+    def gateway(self) -> Session: ...
+
+    async def call(self, coro_factory: Callable[[Session], Any]) -> Any: ...
 
 
 @dataclass(slots=True)
@@ -78,7 +90,7 @@ class EntryResult:
 class BulkRun:
     """The state of one batch: its chunk size, calls made and the progress callback."""
 
-    session: PersistentSession
+    session: BatchSession
     chunk: int = 0  # 0: the gateway's limit
     progress: Progress | None = None
     calls: int = 0
@@ -262,7 +274,7 @@ async def item_calls(
     return [by_item[i.handle] for i in items]
 
 
-def _follow(session: PersistentSession, item: TrackedItem, method: ItemMethod) -> None:
+def _follow(session: BatchSession, item: TrackedItem, method: ItemMethod) -> None:
     if method == "advise":
         item.advise = "advise"
     elif method == "unadvise":

@@ -16,10 +16,6 @@ from prompt_toolkit.history import InMemoryHistory
 
 from mxshell.base import paths
 from mxshell.commands import (
-    ASK_SECRET,
-    PROMPT_PATH,
-    TAG_COMPLETION,
-    WATCH_VIEW,
     CommandContext,
     Completer,
     Outcome,
@@ -79,11 +75,13 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
     context = runtime.context
     registry = context.registry
     if history:
-        kept: Any = SecretSafeHistory(
+        saved = SecretSafeHistory(
             paths.history_file(),
             lambda line: scrub(redact_line(line, registry), context.variables.secret_values()),
             max_entries=context.settings.history_size,
         )
+        context.services.history = saved
+        kept: Any = saved
     else:
         kept = InMemoryHistory()
     hooks = ReplHooks(
@@ -99,9 +97,9 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
         ),
         history=kept,
     )
-    context.services[ASK_SECRET] = ask_secret
-    context.services[WATCH_VIEW] = WatchView(context.settings)
-    tag_source = context.services.get(TAG_COMPLETION)
+    context.services.ask_secret = ask_secret
+    context.services.watch_view = WatchView(context.settings)
+    tag_source = context.services.tag_completion
     if tag_source is not None:
         tag_source.preload()  # completion at the prompt: load the Galaxy in the background
     runtime.follow_events(EventPrinter(runtime))
@@ -111,8 +109,8 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
 def prompt_text(runtime: ReplRuntime) -> FormattedText:
     session = runtime.session
     parts = [("class:prompt", "mxshell")]
-    where = runtime.context.services.get(PROMPT_PATH)
-    path = where() if callable(where) else None
+    where = runtime.context.services.prompt_path
+    path = where() if where is not None else None
     if path:
         parts.append(("class:prompt.path", f":{path}"))
     if session is None:

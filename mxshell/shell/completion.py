@@ -16,7 +16,7 @@ from prompt_toolkit.document import Document
 from mxshell.commands.complete import VALUE, candidates, completion_slot
 from mxshell.commands.context import CommandContext
 from mxshell.commands.model import Completer as ValueCompleter
-from mxshell.commands.services import TAG_COMPLETION, TagCompletion
+from mxshell.commands.services import TagCompletion
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def service_tags(context: CommandContext) -> TagSource:
     call: the plugin may place it after the REPL is built, or not at all."""
 
     def tags(prefix: str) -> Iterable[Suggestion]:
-        source = context.services.get(TAG_COMPLETION)
+        source = context.services.tag_completion
         if not isinstance(source, TagCompletion):
             return []
         return [Suggestion(c.text, c.display, c.meta) for c in source.complete_tag(prefix)]

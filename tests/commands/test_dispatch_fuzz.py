@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mxshell.app.plugin_host import PluginHost
-from mxshell.commands import CANCELLED, FAILED, OK, USAGE, Dispatcher, Outcome, Settings
+from mxshell.commands import CANCELLED, FAILED, OK, USAGE, Dispatcher, Outcome, Services, Settings
 
 
 class FakeConnection:
@@ -112,7 +112,7 @@ def make_dispatcher() -> Dispatcher:
     context = host.new_context(
         settings=Settings(stop_on_error=False),
         notify=lambda text: None,
-        services={"connection": FakeConnection(), "history": FakeHistory()},
+        services=Services(connection=FakeConnection(), history=FakeHistory()),
     )
     return Dispatcher(context)
 

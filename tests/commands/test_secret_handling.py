@@ -11,6 +11,7 @@ from mxshell.commands import (
     CommandContext,
     CommandRegistry,
     Dispatcher,
+    Services,
     arg,
     command,
     redact_line,
@@ -94,7 +95,7 @@ def test_scrub_masks_values_and_bearer_tokens() -> None:
 
 
 def test_context_repr_names_services_only(registry: CommandRegistry) -> None:
-    context = CommandContext(registry, services={"connection": "api_key=k-123"})
+    context = CommandContext(registry, services=Services(lent={"plant": "api_key=k-123"}))
     context.variables["password"] = "hunter2"
     assert "k-123" not in repr(context) and "hunter2" not in repr(context)
-    assert "connection" in repr(context)
+    assert "plant" in repr(context)

@@ -7,6 +7,7 @@ import asyncio
 import re
 
 import pytest
+from mxshell_plugins.deploywatch import WATCHES
 
 from mxshell.app.connection import Target
 from mxshell.sim import EmbeddedGateway, SimConfig
@@ -69,7 +70,7 @@ async def test_deploy_watch_prints_a_line_per_deploy_and_refreshes_the_index(
     assert DEPLOY_LINE.match(deploy_lines(own_shell)[0])
     status = (await own_shell.run("deploy-watch status")).result
     assert status["deploy_watch"] == "on" and status["last_sequence"] == 2
-    await eventually(lambda: own_shell.context.services["galaxy"].index.object_count == 35)
+    await eventually(lambda: own_shell.context.services.galaxy.index.object_count == 35)
     assert (await own_shell.run("deploy-watch off")).text == "deploy-watch off"
     await own_shell.run("sim deploy --add 1")
     await asyncio.sleep(0.3)
@@ -121,7 +122,7 @@ async def test_deploy_watch_survives_a_gateway_restart_without_repeating_the_sta
     fresh_gateway.restart()
     await eventually(lambda: own_shell.session.connected, what="the reconnect")
     await eventually(
-        lambda: own_shell.context.services["deploy_watch"].follower.status.resubscribes >= 1,
+        lambda: WATCHES.of(own_shell.context).follower.status.resubscribes >= 1,
         what="the resubscription",
     )
     await asyncio.sleep(0.5)

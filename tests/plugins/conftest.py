@@ -10,7 +10,7 @@ import mxshell_plugins.core as core
 import pytest
 
 from mxshell.app.plugin_host import PluginHost
-from mxshell.commands import CommandContext, Dispatcher
+from mxshell.commands import CommandContext, Dispatcher, Services
 from mxshell.sim import ApiKey, EmbeddedGateway, SimConfig
 from mxshell.sim.auth import ALL_SCOPES
 from mxshell.testing import ShellRunner
@@ -84,7 +84,7 @@ def connection() -> FakeConnection:
 def context(host: PluginHost, connection: FakeConnection, notes: list[str]) -> CommandContext:
     return host.new_context(
         notify=notes.append,
-        services={"connection": connection, "history": FakeHistory(["help", "status"])},
+        services=Services(connection=connection, history=FakeHistory(["help", "status"])),
     )
 
 

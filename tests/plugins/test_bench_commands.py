@@ -8,8 +8,8 @@ import json
 from typing import Any
 
 import pytest
-from mxshell_plugins.bench import run_bulk_bench
-from mxshell_plugins.bench_stats import histogram, latency_summary
+from mxshell_plugins.bench.calls import run_bulk_bench
+from mxshell_plugins.bench.stats import histogram, latency_summary
 
 from mxshell.commands import GALAXY, OK, USAGE
 from mxshell.sim import EmbeddedGateway

@@ -157,7 +157,7 @@ async def test_history_shows_the_lines_through_the_service(
         {"#": 2, "line": "status"},
     ]
     assert (await one(dispatcher, "history 1")).result.rows == [(2, "status")]
-    del context.services["history"]
+    context.services.history = None
     assert (await one(dispatcher, "history")).describe() == (
         "history: command history is not available in this shell"
     )
@@ -204,7 +204,7 @@ async def test_disconnect_reconnect_and_status(dispatcher: Dispatcher, connectio
 async def test_connection_commands_say_when_the_shell_has_no_connection_control(
     dispatcher: Dispatcher, context: CommandContext
 ) -> None:
-    context.services.clear()
+    context.services.connection = None
     for name in ("connect", "disconnect", "reconnect", "status"):
         outcome = await one(dispatcher, name)
         assert outcome.describe() == f"{name}: connection control is not available in this shell"

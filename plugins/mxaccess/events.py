@@ -1,7 +1,7 @@
 """The MXAccess family's event commands: stream-events, record and smoke.
 
-A recording started with `record start` lives on the CommandContext (under the
-"recorder" service) and listens to the PersistentSession itself, so it carries on
+A recording started with `record start` lives on the ShellContext (under the
+"recorder" service) and listens to the ShellSession itself, so it carries on
 through automatic reconnects (the same session object); it stops when that session is
 closed (disconnect, connect elsewhere, exit). Rows are written by a thread of the
 recording's own (mxshell.output.recording.BackgroundRecorder).
@@ -10,80 +10,37 @@ recording's own (mxshell.output.recording.BackgroundRecorder).
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mxshell_plugins.mxaccess_common import (
-    event_line,
-    event_row,
-    item_of,
-    quality_text,
-    refusals,
+from mxshell_plugins.mxaccess.backlog import BACKLOG, EventBacklog
+
+from mxshell.api import (
+    CommandFailed,
+    CommandSet,
+    EventListener,
+    GatewayError,
+    PluginState,
+    ShellContext,
+    ShellSession,
+    Text,
+    UsageError,
+    arg,
+    format_value,
     session_of,
     until,
 )
-
-from mxshell.commands import CommandFailed, CommandSet, Text, UsageError, arg, format_value
-from mxshell.gateway import GatewayError
-from mxshell.output.recording import BackgroundRecorder
-from mxshell.session import EventListener, PersistentSession
+from mxshell.api.conversion import event_line, event_row, quality_text, refusals
+from mxshell.api.items import item_of
+from mxshell.api.output import BackgroundRecorder
 
 commands = CommandSet("mxaccess")
 
-RECORDER = "recorder"  # the context service holding the current Recording
-BACKLOG = "event_backlog"  # the context service holding the session's EventBacklog
 
-
-class EventBacklog:
-    """The session's events that no stream-events has shown yet, the newest `size` kept.
-
-    mxgw-py users advise, then stream: the advise's first OnDataChange has usually
-    arrived by then, and must be shown all the same. A deque per batch (extend) keeps
-    the cost per event to almost nothing."""
-
-    def __init__(self, settings: Any) -> None:
-        self.settings = settings  # its event_backlog is the size, read as it changes
-        self.events: deque[Any] = deque(maxlen=max(settings.event_backlog, 0))
-        self.overflowed = 0  # events pushed out unseen since the last stream-events
-        self.paused = False  # a stream-events is showing the events itself
-
-    def __call__(self, batch: Sequence[Any]) -> None:
-        if self.events.maxlen != self.settings.event_backlog:  # `set event_backlog N`
-            self.events = deque(self.events, maxlen=max(self.settings.event_backlog, 0))
-        if self.paused or self.events.maxlen == 0:
-            return
-        room = (self.events.maxlen or 0) - len(self.events)
-        if len(batch) > room:
-            self.overflowed += len(batch) - room
-        self.events.extend(batch)
-
-    def take(self) -> tuple[list[Any], int]:
-        """The kept events, oldest first, and how many were pushed out; both reset, and
-        the backlog pauses (a stream-events shows the events itself) until give_back."""
-        taken, overflowed = list(self.events), self.overflowed
-        self.events.clear()
-        self.overflowed = 0
-        self.paused = True
-        return taken, overflowed
-
-    def give_back(self, events: Sequence[Any]) -> None:
-        """Events a stream-events received but did not show (it stopped first)."""
-        self.paused = False
-        self.events.extendleft(reversed(events))
-
-
-def attach_backlog(context: Any) -> None:
-    """At session open: keep the session's events for the next stream-events."""
-    backlog = EventBacklog(context.settings)
-    context.services[BACKLOG] = backlog
-    context.session.add_listener(backlog)
-
-
-async def open_recorder(ctx: Any, path: str, **options: Any) -> BackgroundRecorder:
+async def open_recorder(ctx: ShellContext, path: str, **options: Any) -> BackgroundRecorder:
     try:
         return await BackgroundRecorder.open(
             Path(path).expanduser(), secrets=ctx.variables.secret_values, **options
@@ -116,7 +73,7 @@ async def open_recorder(ctx: Any, path: str, **options: Any) -> BackgroundRecord
     needs_session=True,
 )
 async def stream_events(
-    ctx: Any,
+    ctx: ShellContext,
     max_events: int | None = None,
     timeout: float | None = None,
     record: str | None = None,
@@ -132,7 +89,7 @@ async def stream_events(
     def on_events(batch: Sequence[Any]) -> None:
         arrived.put_nowait([(event, item_of(session, event)) for event in batch])
 
-    backlog = ctx.services.get(BACKLOG)
+    backlog = BACKLOG.peek(ctx)
     earlier: list[Any] = []
     if isinstance(backlog, EventBacklog):
         earlier, overflowed = backlog.take()
@@ -236,7 +193,7 @@ class Recording:
     """A background recording of every event of one session."""
 
     recorder: BackgroundRecorder
-    session: PersistentSession
+    session: ShellSession
     listener: EventListener
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     stopped_because: str | None = None
@@ -254,6 +211,10 @@ class Recording:
             "started": self.started,
             "failure": self.recorder.failure,
         }
+
+
+# The recording `record start` made in this shell, if any.
+RECORDING: PluginState[Recording] = PluginState()
 
 
 def row_of(entry: tuple[Any, Any]) -> dict[str, Any]:
@@ -274,14 +235,16 @@ def row_of(entry: tuple[Any, Any]) -> dict[str, Any]:
         arg("--force", action="store_true", help="overwrite an existing FILE (start)"),
     ],
 )
-async def record(ctx: Any, action: str, file: str | None = None, force: bool = False) -> Text:
+async def record(
+    ctx: ShellContext, action: str, file: str | None = None, force: bool = False
+) -> Text:
     if action == "start":
         if file is None:
             raise UsageError("record start needs a FILE (.jsonl or .csv)")
         return await start_recording(ctx, file, overwrite=force)
     if file is not None:
         raise UsageError(f"record {action} takes no FILE")
-    current: Recording | None = ctx.services.get(RECORDER)
+    current = RECORDING.peek(ctx)
     if action == "status":
         if current is None:
             return Text("not recording", {"recording": False})
@@ -297,10 +260,11 @@ async def record(ctx: Any, action: str, file: str | None = None, force: bool = F
     return Text(text, status)
 
 
-async def start_recording(ctx: Any, file: str, *, overwrite: bool = False) -> Text:
+async def start_recording(ctx: ShellContext, file: str, *, overwrite: bool = False) -> Text:
     session = session_of(ctx)
-    if ctx.services.get(RECORDER) is not None:
-        path = ctx.services[RECORDER].recorder.path
+    current = RECORDING.peek(ctx)
+    if current is not None:
+        path = current.recorder.path
         raise CommandFailed(f"already recording to {path}; record stop first")
 
     def failed(reason: str) -> None:
@@ -314,7 +278,7 @@ async def start_recording(ctx: Any, file: str, *, overwrite: bool = False) -> Te
 
     recording = Recording(recorder, session, listener)
     session.add_listener(listener)
-    ctx.services[RECORDER] = recording
+    RECORDING.put(ctx, recording)
     status = recording.status()
     return Text(
         f"recording every event to {recorder.path} ({recorder.format}); record stop ends it",
@@ -332,16 +296,16 @@ def describe_recording(recording: Recording, status: dict[str, Any]) -> str:
     )
 
 
-async def finish(ctx: Any, recording: Recording) -> None:
+async def finish(ctx: ShellContext, recording: Recording) -> None:
     recording.detach()
-    if ctx.services.get(RECORDER) is recording:
-        del ctx.services[RECORDER]
+    if RECORDING.peek(ctx) is recording:
+        RECORDING.clear(ctx)
     await recording.recorder.close()
 
 
-def stop_recording(context: Any, reason: str | None) -> None:
+def stop_recording(context: ShellContext, reason: str | None) -> None:
     """From a synchronous hook: stop the context's recording, if any, writing its backlog."""
-    recording: Recording | None = context.services.pop(RECORDER, None)
+    recording = RECORDING.clear(context)
     if recording is None:
         return
     recording.detach()
@@ -368,7 +332,7 @@ def stop_recording(context: Any, reason: str | None) -> None:
     ],
     needs_session=True,
 )
-async def smoke(ctx: Any, item: str, max_events: int = 1, timeout: float = 10.0) -> Text:
+async def smoke(ctx: ShellContext, item: str, max_events: int = 1, timeout: float = 10.0) -> Text:
     if max_events < 1:
         raise UsageError("--max-events must be at least 1")
     session = session_of(ctx)

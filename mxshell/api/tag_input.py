@@ -1,4 +1,4 @@
-"""Where a bulk command's entries come from: the words typed, @FILEs, and Galaxy globs.
+"""Where a command's tags and values come from: the words typed, @FILEs, Galaxy globs.
 
     add-item-bulk Tank1.Level Tank2.Level      tag references as words
     subscribe-bulk @tags.txt                   one per line; blank lines and # comments skipped
@@ -20,9 +20,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from mxshell.commands import GALAXY, CommandFailed, GalaxyLookup, UsageError
+from mxshell.api.context import ShellContext
+from mxshell.base.errors import CommandFailed, UsageError
 
 # `*`, `?` or a [class]; a trailing `[]` (a whole array) or `[3]` (an element) is not one.
 _GLOB = re.compile(r"[*?]|\[(?!\d*\]$)")
@@ -49,7 +50,7 @@ class WriteSpec:
 
 
 async def references(
-    ctx: Any, words: Sequence[str], *, globs: bool = True, resolve: bool = False
+    ctx: ShellContext, words: Sequence[str], *, globs: bool = True, resolve: bool = False
 ) -> list[str]:
     """Words as references, in order: @FILE gives its lines, a glob the tags it matches.
 
@@ -66,7 +67,7 @@ async def references(
     return found
 
 
-async def write_specs(ctx: Any, words: Sequence[str]) -> list[WriteSpec]:
+async def write_specs(ctx: ShellContext, words: Sequence[str]) -> list[WriteSpec]:
     """TAG=VALUE words, and @FILEs of TAG=VALUE lines or CSV; a glob TAG writes the value
     to each tag it matches."""
     specs: list[WriteSpec] = []
@@ -123,11 +124,11 @@ def _csv_specs(name: str, rows: list[tuple[int, list[str]]]) -> list[WriteSpec]:
 
 
 async def _expand(
-    ctx: Any, word: str, where: str | None, globs: bool, resolve: bool = False
+    ctx: ShellContext, word: str, where: str | None, globs: bool, resolve: bool = False
 ) -> list[str]:
     if not globs or not is_glob(word):
         return [ctx.resolve_tag(word) if resolve else word]
-    lookup: GalaxyLookup | None = ctx.services.get(GALAXY)
+    lookup = ctx.services.galaxy
     place = f"{where}: " if where else ""
     if lookup is None:
         raise CommandFailed(

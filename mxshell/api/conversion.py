@@ -1,28 +1,18 @@
-"""What the MXAccess commands (and the bulk family) share: item arguments, values and
-passwords, the text of MXAccess refusals, and events as rows (for stream-events, record
-and JSON lines)."""
+"""Values for commands on MXAccess items: text to the value to write (one conversion for
+every write command), timestamps, passwords, the one line for an MXAccess refusal, and
+events as rows (stream-events, record, JSON lines)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from mxshell.commands import (
-    ASK_SECRET,
-    GALAXY,
-    CommandFailed,
-    GalaxyLookup,
-    Settings,
-    arg,
-    format_value,
-    scrub,
-)
+from mxshell.api.context import ShellContext
+from mxshell.base.errors import CommandFailed
 from mxshell.gateway import (
-    TYPE_NAMES,
     GatewayError,
     MxAccessError,
     describe_status,
@@ -35,40 +25,13 @@ from mxshell.gateway import (
 from mxshell.gateway.status import CATEGORY_SECURITY_ERROR, hresult_name, hresult_unsigned
 from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.gateway.values import INT32_MAX, INT32_MIN
-from mxshell.session import PersistentSession, TrackedItem
-
-# The REPL's hidden-input service: only a shell with a terminal lends it.
-ITEM_HELP = "an alias, a handle such as 7, or a tag reference such as Tank1.Level"
-
-
-def item_arg(*, adds: bool = True) -> Any:
-    """The ITEM positional: completes aliases and #handles, and tags when it may add one."""
-    return arg("item", completer="item", is_tag=adds, help=ITEM_HELP)
-
-
-SERVER_HANDLE = arg(
-    "--server-handle", type="int", help="registration to use (default: the current one)"
-)
-TYPE = arg(
-    "--type",
-    choices=sorted(TYPE_NAMES),
-    help="value type, e.g. double or int32[] (default: the item's current value's type, "
-    "else inferred from the text)",
-)
-
-
-def session_of(ctx: Any) -> PersistentSession:
-    """The context's session; commands declared needs_session=True always have one."""
-    session: PersistentSession = ctx.require_session()
-    return session
+from mxshell.output import Display, format_value, scrub
+from mxshell.session import TrackedItem
 
 
 def quality_text(quality: int | None) -> str | None:
     """A quality's name and code, 'Good (192)'; None when there is none yet."""
     return None if quality is None else f"{quality_name(quality)} ({quality})"
-
-
-# values, timestamps and passwords -----------------------------------------------------
 
 
 def value_type(value: Any) -> str | None:
@@ -110,15 +73,15 @@ def _is_nan_text(text: str) -> bool:
     return False
 
 
-async def declared_type(ctx: Any, tag: str) -> str | None:
+async def declared_type(ctx: ShellContext, tag: str) -> str | None:
     """The type the Galaxy declares for tag (None when there is no Galaxy or no such tag)."""
-    galaxy = ctx.services.get(GALAXY)
-    if not isinstance(galaxy, GalaxyLookup):
+    galaxy = ctx.services.galaxy
+    if galaxy is None:
         return None
     return await galaxy.attribute_type(tag)
 
 
-async def convert(ctx: Any, item: TrackedItem, text: str, type_name: str | None) -> Any:
+async def convert(ctx: ShellContext, item: TrackedItem, text: str, type_name: str | None) -> Any:
     """The MxValue to write to an item (see convert_text)."""
     declared = None if type_name else await declared_type(ctx, item.tag_reference)
     return convert_text(text, type_name, item.value, item.tag_reference, declared)
@@ -175,28 +138,20 @@ def parse_timestamp(text: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.astimezone()
 
 
-async def password_from(ctx: Any, env: str | None, user: str) -> str:
+async def password_from(ctx: ShellContext, env: str | None, user: str) -> str:
     """A password from a named environment variable, or asked for with hidden input."""
     if env:
         value = os.environ.get(env)
         if not value:
             raise CommandFailed(f"environment variable {env} is not set or empty")
         return value
-    ask = ctx.services.get(ASK_SECRET)
+    ask = ctx.services.ask_secret
     if ask is None:
         raise CommandFailed(
             f"a password for {user} is needed and there is no terminal to ask for it: "
             "use --password-env VAR"
         )
     return str(await ask(f"password for {user}: "))
-
-
-SECURED_ARGS = [
-    arg("--user", required=True, help="user who makes the write"),
-    arg("--password-env", help="variable holding the user's password (else asked, hidden)"),
-    arg("--verifier", help="second user, for VerifiedWrite attributes"),
-    arg("--verifier-password-env", help="variable holding the verifier's password"),
-]
 
 
 # MXAccess refusals ---------------------------------------------------------------------
@@ -292,7 +247,7 @@ def item_name(item: TrackedItem | None) -> str | None:
     return item.alias or str(item.handle)
 
 
-def event_line(row: dict[str, Any], settings: Settings) -> str:
+def event_line(row: dict[str, Any], settings: Display) -> str:
     """A row as one line: '[12] on_data_change Tank1.Level (level) = 48.2, Good (192), …'."""
     label = row.get("tag")
     if label is None:
@@ -311,66 +266,3 @@ def event_line(row: dict[str, Any], settings: Settings) -> str:
             text += f"; status: {row.get('status')}"
         return text
     return text + (": ok" if row.get("ok") else f": failed: {row.get('status')}")
-
-
-# waiting for events --------------------------------------------------------------------
-
-
-async def until(session: PersistentSession, condition: Callable[[], bool], timeout: float) -> bool:
-    """Wait until condition() holds, checking as event batches arrive; False on timeout."""
-    if condition():
-        return True
-    reached = asyncio.Event()
-
-    def check(events: Any) -> None:
-        if condition():
-            reached.set()
-
-    session.add_listener(check)
-    try:
-        async with asyncio.timeout(timeout):
-            await reached.wait()
-        return True
-    except TimeoutError:
-        return False
-    finally:
-        session.remove_listener(check)
-
-
-def item_of(session: PersistentSession, event: Any) -> TrackedItem | None:
-    """The shell's item an event is about, looked up now (the item may go later)."""
-    kind = event.WhichOneof("event")
-    if kind is None:
-        return None
-    body = getattr(event, kind)
-    return session.items.by_gateway(body.server_handle, body.item_handle)
-
-
-async def give_back(
-    ctx: Any,
-    session: PersistentSession,
-    added: list[TrackedItem],
-    advised: list[TrackedItem],
-    *,
-    label: str = "",
-) -> None:
-    """Remove the items a command added and unadvise the ones it advised (and did not add);
-    a failure is said above the prompt, after `label` ("watch: ")."""
-    only_advised = [i for i in advised if not any(i is a for a in added)]
-    for item in [*added, *only_advised]:
-        was_added = any(item is a for a in added)
-        if not session.connected:
-            # The gateway session is gone: forget locally, so no reconnect restores them.
-            if was_added:
-                session.items.drop(item)
-            else:
-                item.advise = "none"
-            continue
-        try:
-            if was_added:
-                await session.remove_item(item)
-            else:
-                await session.unadvise(item)
-        except GatewayError as error:
-            what = "remove" if was_added else "unadvise"
-            ctx.notify(f"{label}could not {what} {item.name}: {error}")

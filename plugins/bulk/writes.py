@@ -1,0 +1,275 @@
+"""The bulk family's writes: write-bulk, write2-bulk, write-secured-bulk,
+write-secured2-bulk. A write is never sent twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from mxshell_plugins.bulk.steps import (
+    ALLOW_PARTIAL,
+    BULK_WRITE,
+    BulkReport,
+    Slot,
+    distinct,
+    entry_status,
+    finish,
+    item_label,
+    new_run,
+    require,
+    slots,
+)
+
+from mxshell.api import (
+    CommandFailed,
+    CommandSet,
+    Registration,
+    ShellContext,
+    ShellSession,
+    Table,
+    TrackedItem,
+    UsageError,
+    arg,
+    from_mx_value,
+    session_of,
+)
+from mxshell.api.bulk import (
+    BulkRun,
+    EntryResult,
+    WriteEntry,
+    WriteMethod,
+    add_items,
+    item_calls,
+    write_items,
+)
+from mxshell.api.conversion import (
+    convert_text,
+    declared_type,
+    parse_timestamp,
+    password_from,
+    refusals,
+)
+from mxshell.api.gateway import mx_value_kind
+from mxshell.api.items import SECURED_ARGS, SERVER_HANDLE, TYPE
+from mxshell.api.tag_input import WriteSpec, write_specs
+
+bulk = CommandSet("bulk")
+
+
+WRITE_COLUMNS = ["tag", "item", "value", "type", "ok", "status"]
+WRITES_HELP = "TAG=VALUE (ITEM=VALUE), or @FILE of TAG=VALUE lines or CSV (tag,value[,type])"
+Timing = Literal["none", "timed"]
+
+
+@dataclass
+class Planned:
+    """One write as planned: the slot it goes to and the value checked beforehand."""
+
+    spec: WriteSpec
+    slot: Slot
+    value: Any = None
+    timestamp: datetime | None = None
+
+
+async def _write(
+    ctx: ShellContext, name: str, method: WriteMethod, options: dict[str, Any]
+) -> BulkReport:
+    session = session_of(ctx)
+    require(session, BULK_WRITE, "bulk writes", "write for each item")
+    timed = method in ("write2", "write_secured2")
+    plan = await plan_writes(ctx, options["entries"], options, timed)
+    secured = method in ("write_secured", "write_secured2")
+    secrets = await passwords(ctx, options) if secured else []
+    with refusals(None, secrets):
+        registration = await session.ensure_registration(options.get("server_handle"))
+        users = await authenticate(session, plan, registration, options, secrets) if secured else {}
+    run = new_run(ctx, name, len(plan))
+    to_add = list(dict.fromkeys(p.slot for p in plan if isinstance(p.slot, str)))
+    with refusals(None, secrets):
+        added_items = await add_items(run, registration, to_add, advise=False)
+    added = dict(zip(to_add, added_items, strict=True))
+    for planned in plan:
+        if isinstance(planned.slot, str):
+            outcome = added[planned.slot]
+            planned.slot = outcome.item if outcome.ok and outcome.item else outcome
+    entries = {
+        id(p): WriteEntry(p.slot, p.value, p.timestamp)
+        for p in plan
+        if isinstance(p.slot, TrackedItem)
+    }
+
+    async def users_of(registration: Registration) -> tuple[int, int]:
+        return users.get(registration.handle, (0, 0))
+
+    try:
+        with refusals(None, secrets):
+            written = await write_items(run, list(entries.values()), method, users_of)
+    except BaseException:  # the whole write failed (a scope, the connection): undo the adds
+        await give_back_failed(ctx, session, to_add, added_items, everything=True)
+        raise
+    by_entry = dict(zip(entries, written, strict=True))
+    results = [p.slot if isinstance(p.slot, EntryResult) else by_entry[id(p)] for p in plan]
+    await give_back_failed(ctx, session, to_add, results)
+    rows = []
+    for planned, result in zip(plan, results, strict=True):
+        sent = from_mx_value(planned.value) if planned.value is not None else None
+        kind = mx_value_kind(planned.value) if planned.value is not None else None
+        rows.append(
+            [
+                planned.spec.tag,
+                item_label(result.item),
+                sent,
+                kind,
+                result.ok,
+                entry_status(result, method),
+            ]
+        )
+    return finish(ctx, name, Table(WRITE_COLUMNS, rows), results, run, options["allow_partial"])
+
+
+async def plan_writes(
+    ctx: ShellContext, words: Sequence[str], options: dict[str, Any], timed: bool
+) -> list[Planned]:
+    """Every entry resolved and its value converted and checked before anything is sent:
+    one bad value stops the whole batch with its FILE:LINE, and nothing is written."""
+    specs = await write_specs(ctx, words)
+    if not specs:
+        raise CommandFailed("no entries to write")
+    default_stamp = options.get("timestamp")
+    found = await slots(ctx, [s.tag for s in specs], adds=True)
+    plan = []
+    for spec, slot in zip(specs, found, strict=True):
+        place = spec.where or spec.tag
+        stamp = spec.timestamp or default_stamp
+        if stamp and not timed:
+            raise UsageError(f"{place}: a timestamp is for write2-bulk or write-secured2-bulk")
+        if timed and not stamp:
+            raise UsageError(f"{place}: no timestamp; give --timestamp or a timestamp column")
+        current = slot.value if isinstance(slot, TrackedItem) else None
+        tag = slot.tag_reference if isinstance(slot, TrackedItem) else spec.tag
+        type_name = spec.type_name or options.get("type")
+        declared = None if type_name else await declared_type(ctx, tag)
+        try:
+            value = convert_text(spec.value, type_name, current, tag, declared)
+            moment = parse_timestamp(stamp) if stamp else None
+        except CommandFailed as error:
+            raise CommandFailed(f"{place}: {error}; nothing was written") from None
+        plan.append(Planned(spec, slot, value, moment))
+    return plan
+
+
+async def passwords(ctx: ShellContext, options: dict[str, Any]) -> list[str]:
+    """[password] or [password, verifier's password], asked for once for the whole batch."""
+    found = [await password_from(ctx, options.get("password_env"), options["user"])]
+    if options.get("verifier"):
+        verifier = options["verifier"]
+        found.append(await password_from(ctx, options.get("verifier_password_env"), verifier))
+    return found
+
+
+async def authenticate(
+    session: ShellSession,
+    plan: Sequence[Planned],
+    registration: Registration,
+    options: dict[str, Any],
+    secrets: Sequence[str],
+) -> dict[int, tuple[int, int]]:
+    """(user id, verifier id) under each registration the batch writes through: a user id
+    holds under the server handle that authenticated it only."""
+    involved = {registration.handle} | {
+        p.slot.registration.handle for p in plan if isinstance(p.slot, TrackedItem)
+    }
+    users: dict[int, tuple[int, int]] = {}
+    for handle in sorted(involved):
+        with refusals(options["user"], secrets):
+            current = await session.authenticate_user(options["user"], secrets[0], handle)
+        verifier = 0
+        if len(secrets) > 1:
+            with refusals(options["verifier"], secrets):
+                verifier = await session.authenticate_user(options["verifier"], secrets[1], handle)
+        users[handle] = (current, verifier)
+    return users
+
+
+async def give_back_failed(
+    ctx: ShellContext,
+    session: ShellSession,
+    added: Sequence[str],
+    results: Sequence[EntryResult],
+    *,
+    everything: bool = False,
+) -> None:
+    """Remove the items this batch added for writes that failed (all it added when
+    `everything`), as write does."""
+    mine = set(added)
+    failed = distinct(
+        [
+            r.item
+            for r in results
+            if (everything or not r.ok) and r.item is not None and r.reference in mine
+        ]
+    )
+    if failed and session.connected:
+        removed = await item_calls(BulkRun(session), failed, "remove")
+        for result in removed:
+            if not result.ok:
+                ctx.notify(f"could not remove {result.reference} again: {entry_status(result)}")
+
+
+WRITE_ARGS = [
+    arg("entries", nargs="+", is_tag=True, completer="item", metavar="TAG=VALUE", help=WRITES_HELP),
+]
+STAMP = arg(
+    "--timestamp",
+    help="RFC 3339 time for every entry without its own (a CSV timestamp column)",
+)
+
+
+@bulk.command(
+    "write-bulk",
+    help="Write many values in one round trip (WriteBulk); OnWriteComplete follows per item.\n"
+    "Every value is checked before anything is sent. Types as for write: --type, a CSV type "
+    "column, the item's current value, or the text. A tag that is not an item yet is added "
+    "(and removed again if its write fails).",
+    args=[*WRITE_ARGS, TYPE, SERVER_HANDLE, ALLOW_PARTIAL],
+    needs_session=True,
+)
+async def write_bulk(ctx: ShellContext, entries: list[str], **options: Any) -> BulkReport:
+    return await _write(ctx, "write-bulk", "write", {"entries": entries, **options})
+
+
+@bulk.command(
+    "write2-bulk",
+    help="Write many values with timestamps in one round trip (Write2Bulk); see write-bulk.",
+    args=[*WRITE_ARGS, STAMP, TYPE, SERVER_HANDLE, ALLOW_PARTIAL],
+    needs_session=True,
+)
+async def write2_bulk(ctx: ShellContext, entries: list[str], **options: Any) -> BulkReport:
+    return await _write(ctx, "write2-bulk", "write2", {"entries": entries, **options})
+
+
+@bulk.command(
+    "write-secured-bulk",
+    help="Write many SecuredWrite or VerifiedWrite attributes as a user (WriteSecuredBulk).\n"
+    "The user (and a --verifier for VerifiedWrite) is authenticated once per registration. "
+    "Passwords are asked for with hidden input or read from --password-env / "
+    "--verifier-password-env, never typed as arguments.",
+    args=[*WRITE_ARGS, *SECURED_ARGS, TYPE, SERVER_HANDLE, ALLOW_PARTIAL],
+    needs_session=True,
+)
+async def write_secured_bulk(ctx: ShellContext, entries: list[str], **options: Any) -> BulkReport:
+    return await _write(ctx, "write-secured-bulk", "write_secured", {"entries": entries, **options})
+
+
+@bulk.command(
+    "write-secured2-bulk",
+    help="WriteSecuredBulk with timestamps (WriteSecured2Bulk); see write-secured-bulk.",
+    args=[*WRITE_ARGS, STAMP, *SECURED_ARGS, TYPE, SERVER_HANDLE, ALLOW_PARTIAL],
+    needs_session=True,
+)
+async def write_secured2_bulk(ctx: ShellContext, entries: list[str], **options: Any) -> BulkReport:
+    options = {"entries": entries, **options}
+    return await _write(ctx, "write-secured2-bulk", "write_secured2", options)

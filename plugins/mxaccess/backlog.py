@@ -1,0 +1,62 @@
+"""The session's event backlog: events no stream-events has shown yet, kept for the
+next one (mxgw-py users advise, then stream)."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from typing import Any
+
+from mxshell.api import (
+    PluginState,
+    ShellContext,
+)
+
+
+class EventBacklog:
+    """The session's events that no stream-events has shown yet, the newest `size` kept.
+
+    mxgw-py users advise, then stream: the advise's first OnDataChange has usually
+    arrived by then, and must be shown all the same. A deque per batch (extend) keeps
+    the cost per event to almost nothing."""
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings  # its event_backlog is the size, read as it changes
+        self.events: deque[Any] = deque(maxlen=max(settings.event_backlog, 0))
+        self.overflowed = 0  # events pushed out unseen since the last stream-events
+        self.paused = False  # a stream-events is showing the events itself
+
+    def __call__(self, batch: Sequence[Any]) -> None:
+        if self.events.maxlen != self.settings.event_backlog:  # `set event_backlog N`
+            self.events = deque(self.events, maxlen=max(self.settings.event_backlog, 0))
+        if self.paused or self.events.maxlen == 0:
+            return
+        room = (self.events.maxlen or 0) - len(self.events)
+        if len(batch) > room:
+            self.overflowed += len(batch) - room
+        self.events.extend(batch)
+
+    def take(self) -> tuple[list[Any], int]:
+        """The kept events, oldest first, and how many were pushed out; both reset, and
+        the backlog pauses (a stream-events shows the events itself) until give_back."""
+        taken, overflowed = list(self.events), self.overflowed
+        self.events.clear()
+        self.overflowed = 0
+        self.paused = True
+        return taken, overflowed
+
+    def give_back(self, events: Sequence[Any]) -> None:
+        """Events a stream-events received but did not show (it stopped first)."""
+        self.paused = False
+        self.events.extendleft(reversed(events))
+
+
+# The session's events no stream-events has shown yet, per shell (replaced at each open).
+BACKLOG: PluginState[EventBacklog] = PluginState(lambda ctx: EventBacklog(ctx.settings))
+
+
+def attach_backlog(context: ShellContext) -> None:
+    """At session open: keep the session's events for the next stream-events."""
+    backlog = EventBacklog(context.settings)
+    BACKLOG.put(context, backlog)
+    context.require_session().add_listener(backlog)

@@ -1,0 +1,120 @@
+"""The MXAccess family's read: every tag given, each with its value, quality and status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mxshell.api import (
+    CommandFailed,
+    CommandSet,
+    ShellContext,
+    ShellSession,
+    Table,
+    TrackedItem,
+    arg,
+    give_back,
+    session_of,
+    until,
+)
+from mxshell.api.conversion import quality_text, refusals
+from mxshell.api.items import ITEM_HELP, find_or_add
+from mxshell.api.tag_input import references
+
+mxaccess = CommandSet("mxaccess")
+
+
+READ_COLUMNS = ["tag", "value", "quality", "timestamp"]
+
+
+@mxaccess.command(
+    "read",
+    help="Read current values: value, quality and timestamp of each TAG.\n"
+    "Adds and advises what it must, waits for the first OnDataChange, then removes the "
+    "items it added and unadvises what it advised; items that were already advised are "
+    "left as they are (their latest value is shown). TAGS may be globs over the Galaxy "
+    "('Tank*.Level') and @FILEs, as for read-bulk. Every tag gets a row: when one fails "
+    "(unknown, refused, no value within --timeout) the others are still read, the rows "
+    "get a status column saying why, and the command fails (exit status 1).",
+    args=[
+        arg("tags", nargs="+", is_tag=True, completer="item", help=ITEM_HELP),
+        arg("--timeout", type="duration", default=5.0, help="how long to wait (default 5s)"),
+    ],
+    needs_session=True,
+)
+async def read(ctx: ShellContext, tags: list[str], timeout: float = 5.0) -> Table:
+    session = session_of(ctx)
+    added: list[TrackedItem] = []
+    advised: list[TrackedItem] = []
+    entries: list[ReadEntry] = []
+    try:
+        for reference in await references(ctx, tags):
+            entries.append(await _read_entry(ctx, session, reference, added, advised))
+        owed = [entry for entry in entries if entry.owed]
+        await until(session, lambda: not any(entry.owed for entry in owed), timeout)
+        rows = [entry.row(timeout) for entry in entries]
+    finally:
+        await give_back(ctx, session, added, advised)
+    failed = [row for row in rows if row[-1] != "Ok"]
+    if not failed:
+        return Table(READ_COLUMNS, [row[:-1] for row in rows])
+    table = Table([*READ_COLUMNS, "status"], rows)
+    if len(rows) == 1:
+        raise CommandFailed(failed[0][-1], result=table)
+    first = f"{failed[0][0]}: {failed[0][-1]}"
+    raise CommandFailed(f"{len(failed)} of {len(rows)} tags failed (first {first})", result=table)
+
+
+@dataclass
+class ReadEntry:
+    """One tag of a read: its item, or why there is none; `before` is the item's change
+    count when the read began waiting for it (None: its latest value will do)."""
+
+    name: str
+    item: TrackedItem | None = None
+    problem: str | None = None
+    before: int | None = None
+
+    @property
+    def owed(self) -> bool:
+        """Still waiting for a first value."""
+        return (
+            self.item is not None
+            and self.before is not None
+            and (self.item.change_count <= self.before)
+        )
+
+    def row(self, timeout: float) -> list[Any]:
+        item = self.item
+        if item is None:
+            return [self.name, None, None, None, self.problem or "failed"]
+        if self.owed:
+            return [self.name, None, None, None, f"no value within {timeout:g}s"]
+        return [self.name, item.value, quality_text(item.quality), item.timestamp, "Ok"]
+
+
+async def _read_entry(
+    ctx: ShellContext,
+    session: ShellSession,
+    reference: str,
+    added: list[TrackedItem],
+    advised: list[TrackedItem],
+) -> ReadEntry:
+    try:
+        item, was_added = await find_or_add(ctx, reference)
+    except CommandFailed as error:
+        return ReadEntry(reference, problem=str(error))
+    if was_added:
+        added.append(item)
+    if item.lost is not None:
+        return ReadEntry(item.tag_reference, problem=f"not restored after a reconnect: {item.lost}")
+    if item.advise == "none":
+        before = item.change_count
+        try:
+            with refusals(item.tag_reference):
+                await session.advise(item)
+        except CommandFailed as error:
+            return ReadEntry(item.tag_reference, problem=str(error))
+        advised.append(item)
+        return ReadEntry(item.tag_reference, item, before=before)
+    return ReadEntry(item.tag_reference, item, before=0 if item.change_count == 0 else None)
