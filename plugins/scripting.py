@@ -39,7 +39,7 @@ from mxshell.api.commands import (
 )
 from mxshell.api.conversion import quality_text, refusals
 from mxshell.api.items import find_or_add, first_values, item_arg
-from mxshell.api.output import to_data
+from mxshell.api.output import scrub, to_data
 
 scripting = CommandSet("scripting")
 
@@ -113,7 +113,7 @@ async def unset(ctx: ShellContext, names: list[str]) -> None:
 async def assert_command(
     ctx: ShellContext, left: str, op: str, right: str, message: str | None = None
 ) -> Text:
-    comparison = f"{left} {op} {right}"
+    comparison = _typed(ctx, f"{left} {op} {right}")
     if not compare_texts(left, op, right):
         raise CommandFailed(_failed(message, f"{comparison} does not hold"))
     return Text(f"ok: {comparison}", {"ok": True, "condition": comparison})
@@ -170,7 +170,7 @@ async def expect(
             await first_values(session_of(ctx), [(found, 0)], timeout)
         if not condition.holds(found.value):
             raise CommandFailed(_failed(message, f"{_now(found)}, expected {condition}"))
-    return _met(found, condition, time.monotonic() - started)
+    return _met(ctx, found, condition, time.monotonic() - started)
 
 
 @scripting.command(
@@ -207,7 +207,7 @@ async def wait_for(
             raise CommandFailed(
                 _failed(message, f"{condition} not met within {timeout:g}s ({shown})")
             )
-    return _met(found, condition, time.monotonic() - started)
+    return _met(ctx, found, condition, time.monotonic() - started)
 
 
 def _checker(
@@ -230,13 +230,21 @@ def _now(item: TrackedItem) -> str:
     return f"{item.tag_reference} is {item.value!r}" + (f", {quality}" if quality else "")
 
 
-def _met(item: TrackedItem, condition: Condition, waited: float) -> Text:
+def _typed(ctx: ShellContext, text: str) -> str:
+    """Text the user typed, as a result carries it: a secret in it (`== ${pw}`) masked.
+    (Values are masked where they equal a secret; text that merely holds one is not a
+    value, so it is masked here, where it is made.)"""
+    return scrub(text, ctx.variables.secret_values())
+
+
+def _met(ctx: ShellContext, item: TrackedItem, condition: Condition, waited: float) -> Text:
+    said = _typed(ctx, str(condition))
     return Text(
-        f"ok: {item.tag_reference} {condition} (value {item.value!r}, after {waited:.2f}s)",
+        f"ok: {item.tag_reference} {said} (value {item.value!r}, after {waited:.2f}s)",
         {
             "ok": True,
             "item": item.tag_reference,
-            "condition": str(condition),
+            "condition": said,
             "value": item.value,
             "quality": quality_text(item.quality),
             "waited_s": round(waited, 3),
