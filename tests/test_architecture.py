@@ -1,5 +1,6 @@
 """The house's rules, read from the code's own imports with ast (TYPE_CHECKING included):
-import circles, the simulator kept out of command families, one class per idea."""
+no import circle, imports only down the layers of docs/architecture.md, command families
+that import mxshell.api alone, no hand-written module over about 400 lines."""
 
 from __future__ import annotations
 
@@ -90,6 +91,90 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in index:
             visit(node)
     return found
+
+
+# The layers of docs/architecture.md, bottom first. A module may import its own package
+# and any package of a lower layer; packages of one layer never import each other.
+LAYERS: list[set[str]] = [
+    {"mxshell", "mxshell.contract", "mxshell.base"},
+    {"mxshell.gateway", "mxshell.sim"},
+    {"mxshell.session"},
+    {"mxshell.galaxy"},
+    {"mxshell.output"},
+    {"mxshell.commands"},
+    {"mxshell.script"},
+    {"mxshell.shell"},
+    {"mxshell.app"},
+    {"mxshell.api"},
+    {"mxshell.testing"},
+    {"mxshell.pytest_plugin"},
+    {"mxshell_plugins"},
+]
+MAX_LINES = 400
+
+
+def package_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[0] if parts[0] == "mxshell_plugins" else ".".join(parts[:2])
+
+
+def layer_of(module: str) -> int:
+    package = package_of(module)
+    return next(i for i, layer in enumerate(LAYERS) if package in layer)
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    return sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        for target in targets
+        if package_of(module) != package_of(target) and layer_of(target) >= layer_of(module)
+    )
+
+
+def test_every_package_has_a_layer() -> None:
+    packages = {package_of(m) for m in import_graph()}
+    placed = set().union(*LAYERS)
+    assert packages - placed == set()
+
+
+def test_imports_run_down_the_layers() -> None:
+    assert upward_imports(import_graph()) == []
+
+
+def test_the_layer_test_finds_an_upward_import() -> None:
+    graph = {"mxshell.gateway.client": {"mxshell.session.core"}, "mxshell.session.core": set()}
+    assert upward_imports(graph) == ["mxshell.gateway.client -> mxshell.session.core"]
+    siblings = {"mxshell.sim.server": {"mxshell.gateway.values"}}
+    assert upward_imports(siblings) == ["mxshell.sim.server -> mxshell.gateway.values"]
+
+
+def test_command_families_import_only_the_public_api_and_their_own_package() -> None:
+    graph = import_graph()
+    offenders = {}
+    for module, targets in graph.items():
+        if not module.startswith("mxshell_plugins."):
+            continue
+        family = ".".join(module.split(".")[:2])
+        private = sorted(
+            t
+            for t in targets
+            if not (t == "mxshell.api" or t.startswith("mxshell.api."))
+            and not (t == family or t.startswith(family + "."))
+        )
+        if private:
+            offenders[module] = private
+    assert offenders == {}
+
+
+def test_no_hand_written_module_is_over_about_400_lines() -> None:
+    long = {
+        str(f.relative_to(ROOT)): n
+        for f in [*ROOT.joinpath("mxshell").rglob("*.py"), *_plugin_files()]
+        if GENERATED.replace(".", "/") not in f.as_posix()
+        and (n := len(f.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
 
 
 def test_no_import_circle_anywhere_in_mxshell_and_plugins() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from mxshell.output.watch import WatchModel
+    from mxshell.output.watch_table import WatchModel
 
 # The API 1.0 names of the services (each the name of its field of Services).
 CONNECTION = "connection"

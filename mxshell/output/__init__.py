@@ -9,6 +9,7 @@ live watch's table without a terminal. Nothing here knows commands or the termin
 
 from __future__ import annotations
 
+from mxshell.output.formatting import Display, format_timestamp, format_value, rfc3339
 from mxshell.output.jsonable import redact, redact_result, result_data, to_data
 from mxshell.output.outcome import CANCELLED, FAILED, OK, USAGE, Outcome
 from mxshell.output.recording import BackgroundRecorder, EventRecorder
@@ -22,8 +23,7 @@ from mxshell.output.render import (
 )
 from mxshell.output.results import Renderable, Table, Text
 from mxshell.output.secrets import REDACTED, Secret, is_secret_name, scrub
-from mxshell.output.values import Display, format_timestamp, format_value, rfc3339
-from mxshell.output.watch import WatchModel, WatchRow
+from mxshell.output.watch_table import WatchModel, WatchRow
 
 __all__ = [
     "CANCELLED",

@@ -11,9 +11,9 @@ from enum import Enum
 from pathlib import PurePath
 from typing import Any
 
+from mxshell.output.formatting import rfc3339
 from mxshell.output.results import Renderable, Table, Text
 from mxshell.output.secrets import REDACTED, Secret, is_secret_name, scrub
-from mxshell.output.values import rfc3339
 
 Secrets = Collection[str]
 

@@ -6,10 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from mxshell.output.formatting import Display, format_value
 from mxshell.output.jsonable import Secrets, redact, redact_result, result_data, to_data
 from mxshell.output.results import Renderable, Table
 from mxshell.output.secrets import scrub
-from mxshell.output.values import Display, format_value
 
 if TYPE_CHECKING:
     from mxshell.output.outcome import Outcome

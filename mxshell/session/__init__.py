@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mxshell.session.backoff import Backoff
 from mxshell.session.core import EventListener, PersistentSession
-from mxshell.session.items import ItemLookupError, ItemTable, Registration, TrackedItem
+from mxshell.session.item_table import ItemLookupError, ItemTable, Registration, TrackedItem
 from mxshell.session.state import EventCounters, NotConnectedError, RestoreReport, SessionState
 
 __all__ = [

@@ -27,7 +27,7 @@ from typing import Any, Literal, Protocol
 from mxshell.contract import mx
 from mxshell.gateway import Session
 from mxshell.gateway.errors import GatewayError
-from mxshell.session.items import ItemTable, Registration, TrackedItem
+from mxshell.session.item_table import ItemTable, Registration, TrackedItem
 
 Progress = Callable[[int], None]  # called with how many entries were answered so far
 ItemMethod = Literal["advise", "unadvise", "remove", "unsubscribe"]

@@ -19,7 +19,7 @@ from mxshell.gateway import ChannelOptions, GatewayClient, Session, from_mx_valu
 from mxshell.gateway.errors import GatewayError, SessionNotFoundError, UnavailableError
 from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.session.backoff import Backoff
-from mxshell.session.items import ItemTable
+from mxshell.session.item_table import ItemTable
 from mxshell.session.operations import ItemOperations
 from mxshell.session.state import (
     EventCounters,

@@ -9,7 +9,7 @@ from typing import Any
 
 from mxshell.gateway import Session
 from mxshell.gateway.errors import GatewayError
-from mxshell.session.items import ItemLookupError, ItemTable, Registration, TrackedItem
+from mxshell.session.item_table import ItemLookupError, ItemTable, Registration, TrackedItem
 
 DEFAULT_CLIENT_NAME = "mxshell"
 

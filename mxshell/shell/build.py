@@ -27,7 +27,7 @@ from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl, ReplHooks
 from mxshell.shell.toolbar import ToolbarField, toolbar_text
-from mxshell.shell.watch import WatchView
+from mxshell.shell.watch_view import WatchView
 
 MAX_EVENT_LINES_PER_BATCH = 20
 

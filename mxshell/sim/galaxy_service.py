@@ -19,9 +19,9 @@ import grpc
 from mxshell.contract import galaxy as gr
 from mxshell.sim.auth import METADATA_READ, KeyRing
 from mxshell.sim.faults import Faults, OpenStream
-from mxshell.sim.galaxy import Galaxy, GObject
+from mxshell.sim.galaxy_model import Galaxy, GObject
 from mxshell.sim.rpc import abort
-from mxshell.sim.values import timestamp
+from mxshell.sim.wire_values import timestamp
 
 DEFAULT_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 5000

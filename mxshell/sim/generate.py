@@ -11,7 +11,7 @@ import itertools
 import time
 
 from mxshell.contract import galaxy as gr
-from mxshell.sim.galaxy import Galaxy
+from mxshell.sim.galaxy_model import Galaxy
 from mxshell.sim.model_file import demo_plant_path, read_model, read_templates
 
 AREAS_PER_ENGINE = 20

@@ -14,9 +14,9 @@ from typing import Any
 
 from mxshell.contract import galaxy as gr
 from mxshell.contract import types
-from mxshell.sim.galaxy import AttributeDef, Galaxy, Template
+from mxshell.sim.galaxy_model import AttributeDef, Galaxy, Template
 from mxshell.sim.generators import GENERATOR_KINDS
-from mxshell.sim.values import TYPE_NAMES, parse_time
+from mxshell.sim.wire_values import TYPE_NAMES, parse_time
 
 CATEGORIES: dict[str, gr.GalaxyObjectCategory] = {
     value.name.removeprefix("GALAXY_OBJECT_CATEGORY_").lower(): gr.GalaxyObjectCategory.Value(

@@ -16,10 +16,11 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from mxshell.contract import types
-from mxshell.sim import codes, values, wire
+from mxshell.sim import codes, wire
+from mxshell.sim import wire_values as values
 from mxshell.sim.codes import Quality
-from mxshell.sim.events import EventQueue
-from mxshell.sim.galaxy import ATTRIBUTE_NAMES, AttributeDef, GObject, Resolved
+from mxshell.sim.event_buffer import EventQueue
+from mxshell.sim.galaxy_model import ATTRIBUTE_NAMES, AttributeDef, GObject, Resolved
 from mxshell.sim.generators import Generator, make_generator
 
 _DOUBLE_HEAD = b"\x1a\x09\x29"  # OnDataChange.value, 9 bytes: MxValue.double_value

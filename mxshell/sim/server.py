@@ -15,7 +15,7 @@ from mxshell.sim.auth import KeyRing
 from mxshell.sim.config import SimConfig
 from mxshell.sim.decoding import DecodingInterceptor
 from mxshell.sim.faults import Faults, LatencyInterceptor
-from mxshell.sim.galaxy import Galaxy
+from mxshell.sim.galaxy_model import Galaxy
 from mxshell.sim.galaxy_service import DeployFeed, GalaxyRepositoryService
 from mxshell.sim.generate import generate_galaxy
 from mxshell.sim.model_file import load_model

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from mxshell.sim import codes, wire
 from mxshell.sim.auth import ApiKey
-from mxshell.sim.events import EventQueue
+from mxshell.sim.event_buffer import EventQueue
 from mxshell.sim.faults import OpenStream
 from mxshell.sim.plant import Point
 

@@ -13,10 +13,11 @@ from typing import Any
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from mxshell.contract import mx, types
-from mxshell.sim import codes, values, wire
+from mxshell.sim import codes, wire
+from mxshell.sim import wire_values as values
 from mxshell.sim.auth import WRITE_SECURED, ApiKey
 from mxshell.sim.codes import Detail
-from mxshell.sim.galaxy import Galaxy
+from mxshell.sim.galaxy_model import Galaxy
 from mxshell.sim.plant import PlantRuntime, Point
 from mxshell.sim.sessions import Item, Registration, Session
 

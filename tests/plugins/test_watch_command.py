@@ -11,7 +11,7 @@ import pytest
 
 from mxshell.commands import WATCH_VIEW, Settings, Table
 from mxshell.contract import mx
-from mxshell.output.watch import SNAPSHOT_COLUMNS, WatchModel, view_cells
+from mxshell.output.watch_table import SNAPSHOT_COLUMNS, WatchModel, view_cells
 from mxshell.session import ItemTable
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner

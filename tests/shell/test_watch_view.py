@@ -15,7 +15,7 @@ from prompt_toolkit.output import DummyOutput
 from mxshell.commands import WATCH_VIEW
 from mxshell.shell.build import build_repl
 from mxshell.shell.repl import Repl
-from mxshell.shell.watch import WatchView
+from mxshell.shell.watch_view import WatchView
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import RunResult, ShellRunner
 

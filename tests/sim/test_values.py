@@ -7,8 +7,9 @@ import math
 import pytest
 
 from mxshell.contract import mx, types
-from mxshell.sim import codes, values, wire
-from mxshell.sim.events import EventQueue
+from mxshell.sim import codes, wire
+from mxshell.sim import wire_values as values
+from mxshell.sim.event_buffer import EventQueue
 from mxshell.sim.generators import make_generator
 
 T = types

@@ -22,7 +22,7 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
 from mxshell.commands import Settings
-from mxshell.output.watch import VIEW_COLUMNS, WatchModel, WatchRow, view_cells
+from mxshell.output.watch_table import VIEW_COLUMNS, WatchModel, WatchRow, view_cells
 
 REFRESH_S = 0.25  # four redraws a second: fast enough to look live, cheap on big tables
 RIGHT_ALIGNED = {"changes", "rate/s"}

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mxshell.gateway import format_quality, quality_is_good
+from mxshell.output.formatting import Display, format_value
 from mxshell.output.results import Table
-from mxshell.output.values import Display, format_value
 
 if TYPE_CHECKING:
     from mxshell.session import EventListener, TrackedItem
