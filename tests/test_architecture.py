@@ -217,3 +217,39 @@ def test_not_connected_is_one_class_for_the_session_and_the_command_layer() -> N
     from mxshell.session import NotConnectedError as from_session
 
     assert api.NotConnectedError is from_commands is from_session
+
+
+def documented_layers() -> list[set[str]]:
+    """The layer picture of docs/architecture.md: `N  package  what it holds`, a line
+    without a number adding to the layer above, `|  package` a sibling in one layer."""
+    text = ROOT.joinpath("docs", "architecture.md").read_text(encoding="utf-8")
+    picture = text.split("## The layers", 1)[1].split("```", 2)[1]
+    layers: list[set[str]] = []
+    for line in picture.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        if words[0].isdecimal():
+            layers.append(set())
+            words = words[1:]
+        if words and words[0].startswith("mxshell"):
+            layers[-1].add(words[0])
+        if "|" in words:
+            after = words[words.index("|") + 1 :]
+            if after and after[0].startswith("mxshell"):
+                layers[-1].add(after[0])
+    return layers
+
+
+def test_the_layers_checked_are_the_layers_documented() -> None:
+    assert documented_layers() == LAYERS
+
+
+def test_the_plugin_guide_names_every_public_module_of_the_api() -> None:
+    guide = ROOT.joinpath("docs", "plugins.md").read_text(encoding="utf-8")
+    modules = sorted(
+        f"mxshell.api.{f.stem}"
+        for f in ROOT.joinpath("mxshell", "api").glob("*.py")
+        if f.stem not in {"__init__", "context", "shell_session"}  # re-exported whole
+    )
+    assert modules and [m for m in modules if f"`{m}`" not in guide] == []

@@ -8,10 +8,13 @@ name keeps its meaning and its documented signature, new names and new optional
 arguments only bump the minor version, and a name is removed or changed
 incompatibly only in a new major version, after a minor release in which using it
 raises a DeprecationWarning. Attributes of these objects that docs/plugins.md does not
-document are not covered (for the session, `ShellSession` lists what is). Tests import
-`mxshell.testing`, which makes the same promise. Everything else (`mxshell.commands`,
-`mxshell.session`, `mxshell.app.plugin_host`, `mxshell.shell`, `mxshell_plugins`, …) is private
-to mxshell and may change in any release, even when a built-in plugin imports it.
+document are not covered (for the session, `ShellSession` lists what is; for the
+context, `ShellContext`). The modules of this package (`mxshell.api.items`,
+`.conversion`, `.tag_input`, `.bulk`, `.gateway`, `.galaxy`, `.output`, `.commands`)
+make the same promise, and the built-in families import nothing else. Tests import
+`mxshell.testing`, which makes it too. Everything else (`mxshell.commands`,
+`mxshell.session`, `mxshell.app`, `mxshell.shell`, `mxshell_plugins`, …) is private to
+mxshell and may change in any release.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ from mxshell.gateway import Session as GatewaySession
 from mxshell.output import format_value
 from mxshell.session import ItemLookupError, ItemTable, Registration, TrackedItem
 
-API_VERSION = (1, 0)
+API_VERSION = (1, 1)
 
 # What on_event receives: one gateway event, a protobuf message of the contract
 # (`event.WhichOneof("event")` is on_data_change, on_write_complete, …).

@@ -1,6 +1,6 @@
 """The Galaxy as the shell holds it: an in-memory index of objects and attributes, built
 from the Galaxy Repository in the background, with completion, globs, browsing and a
-deploy follower. Knows nothing of the terminal; plugins/galaxy.py and
+deploy follower. Knows nothing of the terminal; plugins/galaxy/ and
 plugins/deploywatch.py put it to use."""
 
 from __future__ import annotations

@@ -13,10 +13,11 @@ from mxshell.api import (
     GatewayError,
     ShellContext,
     ShellSession,
+    session_of,
 )
 from mxshell.api.gateway import mx
 
-if TYPE_CHECKING:  # bench_stats is imported when a bench runs: start-up need not pay for it
+if TYPE_CHECKING:  # stats is imported when a bench runs: start-up need not pay for it
     from mxshell_plugins.bench.stats import BulkBenchResult, CallLatencies
 from mxshell_plugins.bench.tags import (
     CONCURRENCY,
@@ -26,7 +27,6 @@ from mxshell_plugins.bench.tags import (
     check_counts,
     choose_tags,
     readable,
-    session_of,
     stop_cancelling,
     writable,
 )

@@ -16,16 +16,16 @@ from mxshell.api import (
     ShellSession,
     UsageError,
     arg,
+    session_of,
 )
 from mxshell.api.gateway import mx, mx_value_kind, to_mx_value
 
-if TYPE_CHECKING:  # bench_stats is imported when a bench runs: start-up need not pay for it
+if TYPE_CHECKING:  # stats is imported when a bench runs: start-up need not pay for it
     from mxshell_plugins.bench.stats import StreamBenchResult
 from mxshell_plugins.bench.calls import entry_error, release_items
 from mxshell_plugins.bench.tags import (
     WRITE_TICK_S,
     choose_tags,
-    session_of,
     stop_cancelling,
     writable_number,
 )

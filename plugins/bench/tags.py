@@ -11,14 +11,14 @@ from mxshell.api import (
     CommandFailed,
     GatewayError,
     ShellContext,
-    ShellSession,
     UsageError,
     arg,
+    session_of,
 )
 from mxshell.api.gateway import galaxy as gr
 from mxshell.api.gateway import types
 
-if TYPE_CHECKING:  # bench_stats is imported when a bench runs: start-up need not pay for it
+if TYPE_CHECKING:  # stats is imported when a bench runs: start-up need not pay for it
     pass
 
 
@@ -48,11 +48,6 @@ TAGS = arg(
 ITERATIONS = arg("--iterations", type="int", required=True, help="calls to measure")
 CONCURRENCY = arg("--concurrency", type="int", default=1, help="calls in flight at once")
 WARMUP = arg("--warmup", type="int", default=0, help="calls made first and not measured")
-
-
-def session_of(ctx: ShellContext) -> ShellSession:
-    session: ShellSession = ctx.require_session()
-    return session
 
 
 def check_counts(iterations: int, concurrency: int, warmup: int) -> None:

@@ -1,7 +1,7 @@
 """The MXAccess family's event commands: stream-events, record and smoke.
 
-A recording started with `record start` lives on the ShellContext (under the
-"recorder" service) and listens to the ShellSession itself, so it carries on
+A recording started with `record start` is this shell's RECORDING (a PluginState) and
+listens to the session itself, so it carries on
 through automatic reconnects (the same session object); it stops when that session is
 closed (disconnect, connect elsewhere, exit). Rows are written by a thread of the
 recording's own (mxshell.output.recording.BackgroundRecorder).
