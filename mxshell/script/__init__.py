@@ -9,12 +9,19 @@ the conditions live here, above the command model.
 
 from __future__ import annotations
 
-from mxshell.script.conditions import OPERATORS, Condition, compare_texts
+from mxshell.script.conditions import (
+    OPERATORS,
+    Comparison,
+    Condition,
+    compare_texts,
+    parse_comparison,
+)
 from mxshell.script.program import Script, Step, check, load_file, load_lines, read_script
 from mxshell.script.runner import ScriptRun, ScriptRunner
 
 __all__ = [
     "OPERATORS",
+    "Comparison",
     "Condition",
     "Script",
     "ScriptRun",
@@ -24,5 +31,6 @@ __all__ = [
     "compare_texts",
     "load_file",
     "load_lines",
+    "parse_comparison",
     "read_script",
 ]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mxshell.base.errors import CommandFailed
+from mxshell.base.errors import CommandFailed, UsageError
 from mxshell.commands.converters import boolean
 from mxshell.commands.variables import text_of
 
@@ -98,3 +98,27 @@ def _number(text: str) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A condition on plain values, as `assert` and `if` take it: `LEFT OP RIGHT`."""
+
+    left: str
+    op: str
+    right: str
+
+    def __str__(self) -> str:
+        return f"{self.left} {self.op} {self.right}"
+
+    def holds(self) -> bool:
+        """Whether it holds; CommandFailed when the two sides cannot be compared."""
+        return compare_texts(self.left, self.op, self.right)
+
+
+def parse_comparison(words: Sequence[str], usage: str = "VALUE OP VALUE") -> Comparison:
+    """The words of a condition (after ${NAME} expansion) as a Comparison; UsageError,
+    ending with `usage`, when they are not one."""
+    if len(words) != 3 or words[1] not in OPERATORS:
+        raise UsageError(f"a condition is VALUE OP VALUE, OP one of {' '.join(OPERATORS)}", usage)
+    return Comparison(words[0], words[1], words[2])
