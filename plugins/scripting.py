@@ -11,6 +11,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from mxshell_plugins import flow, operator_steps
+
 from mxshell.api import (
     CommandFailed,
     CommandSet,
@@ -300,6 +302,8 @@ def complete_variable(ctx: ShellContext, text: str) -> list[str]:
 def register_commands(register: RegisterCommands) -> None:
     for declared in scripting:
         register(declared)
+    register(list(flow.flow))
+    register(list(operator_steps.operator))
 
 
 @hookimpl

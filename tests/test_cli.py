@@ -165,9 +165,19 @@ def test_on_error_continue_and_json_lines_for_a_file(tmp_path: Path) -> None:
     script.write_text("assert 1 == 2\necho still here\n")
     run = run_cli(tmp_path, "--json", "--on-error", "continue", "-f", str(script))
     assert run.returncode == 1
-    objects = [json.loads(line) for line in run.stdout.splitlines()]
+    *objects, summary = [json.loads(line) for line in run.stdout.splitlines()]
     assert [(o["line"], o["ok"]) for o in objects] == [(1, False), (2, True)]
     assert objects[0]["error"] == "1 == 2 does not hold" and objects[1]["result"] == "still here"
+    assert summary == {
+        "summary": {
+            "source": str(script),
+            "ran": 2,
+            "failed": 1,
+            "failures": [f"{script}:1"],
+            "interrupted": False,
+            "status": 1,
+        }
+    }
     assert run.stderr.strip() == f"{script}: 1 of 2 commands failed (line 1)"
 
 
@@ -200,9 +210,10 @@ def test_ctrl_c_stops_a_file_and_closes_the_gateway_session(
         child.kill()
     assert child.returncode == 130
     assert "never" not in out and "Traceback" not in err
-    assert err.strip().endswith(
-        f"{script}:3: sleep: interrupted (Ctrl-C); the rest of the run is skipped"
-    )
+    assert err.strip().splitlines()[-2:] == [
+        f"{script}:3: sleep: interrupted (Ctrl-C); the rest of the run is skipped",
+        f"{script}: 1 of 3 commands failed (line 3); interrupted (Ctrl-C)",
+    ]
     assert fresh_gateway.gateway.open_session_ids() == []
 
 

@@ -18,6 +18,7 @@ import asyncio  # noqa: E402
 import gc  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 from mxshell import __version__  # noqa: E402
 from mxshell.app.config import ConfigError, FileConfig, load_config  # noqa: E402
@@ -26,6 +27,7 @@ from mxshell.app.modes import EXIT_USAGE, LaunchOptions, run  # noqa: E402
 from mxshell.app.plugin_host import PluginSelection  # noqa: E402
 from mxshell.base.cmdline import StrictArgumentParser, read_pem  # noqa: E402
 from mxshell.gateway.channel import CA_BLOCK  # noqa: E402
+from mxshell.script.operator import read_answers  # noqa: E402
 
 
 class _Parser(StrictArgumentParser):
@@ -67,13 +69,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-c", dest="commands", metavar="COMMANDS", help='run "a; b" and exit')
     parser.add_argument("-f", dest="file", metavar="FILE", help="run a command file and exit")
-    parser.add_argument("file_args", nargs="*", metavar="ARG", help="arguments for -f FILE ($1…)")
+    parser.add_argument(
+        "file_args", nargs="*", metavar="ARG", help="arguments ($1…) for -f FILE or for stdin"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per command")
     parser.add_argument(
         "--on-error",
         choices=("stop", "continue"),
         default="stop",
         help="in a command file: stop at the first failure (default) or run on",
+    )
+    parser.add_argument(
+        "--answers",
+        metavar="FILE",
+        help="answers to confirm, pause and prompt (TOML or JSON, by --id or text)",
+    )
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="answer yes to every confirm, go on at every pause, take each prompt's --default",
     )
     parser.add_argument("--no-history", action="store_true", help="keep no history file")
     parser.add_argument("--debug", action="store_true", help="tracebacks for failures")
@@ -96,8 +110,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
     args = _parser().parse_args(list(argv))
-    if args.file_args and not args.file:
-        raise ConfigError(f"unexpected argument {args.file_args[0]!r} (arguments follow -f FILE)")
+    if args.file_args and (args.commands is not None or (not args.file and sys.stdin.isatty())):
+        raise ConfigError(
+            f"unexpected argument {args.file_args[0]!r} "
+            "(arguments follow -f FILE, or go with commands piped on stdin)"
+        )
+    answers = None
+    if args.answers:
+        try:
+            answers = read_answers(Path(args.answers).expanduser())
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
     if args.commands is not None and args.file is not None:
         raise ConfigError("-c and -f cannot be used together")
     endpoint = args.endpoint or config.endpoint
@@ -131,6 +154,8 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
         file=args.file,
         file_args=list(args.file_args),
         on_error=args.on_error,
+        answers=answers or {},
+        yes=args.yes,
         history=not args.no_history,
         plugins=PluginSelection(
             builtins_only=args.no_plugins,

@@ -7,9 +7,13 @@ on stdin. Every mode closes the gateway session on the way out.
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mxshell import __version__
 from mxshell.app import collector
@@ -18,9 +22,9 @@ from mxshell.app.plugin_host import PluginSelection
 from mxshell.app.runtime import ShellRuntime
 from mxshell.base import paths
 from mxshell.commands import Settings
-from mxshell.script.program import Script
+from mxshell.script.steps import Script
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TERMINATED = 0, 1, 2, 143
 
 
 @dataclass
@@ -36,6 +40,8 @@ class LaunchOptions:
     file: str | None = None
     file_args: list[str] = field(default_factory=list)
     on_error: str = "stop"
+    answers: dict[str, str] = field(default_factory=dict)
+    yes: bool = False
     history: bool = True
     plugins: PluginSelection = field(default_factory=PluginSelection)
 
@@ -52,9 +58,23 @@ def settings_for(options: LaunchOptions) -> Settings:
 
 async def run(options: LaunchOptions) -> int:
     runtime = ShellRuntime(settings_for(options), plugins=options.plugins)
+    with _sigterm_stops(runtime):
+        try:
+            return await _run(runtime, options)
+        except asyncio.CancelledError:
+            if not runtime.scripts.terminated:
+                raise
+            return EXIT_TERMINATED
+
+
+async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
     if options.target.api_key:
         # A key from --api-key is masked wherever free text could carry it (errors, echo).
         runtime.context.variables.add_secret_value(options.target.api_key)
+    runtime.operator.answers, runtime.operator.yes = options.answers, options.yes
+    scripted = options.file is not None or options.commands is not None
+    if scripted and sys.stdin.isatty() and sys.stdout.isatty():
+        runtime.operator.ask = _terminal_ask  # a person is there to answer
     if runtime.host.conflicts:
         for conflict in runtime.host.conflicts:
             runtime.err(f"mxshell: {conflict}")
@@ -78,13 +98,51 @@ async def run(options: LaunchOptions) -> int:
         await runtime.close()
 
 
+@contextmanager
+def _sigterm_stops(runtime: ShellRuntime) -> Iterator[None]:
+    """SIGTERM (a service stop, `kill`, a CI timeout) ends the shell as Ctrl-C ends a
+    command file, said in one line: the running command is cancelled, deferred commands
+    run, the gateway session is closed, and the exit status is 143."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+
+    def stop() -> None:
+        if runtime.scripts.terminated or task is None:
+            return
+        runtime.scripts.terminated = True
+        runtime.err("mxshell: terminated (SIGTERM); finishing the run and closing the session")
+        task.cancel()
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        loop.call_soon_threadsafe(stop)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
+    except (ValueError, AttributeError):  # not the main thread (tests), or no SIGTERM
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+async def _terminal_ask(question: str) -> str:
+    """A manual step's question at the terminal, for -f and -c (the REPL asks its own way)."""
+    try:
+        return await asyncio.to_thread(input, question)
+    except EOFError:
+        return ""
+
+
 async def _load(runtime: ShellRuntime, options: LaunchOptions) -> Script:
     scripts = runtime.scripts
     if options.commands is not None:
         return await scripts.load_text(options.commands, None)
     if options.file is not None:
         return await scripts.load_file(Path(options.file), options.file_args)
-    return await scripts.load_text(await asyncio.to_thread(sys.stdin.read), "<stdin>")
+    text = await asyncio.to_thread(sys.stdin.read)
+    return await scripts.load_text(text, "<stdin>", options.file_args)
 
 
 async def _repl(runtime: ShellRuntime, options: LaunchOptions) -> int:

@@ -21,6 +21,7 @@ from mxshell.commands import (
     render_result,
 )
 from mxshell.gateway import GatewayError
+from mxshell.script.operator import OperatorDesk
 from mxshell.script.runner import ScriptRunner
 from mxshell.session import Backoff, EventListener, PersistentSession
 from mxshell.sim import SimConfig
@@ -65,6 +66,9 @@ class ShellRuntime:
             self.err, on_change=self._session_changed, backoff=backoff, sim_config=sim_config
         )
         self.context.services.connection = self.connection
+        # Answers to confirm, pause and prompt (--answers, --yes, a terminal), kept.
+        self.operator = OperatorDesk()
+        self.context.services.operator = self.operator
         self.failures = 0
         self._plugin_listener: Any = None
         # Listeners that follow whichever session is current (the REPL's event printer).

@@ -26,6 +26,7 @@ GALAXY = "galaxy"
 TAG_COMPLETION = "tag_completion"
 PROMPT_PATH = "prompt_path"
 SCRIPTS = "scripts"
+OPERATOR = "operator"
 
 # Hidden input: (question) -> the answer, asked while no other prompt shows.
 AskSecret = Callable[[str], Awaitable[str]]
@@ -143,6 +144,25 @@ class ScriptFiles(Protocol):
     async def run_file(self, path: Path, args: list[str] | tuple[str, ...] = ()) -> FileRun: ...
 
 
+@runtime_checkable
+class OperatorSteps(Protocol):
+    """Answers to a command file's manual steps (confirm, pause, prompt), and their log
+    (mxshell.script.operator.OperatorDesk is one). `ask` is the terminal to ask at, set
+    by whoever has one (the REPL; the shell for -f and -c at a terminal)."""
+
+    ask: AskSecret | None
+
+    async def answer(
+        self,
+        step: str,
+        text: str,
+        ident: str | None = None,
+        default: str | None = None,
+        *,
+        may_ask: bool = True,
+    ) -> Any: ...
+
+
 @dataclass(eq=False, repr=False)
 class Services:
     """The services of one shell; None where nobody provides one (a command file has no
@@ -156,6 +176,7 @@ class Services:
     galaxy: GalaxyLookup | None = None  # the Galaxy plugin
     tag_completion: TagCompletion | None = None  # the Galaxy plugin
     prompt_path: PromptPath | None = None  # the Galaxy plugin
+    operator: OperatorSteps | None = None  # the shell: --answers, --yes, the terminal
     # Services a third-party plugin lends under a name of its own (API 1.0's dict).
     lent: dict[str, Any] = field(default_factory=dict)
 

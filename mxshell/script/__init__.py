@@ -16,8 +16,9 @@ from mxshell.script.conditions import (
     compare_texts,
     parse_comparison,
 )
-from mxshell.script.program import Script, Step, check, load_file, load_lines, read_script
+from mxshell.script.program import check, load_file, load_lines, read_script
 from mxshell.script.runner import ScriptRun, ScriptRunner
+from mxshell.script.steps import Script, Step
 
 __all__ = [
     "OPERATORS",

@@ -12,26 +12,20 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from mxshell.base.errors import HelpRequested, ShellError, UsageError
-from mxshell.commands.lexer import Reference, Segment, Word, split_line
+from mxshell.commands.lexer import Reference, Word, split_line
 from mxshell.commands.masking import secret_words
 from mxshell.commands.registry import CommandRegistry
 from mxshell.commands.settings import Settings
 from mxshell.commands.variables import ENV_PREFIX, Variables, valid_name
+from mxshell.script.blocks import build
+from mxshell.script.conditions import parse_comparison
+from mxshell.script.steps import Problem, Script, ScriptLine, Step
 
 INCLUDE_WORDS = ("include", "source")
 MAX_INCLUDE_DEPTH = 32
-
-
-@dataclass(frozen=True)
-class ScriptLine:
-    """One logical line of a command file and the number of its first physical line."""
-
-    number: int
-    text: str
 
 
 def read_script(text: str) -> list[ScriptLine]:
@@ -51,47 +45,6 @@ def read_script(text: str) -> list[ScriptLine]:
     if pending:
         lines.append(ScriptLine(start, " ".join(p.strip() for p in pending)))
     return lines
-
-
-@dataclass(frozen=True)
-class Step:
-    """One command of a command file: where it was written, and that file's arguments."""
-
-    segment: Segment
-    source: str | None
-    line: int
-    args: tuple[str, ...] = ()
-
-    @property
-    def where(self) -> str:
-        """`FILE:LINE` ('' for -c, whose one line needs no pointing at)."""
-        return f"{self.source}:{self.line}" if self.source else ""
-
-    @property
-    def name(self) -> str:
-        return self.segment.words[0].text
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A mistake found before the run: the file does not run at all."""
-
-    source: str | None
-    line: int
-    message: str
-    command: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.message}" if self.source else self.message
-
-
-@dataclass
-class Script:
-    """A command file read whole: its steps (includes in place) and any problems."""
-
-    source: str | None
-    steps: list[Step] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
 
 
 async def load_file(
@@ -127,7 +80,7 @@ async def load_lines(
     """load_text for lines already read with read_script."""
     script = Script(source)
     loader = _Loader(script)
-    loader.read_lines(lines, source, tuple(args))
+    loader.read_lines(lines, source, tuple(args), loader.new_chain(None))
     await loader.read_pending(Path.cwd(), [])
     check(script, registry, variables)
     return script
@@ -137,6 +90,12 @@ class _Loader:
     def __init__(self, script: Script) -> None:
         self.script = script
         self.pending: list[Step] = []
+        self.files_read = 0
+
+    def new_chain(self, origin: Step | None) -> tuple[int, ...]:
+        """The include chain of a file read now (from `origin`'s include line)."""
+        self.files_read += 1
+        return (*(origin.chain if origin else ()), self.files_read)
 
     def problem(self, source: str | None, line: int, message: str, command: str = "") -> None:
         self.script.problems.append(Problem(source, line, message, command))
@@ -163,7 +122,7 @@ class _Loader:
             else:
                 self.problem(*where, f"include: cannot read {shown}: {reason}", "include")
             return
-        self.read_lines(read_script(text), shown, args)
+        self.read_lines(read_script(text), shown, args, self.new_chain(origin))
         await self.read_pending(path.parent, [*stack, resolved])
 
     async def read_pending(self, directory: Path, stack: list[Path]) -> None:
@@ -174,6 +133,8 @@ class _Loader:
         # Each include is read, and its steps take the include line's place.
         for marker in pending:
             words = marker.segment.words[1:]
+            if any(not _early(r) for w in words for r in w.parts if isinstance(r, Reference)):
+                continue  # ${NAME} in it: read when the run reaches it (runtime_include)
             try:
                 values = [_expand_early(w, marker.args) for w in words]
             except UsageError as error:
@@ -190,7 +151,11 @@ class _Loader:
             self.script.steps += after
 
     def read_lines(
-        self, lines: Sequence[ScriptLine], source: str | None, args: tuple[str, ...]
+        self,
+        lines: Sequence[ScriptLine],
+        source: str | None,
+        args: tuple[str, ...],
+        chain: tuple[int, ...],
     ) -> None:
         for line in lines:
             try:
@@ -199,7 +164,7 @@ class _Loader:
                 self.problem(source, line.number, str(error))
                 continue
             for segment in segments:
-                step = Step(segment, source, line.number, args)
+                step = Step(segment, source, line.number, args, chain)
                 self.script.steps.append(step)
                 if step.name in INCLUDE_WORDS and not segment.words[0].parts:
                     self.pending.append(step)
@@ -211,12 +176,13 @@ def _expand_early(word: Word, args: tuple[str, ...]) -> str:
         return word.text
     early = Variables()
     early.args = args
-    for part in word.parts:
-        if isinstance(part, Reference) and not (
-            part.name.startswith(ENV_PREFIX) or part.name.partition(":-")[0].isdecimal()
-        ):
-            raise UsageError(f"{part.text}: an include can use $1... and ${{ENV:VAR}} only")
     return early.expand_word(word).text
+
+
+def _early(reference: Reference) -> bool:
+    """A reference an include line can expand when the file is read: $N or ${ENV:VAR}."""
+    name = reference.name.partition(":-")[0]
+    return name.startswith(ENV_PREFIX) or name.isdecimal()
 
 
 # checks ------------------------------------------------------------------------------
@@ -228,6 +194,7 @@ def check(script: Script, registry: CommandRegistry, variables: Variables) -> No
     checker = _Checker(script, registry, variables)
     for step in script.steps:
         checker.step(step)
+    script.body = build(script.steps, script.problems)
     script.problems.sort(key=lambda p: (p.source != script.source, p.source or "", p.line))
 
 
@@ -290,6 +257,15 @@ class _Checker:
                     self.mark_secret(step, part.name.partition(":-")[0].split(".")[0])
         if not self.define(step, command.name, words):
             return
+        if command.name == "defer" and len(words) > 1 and not words[1].parts:
+            self.command(step, words[1:])  # the deferred command is checked like any other
+            return
+        if command.name in ("if", "elif") and not any(w.parts for w in words):
+            try:
+                parse_comparison([w.text for w in words[1:]], f"{command.name} COND")
+            except UsageError as error:
+                self.problem(step, f"{command.name}: {error}", command.name)
+                return
         if any(w.parts for w in words) or len(expanded) != len(words):
             if command.name == "let" and len(words) > 3 and not words[3].parts:
                 self.command(step, words[3:])
@@ -324,6 +300,13 @@ class _Checker:
         elif command == "let" and len(values) > 1:
             if not valid_name(values[1]) or values[2:3] != ["="]:
                 self.problem(step, "let: write it as: let NAME = COMMAND [ARGS...]", "let")
+                return False
+            self.defined.add(values[1])
+        elif command == "prompt" and len(values) > 1 and valid_name(values[1]):
+            self.defined.add(values[1])
+        elif command == "for" and len(values) > 1:
+            if not valid_name(values[1]) or values[2:3] != ["in"]:
+                self.problem(step, "for: write it as: for NAME in WORD... (or @FILE)", "for")
                 return False
             self.defined.add(values[1])
         elif command == "set" and len(values) > 1 and values[1] not in self.settings:

@@ -17,21 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mxshell.commands.dispatch import CANCELLED, OK, Dispatcher, Outcome
+from mxshell.base.errors import CommandFailed, ShellError, UsageError
+from mxshell.commands.dispatch import CANCELLED, FAILED, OK, USAGE, Dispatcher, Outcome
+from mxshell.commands.lexer import Segment
+from mxshell.commands.registry import quote_words
 from mxshell.output.render import outcome_data, render_text
 from mxshell.output.secrets import scrub
-from mxshell.script.program import (
-    Problem,
-    Script,
-    ScriptLine,
-    Step,
-    load_file,
-    load_lines,
-    load_text,
-    read_script,
-)
+from mxshell.script.blocks import Block, Node, branch_holds, for_words
+from mxshell.script.program import INCLUDE_WORDS, load_file, load_lines, load_text, read_script
+from mxshell.script.steps import Problem, Script, ScriptLine, Step
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 # The key under which a shell lends its runner to commands (`source`).
 Writer = Callable[[str], None]
 
@@ -39,7 +35,8 @@ Writer = Callable[[str], None]
 @dataclass
 class ScriptRun:
     """How a run went: its exit status (0 all ran, 1 a command failed, 2 a usage error,
-    130 interrupted), how many commands ran and which failed (as FILE:LINE)."""
+    130 interrupted, 143 terminated, or what `exit N` said), how many commands ran and
+    which failed (as FILE:LINE)."""
 
     status: int = EXIT_OK
     ran: int = 0
@@ -47,6 +44,9 @@ class ScriptRun:
     problems: list[Problem] = field(default_factory=list)
     interrupted: bool = False
     stopped: bool = False  # at a failure, by on-error stop
+    exited: bool = False  # by `exit N`: the status is N
+    # `defer`red commands, last registered last: (where it was registered, the command).
+    deferred: list[tuple[Step, Segment]] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -73,6 +73,9 @@ class ScriptRunner:
         self.out = out
         self.err = err
         self._running: list[str] = []
+        # Set by the shell when SIGTERM asked it to stop: the run ends as if interrupted,
+        # deferred commands run, and the status is 143.
+        self.terminated = False
 
     @property
     def context(self) -> Any:
@@ -107,44 +110,137 @@ class ScriptRunner:
         self._running.append(str(Path(script.source).resolve()) if script.source else "")
         run = ScriptRun()
         try:
-            await self._steps(script.steps, run)
+            await self._nodes(script.body, run)
+            await self._deferred(run)
         finally:
             self._running.pop()
+            continued = not settings.stop_on_error
             settings.stop_on_error, variables.args = saved
-        if run.failed and not run.stopped and not run.interrupted:
+        if self.terminated:
+            run.status = EXIT_TERMINATED
+        if run.interrupted or (run.failed and not run.stopped) or (continued and run.ran):
             self._summary(script, run)
         return run
 
-    async def _steps(self, steps: list[Step], run: ScriptRun) -> None:
+    # running ---------------------------------------------------------------------
+    async def _nodes(self, nodes: Sequence[Node], run: ScriptRun) -> bool:
+        """Run the nodes in order; False when the run is to end (stop, exit, Ctrl-C)."""
+        for node in nodes:
+            go = await (
+                self._block(node, run) if isinstance(node, Block) else self._step(node, run)
+            )
+            if not go:
+                return False
+        return True
+
+    async def _block(self, block: Block, run: ScriptRun) -> bool:
+        try:
+            if block.kind == "for":
+                name, words = await for_words(block.head, self.context.variables)
+                for word in words:
+                    self.context.variables[name] = word
+                    if not await self._nodes(block.branches[0].body, run):
+                        return False
+                return True
+            for branch in block.branches:
+                if branch.head.name == "else" or branch_holds(branch.head, self.context.variables):
+                    return await self._nodes(branch.body, run)
+            return True
+        except ShellError as error:
+            return self._statement_failed(block.head, error, run)
+
+    async def _step(self, step: Step, run: ScriptRun) -> bool:
         context = self.context
-        for step in steps:
-            context.variables.args = step.args
+        context.variables.args = step.args
+        if step.name == "defer":
+            return self._defer(step, run)
+        if step.name in INCLUDE_WORDS:
+            return await self._include(step, run)
+        try:
+            outcome = await self.dispatcher.run_segment(step.segment)
+        except asyncio.CancelledError:  # between two commands: stop all the same
+            _uncancel()
+            outcome = Outcome(
+                step.name, step.segment.text, False, error="cancelled", status=CANCELLED
+            )
+        run.ran += 1
+        self._report(step, outcome)
+        if outcome.status == CANCELLED:
+            run.interrupted = True
+            run.status = EXIT_INTERRUPTED
+            run.failures.append(step.where)
+            return False
+        if not outcome.ok:
+            run.failures.append(step.where)
+            run.status = max(run.status, outcome.exit_status)
+            if context.settings.stop_on_error:
+                run.stopped = True
+                return False
+        if context.exit_requested:
+            # `exit N` is the file's own word on how it went, failures before it or not.
+            run.status, run.exited = context.exit_status, True
+            return False
+        return True
+
+    def _defer(self, step: Step, run: ScriptRun) -> bool:
+        try:
+            expanded = self.context.variables.expand_segment(step.segment)
+        except ShellError as error:
+            return self._statement_failed(step, error, run)
+        words = expanded.words[1:]
+        run.deferred.append((step, Segment(words, quote_words([w.text for w in words]), 0)))
+        return True
+
+    async def _include(self, step: Step, run: ScriptRun) -> bool:
+        """An include whose words hold ${NAME}: read and checked when the run reaches it."""
+        try:
+            words = self.context.variables.expand_segment(step.segment).values[1:]
+            if not words:
+                raise UsageError("which file?", "include FILE [ARGS...]")
+            base = Path(step.source).parent if step.source else Path.cwd()
+            script = await self.load_file(base / Path(words[0]).expanduser(), words[1:])
+            if script.problems:
+                self._refuse(*script.problems, source=script.source)
+                raise CommandFailed(f"{words[0]}: nothing of it was run")
+        except ShellError as error:
+            return self._statement_failed(step, error, run)
+        return await self._nodes(script.body, run)
+
+    async def _deferred(self, run: ScriptRun) -> None:
+        """The deferred commands, last first, however the run ended; a second Ctrl-C (or
+        a cancellation while they run) abandons the rest."""
+        deferred, run.deferred = run.deferred, []
+        _uncancel()
+        for index, (step, segment) in enumerate(reversed(deferred)):
             try:
-                outcome = await self.dispatcher.run_segment(step.segment)
-            except asyncio.CancelledError:  # between two commands: stop all the same
-                _uncancel()
-                outcome = Outcome(
-                    step.name, step.segment.text, False, error="cancelled", status=CANCELLED
-                )
-            run.ran += 1
-            self._report(step, outcome)
+                outcome = await self.dispatcher.run_segment(segment)
+            except asyncio.CancelledError:
+                outcome = Outcome(segment.values[0], segment.text, False, status=CANCELLED)
             if outcome.status == CANCELLED:
-                run.interrupted = True
-                run.status = EXIT_INTERRUPTED
-                run.failures.append(step.where)
+                left = len(deferred) - index
+                self.err(f"{step.where or 'defer'}: {left} deferred command(s) abandoned (Ctrl-C)")
+                run.status = run.status or EXIT_FAILED
                 return
+            self._report(step, outcome, deferred=True)
             if not outcome.ok:
                 run.failures.append(step.where)
-                run.status = max(run.status, outcome.exit_status)
-                if context.settings.stop_on_error:
-                    run.stopped = True
-                    return
-            if context.exit_requested:
-                run.status = max(run.status, context.exit_status)
-                return
+                run.status = run.status or EXIT_FAILED
+
+    def _statement_failed(self, step: Step, error: ShellError, run: ScriptRun) -> bool:
+        """A statement of the file itself (if, for, defer, include) failed at its line."""
+        status = USAGE if isinstance(error, UsageError) else FAILED
+        self._report(
+            step, Outcome(step.name, step.segment.text, False, error=str(error), status=status)
+        )
+        run.failures.append(step.where)
+        run.status = max(run.status, error.exit_status)
+        if self.context.settings.stop_on_error:
+            run.stopped = True
+            return False
+        return True
 
     # output ----------------------------------------------------------------------
-    def _report(self, step: Step, outcome: Outcome) -> None:
+    def _report(self, step: Step, outcome: Outcome, *, deferred: bool = False) -> None:
         settings = self.context.settings
         secrets = self._secrets()
         if settings.output == "json":
@@ -152,13 +248,18 @@ class ScriptRunner:
             data["line"] = step.line
             if step.source:
                 data["source"] = step.source
+            if deferred:
+                data["deferred"] = True
             self.out(_json(data))
         elif outcome.ok:
             self.show(outcome)
         else:
             text = render_text(outcome, settings, secrets)
             if outcome.status == CANCELLED:
-                text = f"{outcome.command}: interrupted (Ctrl-C); the rest of the run is skipped"
+                why = "terminated (SIGTERM)" if self.terminated else "interrupted (Ctrl-C)"
+                text = f"{outcome.command}: {why}; the rest of the run is skipped"
+            if deferred:
+                text = f"deferred {text}"
             self.err(f"{step.where}: {text}" if step.where else text)
 
     def _refuse(self, *problems: Problem, source: str | None = None) -> ScriptRun:
@@ -177,15 +278,34 @@ class ScriptRunner:
         return ScriptRun(status=EXIT_USAGE, problems=list(problems))
 
     def _summary(self, script: Script, run: ScriptRun) -> None:
+        """One line at the end of a run that did not stop at its first failure: how many
+        commands ran and failed, and where; under --json one summary object as well."""
         label = script.source or "-c"
-        text = f"{label}: {run.failed} of {run.ran} command{'s' if run.ran > 1 else ''} failed"
-        if script.source:
-            own = f"{script.source}:"
-            places = [w[len(own) :] if w.startswith(own) else w for w in run.failures]
+        commands = f"{run.ran} command{'s' if run.ran != 1 else ''}"
+        if run.failed:
+            text = f"{label}: {run.failed} of {commands} failed"
+        else:
+            text = f"{label}: all {commands} passed"
+        own = f"{script.source}:"
+        places = [w[len(own) :] if script.source and w.startswith(own) else w for w in run.failures]
+        if script.source and places:
             more = " ..." if len(places) > 10 else ""
             lines = "lines" if len(places) > 1 else "line"
             text += f" ({lines} {', '.join(places[:10])}{more})"
+        if run.interrupted:
+            why = "terminated (SIGTERM)" if self.terminated else "interrupted (Ctrl-C)"
+            text += f"; {why}"
         self.err(text)
+        if self.context.settings.output == "json":
+            summary = {
+                "source": script.source,
+                "ran": run.ran,
+                "failed": run.failed,
+                "failures": run.failures,
+                "interrupted": run.interrupted,
+                "status": run.status,
+            }
+            self.out(_json({"summary": summary}))
 
     def _secrets(self) -> frozenset[str]:
         return frozenset(self.context.variables.secret_values())
@@ -220,6 +340,7 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_TERMINATED",
     "EXIT_USAGE",
     "OK",
     "ScriptRun",

@@ -98,6 +98,8 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
         history=kept,
     )
     context.services.ask_secret = ask_secret
+    if context.services.operator is not None:
+        context.services.operator.ask = ask_line
     context.services.watch_view = WatchView(context.settings)
     tag_source = context.services.tag_completion
     if tag_source is not None:
@@ -119,6 +121,12 @@ def prompt_text(runtime: ReplRuntime) -> FormattedText:
         parts.append(("class:prompt.state", f" ({session.state.value})"))
     parts.append(("class:prompt", "> "))
     return FormattedText(parts)
+
+
+async def ask_line(question: str) -> str:
+    """A typed answer (a manual step of a command file), asked while no other prompt shows."""
+    asker: PromptSession[str] = PromptSession()
+    return await asker.prompt_async(question)
 
 
 async def ask_secret(question: str) -> str:
