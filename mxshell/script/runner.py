@@ -134,6 +134,7 @@ class ScriptRunner:
         return True
 
     async def _block(self, block: Block, run: ScriptRun) -> bool:
+        self.context.variables.args = block.head.args  # its file's $1...
         try:
             if block.kind == "for":
                 name, words = await for_words(block.head, self.context.variables)
