@@ -88,6 +88,7 @@ async def test_each_command_example_in_the_docs_runs(where: str, block: str) -> 
     # blocks may use continued lines, variables and the rest of the file language.
     with simulated_gateway() as gateway:
         async with ShellRunner.connected(gateway) as shell:
+            shell.runtime.operator.yes = True  # manual steps run as under --yes
             run = await shell.runtime.scripts.run_text(block, where)
             assert run.status == 0 and run.ran, f"{where} failed: {shell.errors}"
 

@@ -20,6 +20,13 @@ from mxshell.commands.help import command_page, overview
 from mxshell.commands.variables import valid_name
 from mxshell.output import CANCELLED, FAILED, OK, USAGE, Outcome
 from mxshell.script import OPERATORS, Condition, ScriptRunner, compare_texts
+from mxshell.script.conditions import (
+    QUALITY_CLASSES,
+    parse_comparison,
+    parse_condition,
+    quality_accepted,
+    quality_class,
+)
 
 
 async def run_command(ctx: ShellContext, words: Sequence[str]) -> Outcome:
@@ -35,6 +42,7 @@ __all__ = [
     "FAILED",
     "OK",
     "OPERATORS",
+    "QUALITY_CLASSES",
     "USAGE",
     "CommandRegistry",
     "Condition",
@@ -46,6 +54,10 @@ __all__ = [
     "command_page",
     "compare_texts",
     "overview",
+    "parse_comparison",
+    "parse_condition",
+    "quality_accepted",
+    "quality_class",
     "quote_words",
     "redact_line",
     "run_command",

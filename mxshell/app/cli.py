@@ -27,7 +27,7 @@ from mxshell.app.modes import EXIT_USAGE, LaunchOptions, run  # noqa: E402
 from mxshell.app.plugin_host import PluginSelection  # noqa: E402
 from mxshell.base.cmdline import StrictArgumentParser, read_pem  # noqa: E402
 from mxshell.gateway.channel import CA_BLOCK  # noqa: E402
-from mxshell.script.operator import read_answers  # noqa: E402
+from mxshell.script.manual_steps import read_answers  # noqa: E402
 
 
 class _Parser(StrictArgumentParser):

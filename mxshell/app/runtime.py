@@ -21,7 +21,7 @@ from mxshell.commands import (
     render_result,
 )
 from mxshell.gateway import GatewayError
-from mxshell.script.operator import OperatorDesk
+from mxshell.script.manual_steps import OperatorDesk
 from mxshell.script.runner import ScriptRunner
 from mxshell.session import Backoff, EventListener, PersistentSession
 from mxshell.sim import SimConfig
@@ -155,6 +155,8 @@ class ShellRuntime:
             text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         else:
             text = render_result(value, settings, self._secrets())
+            if not text:
+                return  # a value with nothing to show people (a Text of data only)
         self.out(text)
 
     def _secrets(self) -> frozenset[str]:

@@ -147,7 +147,7 @@ class ScriptFiles(Protocol):
 @runtime_checkable
 class OperatorSteps(Protocol):
     """Answers to a command file's manual steps (confirm, pause, prompt), and their log
-    (mxshell.script.operator.OperatorDesk is one). `ask` is the terminal to ask at, set
+    (mxshell.script.manual_steps.OperatorDesk is one). `ask` is the terminal to ask at, set
     by whoever has one (the REPL; the shell for -f and -c at a terminal)."""
 
     ask: AskSecret | None

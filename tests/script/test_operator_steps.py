@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mxshell.script.operator import OperatorDesk, read_answers
+from mxshell.script.manual_steps import OperatorDesk, read_answers
 from mxshell.testing import ShellRunner
 from tests.conftest import shell_env
 from tests.script.conftest import json_lines, printed, run_file

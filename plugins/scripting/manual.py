@@ -1,6 +1,6 @@
 """Manual steps of a command file: confirm, pause and prompt.
 
-The answers come from the shell's operator desk (mxshell.script.operator): the answers
+The answers come from the shell's operator desk (mxshell.script.manual_steps): the answers
 file, `--yes`, or the person at the terminal; each is kept with its time for the run's
 report. Without a terminal and without those, a step fails with one line.
 """
@@ -12,7 +12,7 @@ from typing import Any
 from mxshell.api import CommandFailed, CommandSet, ShellContext, Text, UsageError, arg
 from mxshell.api.commands import valid_name
 
-operator = CommandSet("scripting")
+steps = CommandSet("scripting")
 
 YES = frozenset({"y", "yes", "true", "1", "ok"})
 NO = frozenset({"n", "no", "false", "0"})
@@ -29,7 +29,7 @@ async def _answer(
     return await desk.answer(step, text, step_id, default, may_ask=ctx.settings.output != "json")
 
 
-@operator.command(
+@steps.command(
     "confirm",
     help="Ask the operator a yes/no question; no fails the step: confirm 'Pump 1 is running?'\n"
     "Answered from --answers (by --id, else by the text), --yes, or at the terminal; "
@@ -49,7 +49,7 @@ async def confirm(ctx: ShellContext, text: str, step_id: str | None = None) -> T
     raise CommandFailed(f"{text}: {answer.value!r} is neither yes nor no", result=answer.as_data())
 
 
-@operator.command(
+@steps.command(
     "pause",
     help="Wait for the operator to press Enter: pause 'Open valve V12, then press Enter'.\n"
     "Goes on at once with --yes or an answer in --answers; fails without a terminal.",
@@ -60,7 +60,7 @@ async def pause(ctx: ShellContext, text: str, step_id: str | None = None) -> Tex
     return Text(f"went on: {text}", answer.as_data())
 
 
-@operator.command(
+@steps.command(
     "prompt",
     help="Ask the operator for a value and keep it in a variable: prompt reading 'Gauge "
     "PI-101 reads?'\nThe value is ${NAME} afterwards (a secret when the name says so). "
