@@ -217,9 +217,13 @@ class Recording:
 RECORDING: PluginState[Recording] = PluginState()
 
 
-def row_of(entry: tuple[Any, Any]) -> dict[str, Any]:
-    """A queued (event, item) pair as a row; runs on the recording's writer thread."""
-    return event_row(*entry)
+def row_of(entry: tuple[Any, Any, ShellSession]) -> dict[str, Any]:
+    """A queued (event, item, session) as a row; runs on the recording's writer thread.
+
+    An item unknown when its event arrived is looked up again here: SubscribeBulk's first
+    OnDataChange can arrive before its reply has put the item in the table."""
+    event, item, session = entry
+    return event_row(event, item if item is not None else item_of(session, event))
 
 
 @commands.command(
@@ -274,7 +278,7 @@ async def start_recording(ctx: ShellContext, file: str, *, overwrite: bool = Fal
     recorder = await open_recorder(ctx, file, to_row=row_of, on_failure=failed, overwrite=overwrite)
 
     def listener(batch: Sequence[Any]) -> None:
-        recorder.add([(event, item_of(session, event)) for event in batch])
+        recorder.add([(event, item_of(session, event), session) for event in batch])
 
     recording = Recording(recorder, session, listener)
     session.add_listener(listener)
