@@ -39,9 +39,10 @@ async def wait_held(
     changed = asyncio.Event()
     since = loop.time() if item.change_count and accepts(item.value, item.quality) else None
     longest = 0.0
+    reached = since is not None  # without `stable`, holding once is enough
 
     def on_events(batch: Sequence[Any]) -> None:
-        nonlocal since, longest
+        nonlocal since, longest, reached
         for event in batch:
             if event.WhichOneof("event") != "on_data_change" or item_of(session, event) is not item:
                 continue
@@ -52,6 +53,7 @@ async def wait_held(
                 problems.append(error)
                 break
             now = loop.time()
+            reached = reached or holds
             if holds and since is None:
                 since = now
             elif not holds and since is not None:
@@ -64,6 +66,8 @@ async def wait_held(
             if problems:
                 raise problems[0]
             now = loop.time()
+            if stable <= 0 and reached:
+                return Held(True, longest)
             if since is not None and now - since >= stable:
                 return Held(True, max(longest, now - since))
             if now >= deadline:
