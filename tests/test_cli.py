@@ -171,9 +171,13 @@ def test_on_error_continue_and_json_lines_for_a_file(tmp_path: Path) -> None:
     assert summary == {
         "summary": {
             "source": str(script),
-            "ran": 2,
-            "failed": 1,
+            "commands_run": 2,
+            "commands_failed": 1,
+            "checks_passed": 0,
+            "checks_failed": 1,
+            "manual_steps": 0,
             "failures": [f"{script}:1"],
+            "problems": 0,
             "interrupted": False,
             "status": 1,
         }

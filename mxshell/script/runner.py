@@ -14,6 +14,7 @@ import asyncio
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from mxshell.output.render import outcome_data, render_text
 from mxshell.output.secrets import scrub
 from mxshell.script.blocks import Block, Node, branch_holds, for_words
 from mxshell.script.program import INCLUDE_WORDS, load_file, load_lines, load_text, read_script
+from mxshell.script.record import StepRecord, counts
 from mxshell.script.steps import Problem, Script, ScriptLine, Step
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
@@ -47,6 +49,10 @@ class ScriptRun:
     exited: bool = False  # by `exit N`: the status is N
     # `defer`red commands, last registered last: (where it was registered, the command).
     deferred: list[tuple[Step, Segment]] = field(default_factory=list)
+    # Every command as it ran, for the summary and the reports; when the run began, ended.
+    records: list[StepRecord] = field(default_factory=list)
+    started: datetime | None = None
+    ended: datetime | None = None
 
     @property
     def failed(self) -> int:
@@ -108,11 +114,12 @@ class ScriptRunner:
         settings, variables = context.settings, context.variables
         saved = (settings.stop_on_error, variables.args)
         self._running.append(str(Path(script.source).resolve()) if script.source else "")
-        run = ScriptRun()
+        run = ScriptRun(started=datetime.now(UTC))
         try:
             await self._nodes(script.body, run)
             await self._deferred(run)
         finally:
+            run.ended = datetime.now(UTC)
             self._running.pop()
             continued = not settings.stop_on_error
             settings.stop_on_error, variables.args = saved
@@ -120,6 +127,7 @@ class ScriptRunner:
             run.status = EXIT_TERMINATED
         if run.interrupted or (run.failed and not run.stopped) or (continued and run.ran):
             self._summary(script, run)
+        self._json_summary(script.source, run)
         return run
 
     # running ---------------------------------------------------------------------
@@ -157,6 +165,7 @@ class ScriptRunner:
             return self._defer(step, run)
         if step.name in INCLUDE_WORDS:
             return await self._include(step, run)
+        started = datetime.now(UTC)
         try:
             outcome = await self.dispatcher.run_segment(step.segment)
         except asyncio.CancelledError:  # between two commands: stop all the same
@@ -164,6 +173,7 @@ class ScriptRunner:
             outcome = Outcome(
                 step.name, step.segment.text, False, error="cancelled", status=CANCELLED
             )
+        run.records.append(StepRecord(step, outcome, started))
         run.ran += 1
         self._report(step, outcome)
         if outcome.status == CANCELLED:
@@ -213,6 +223,7 @@ class ScriptRunner:
         deferred, run.deferred = run.deferred, []
         _uncancel()
         for index, (step, segment) in enumerate(reversed(deferred)):
+            started = datetime.now(UTC)
             try:
                 outcome = await self.dispatcher.run_segment(segment)
             except asyncio.CancelledError:
@@ -223,6 +234,7 @@ class ScriptRunner:
                 run.status = run.status or EXIT_FAILED
                 return
             self._report(step, outcome, deferred=True)
+            run.records.append(StepRecord(step, outcome, started, deferred=True))
             if not outcome.ok:
                 run.failures.append(step.where)
                 run.status = run.status or EXIT_FAILED
@@ -230,9 +242,9 @@ class ScriptRunner:
     def _statement_failed(self, step: Step, error: ShellError, run: ScriptRun) -> bool:
         """A statement of the file itself (if, for, defer, include) failed at its line."""
         status = USAGE if isinstance(error, UsageError) else FAILED
-        self._report(
-            step, Outcome(step.name, step.segment.text, False, error=str(error), status=status)
-        )
+        failed = Outcome(step.name, step.segment.text, False, error=str(error), status=status)
+        self._report(step, failed)
+        run.records.append(StepRecord(step, failed, datetime.now(UTC)))
         run.failures.append(step.where)
         run.status = max(run.status, error.exit_status)
         if self.context.settings.stop_on_error:
@@ -276,7 +288,9 @@ class ScriptRunner:
         if source:
             count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
             self.err(f"{source}: {count} found; nothing was run")
-        return ScriptRun(status=EXIT_USAGE, problems=list(problems))
+        refused = ScriptRun(status=EXIT_USAGE, problems=list(problems))
+        self._json_summary(source, refused)
+        return refused
 
     def _summary(self, script: Script, run: ScriptRun) -> None:
         """One line at the end of a run that did not stop at its first failure: how many
@@ -297,16 +311,23 @@ class ScriptRunner:
             why = "terminated (SIGTERM)" if self.terminated else "interrupted (Ctrl-C)"
             text += f"; {why}"
         self.err(text)
-        if self.context.settings.output == "json":
-            summary = {
-                "source": script.source,
-                "ran": run.ran,
-                "failed": run.failed,
-                "failures": run.failures,
-                "interrupted": run.interrupted,
-                "status": run.status,
-            }
-            self.out(_json({"summary": summary}))
+
+    def _json_summary(self, source: str | None, run: ScriptRun) -> None:
+        """Under --json, the last line of a file's run (-f, stdin, source; not -c): how it
+        went, as one object."""
+        if self.context.settings.output != "json" or source is None:
+            return
+        summary = {
+            "source": source,
+            "commands_run": run.ran,
+            "commands_failed": run.failed,
+            **counts(run.records),
+            "failures": run.failures,
+            "problems": len(run.problems),
+            "interrupted": run.interrupted,
+            "status": run.status,
+        }
+        self.out(_json({"summary": summary}))
 
     def _secrets(self) -> frozenset[str]:
         return frozenset(self.context.variables.secret_values())

@@ -4,13 +4,14 @@ next one (mxgw-py users advise, then stream)."""
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mxshell.api import (
     PluginState,
     ShellContext,
 )
+from mxshell.api.items import item_of
 
 
 class EventBacklog:
@@ -20,9 +21,13 @@ class EventBacklog:
     arrived by then, and must be shown all the same. A deque per batch (extend) keeps
     the cost per event to almost nothing."""
 
-    def __init__(self, settings: Any) -> None:
+    def __init__(self, settings: Any, known: Callable[[Any], bool] = lambda event: True) -> None:
         self.settings = settings  # its event_backlog is the size, read as it changes
-        self.events: deque[Any] = deque(maxlen=max(settings.event_backlog, 0))
+        # Each event is kept with whether its item was this shell's when it arrived: an
+        # item given back since says nothing, but one another client of an attached
+        # session added (never this shell's) is news all the same.
+        self.known = known
+        self.events: deque[tuple[Any, bool]] = deque(maxlen=max(settings.event_backlog, 0))
         self.overflowed = 0  # events pushed out unseen since the last stream-events
         self.paused = False  # a stream-events is showing the events itself
 
@@ -34,9 +39,10 @@ class EventBacklog:
         room = (self.events.maxlen or 0) - len(self.events)
         if len(batch) > room:
             self.overflowed += len(batch) - room
-        self.events.extend(batch)
+        known = self.known
+        self.events.extend([(event, known(event)) for event in batch])
 
-    def take(self) -> tuple[list[Any], int]:
+    def take(self) -> tuple[list[tuple[Any, bool]], int]:
         """The kept events, oldest first, and how many were pushed out; both reset, and
         the backlog pauses (a stream-events shows the events itself) until give_back."""
         taken, overflowed = list(self.events), self.overflowed
@@ -48,7 +54,8 @@ class EventBacklog:
     def give_back(self, events: Sequence[Any]) -> None:
         """Events a stream-events received but did not show (it stopped first)."""
         self.paused = False
-        self.events.extendleft(reversed(events))
+        known = self.known
+        self.events.extendleft(reversed([(event, known(event)) for event in events]))
 
 
 # The session's events no stream-events has shown yet, per shell (replaced at each open).
@@ -57,6 +64,7 @@ BACKLOG: PluginState[EventBacklog] = PluginState(lambda ctx: EventBacklog(ctx.se
 
 def attach_backlog(context: ShellContext) -> None:
     """At session open: keep the session's events for the next stream-events."""
-    backlog = EventBacklog(context.settings)
+    session = context.require_session()
+    backlog = EventBacklog(context.settings, lambda event: item_of(session, event) is not None)
     BACKLOG.put(context, backlog)
-    context.require_session().add_listener(backlog)
+    session.add_listener(backlog)

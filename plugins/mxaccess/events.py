@@ -92,16 +92,18 @@ async def stream_events(
     backlog = BACKLOG.peek(ctx)
     earlier: list[Any] = []
     if isinstance(backlog, EventBacklog):
-        earlier, overflowed = backlog.take()
+        kept, overflowed = backlog.take()
         if new_only:
-            earlier = []
+            kept = []
         elif overflowed:
             ctx.notify(
                 f"stream-events: {overflowed} earlier event(s) were not kept (the backlog "
                 f"holds {backlog.events.maxlen}; set event_backlog to keep more)"
             )
-        # Events of items no longer held (a read's or write's borrowed item) say nothing.
-        earlier = [event for event in earlier if item_of(session, event) is not None]
+        # Events of items no longer held (a read's or write's borrowed item, given back)
+        # say nothing; one of an item never this shell's (an attached session's other
+        # client) is kept.
+        earlier = [e for e, known in kept if not known or item_of(session, e) is not None]
     first = earlier[0].worker_sequence - 1 if earlier else session.counters.last_worker_sequence
     gaps = SequenceGaps(first)
     seen, ended = 0, "max-events"

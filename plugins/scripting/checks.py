@@ -72,9 +72,11 @@ async def assert_command(
     extra = ["--tolerance", tolerance] if tolerance is not None else []
     comparison = parse_comparison([*words, *extra], "assert VALUE OP VALUE")
     said = _typed(ctx, str(comparison))
+    data = {"condition": said, "message": message}
     if not comparison.holds():
-        raise CommandFailed(_failed(message, f"{said} does not hold"))
-    return Text(f"ok: {said}", {"ok": True, "condition": said})
+        failed = Text("", {"ok": False, **data})
+        raise CommandFailed(_failed(message, f"{said} does not hold"), result=failed)
+    return Text(f"ok: {said}", {"ok": True, **data})
 
 
 @asynccontextmanager
@@ -132,9 +134,9 @@ async def expect(
         if not check.accepts(found.value, found.quality):
             raise CommandFailed(
                 _failed(message, f"{_now(ctx, found)}; {check.why_not(ctx, found)}"),
-                result=_observed(ctx, found, check),
+                result=_observed(ctx, found, check, message),
             )
-    return _met(ctx, found, check, time.monotonic() - started)
+    return _met(ctx, found, check, time.monotonic() - started, message)
 
 
 @scripting.command(
@@ -182,9 +184,9 @@ async def wait_for(
             longest = f"; it held {held.longest_s:.1f}s at most" if stable else ""
             raise CommandFailed(
                 _failed(message, f"{what} not met within {timeout:g}s ({shown}{longest})"),
-                result=_observed(ctx, found, check),
+                result=_observed(ctx, found, check, message),
             )
-    return _met(ctx, found, check, time.monotonic() - started)
+    return _met(ctx, found, check, time.monotonic() - started, message)
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,7 @@ def _now(ctx: ShellContext, item: TrackedItem) -> str:
     return text
 
 
-def _observed(ctx: ShellContext, item: TrackedItem, check: Check) -> Text:
+def _observed(ctx: ShellContext, item: TrackedItem, check: Check, message: str | None) -> Text:
     """What a failed check saw, as data for JSON (the failure line says it in text)."""
     return Text(
         "",
@@ -244,6 +246,7 @@ def _observed(ctx: ShellContext, item: TrackedItem, check: Check) -> Text:
             "value": item.value,
             "quality": quality_text(item.quality),
             "timestamp": item.timestamp,
+            "message": message,
         },
     )
 
@@ -255,7 +258,9 @@ def _typed(ctx: ShellContext, text: str) -> str:
     return scrub(text, ctx.variables.secret_values())
 
 
-def _met(ctx: ShellContext, item: TrackedItem, check: Check, waited: float) -> Text:
+def _met(
+    ctx: ShellContext, item: TrackedItem, check: Check, waited: float, message: str | None
+) -> Text:
     said = check.describe(ctx)
     return Text(
         f"ok: {item.tag_reference} {said} (value {item.value!r}, after {waited:.2f}s)",
@@ -267,6 +272,7 @@ def _met(ctx: ShellContext, item: TrackedItem, check: Check, waited: float) -> T
             "quality": quality_text(item.quality),
             "timestamp": item.timestamp,
             "waited_s": round(waited, 3),
+            "message": message,
         },
     )
 

@@ -259,7 +259,8 @@ async def test_json_prints_one_object_per_command_with_its_line(
         shell, tmp_path, "echo a\n\nread Tank1.Level\nassert 1 == 2 --message no\n"
     )
     assert run.status == 1
-    objects = [json.loads(line) for line in shell.out]
+    *objects, summary = [json.loads(line) for line in shell.out]
+    assert summary["summary"]["status"] == 1 and summary["summary"]["checks_failed"] == 1
     assert [(o["command"], o["line"], o["ok"]) for o in objects] == [
         ("echo", 1, True),
         ("read", 3, True),
@@ -310,12 +311,12 @@ async def test_a_captured_result_under_a_secret_name_masks_its_value_fields_only
     )
     run = await run_file(shell, tmp_path, text)
     assert run.status == 0
-    lines = [json.loads(line) for line in shell.out[-3:]]
+    lines = [json.loads(line) for line in shell.out[-4:-1]]
     assert lines[0]["result"]["password"]["value"] == REDACTED
     assert lines[0]["result"]["password"]["tag"] == "Tank2.Notes"
     assert lines[1]["result"] == "Tank2.Notes Good (192)"
     assert lines[2]["result"] == REDACTED
-    assert "the-notes-secret" not in "\n".join(shell.out[-3:] + shell.err)
+    assert "the-notes-secret" not in "\n".join(shell.out[-4:] + shell.err)
 
 
 async def test_a_variable_used_as_a_secret_option_is_masked_from_the_start(

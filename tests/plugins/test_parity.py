@@ -11,6 +11,7 @@ import pytest
 from mxshell.gateway import GatewayClient, Session
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
+from tests.conftest import eventually
 
 from .conftest import held_by_gateway
 
@@ -146,6 +147,24 @@ async def test_attach_uses_another_clients_session_and_leaving_does_not_close_it
     assert closed.ok, closed.errors
     assert json.loads(closed.out[-1])["result"]["state"] == "disconnected", closed.out
     assert theirs.session_id not in fresh_gateway.gateway._mx.sessions  # noqa: SLF001
+
+
+async def test_an_attached_sessions_events_from_the_other_client_wait_in_the_backlog(
+    own_shell: ShellRunner, theirs: Session
+) -> None:
+    # The other client's item is not this shell's: its event is news, not an item this
+    # shell gave back. Arriving before stream-events starts, it waits in the backlog.
+    own_shell.context.settings.output = "json"
+    assert (await own_shell.run(f"attach {theirs.session_id}")).ok
+    handle = await theirs.register("other")
+    item = await theirs.add_item(handle, "Tank1.Capacity")
+    await theirs.advise(handle, item)
+    session = own_shell.session
+    await eventually(lambda: session.counters.data_changes >= 1, "the advise's first value")
+    streamed = await own_shell.run("stream-events --max-events 1 --timeout 1s")
+    assert streamed.ok, streamed.errors
+    row = json.loads(streamed.out[0])
+    assert (row["event"], row["item_handle"]) == ("on_data_change", item)
 
 
 async def test_stream_events_shows_the_backlog_says_when_it_overflowed_and_new_only_skips_it(

@@ -40,5 +40,9 @@ def printed(shell: ShellRunner) -> list[str]:
 
 
 def json_lines(shell: ShellRunner) -> list[dict]:
-    """Every stdout line of a --json run, each parsed with json.loads."""
-    return [json.loads(line) for line in printed(shell)]
+    """Every stdout line of a --json run, each parsed with json.loads, but the run's
+    closing summary object (checked to be there, and last)."""
+    *objects, summary = [json.loads(line) for line in printed(shell)]
+    assert set(summary) == {"summary"}, summary
+    assert all("summary" not in o for o in objects)
+    return objects

@@ -16,7 +16,7 @@ import pytest
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
 from tests.conftest import shell_env
-from tests.script.conftest import json_lines, printed, run_file
+from tests.script.conftest import printed, run_file
 
 LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
 
@@ -84,8 +84,9 @@ async def test_a_json_summary_closes_a_continued_run(
 ) -> None:
     run = await run_file(json_shell, tmp_path, "on-error continue\nassert 1 == 2\necho b\n")
     assert run.status == 1
-    *_, summary = json_lines(json_shell)
-    assert summary["summary"]["failed"] == 1 and summary["summary"]["ran"] == 3
+    summary = json.loads(printed(json_shell)[-1])
+    assert summary["summary"]["commands_failed"] == 1 and summary["summary"]["commands_run"] == 3
+    assert summary["summary"]["checks_failed"] == 1
 
 
 def test_ctrl_c_under_json_ends_with_a_summary_object(
@@ -116,9 +117,13 @@ def test_ctrl_c_under_json_ends_with_a_summary_object(
     assert objects[-1] == {
         "summary": {
             "source": str(script),
-            "ran": 2,
-            "failed": 1,
+            "commands_run": 2,
+            "commands_failed": 1,
+            "checks_passed": 0,
+            "checks_failed": 0,
+            "manual_steps": 0,
             "failures": [f"{script}:2"],
+            "problems": 0,
             "interrupted": True,
             "status": 130,
         }
