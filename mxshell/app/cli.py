@@ -28,6 +28,7 @@ from mxshell.app.plugin_host import PluginSelection  # noqa: E402
 from mxshell.base.cmdline import StrictArgumentParser, read_pem  # noqa: E402
 from mxshell.gateway.channel import CA_BLOCK  # noqa: E402
 from mxshell.script.manual_steps import read_answers  # noqa: E402
+from mxshell.script.reports import ReportTarget  # noqa: E402
 
 
 class _Parser(StrictArgumentParser):
@@ -89,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="answer yes to every confirm, go on at every pause, take each prompt's --default",
     )
+    parser.add_argument(
+        "--report",
+        dest="reports",
+        action="append",
+        default=[],
+        metavar="KIND:FILE",
+        help="also write a report of the run: junit:FILE, markdown:FILE or json:FILE (repeatable)",
+    )
     parser.add_argument("--no-history", action="store_true", help="keep no history file")
     parser.add_argument("--debug", action="store_true", help="tracebacks for failures")
     parser.add_argument(
@@ -115,6 +124,14 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
             f"unexpected argument {args.file_args[0]!r} "
             "(arguments follow -f FILE, or go with commands piped on stdin)"
         )
+    reports = []
+    for text in args.reports:
+        try:
+            report = ReportTarget.parse(text)
+            report.check_writable()
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+        reports.append(report)
     answers = None
     if args.answers:
         try:
@@ -155,6 +172,7 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
         file_args=list(args.file_args),
         on_error=args.on_error,
         answers=answers or {},
+        reports=reports,
         yes=args.yes,
         history=not args.no_history,
         plugins=PluginSelection(

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from mxshell.app.plugin_host import PluginSelection
 from mxshell.app.runtime import ShellRuntime
 from mxshell.base import paths
 from mxshell.commands import Settings
+from mxshell.script.reports import ReportTarget, RunFacts, write_reports
+from mxshell.script.runner import ScriptRun
 from mxshell.script.steps import Script
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TERMINATED = 0, 1, 2, 143
@@ -41,6 +44,7 @@ class LaunchOptions:
     file_args: list[str] = field(default_factory=list)
     on_error: str = "stop"
     answers: dict[str, str] = field(default_factory=dict)
+    reports: list[ReportTarget] = field(default_factory=list)
     yes: bool = False
     history: bool = True
     plugins: PluginSelection = field(default_factory=PluginSelection)
@@ -85,7 +89,7 @@ async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
     # exit status 2 with nothing run.
     script = None if interactive else await _load(runtime, options)
     if script is not None and script.problems:
-        return (await runtime.scripts.run(script)).status
+        return _reported(runtime, options, script, await runtime.scripts.run(script))
     connected = await runtime.start(options.target)
     try:
         if not connected and not interactive:
@@ -93,9 +97,34 @@ async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
         if script is None:
             return await _repl(runtime, options)
         collector.settle()  # start-up is over: the console script paused the collector
-        return (await runtime.scripts.run(script)).status
+        return _reported(runtime, options, script, await runtime.scripts.run(script))
     finally:
         await runtime.close()
+
+
+def _reported(runtime: ShellRuntime, options: LaunchOptions, script: Script, run: ScriptRun) -> int:
+    """Write the run's reports (--report); a report that could not be written is said in
+    one line and makes a passing run's status 1 (the run itself is on stdout)."""
+    if not options.reports:
+        return run.status
+    session = runtime.session
+    facts = RunFacts(
+        source=script.source,
+        started=run.started or datetime.now(UTC),
+        ended=run.ended or datetime.now(UTC),
+        status=run.status,
+        records=run.records,
+        problems=run.problems,
+        answers=list(runtime.operator.log),
+        endpoint=session.endpoint if session is not None else options.target.endpoint,
+        session_id=session.session_id if session is not None else None,
+        interrupted=run.interrupted,
+        secrets=frozenset(runtime.context.variables.secret_values()),
+    )
+    errors = write_reports(options.reports, facts)
+    for error in errors:
+        runtime.err(f"mxshell: {error}")
+    return run.status or (EXIT_FAILED if errors else 0)
 
 
 @contextmanager

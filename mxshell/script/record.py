@@ -46,11 +46,16 @@ class StepRecord:
     @property
     def name(self) -> str:
         """How a report names it: a check's -m text, a manual step's question, else the
-        line as typed."""
+        line as it ran (`wait-for Pump2.Speed.SP == 1450 ±0.5%`), else as typed."""
         data = self.data
         for key in ("message", "text"):
             if isinstance(data.get(key), str) and data[key]:
                 return str(data[key])
+        condition = data.get("condition", data.get("expected"))
+        if isinstance(condition, str):
+            # the line as it ran, its ${NAME}s expanded: a loop's checks keep apart
+            item = f" {data['item']}" if isinstance(data.get("item"), str) else ""
+            return f"{self.outcome.command}{item} {condition}"
         return self.outcome.line
 
 

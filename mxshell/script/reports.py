@@ -1,0 +1,282 @@
+"""Reports of a command file's run, for the tools and people after it:
+
+    --report junit:FILE      JUnit XML: a testsuite per file run, a testcase per check
+                             and manual step (and per other command that failed)
+    --report markdown:FILE   a commissioning record an engineer can sign
+    --report json:FILE       the whole run as one JSON document
+
+A report's folder and file are checked when the shell starts (a missing folder or a file
+that cannot be written is a usage error before anything runs); the report is written when
+the run ends, however it ends. Values are masked as everywhere else: a secret never
+reaches a report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import xml.etree.ElementTree as ET
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mxshell.output.formatting import rfc3339
+from mxshell.output.jsonable import to_data
+from mxshell.output.secrets import scrub
+from mxshell.script.manual_steps import Answer
+from mxshell.script.record import StepRecord, counts
+from mxshell.script.steps import Problem
+
+KINDS = ("junit", "markdown", "json")
+
+
+@dataclass(frozen=True)
+class ReportTarget:
+    """One --report KIND:FILE."""
+
+    kind: str
+    path: Path
+
+    @classmethod
+    def parse(cls, text: str) -> ReportTarget:
+        """`junit:out/results.xml`; ValueError saying what is wrong."""
+        kind, colon, path = text.partition(":")
+        if not colon or kind not in KINDS or not path:
+            raise ValueError(
+                f"--report {text!r}: write it as KIND:FILE, KIND one of {', '.join(KINDS)}"
+            )
+        return cls(kind, Path(path).expanduser())
+
+    def check_writable(self) -> None:
+        """ValueError, naming the file, when it cannot be written: known before the run."""
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise ValueError(f"report {self.path}: the folder {folder} does not exist")
+        if self.path.is_dir():
+            raise ValueError(f"report {self.path}: is a folder")
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            raise ValueError(f"report {self.path}: the file cannot be written (permission)")
+        if not self.path.exists() and not os.access(folder, os.W_OK | os.X_OK):
+            raise ValueError(f"report {self.path}: the folder {folder} cannot be written")
+
+
+@dataclass
+class RunFacts:
+    """What a report tells: the run's records and the facts around them."""
+
+    source: str | None
+    started: datetime
+    ended: datetime
+    status: int
+    records: list[StepRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    endpoint: str | None = None
+    session_id: str | None = None
+    interrupted: bool = False
+    secrets: Collection[str] = ()
+
+    @property
+    def label(self) -> str:
+        return self.source or "-c"
+
+    @property
+    def elapsed(self) -> float:
+        return max((self.ended - self.started).total_seconds(), 0.0)
+
+    def listed(self) -> list[StepRecord]:
+        """What a report lists one by one: checks, manual steps, and any other command
+        that failed (a write refused, Ctrl-C): a failure is never left out."""
+        return [r for r in self.records if r.kind != "command" or not r.outcome.ok]
+
+
+def write_reports(targets: Sequence[ReportTarget], facts: RunFacts) -> list[str]:
+    """Write every report; the one-line errors of those that could not be written."""
+    errors = []
+    for target in targets:
+        text = {"junit": junit, "markdown": markdown, "json": as_json}[target.kind](facts)
+        try:
+            target.path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            errors.append(f"report {target.path} could not be written: {error.strerror or error}")
+    return errors
+
+
+# JUnit XML -------------------------------------------------------------------------------
+
+
+def junit(facts: RunFacts) -> str:
+    """JUnit XML as CI servers read it (the schema of Jenkins' and GitLab's readers)."""
+    listed = facts.listed()
+    failures = sum(1 for r in listed if not r.outcome.ok and r.kind != "command")
+    errors = sum(1 for r in listed if not r.outcome.ok and r.kind == "command")
+    errors += len(facts.problems)
+    tests = len(listed) + len(facts.problems)
+    suites = ET.Element("testsuites", name="mxshell", tests=str(tests))
+    suites.set("failures", str(failures))
+    suites.set("errors", str(errors))
+    suites.set("time", f"{facts.elapsed:.3f}")
+    suite = ET.SubElement(suites, "testsuite", name=facts.label, tests=str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    suite.set("skipped", "0")
+    suite.set("time", f"{facts.elapsed:.3f}")
+    suite.set("timestamp", facts.started.replace(tzinfo=None).isoformat(timespec="seconds"))
+    suite.set("hostname", socket.gethostname())
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("endpoint", facts.endpoint), ("session_id", facts.session_id)):
+        if value:
+            ET.SubElement(properties, "property", name=name, value=value)
+    ET.SubElement(properties, "property", name="exit_status", value=str(facts.status))
+    for problem in facts.problems:
+        case = _case(suite, scrub(problem.message, facts.secrets), problem, problem.line, 0.0)
+        error = ET.SubElement(case, "error", message=scrub(str(problem), facts.secrets))
+        error.set("type", "problem")
+        error.text = "found before the run: nothing was run"
+    for record in listed:
+        outcome = record.outcome
+        name = scrub(record.name, facts.secrets)
+        case = _case(suite, name, record.step, record.step.line, outcome.elapsed)
+        if outcome.ok:
+            continue
+        tag = "error" if record.kind == "command" else "failure"
+        element = ET.SubElement(case, tag, message=outcome.describe())
+        element.set("type", outcome.command)
+        element.text = _observed_text(record, facts.secrets)
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
+
+
+def _case(suite: ET.Element, name: str, where: Any, line: int, elapsed: float) -> ET.Element:
+    case = ET.SubElement(suite, "testcase", name=name, classname=where.source or "-c")
+    case.set("file", where.source or "-c")
+    case.set("line", str(line))
+    case.set("time", f"{elapsed:.3f}")
+    return case
+
+
+def _observed_text(record: StepRecord, secrets: Collection[str]) -> str:
+    data = to_data(record.data, secrets)
+    lines = [f"{record.step.where or 'line ' + str(record.step.line)}: {record.outcome.line}"]
+    for key in ("item", "expected", "condition", "value", "quality", "timestamp", "answer"):
+        if isinstance(data, dict) and data.get(key) is not None:
+            lines.append(f"{key}: {data[key]}")
+    return "\n".join(lines)
+
+
+# Markdown ----------------------------------------------------------------------------------
+
+
+def markdown(facts: RunFacts) -> str:
+    """A commissioning record: the run, each check with what was observed, each manual
+    step with its answer, and room to sign."""
+    counted = counts(facts.records)
+    passed = facts.status == 0
+    lines = [
+        f"# Commissioning record: {_cell(facts.label)}",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| File | {_cell(facts.label)} |",
+        f"| Gateway | {_cell(facts.endpoint or 'embedded simulated gateway')} |",
+        f"| Session | {_cell(facts.session_id or '-')} |",
+        f"| Started | {rfc3339(facts.started)} |",
+        f"| Ended | {rfc3339(facts.ended)} |",
+        f"| Result | {'PASSED' if passed else 'FAILED'} (exit status {facts.status}) |",
+        f"| Checks | {counted['checks_passed']} passed, {counted['checks_failed']} failed |",
+    ]
+    if facts.interrupted:
+        lines.append("| Note | the run was interrupted before its end |")
+    checks = [r for r in facts.records if r.kind == "check"]
+    lines += ["", "## Checks", ""]
+    if checks:
+        lines += [
+            "| Line | Check | Value | Quality | Timestamp | Result |",
+            "|---|---|---|---|---|---|",
+        ]
+        for record in checks:
+            data = to_data(record.data, facts.secrets)
+            data = data if isinstance(data, dict) else {}
+            result = "pass" if record.outcome.ok else f"**FAIL**: {record.outcome.error}"
+            lines.append(
+                f"| {record.step.line} | {_cell(record.name)} | {_cell(data.get('value'))} "
+                f"| {_cell(data.get('quality'))} | {_cell(data.get('timestamp'))} "
+                f"| {_cell(scrub(result, facts.secrets))} |"
+            )
+    else:
+        lines.append("No checks ran.")
+    steps = [r for r in facts.records if r.kind == "manual"]
+    if steps:
+        lines += ["", "## Manual steps", "", "| Line | Step | Answer | From | At | Result |"]
+        lines.append("|---|---|---|---|---|---|")
+        for record in steps:
+            data = to_data(record.data, facts.secrets)
+            data = data if isinstance(data, dict) else {}
+            result = "done" if record.outcome.ok else f"**FAIL**: {record.outcome.error}"
+            lines.append(
+                f"| {record.step.line} | {record.outcome.command}: {_cell(record.name)} "
+                f"| {_cell(data.get('answer'))} | {_cell(data.get('source'))} "
+                f"| {_cell(data.get('at'))} | {_cell(result)} |"
+            )
+    others = [r for r in facts.records if r.kind == "command" and not r.outcome.ok]
+    if others or facts.problems:
+        lines += ["", "## Other failures", ""]
+        lines += [f"- {_cell(str(p))}" for p in facts.problems]
+        lines += [
+            f"- line {r.step.line}: {_cell(scrub(r.outcome.describe(), facts.secrets))}"
+            for r in others
+        ]
+    lines += ["", "## Sign-off", "", "| Role | Name | Date | Signature |", "|---|---|---|---|"]
+    lines += ["| Commissioning engineer | | | |", "| Witness | | | |", ""]
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    """A value as one Markdown table cell: no pipe or newline breaks the table."""
+    if value is None:
+        return "-"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+# JSON ------------------------------------------------------------------------------------
+
+
+def as_json(facts: RunFacts) -> str:
+    """The run as one JSON document: facts, counts, every command, problems, answers."""
+    document = {
+        "source": facts.source,
+        "endpoint": facts.endpoint,
+        "session_id": facts.session_id,
+        "started": facts.started,
+        "ended": facts.ended,
+        "status": facts.status,
+        "interrupted": facts.interrupted,
+        **counts(facts.records),
+        "commands": [
+            {
+                "line": r.step.line,
+                "source": r.step.source,
+                "command": r.outcome.command,
+                "kind": r.kind,
+                "name": r.name,
+                "ok": r.outcome.ok,
+                "error": r.outcome.error,
+                "started": r.started,
+                "elapsed_s": round(r.outcome.elapsed, 6),
+                "deferred": r.deferred,
+                "result": r.data,
+            }
+            for r in facts.records
+        ],
+        "problems": [
+            {"source": p.source, "line": p.line, "message": p.message} for p in facts.problems
+        ],
+        "answers": [a.as_data() for a in facts.answers],
+    }
+    return json.dumps(to_data(document, facts.secrets), indent=2, sort_keys=True) + "\n"
