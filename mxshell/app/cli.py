@@ -91,6 +91,16 @@ def _parser() -> argparse.ArgumentParser:
         help="answer yes to every confirm, go on at every pause, take each prompt's --default",
     )
     parser.add_argument(
+        "--check",
+        action="store_true",
+        help="check the command file (and its tags against the Galaxy) and run nothing",
+    )
+    parser.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="skip looking the file's tags up in the Galaxy before it runs",
+    )
+    parser.add_argument(
         "--report",
         dest="reports",
         action="append",
@@ -140,6 +150,8 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
             raise ConfigError(str(error)) from None
     if args.commands is not None and args.file is not None:
         raise ConfigError("-c and -f cannot be used together")
+    if args.check and args.no_validate:
+        raise ConfigError("--check and --no-validate cannot be used together")
     endpoint = args.endpoint or config.endpoint
     # A flag beats the config file; --tls beats a config file's plaintext = true.
     plaintext = bool(args.plaintext) or (config.plaintext and not args.tls)
@@ -173,6 +185,8 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
         on_error=args.on_error,
         answers=answers or {},
         reports=reports,
+        check_only=args.check,
+        validate=not args.no_validate,
         yes=args.yes,
         history=not args.no_history,
         plugins=PluginSelection(

@@ -22,10 +22,13 @@ from mxshell.app.connection import Target
 from mxshell.app.plugin_host import PluginSelection
 from mxshell.app.runtime import ShellRuntime
 from mxshell.base import paths
+from mxshell.base.errors import ShellError
 from mxshell.commands import Settings
+from mxshell.gateway import GatewayError
 from mxshell.script.reports import ReportTarget, RunFacts, write_reports
 from mxshell.script.runner import ScriptRun
 from mxshell.script.steps import Script
+from mxshell.script.validation import GalaxyTags, validate
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TERMINATED = 0, 1, 2, 143
 
@@ -45,6 +48,8 @@ class LaunchOptions:
     on_error: str = "stop"
     answers: dict[str, str] = field(default_factory=dict)
     reports: list[ReportTarget] = field(default_factory=list)
+    check_only: bool = False  # --check: check and validate, run nothing
+    validate: bool = True  # look the file's tags up in the Galaxy first
     yes: bool = False
     history: bool = True
     plugins: PluginSelection = field(default_factory=PluginSelection)
@@ -92,14 +97,49 @@ async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
         return _reported(runtime, options, script, await runtime.scripts.run(script))
     connected = await runtime.start(options.target)
     try:
+        if script is not None and options.check_only:
+            return await _check_only(runtime, options, script, connected)
         if not connected and not interactive:
             return EXIT_FAILED
         if script is None:
             return await _repl(runtime, options)
+        if options.validate and await _validated(runtime, script):
+            return _reported(runtime, options, script, await runtime.scripts.run(script))
         collector.settle()  # start-up is over: the console script paused the collector
         return _reported(runtime, options, script, await runtime.scripts.run(script))
     finally:
         await runtime.close()
+
+
+async def _validated(runtime: ShellRuntime, script: Script) -> bool:
+    """Look the file's tags up in the Galaxy; True when that found problems (they are
+    added to the script, which then runs nothing). Without a Galaxy it says so and lets
+    the file run."""
+    galaxy = runtime.context.services.galaxy
+    if galaxy is None:
+        return False
+    context = runtime.context
+    try:
+        problems = await validate(script, context.registry, context.variables, GalaxyTags(galaxy))
+    except (ShellError, GatewayError) as error:
+        runtime.err(f"mxshell: the tags were not checked against the Galaxy: {error}")
+        return False
+    script.problems.extend(problems)
+    return bool(problems)
+
+
+async def _check_only(
+    runtime: ShellRuntime, options: LaunchOptions, script: Script, connected: bool
+) -> int:
+    """--check: the whole-file check and, with a gateway, the Galaxy; nothing runs."""
+    if connected and await _validated(runtime, script):
+        return _reported(runtime, options, script, await runtime.scripts.run(script))
+    label = script.source or "-c"
+    galaxy = (
+        ", with its tags against the Galaxy" if connected else " (no gateway: tags not looked up)"
+    )
+    runtime.err(f"{label}: checked{galaxy}: no problems found; nothing was run")
+    return EXIT_OK
 
 
 def _reported(runtime: ShellRuntime, options: LaunchOptions, script: Script, run: ScriptRun) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from mxshell.galaxy import AttributeInfo
     from mxshell.output.watch_table import WatchModel
 
 # The API 1.0 names of the services (each the name of its field of Services).
@@ -94,6 +95,11 @@ class GalaxyLookup(Protocol):
     async def glob(self, pattern: str) -> list[str]: ...
 
     async def attribute_type(self, reference: str) -> str | None: ...
+
+    async def attribute_info(self, reference: str) -> AttributeInfo | None:
+        """The attribute as the Galaxy describes it (data type, array, security), None
+        for no such tag; raises when the Galaxy cannot be read (API 1.1)."""
+        ...
 
     def resolve(self, reference: str) -> str: ...
 

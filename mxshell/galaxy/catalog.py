@@ -20,7 +20,7 @@ from mxshell.base.errors import CommandFailed
 from mxshell.galaxy.browse import BrowsePath
 from mxshell.galaxy.complete import TagCandidate, complete_reference
 from mxshell.galaxy.glob import glob_references
-from mxshell.galaxy.index import GalaxyIndex, IndexBuilder
+from mxshell.galaxy.index import AttributeInfo, GalaxyIndex, IndexBuilder
 from mxshell.gateway import GalaxyRepositoryClient, GatewayError, type_name_for
 from mxshell.gateway.errors import FailedPreconditionError
 
@@ -189,6 +189,13 @@ class GalaxyCatalog:
             return None
         attribute = found[1]
         return type_name_for(attribute.data_type, attribute.is_array)
+
+    async def attribute_info(self, reference: str) -> AttributeInfo | None:
+        """GalaxyLookup: an attribute as the Galaxy describes it (type, security...), None
+        when the Galaxy has no such tag; GalaxyUnavailable (or a GatewayError) when the
+        Galaxy cannot be read."""
+        found = (await self.ready()).attribute(reference)
+        return None if found is None else found[1]
 
     def resolve(self, reference: str) -> str:
         """GalaxyLookup: `.Level` after `cd Tank1` is `Tank1.Level`; others unchanged."""

@@ -545,7 +545,8 @@ def test_a_command_file_fails_on_a_partial_batch_unless_allowed(
         script.write_text(text)
         endpoint = ["--endpoint", gateway.endpoint, "--plaintext", "--api-key-env", "MX_KEY"]
         return subprocess.run(
-            [sys.executable, "-c", LAUNCH, *endpoint, "-f", str(script)],
+            # --no-validate: the unknown tag must reach the gateway, as a run-time failure
+            [sys.executable, "-c", LAUNCH, *endpoint, "--no-validate", "-f", str(script)],
             capture_output=True,
             text=True,
             timeout=60,

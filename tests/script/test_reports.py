@@ -58,6 +58,7 @@ def reported(
     run = run_cli(
         tmp_path,
         gateway,
+        "--no-validate",  # the unknown tag is to fail at run time, as an error in the reports
         "--on-error",
         "continue",
         "--answers",

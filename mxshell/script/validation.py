@@ -1,0 +1,242 @@
+"""Validation against the Galaxy before anything is written.
+
+After the whole-file check, and when the Galaxy can be read, every tag a command names
+without depending on a run-time value (literal words, `$N`, `${ENV:VAR}`, variables set
+to a constant by `set NAME VALUE`) is looked up, with every tag of every `@FILE` it
+names: an unknown tag, a value that cannot be a value of the attribute's declared type,
+and a write to a ViewOnly attribute are problems at their FILE:LINE, and nothing runs.
+
+A word that is not a tag reference (an alias, a handle, a glob, a reference relative to
+the browse path) is left to the run, as is anything that depends on what the run does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from mxshell.base.errors import HelpRequested, ShellError
+from mxshell.commands.lexer import Reference, Word
+from mxshell.commands.registry import CommandRegistry
+from mxshell.commands.services import GalaxyLookup
+from mxshell.commands.variables import Variables
+from mxshell.contract import types
+from mxshell.gateway import parse_value_text, to_mx_value, type_name_for
+from mxshell.script.blocks import block_word
+from mxshell.script.steps import Problem, Script, Step
+
+# Writes: the ITEM and VALUE positionals of one item, or TAG=VALUE entries.
+ITEM_WRITES = frozenset({"write", "write2", "write-secured", "write-secured2"})
+BULK_WRITES = frozenset({"write-bulk", "write2-bulk", "write-secured-bulk", "write-secured2-bulk"})
+_GLOB = re.compile(r"[*?]|\[(?!\d*\]$)")
+_ELEMENT = re.compile(r"\[\d*\]$")
+MAX_FILE_LINES = 100_000
+RUNTIME = "\x00run-time value\x00"
+
+
+@dataclass(frozen=True)
+class TagFacts:
+    """What the Galaxy says of one attribute: its write type and whether it is ViewOnly."""
+
+    type_name: str | None
+    view_only: bool
+
+
+class TagLookup(Protocol):
+    """The Galaxy, for validation: facts of a tag, or None when there is no such tag."""
+
+    async def tag_facts(self, reference: str) -> TagFacts | None: ...
+
+
+class GalaxyTags:
+    """TagLookup over the shell's Galaxy (the galaxy plugin's GalaxyLookup)."""
+
+    def __init__(self, galaxy: GalaxyLookup) -> None:
+        self.galaxy = galaxy
+
+    async def tag_facts(self, reference: str) -> TagFacts | None:
+        info = await self.galaxy.attribute_info(reference)
+        if info is None:
+            return None
+        view_only = info.security == types.SECURITY_CLASSIFICATION_VIEW_ONLY
+        return TagFacts(type_name_for(info.data_type, info.is_array), view_only)
+
+
+async def validate(
+    script: Script, registry: CommandRegistry, variables: Variables, lookup: TagLookup
+) -> list[Problem]:
+    """The problems the Galaxy shows in a checked script (none: it may run)."""
+    walker = _Validator(registry, variables, lookup)
+    for step in script.steps:
+        await walker.step(step)
+    return walker.problems
+
+
+class _Validator:
+    def __init__(self, registry: CommandRegistry, variables: Variables, lookup: TagLookup) -> None:
+        self.registry = registry
+        self.lookup = lookup
+        self.problems: list[Problem] = []
+        # What a word can be expanded with before the run: constants, $N, ${ENV:...}.
+        self.constants = Variables()
+        self.constants.update({k: v for k, v in variables.items() if isinstance(v, str)})
+        self.facts: dict[str, TagFacts | None] = {}
+
+    async def step(self, step: Step) -> None:
+        if block_word(step):
+            if step.name == "for" and len(step.segment.words) > 1:
+                self.constants.pop(step.segment.words[1].text, None)  # a run-time value
+            return
+        self.constants.args = step.args
+        words = [self.expand(word) for word in step.segment.words]
+        if words[0] is None:
+            return
+        self.note_definitions(words)
+        try:
+            expanded = self.registry.expand([w or "" for w in words])
+            command = self.registry.lookup(expanded[0]) if expanded else None
+        except ShellError:
+            return
+        if command is None or len(expanded) != len(words):
+            return  # an alias of this file, or one that changes the words: left to the run
+        if command.name == "defer" and len(step.segment.words) > 1:
+            return  # checked when it is deferred, with the values it has then
+        # A word known only at run time stands in as a marker: what holds it is skipped.
+        known = [w if w is not None else RUNTIME for w in words]
+        try:
+            arguments = command.parse(known[1:])
+        except (HelpRequested, ShellError):
+            return
+        for argument in command.arguments:
+            written = command.name in ITEM_WRITES | BULK_WRITES
+            if not argument.is_tag or (written and argument.dest in ("item", "entries")):
+                continue  # a write's tags are checked below, with their values
+            value = arguments.get(argument.dest)
+            for text in value if isinstance(value, list) else [value]:
+                if isinstance(text, str) and RUNTIME not in text:
+                    await self.tag_word(step, text, write=None)
+        typed = arguments.get("type") is not None
+        if command.name in ITEM_WRITES:
+            item, value = arguments.get("item"), arguments.get("value")
+            if isinstance(item, str) and RUNTIME not in item:
+                known_value = isinstance(value, str) and RUNTIME not in value and not typed
+                await self.tag_word(step, item, write=value if known_value else "")
+        elif command.name in BULK_WRITES:
+            for entry in arguments.get("entries", []):
+                if RUNTIME not in entry:
+                    await self.entry(step, entry, typed=typed)
+
+    def expand(self, word: Word) -> str | None:
+        """The word's value before the run, or None when it depends on the run."""
+        for part in word.parts:
+            if not isinstance(part, Reference):
+                continue
+            name = part.name.partition(":-")[0]
+            if not (name.startswith("ENV:") or name.isdecimal() or name in self.constants):
+                return None  # a variable the run sets: its value is the run's
+        try:
+            return self.constants.expand_word(word).text
+        except ShellError:
+            return None
+
+    def note_definitions(self, words: Sequence[str | None]) -> None:
+        """`set NAME VALUE` with a known value is a constant; anything else that sets a
+        variable (let, prompt, set from a run-time value) makes it a run-time value."""
+        name = words[0]
+        target = words[1] if len(words) > 1 else None
+        if target is None:
+            return
+        if name == "set" and len(words) == 3 and words[2] is not None:
+            self.constants[target] = words[2]
+        elif name in ("set", "let", "prompt", "unset"):
+            self.constants.pop(target, None)
+
+    async def entry(self, step: Step, entry: str, *, typed: bool) -> None:
+        if entry.startswith("@"):
+            for where, tag, value in await _file_entries(step, entry[1:]):
+                await self.tag_word(step, tag, write="" if typed else value, where=where)
+            return
+        tag, equals, value = entry.partition("=")
+        if equals:
+            await self.tag_word(step, tag, write="" if typed else value)
+        else:
+            await self.tag_word(step, entry, write="")
+
+    async def tag_word(
+        self, step: Step, text: str, *, write: str | None, where: str | None = None
+    ) -> None:
+        if text.startswith("@") and write is None:
+            for place, tag, _ in await _file_entries(step, text[1:]):
+                await self.tag_word(step, tag, write=None, where=place)
+            return
+        if "." not in text or text.startswith(".") or _GLOB.search(text):
+            return  # an alias, a handle, a relative reference or a glob: the run's
+        reference = _ELEMENT.sub("", text.strip())
+        if reference not in self.facts:
+            self.facts[reference] = await self.lookup.tag_facts(reference)
+        facts = self.facts[reference]
+        place = f"{where}: " if where else ""
+        if facts is None:
+            self.problem(step, f"{place}no tag {text!r} in the Galaxy")
+            return
+        if write is None:
+            return
+        if facts.view_only:
+            self.problem(step, f"{place}{text} is ViewOnly: a write to it is refused")
+        elif write and facts.type_name and not _fits(write, facts.type_name):
+            self.problem(step, f"{place}{write!r} cannot be written to {text}, a {facts.type_name}")
+
+    def problem(self, step: Step, message: str) -> None:
+        self.problems.append(Problem(step.source, step.line, f"{step.name}: {message}", step.name))
+
+
+def _fits(text: str, type_name: str) -> bool:
+    try:
+        to_mx_value(parse_value_text(text, type_name), type_name)
+    except ValueError:
+        return False
+    return True
+
+
+async def _file_entries(step: Step, name: str) -> list[tuple[str, str, str | None]]:
+    """(FILE:LINE, tag, value or None) for each entry of an @FILE (tags, TAG=VALUE lines
+    or CSV), relative to the command file; none when it cannot be read (the run says)."""
+    base = Path(step.source).parent if step.source else Path.cwd()
+    path = base / Path(name).expanduser()
+    return await asyncio.to_thread(_read_entries, path, name)
+
+
+def _read_entries(path: Path, name: str) -> list[tuple[str, str, str | None]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            lines = [line for _, line in zip(range(MAX_FILE_LINES), stream, strict=False)]
+    except (OSError, UnicodeDecodeError):
+        return []
+    if path.suffix.lower() == ".csv":
+        return _csv_entries(lines, name)
+    entries: list[tuple[str, str, str | None]] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        tag, equals, value = line.partition("=")
+        entries.append((f"{name}:{number}", tag.strip(), value.strip() if equals else None))
+    return entries
+
+
+def _csv_entries(lines: list[str], name: str) -> list[tuple[str, str, str | None]]:
+    rows = list(csv.reader(lines))
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    start, columns = (1, header) if "tag" in header else (0, ["tag", "value"])
+    entries: list[tuple[str, str, str | None]] = []
+    for number, row in enumerate(rows[start:], start=start + 1):
+        cells: dict[str, Any] = dict(zip(columns, row, strict=False))
+        if cells.get("tag"):
+            value = None if cells.get("type") else cells.get("value")
+            entries.append((f"{name}:{number}", str(cells["tag"]).strip(), value))
+    return entries
