@@ -129,8 +129,8 @@ async def test_attach_uses_another_clients_session_and_leaving_does_not_close_it
     item = await theirs.add_item(handle, "Tank1.Capacity")
     await theirs.advise(handle, item)
     streamed = await own_shell.run("stream-events --max-events 1 --timeout 5s")
-    assert streamed.ok, streamed.errors
-    assert json.loads(streamed.out[0])["event"] == "on_data_change"
+    assert streamed.ok, (streamed.errors, streamed.out, own_shell.session.status())
+    assert json.loads(streamed.out[0])["event"] == "on_data_change", streamed.out
     left = await own_shell.run("disconnect")
     assert left.ok
     assert theirs.session_id in fresh_gateway.gateway._mx.sessions  # noqa: SLF001
