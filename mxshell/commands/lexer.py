@@ -27,7 +27,7 @@ _REFERENCE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A variable reference as typed: `name` is what is inside `${...}`, or the digits of $1."""
 
@@ -35,7 +35,7 @@ class Reference:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     """One word after quote removal, with where it was typed: line[start:end]."""
 
@@ -48,7 +48,7 @@ class Word:
     parts: tuple[str | Reference, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One command of a line: its words and the text they were typed as."""
 

@@ -13,7 +13,7 @@ CANCELLED = "cancelled"  # Ctrl-C or task cancellation: exit status 1
 _EXIT_STATUS = {OK: 0, FAILED: 1, USAGE: 2, CANCELLED: 1}
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """What running one command came to. `line` and `error` are already free of secrets."""
 

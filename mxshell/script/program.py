@@ -26,6 +26,7 @@ from mxshell.script.steps import Problem, Script, ScriptLine, Step
 
 INCLUDE_WORDS = ("include", "source")
 MAX_INCLUDE_DEPTH = 32
+MAX_REMEMBERED = 10_000  # distinct command lines whose parse the check remembers
 
 
 def read_script(text: str) -> list[ScriptLine]:
@@ -280,7 +281,8 @@ class _Checker:
         except UsageError as error:
             self.problem(step, f"{command.name}: {error}", command.name)
             return
-        self.checked.add(key)
+        if len(self.checked) < MAX_REMEMBERED:  # a file of a million distinct lines: no
+            self.checked.add(key)  # cache of them all
         if command.name == "let" and len(words) > 3:
             self.command(step, words[3:])
 

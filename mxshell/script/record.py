@@ -16,7 +16,7 @@ CHECKS = frozenset({"expect", "wait-for", "assert"})
 MANUAL_STEPS = frozenset({"confirm", "pause", "prompt"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepRecord:
     """One command as it ran: the step, its outcome, when it started (UTC)."""
 

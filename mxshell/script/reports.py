@@ -248,7 +248,8 @@ def _cell(value: Any) -> str:
 
 
 def as_json(facts: RunFacts) -> str:
-    """The run as one JSON document: facts, counts, every command, problems, answers."""
+    """The run as one JSON document: facts, counts, every check, manual step and failed
+    command, problems, answers."""
     document = {
         "source": facts.source,
         "endpoint": facts.endpoint,

@@ -49,7 +49,8 @@ class ScriptRun:
     exited: bool = False  # by `exit N`: the status is N
     # `defer`red commands, last registered last: (where it was registered, the command).
     deferred: list[tuple[Step, Segment]] = field(default_factory=list)
-    # Every command as it ran, for the summary and the reports; when the run began, ended.
+    # The checks, manual steps and failed commands as they ran (see keep), for the
+    # summary and the reports; when the run began and ended.
     records: list[StepRecord] = field(default_factory=list)
     started: datetime | None = None
     ended: datetime | None = None
@@ -57,6 +58,12 @@ class ScriptRun:
     @property
     def failed(self) -> int:
         return len(self.failures)
+
+    def keep(self, record: StepRecord) -> None:
+        """Keep what the summary and reports tell: checks, manual steps and failures (a
+        million `echo` lines keep nothing)."""
+        if record.kind != "command" or not record.outcome.ok:
+            self.records.append(record)
 
 
 class ScriptRunner:
@@ -173,7 +180,7 @@ class ScriptRunner:
             outcome = Outcome(
                 step.name, step.segment.text, False, error="cancelled", status=CANCELLED
             )
-        run.records.append(StepRecord(step, outcome, started))
+        run.keep(StepRecord(step, outcome, started))
         run.ran += 1
         self._report(step, outcome)
         if outcome.status == CANCELLED:
@@ -234,7 +241,7 @@ class ScriptRunner:
                 run.status = run.status or EXIT_FAILED
                 return
             self._report(step, outcome, deferred=True)
-            run.records.append(StepRecord(step, outcome, started, deferred=True))
+            run.keep(StepRecord(step, outcome, started, deferred=True))
             if not outcome.ok:
                 run.failures.append(step.where)
                 run.status = run.status or EXIT_FAILED
@@ -244,7 +251,7 @@ class ScriptRunner:
         status = USAGE if isinstance(error, UsageError) else FAILED
         failed = Outcome(step.name, step.segment.text, False, error=str(error), status=status)
         self._report(step, failed)
-        run.records.append(StepRecord(step, failed, datetime.now(UTC)))
+        run.keep(StepRecord(step, failed, datetime.now(UTC)))
         run.failures.append(step.where)
         run.status = max(run.status, error.exit_status)
         if self.context.settings.stop_on_error:

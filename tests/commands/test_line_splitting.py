@@ -86,8 +86,10 @@ def test_split_words_refuses_more_than_one_command() -> None:
         split_words("a; b")
 
 
+# `$` is left out: `${NAME}` is mxshell's own syntax (an unterminated `${` is an error
+# shlex does not know), tested with the variables.
 _plain_text = st.text(
-    alphabet=st.characters(blacklist_characters=";#\n\r\x0b\x0c", blacklist_categories=("Cs",)),
+    alphabet=st.characters(blacklist_characters=";#$\n\r\x0b\x0c", blacklist_categories=("Cs",)),
     max_size=40,
 )
 

@@ -133,7 +133,7 @@ def test_the_json_report_is_the_whole_run_and_keeps_secrets_out(
 ) -> None:
     document = json.loads((tmp_path / "run.json").read_text())
     assert document["status"] == 1 and document["checks_failed"] == 1
-    assert [c["command"] for c in document["commands"]][:3] == ["set", "expect", "expect"]
+    assert [c["command"] for c in document["commands"]][:3] == ["expect", "expect", "assert"]
     assert [a["answer"] for a in document["answers"]] == ["yes", "12.5"]
     for path in ("run.json", "record.md", "results.xml"):
         assert "s3cret-value-42" not in (tmp_path / path).read_text(), path
