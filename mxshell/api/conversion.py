@@ -22,6 +22,7 @@ from mxshell.gateway import (
     quality_name,
     to_mx_value,
 )
+from mxshell.gateway.errors import SessionNotFoundError, UnavailableError
 from mxshell.gateway.status import CATEGORY_SECURITY_ERROR, hresult_name, hresult_unsigned
 from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.gateway.values import INT32_MAX, INT32_MIN
@@ -202,6 +203,19 @@ def refusals(
         if not hidden:
             raise
         raise CommandFailed(scrub(str(error), hidden)) from None
+
+
+@contextmanager
+def write_outcome(target: str) -> Iterator[None]:
+    """Around a write: when the gateway went away during it (unavailable, timed out, the
+    session gone), whether the write took effect is unknown. Say so in one line; the
+    write is never sent again."""
+    try:
+        yield
+    except (UnavailableError, SessionNotFoundError) as error:
+        raise CommandFailed(
+            f"{error}; whether the write to {target} took effect is unknown (it was not resent)"
+        ) from None
 
 
 # events as rows ----------------------------------------------------------------------

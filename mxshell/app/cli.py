@@ -91,6 +91,13 @@ def _parser() -> argparse.ArgumentParser:
         help="answer yes to every confirm, go on at every pause, take each prompt's --default",
     )
     parser.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long a file's deferred commands wait for a gateway that went away (30)",
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help="check the command file (and its tags against the Galaxy) and run nothing",
@@ -186,6 +193,7 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
         answers=answers or {},
         reports=reports,
         check_only=args.check,
+        defer_timeout=args.timeout,
         validate=not args.no_validate,
         yes=args.yes,
         history=not args.no_history,

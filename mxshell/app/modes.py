@@ -50,6 +50,7 @@ class LaunchOptions:
     reports: list[ReportTarget] = field(default_factory=list)
     check_only: bool = False  # --check: check and validate, run nothing
     validate: bool = True  # look the file's tags up in the Galaxy first
+    defer_timeout: float = 30.0  # deferred commands wait this long for the gateway
     yes: bool = False
     history: bool = True
     plugins: PluginSelection = field(default_factory=PluginSelection)
@@ -81,6 +82,7 @@ async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
         # A key from --api-key is masked wherever free text could carry it (errors, echo).
         runtime.context.variables.add_secret_value(options.target.api_key)
     runtime.operator.answers, runtime.operator.yes = options.answers, options.yes
+    runtime.scripts.defer_timeout = options.defer_timeout
     scripted = options.file is not None or options.commands is not None
     if scripted and sys.stdin.isatty() and sys.stdout.isatty():
         runtime.operator.ask = _terminal_ask  # a person is there to answer

@@ -3,13 +3,14 @@ with where and when it ran, which of them were checks or manual steps, and the c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from mxshell.commands.lexer import Segment
 from mxshell.output.outcome import Outcome
 from mxshell.output.results import Text
-from mxshell.script.steps import Step
+from mxshell.script.steps import Problem, Step
 
 # The commands a report lists one by one: checks, and the operator's manual steps.
 CHECKS = frozenset({"expect", "wait-for", "assert"})
@@ -67,3 +68,35 @@ def counts(records: list[StepRecord]) -> dict[str, int]:
         "checks_failed": sum(1 for r in checks if not r.outcome.ok),
         "manual_steps": sum(1 for r in records if r.kind == "manual"),
     }
+
+
+@dataclass
+class ScriptRun:
+    """How a run went: its exit status (0 all ran, 1 a command failed, 2 a usage error,
+    130 interrupted, 143 terminated, or what `exit N` said), how many commands ran and
+    which failed (as FILE:LINE)."""
+
+    status: int = 0
+    ran: int = 0
+    failures: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    interrupted: bool = False
+    stopped: bool = False  # at a failure, by on-error stop
+    exited: bool = False  # by `exit N`: the status is N
+    # `defer`red commands, last registered last: (where it was registered, the command).
+    deferred: list[tuple[Step, Segment]] = field(default_factory=list)
+    # The checks, manual steps and failed commands as they ran (see keep), for the
+    # summary and the reports; when the run began and ended.
+    records: list[StepRecord] = field(default_factory=list)
+    started: datetime | None = None
+    ended: datetime | None = None
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def keep(self, record: StepRecord) -> None:
+        """Keep what the summary and reports tell: checks, manual steps and failures (a
+        million `echo` lines keep nothing)."""
+        if record.kind != "command" or not record.outcome.ok:
+            self.records.append(record)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,44 +25,13 @@ from mxshell.output.render import outcome_data, render_text
 from mxshell.output.secrets import scrub
 from mxshell.script.blocks import Block, Node, branch_holds, for_words
 from mxshell.script.program import INCLUDE_WORDS, load_file, load_lines, load_text, read_script
-from mxshell.script.record import StepRecord, counts
+from mxshell.script.record import ScriptRun, StepRecord, counts
 from mxshell.script.steps import Problem, Script, ScriptLine, Step
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+DEFER_TIMEOUT_S = 30.0
 # The key under which a shell lends its runner to commands (`source`).
 Writer = Callable[[str], None]
-
-
-@dataclass
-class ScriptRun:
-    """How a run went: its exit status (0 all ran, 1 a command failed, 2 a usage error,
-    130 interrupted, 143 terminated, or what `exit N` said), how many commands ran and
-    which failed (as FILE:LINE)."""
-
-    status: int = EXIT_OK
-    ran: int = 0
-    failures: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    interrupted: bool = False
-    stopped: bool = False  # at a failure, by on-error stop
-    exited: bool = False  # by `exit N`: the status is N
-    # `defer`red commands, last registered last: (where it was registered, the command).
-    deferred: list[tuple[Step, Segment]] = field(default_factory=list)
-    # The checks, manual steps and failed commands as they ran (see keep), for the
-    # summary and the reports; when the run began and ended.
-    records: list[StepRecord] = field(default_factory=list)
-    started: datetime | None = None
-    ended: datetime | None = None
-
-    @property
-    def failed(self) -> int:
-        return len(self.failures)
-
-    def keep(self, record: StepRecord) -> None:
-        """Keep what the summary and reports tell: checks, manual steps and failures (a
-        million `echo` lines keep nothing)."""
-        if record.kind != "command" or not record.outcome.ok:
-            self.records.append(record)
 
 
 class ScriptRunner:
@@ -89,6 +57,8 @@ class ScriptRunner:
         # Set by the shell when SIGTERM asked it to stop: the run ends as if interrupted,
         # deferred commands run, and the status is 143.
         self.terminated = False
+        # How long deferred commands wait for a gateway that went away to come back.
+        self.defer_timeout = DEFER_TIMEOUT_S
 
     @property
     def context(self) -> Any:
@@ -229,6 +199,18 @@ class ScriptRunner:
         a cancellation while they run) abandons the rest."""
         deferred, run.deferred = run.deferred, []
         _uncancel()
+        if deferred and not await self._gateway_back():
+            for step, segment in reversed(deferred):
+                text = (
+                    f"deferred {segment.values[0]}: not run: the gateway did not come back "
+                    f"within {self.defer_timeout:g}s"
+                )
+                self.err(f"{step.where}: {text}" if step.where else text)
+                failed = Outcome(segment.values[0], segment.text, False, error=text)
+                run.keep(StepRecord(step, failed, datetime.now(UTC), deferred=True))
+                run.failures.append(step.where)
+            run.status = run.status or EXIT_FAILED
+            return
         for index, (step, segment) in enumerate(reversed(deferred)):
             started = datetime.now(UTC)
             try:
@@ -245,6 +227,23 @@ class ScriptRunner:
             if not outcome.ok:
                 run.failures.append(step.where)
                 run.status = run.status or EXIT_FAILED
+
+    async def _gateway_back(self) -> bool:
+        """Whether the session is connected, waiting up to defer_timeout for a reconnect
+        (a gateway restarted mid-run); True when there is no session to wait for."""
+        session = self.context.session
+        if session is None or session.connected:
+            return True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.defer_timeout
+        self.err(f"waiting up to {self.defer_timeout:g}s for the gateway to run deferred commands")
+        while loop.time() < deadline:
+            await asyncio.sleep(0.1)
+            if self.context.session is None:
+                return False
+            if self.context.session.connected:
+                return True
+        return False
 
     def _statement_failed(self, step: Step, error: ShellError, run: ScriptRun) -> bool:
         """A statement of the file itself (if, for, defer, include) failed at its line."""

@@ -17,7 +17,14 @@ from mxshell.api import (
     from_mx_value,
     session_of,
 )
-from mxshell.api.conversion import convert, inferred, parse_timestamp, password_from, refusals
+from mxshell.api.conversion import (
+    convert,
+    inferred,
+    parse_timestamp,
+    password_from,
+    refusals,
+    write_outcome,
+)
 from mxshell.api.gateway import mx_value_kind
 from mxshell.api.items import SECURED_ARGS, SERVER_HANDLE, TYPE, item_arg, using_item
 
@@ -59,7 +66,8 @@ async def _write(
     moment = parse_timestamp(timestamp) if timestamp else None
     async with using_item(ctx, item, server_handle, borrow=True) as found:
         converted = await convert(ctx, found, value, type_name)
-        with refusals(found.tag_reference, type_hint=inferred(found, converted, type_name)):
+        hint = inferred(found, converted, type_name)
+        with write_outcome(found.tag_reference), refusals(found.tag_reference, type_hint=hint):
             await session_of(ctx).write(found, converted, timestamp=moment)
     return written("Write2" if moment else "Write", found, converted, moment)
 
@@ -125,7 +133,10 @@ async def _write_secured(
             with refusals(verifier, secrets):
                 verifier_id = await session.authenticate_user(verifier, secrets[-1], server)
         hint = inferred(found, converted, options.get("type"))
-        with refusals(found.tag_reference, secrets, type_hint=hint):
+        with (
+            refusals(found.tag_reference, secrets, type_hint=hint),
+            write_outcome(found.tag_reference),
+        ):
             await session.write_secured(
                 found,
                 converted,
