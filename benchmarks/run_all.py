@@ -24,6 +24,7 @@ BENCHMARKS = (
     "startup",
     "script_dispatch",
     "discover_rss",
+    "expect_lines",
 )
 FIGURE_MARKERS = ("ratio", "commands/s", "growth")
 

@@ -62,6 +62,12 @@ def test_completion_benchmark_reports_percentiles_and_a_ratio_to_the_goal() -> N
     assert re.search(r"ratio \d+\.\d\d of the goal \(p99 <= 20 ms\)", out)
 
 
+def test_expect_lines_benchmark_reports_a_floor_a_figure_and_a_ratio() -> None:
+    out = run_benchmark("expect_lines.py")
+    figure = r"expect lines \(20 tags\): floor [\d.]+ s, mxshell [\d.]+ s, ratio \d+\.\d\d"
+    assert re.search(figure, out), out
+
+
 def test_the_suite_runner_knows_every_benchmark_script() -> None:
     run = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--list"],
