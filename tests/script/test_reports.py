@@ -211,3 +211,15 @@ def test_a_report_that_cannot_be_written_is_refused_at_start_up(
     )
     assert run.returncode == 2 and run.stdout == ""
     assert message.format(tmp=tmp_path) in run.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_report_the_disk_refuses_is_said_and_the_run_is_not_lost(
+    tmp_path: Path, gateway: EmbeddedGateway
+) -> None:
+    run = run_cli(tmp_path, gateway, "--report", "json:/dev/full", "-c", "echo the run itself")
+    assert run.stdout.strip() == "the run itself"
+    assert run.returncode == 1
+    assert run.stderr.strip() == (
+        "mxshell: report /dev/full could not be written: No space left on device"
+    )
