@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from mxshell.commands import Settings
 from mxshell.script.runner import ScriptRun
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
+from tests.conftest import shell_env
 
 
 @pytest.fixture
@@ -46,3 +50,34 @@ def json_lines(shell: ShellRunner) -> list[dict]:
     assert set(summary) == {"summary"}, summary
     assert all("summary" not in o for o in objects)
     return objects
+
+
+LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
+
+
+def launch(
+    tmp_path: Path, endpoint: str, key: str, *args: str, key_variable: str = "MX_KEY"
+) -> subprocess.Popen[str]:
+    """The console script in a process of its own, connected to `endpoint` (plaintext,
+    the key through an environment variable), stdin closed: as CI runs it."""
+    return subprocess.Popen(
+        [sys.executable, "-c", LAUNCH, "--endpoint", endpoint, "--plaintext"]
+        + ["--api-key-env", key_variable, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=shell_env(tmp_path, **{key_variable: key}),
+    )
+
+
+def wait_for_line(child: subprocess.Popen[str], wanted: str, timeout: float = 30.0) -> None:
+    """Read the child's stdout up to the line `wanted`."""
+    assert child.stdout is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = child.stdout.readline()
+        if line.strip() == wanted:
+            return
+        assert line or child.poll() is None, "the shell ended before it got there"
+    raise AssertionError(f"no {wanted!r} within {timeout:g} s")

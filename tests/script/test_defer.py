@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,8 +13,7 @@ import pytest
 
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
-from tests.conftest import shell_env
-from tests.script.conftest import json_lines, printed, run_file
+from tests.script.conftest import json_lines, launch, printed, run_file, wait_for_line
 
 LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
 
@@ -105,26 +103,7 @@ async def test_under_json_deferred_outcomes_are_marked(
 
 
 def start(tmp_path: Path, gateway: EmbeddedGateway, script: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", LAUNCH, "--endpoint", gateway.endpoint, "--plaintext"]
-        + ["--api-key-env", "MX_KEY", "-f", str(script)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=shell_env(tmp_path, MX_KEY=gateway.api_key),
-    )
-
-
-def wait_for_line(child: subprocess.Popen[str], wanted: str) -> None:
-    assert child.stdout is not None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        line = child.stdout.readline()
-        if line.strip() == wanted:
-            return
-        assert line or child.poll() is None, "the shell ended before it got there"
-    raise AssertionError(f"no {wanted!r} within 30 s")
+    return launch(tmp_path, gateway.endpoint, gateway.api_key, "-f", str(script))
 
 
 SLOW = """\

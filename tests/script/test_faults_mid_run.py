@@ -22,7 +22,7 @@ import pytest
 
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
-from tests.conftest import shell_env
+from tests.script.conftest import launch, wait_for_line
 
 LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
 SIM = [sys.executable, "-m", "mxshell.sim.cli"]
@@ -112,20 +112,15 @@ def test_a_gateway_restart_mid_file_is_told_truthfully(tmp_path: Path, sim: Sim,
     script = tmp_path / "long.mxsh"
     script.write_text(RUN)
     report = tmp_path / "run.json"
-    child = subprocess.Popen(
-        [sys.executable, "-c", LAUNCH, "--endpoint", f"127.0.0.1:{sim.port}", "--plaintext"]
-        + ["--api-key-env", "SIM_KEY", "--no-validate", "--timeout", "20"]
-        + ["--report", f"json:{report}", "-f", str(script)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=shell_env(tmp_path, SIM_KEY=KEY),
+    child = launch(
+        tmp_path,
+        f"127.0.0.1:{sim.port}",
+        KEY,
+        *("--no-validate", "--timeout", "20", "--report", f"json:{report}", "-f", str(script)),
+        key_variable="SIM_KEY",
     )
     try:
-        assert child.stdout is not None
-        while "started" not in child.stdout.readline():
-            assert child.poll() is None, "the shell ended before the file started"
+        wait_for_line(child, "started")
         time.sleep(random.Random(seed).uniform(0.05, 2.0))  # somewhere in the reads
         sim.kill()
         time.sleep(0.5)
@@ -158,19 +153,15 @@ def test_deferred_commands_are_reported_not_run_when_the_gateway_never_comes_bac
 ) -> None:
     script = tmp_path / "gone.mxsh"
     script.write_text(f"defer write Pump1.Speed.SP {MARK}\necho started\nsleep 1\necho end\n")
-    child = subprocess.Popen(
-        [sys.executable, "-c", LAUNCH, "--endpoint", f"127.0.0.1:{sim.port}", "--plaintext"]
-        + ["--api-key-env", "SIM_KEY", "--no-validate", "--timeout", "1", "-f", str(script)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=shell_env(tmp_path, SIM_KEY=KEY),
+    child = launch(
+        tmp_path,
+        f"127.0.0.1:{sim.port}",
+        KEY,
+        *("--no-validate", "--timeout", "1", "-f", str(script)),
+        key_variable="SIM_KEY",
     )
     try:
-        assert child.stdout is not None
-        while "started" not in child.stdout.readline():
-            assert child.poll() is None
+        wait_for_line(child, "started")
         sim.kill()
         out, err = child.communicate(timeout=60)
     finally:

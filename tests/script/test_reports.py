@@ -14,6 +14,7 @@ from junitparser import Error, Failure, JUnitXml
 
 from mxshell.sim import EmbeddedGateway
 from tests.conftest import shell_env
+from tests.script.conftest import launch, wait_for_line
 
 LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -166,19 +167,12 @@ def test_a_report_is_written_after_ctrl_c_too(tmp_path: Path, gateway: EmbeddedG
 
     script = tmp_path / "slow.mxsh"
     script.write_text('expect Tank1.Capacity > 0 -m "before"\necho started\nsleep 30\n')
-    child = subprocess.Popen(
-        [sys.executable, "-c", LAUNCH, "--endpoint", gateway.endpoint, "--plaintext"]
-        + ["--api-key-env", "MX_KEY", "--report", f"junit:{tmp_path / 'r.xml'}", "-f", str(script)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=shell_env(tmp_path, MX_KEY=gateway.api_key),
+    report = f"junit:{tmp_path / 'r.xml'}"
+    child = launch(
+        tmp_path, gateway.endpoint, gateway.api_key, "--report", report, "-f", str(script)
     )
     try:
-        assert child.stdout is not None
-        while "started" not in child.stdout.readline():
-            assert child.poll() is None
+        wait_for_line(child, "started")
         time.sleep(0.3)
         child.send_signal(signal.SIGINT)
         child.communicate(timeout=30)

@@ -16,7 +16,7 @@ import pytest
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
 from tests.conftest import shell_env
-from tests.script.conftest import printed, run_file
+from tests.script.conftest import launch, printed, run_file
 
 LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
 
@@ -94,15 +94,8 @@ def test_ctrl_c_under_json_ends_with_a_summary_object(
 ) -> None:
     script = tmp_path / "slow.mxsh"
     script.write_text("echo started\nsleep 30\necho never\n")
-    child = subprocess.Popen(
-        [sys.executable, "-c", LAUNCH, "--endpoint", fresh_gateway.endpoint, "--plaintext"]
-        + ["--api-key-env", "MX_KEY", "--json", "-f", str(script)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=shell_env(tmp_path, MX_KEY=fresh_gateway.api_key),
-    )
+    endpoint, key = fresh_gateway.endpoint, fresh_gateway.api_key
+    child = launch(tmp_path, endpoint, key, "--json", "-f", str(script))
     try:
         assert child.stdout is not None
         first = json.loads(child.stdout.readline())
