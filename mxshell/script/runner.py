@@ -188,7 +188,7 @@ class ScriptRunner:
             base = Path(step.source).parent if step.source else Path.cwd()
             script = await self.load_file(base / Path(words[0]).expanduser(), words[1:])
             if script.problems:
-                self._refuse(*script.problems, source=script.source)
+                self._refuse(*script.problems, source=script.source, summary=False)
                 raise CommandFailed(f"{words[0]}: nothing of it was run")
         except ShellError as error:
             return self._statement_failed(step, error, run)
@@ -281,7 +281,11 @@ class ScriptRunner:
                 text = f"deferred {text}"
             self.err(f"{step.where}: {text}" if step.where else text)
 
-    def _refuse(self, *problems: Problem, source: str | None = None) -> ScriptRun:
+    def _refuse(
+        self, *problems: Problem, source: str | None = None, summary: bool = True
+    ) -> ScriptRun:
+        """Report problems found before a run; nothing of it runs. `summary` False for a
+        file read in the middle of a run (its includer's summary comes at the end)."""
         for problem in problems:
             if self.context.settings.output == "json":
                 data: dict[str, Any] = {"command": problem.command, "ok": False}
@@ -295,7 +299,8 @@ class ScriptRunner:
             count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
             self.err(f"{source}: {count} found; nothing was run")
         refused = ScriptRun(status=EXIT_USAGE, problems=list(problems))
-        self._json_summary(source, refused)
+        if summary:
+            self._json_summary(source, refused)
         return refused
 
     def _summary(self, script: Script, run: ScriptRun) -> None:

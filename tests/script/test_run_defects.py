@@ -133,3 +133,15 @@ def test_arguments_with_c_are_still_refused(tmp_path: Path) -> None:
     run = run_cli(tmp_path, "-c", "echo hi", "stray")
     assert run.returncode == 2
     assert run.stderr.startswith("mxshell: unexpected argument 'stray'")
+
+
+async def test_a_late_include_with_problems_prints_no_summary_of_its_own_under_json(
+    json_shell: ShellRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "late.mxsh").write_text("nosuch-command\n")
+    run = await run_file(json_shell, tmp_path, "set name late\ninclude ${name}.mxsh\n")
+    assert run.status == 1
+    objects = [json.loads(line) for line in printed(json_shell)]
+    summaries = [o for o in objects if "summary" in o]
+    assert summaries == [objects[-1]]
+    assert summaries[0]["summary"]["source"] == str(tmp_path / "check.mxsh")
