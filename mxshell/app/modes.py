@@ -105,7 +105,10 @@ async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
             return EXIT_FAILED
         if script is None:
             return await _repl(runtime, options)
-        if options.validate and await _validated(runtime, script):
+        # A file is validated against the Galaxy first; a -c one-liner is not kept waiting
+        # for the Galaxy's index (`--check -c` validates it).
+        validate = options.validate and options.commands is None
+        if validate and await _validated(runtime, script):
             return _reported(runtime, options, script, await runtime.scripts.run(script))
         collector.settle()  # start-up is over: the console script paused the collector
         return _reported(runtime, options, script, await runtime.scripts.run(script))

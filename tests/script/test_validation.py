@@ -140,3 +140,13 @@ def test_check_and_no_validate_together_are_refused(tmp_path: Path) -> None:
     run = run_cli(tmp_path, None, "--check", "--no-validate", "-c", "echo hi")
     assert run.returncode == 2
     assert run.stderr.strip() == "mxshell: --check and --no-validate cannot be used together"
+
+
+def test_a_dash_c_line_is_validated_only_with_check(
+    tmp_path: Path, own_gateway: EmbeddedGateway
+) -> None:
+    run = run_cli(tmp_path, own_gateway, "-c", "echo first; read Tank9.Level --timeout 1")
+    assert run.returncode == 1 and run.stdout.splitlines()[0] == "first"  # it ran
+    run = run_cli(tmp_path, own_gateway, "--check", "-c", "echo first; read Tank9.Level")
+    assert run.returncode == 2 and run.stdout == ""
+    assert "read: no tag 'Tank9.Level' in the Galaxy" in run.stderr
