@@ -29,6 +29,7 @@ from mxshell.script.reports import ReportTarget, RunFacts, write_reports
 from mxshell.script.runner import ScriptRun
 from mxshell.script.steps import Script
 from mxshell.script.validation import GalaxyTags, validate
+from mxshell.shell.plain import ask_plain, at_terminal
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TERMINATED = 0, 1, 2, 143
 
@@ -84,8 +85,8 @@ async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
     runtime.operator.answers, runtime.operator.yes = options.answers, options.yes
     runtime.scripts.defer_timeout = options.defer_timeout
     scripted = options.file is not None or options.commands is not None
-    if scripted and sys.stdin.isatty() and sys.stdout.isatty():
-        runtime.operator.ask = _terminal_ask  # a person is there to answer
+    if scripted and at_terminal():
+        runtime.operator.ask = ask_plain  # a person is there to answer
     if runtime.host.conflicts:
         for conflict in runtime.host.conflicts:
             runtime.err(f"mxshell: {conflict}")
@@ -199,14 +200,6 @@ def _sigterm_stops(runtime: ShellRuntime) -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-async def _terminal_ask(question: str) -> str:
-    """A manual step's question at the terminal, for -f and -c (the REPL asks its own way)."""
-    try:
-        return await asyncio.to_thread(input, question)
-    except EOFError:
-        return ""
 
 
 async def _load(runtime: ShellRuntime, options: LaunchOptions) -> Script:

@@ -122,15 +122,24 @@ async def for_words(head: Step, variables: Variables) -> tuple[str, list[str]]:
     return name, items
 
 
+def listed_lines(path: Path, limit: int) -> tuple[list[tuple[int, str]], bool]:
+    """A list file's lines as (number, text), stripped, blank lines and # comments
+    skipped, read no further than `limit` lines; and whether there were more. OSError or
+    UnicodeDecodeError when it cannot be read as text. (`for NAME in @FILE`, and the
+    tag lists validation looks up.)"""
+    with path.open(encoding="utf-8", newline="") as text:
+        raw = [line.strip() for _, line in zip(range(limit + 1), text, strict=False)]
+    kept = [(n, line) for n, line in enumerate(raw[:limit], start=1) if line and line[0] != "#"]
+    return kept, len(raw) > limit
+
+
 def _file_words(path: Path) -> list[str]:
     """One word a line; blank lines and # comments skipped."""
     try:
-        with path.open(encoding="utf-8") as text:
-            lines = [line.strip() for _, line in zip(range(MAX_FOR_WORDS + 1), text, strict=False)]
+        lines, more = listed_lines(path, MAX_FOR_WORDS)
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise CommandFailed(f"cannot read {path}: {reason}") from None
-    words = [line for line in lines if line and not line.startswith("#")]
-    if len(lines) > MAX_FOR_WORDS:
+    if more:
         raise CommandFailed(f"{path} has more than {MAX_FOR_WORDS:,} lines: too many for a for")
-    return words
+    return [line for _, line in lines]

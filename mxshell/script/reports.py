@@ -161,10 +161,10 @@ def _case(suite: ET.Element, name: str, where: Any, line: int, elapsed: float) -
 
 
 def _observed_text(record: StepRecord, secrets: Collection[str]) -> str:
-    data = to_data(record.data, secrets)
+    data = _data(record, secrets)
     lines = [f"{record.step.where or 'line ' + str(record.step.line)}: {record.outcome.line}"]
     for key in ("item", "expected", "condition", "value", "quality", "timestamp", "answer"):
-        if isinstance(data, dict) and data.get(key) is not None:
+        if data.get(key) is not None:
             lines.append(f"{key}: {data[key]}")
     return "\n".join(lines)
 
@@ -200,13 +200,11 @@ def markdown(facts: RunFacts) -> str:
             "|---|---|---|---|---|---|",
         ]
         for record in checks:
-            data = to_data(record.data, facts.secrets)
-            data = data if isinstance(data, dict) else {}
-            result = "pass" if record.outcome.ok else f"**FAIL**: {record.outcome.error}"
+            data = _data(record, facts.secrets)
             lines.append(
                 f"| {record.step.line} | {_cell(record.name)} | {_cell(data.get('value'))} "
                 f"| {_cell(data.get('quality'))} | {_cell(data.get('timestamp'))} "
-                f"| {_cell(scrub(result, facts.secrets))} |"
+                f"| {_cell(_result(record, 'pass', facts.secrets))} |"
             )
     else:
         lines.append("No checks ran.")
@@ -215,13 +213,11 @@ def markdown(facts: RunFacts) -> str:
         lines += ["", "## Manual steps", "", "| Line | Step | Answer | From | At | Result |"]
         lines.append("|---|---|---|---|---|---|")
         for record in steps:
-            data = to_data(record.data, facts.secrets)
-            data = data if isinstance(data, dict) else {}
-            result = "done" if record.outcome.ok else f"**FAIL**: {record.outcome.error}"
+            data = _data(record, facts.secrets)
             lines.append(
                 f"| {record.step.line} | {record.outcome.command}: {_cell(record.name)} "
                 f"| {_cell(data.get('answer'))} | {_cell(data.get('source'))} "
-                f"| {_cell(data.get('at'))} | {_cell(result)} |"
+                f"| {_cell(data.get('at'))} | {_cell(_result(record, 'done', facts.secrets))} |"
             )
     others = [r for r in facts.records if r.kind == "command" and not r.outcome.ok]
     if others or facts.problems:
@@ -234,6 +230,16 @@ def markdown(facts: RunFacts) -> str:
     lines += ["", "## Sign-off", "", "| Role | Name | Date | Signature |", "|---|---|---|---|"]
     lines += ["| Commissioning engineer | | | |", "| Witness | | | |", ""]
     return "\n".join(lines)
+
+
+def _data(record: StepRecord, secrets: Collection[str]) -> dict[str, Any]:
+    """A record's data as plain, masked values (empty when it has none)."""
+    data = to_data(record.data, secrets)
+    return data if isinstance(data, dict) else {}
+
+
+def _result(record: StepRecord, ok: str, secrets: Collection[str]) -> str:
+    return ok if record.outcome.ok else scrub(f"**FAIL**: {record.outcome.error}", secrets)
 
 
 def _cell(value: Any) -> str:

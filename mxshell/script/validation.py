@@ -27,7 +27,7 @@ from mxshell.commands.services import GalaxyLookup
 from mxshell.commands.variables import Variables
 from mxshell.contract import types
 from mxshell.gateway import parse_value_text, to_mx_value, type_name_for
-from mxshell.script.blocks import block_word
+from mxshell.script.blocks import block_word, listed_lines
 from mxshell.script.steps import Problem, Script, Step
 
 # Writes: the ITEM and VALUE positionals of one item, or TAG=VALUE entries.
@@ -213,17 +213,15 @@ async def _file_entries(step: Step, name: str) -> list[tuple[str, str, str | Non
 
 def _read_entries(path: Path, name: str) -> list[tuple[str, str, str | None]]:
     try:
-        with path.open(encoding="utf-8", newline="") as stream:
-            lines = [line for _, line in zip(range(MAX_FILE_LINES), stream, strict=False)]
+        if path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8", newline="") as stream:
+                rows = [line for _, line in zip(range(MAX_FILE_LINES), stream, strict=False)]
+            return _csv_entries(rows, name)
+        lines, _ = listed_lines(path, MAX_FILE_LINES)
     except (OSError, UnicodeDecodeError):
         return []
-    if path.suffix.lower() == ".csv":
-        return _csv_entries(lines, name)
     entries: list[tuple[str, str, str | None]] = []
-    for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+    for number, line in lines:
         tag, equals, value = line.partition("=")
         entries.append((f"{name}:{number}", tag.strip(), value.strip() if equals else None))
     return entries

@@ -52,6 +52,8 @@ QUALITY = arg(
     default="good",
     help="the quality the value must have: good (the default: 192, 216), uncertain, bad, any",
 )
+# What expect and wait-for both take: the item, its condition, and how to check it.
+ITEM_CHECK = [item_arg(), CONDITION, MESSAGE, TOLERANCE, QUALITY]
 
 
 @scripting.command(
@@ -108,11 +110,7 @@ async def advised(ctx: ShellContext, reference: str) -> AsyncIterator[TrackedIte
     "wait-for waits for the condition instead. The value's quality must be good unless "
     "--quality says otherwise; `expect ITEM --quality bad` checks the quality alone.",
     args=[
-        item_arg(),
-        CONDITION,
-        MESSAGE,
-        TOLERANCE,
-        QUALITY,
+        *ITEM_CHECK,
         arg("--timeout", type="duration", default=5.0, help="wait for a value (default 5s)"),
     ],
     needs_session=True,
@@ -147,11 +145,7 @@ async def expect(
     "hold without a break for S seconds (a break restarts the clock). The quality must be "
     "good unless --quality says otherwise. Ctrl-C stops waiting.",
     args=[
-        item_arg(),
-        CONDITION,
-        MESSAGE,
-        TOLERANCE,
-        QUALITY,
+        *ITEM_CHECK,
         arg("--stable", type="duration", help="how long the condition must hold unbroken"),
         arg("--timeout", type="duration", default=10.0, help="how long in all (default 10s)"),
     ],

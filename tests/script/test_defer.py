@@ -15,8 +15,6 @@ from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
 from tests.script.conftest import json_lines, launch, printed, run_file, wait_for_line
 
-LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
-
 
 async def test_deferred_commands_run_last_first_after_a_successful_file(
     shell: ShellRunner, tmp_path: Path

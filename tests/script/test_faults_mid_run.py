@@ -24,7 +24,6 @@ from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
 from tests.script.conftest import launch, wait_for_line
 
-LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
 SIM = [sys.executable, "-m", "mxshell.sim.cli"]
 KEY = "fault-run-key-0123456789"
 MARK = 1111.0  # what the deferred write leaves on the gateway that came back

@@ -14,9 +14,8 @@ import pytest
 from mxshell.script.manual_steps import OperatorDesk, read_answers
 from mxshell.testing import ShellRunner
 from tests.conftest import shell_env
-from tests.script.conftest import json_lines, printed, run_file
+from tests.script.conftest import LAUNCH, json_lines, printed, run_file
 
-LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
 STEPS = """\
 confirm "Is Pump 1 running?" --id pump1
 pause "Open valve V12, then press Enter"

@@ -14,9 +14,8 @@ from junitparser import Error, Failure, JUnitXml
 
 from mxshell.sim import EmbeddedGateway
 from tests.conftest import shell_env
-from tests.script.conftest import launch, wait_for_line
+from tests.script.conftest import LAUNCH, launch, wait_for_line
 
-LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 CHECKS = """\

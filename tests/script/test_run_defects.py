@@ -16,9 +16,7 @@ import pytest
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
 from tests.conftest import shell_env
-from tests.script.conftest import launch, printed, run_file
-
-LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
+from tests.script.conftest import LAUNCH, launch, printed, run_file
 
 
 def run_cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

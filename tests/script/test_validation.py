@@ -13,8 +13,7 @@ import pytest
 from mxshell.sim import EmbeddedGateway, SimConfig
 from mxshell.testing import ShellRunner
 from tests.conftest import FAST_TICK, shell_env
-
-LAUNCH = "import sys; from mxshell.app.cli import main; sys.exit(main())"
+from tests.script.conftest import LAUNCH
 
 BAD = """\
 set tank Tank1
