@@ -19,6 +19,8 @@ def secret_words(words: Sequence[Word], command: Declared | None) -> list[Word]:
     """The words that carry a secret: the value of a declared secret option, of any
     option whose name says it is one (`--password X`, `--api-key=X`, even mistyped), and
     the value given to a variable whose name says it is one (`set password X`)."""
+    if not words or (words[0].text != "set" and not any(w.text[:1] == "-" for w in words)):
+        return []  # no option and no `set`: nothing can hold a secret
     declared = {f for a in (command.options if command else []) if a.secret for f in a.flags}
     found: list[Word] = []
     if words and words[0].text == "set":
