@@ -16,7 +16,7 @@ from mxshell.script.conditions import (
     compare_texts,
     parse_comparison,
 )
-from mxshell.script.program import check, load_file, load_lines, read_script
+from mxshell.script.program import load_file, load_lines, read_script
 from mxshell.script.runner import ScriptRun, ScriptRunner
 from mxshell.script.steps import Script, Step
 
@@ -28,7 +28,6 @@ __all__ = [
     "ScriptRun",
     "ScriptRunner",
     "Step",
-    "check",
     "compare_texts",
     "load_file",
     "load_lines",

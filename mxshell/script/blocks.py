@@ -11,13 +11,14 @@ is a problem at the line that opened it. Blocks nest.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mxshell.base.errors import CommandFailed, UsageError
 from mxshell.commands.variables import Variables, valid_name
 from mxshell.script.conditions import parse_comparison
-from mxshell.script.steps import Problem, Step
+from mxshell.script.steps import Problem, Step, Steps
 
 OPENERS = ("if", "for")
 CLOSERS = ("elif", "else", "end")
@@ -46,16 +47,28 @@ class Block:
         return self.branches[0].head
 
 
-Node = Step | Block
+@dataclass
+class Lines:
+    """Commands one after another, as the script holds them (its steps start..stop): a
+    plain file of a million lines is one of these, not a million nodes."""
+
+    steps: Steps
+    start: int
+    stop: int
+
+    def __iter__(self) -> Iterator[Step]:
+        return self.steps.between(self.start, self.stop)
+
+
+Node = Lines | Block
 
 
 def block_word(step: Step) -> str:
     """The block keyword a step is (`if`, `end`...), or '' for a command."""
-    first = step.segment.words[0]
-    return first.text if not first.parts and first.text in BLOCK_WORDS else ""
+    return step.name if step.name in BLOCK_WORDS else ""  # a ${NAME} never reads as one
 
 
-def build(steps: list[Step], problems: list[Problem]) -> list[Node]:
+def build(steps: Steps, problems: list[Problem]) -> list[Node]:
     """The steps as a tree of blocks; every mismatch becomes a problem at its line."""
     root: list[Node] = []
     open_blocks: list[Block] = []
@@ -63,7 +76,7 @@ def build(steps: list[Step], problems: list[Problem]) -> list[Node]:
     def problem(step: Step, message: str) -> None:
         problems.append(Problem(step.source, step.line, message, step.name))
 
-    for step in steps:
+    for index, step in enumerate(steps):
         # A block opened in a file that has ended (an include) was never closed there.
         while open_blocks and not _within(open_blocks[-1].head, step):
             unclosed = open_blocks.pop()
@@ -76,7 +89,11 @@ def build(steps: list[Step], problems: list[Problem]) -> list[Node]:
             open_blocks.append(block)
             continue
         if not word:
-            here.append(step)
+            last = here[-1] if here else None
+            if isinstance(last, Lines) and last.stop == index:
+                last.stop += 1
+            else:
+                here.append(Lines(steps, index, index + 1))
             continue
         current = open_blocks[-1] if open_blocks else None
         if current is None or current.head.chain != step.chain:

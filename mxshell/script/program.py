@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from mxshell.base.errors import HelpRequested, ShellError, UsageError
-from mxshell.commands.lexer import Reference, Word, split_line
+from mxshell.commands.lexer import Reference, Segment, Word, split_line
 from mxshell.commands.masking import secret_words
 from mxshell.commands.registry import CommandRegistry
 from mxshell.commands.settings import Settings
 from mxshell.commands.variables import ENV_PREFIX, Variables, valid_name
 from mxshell.script.blocks import build
 from mxshell.script.conditions import parse_comparison
-from mxshell.script.steps import Problem, Script, ScriptLine, Step
+from mxshell.script.steps import Origin, Problem, Script, ScriptLine, Step
 
 INCLUDE_WORDS = ("include", "source")
 MAX_INCLUDE_DEPTH = 32
@@ -31,21 +31,40 @@ MAX_REMEMBERED = 10_000  # distinct command lines whose parse the check remember
 
 def read_script(text: str) -> list[ScriptLine]:
     """Split a file into logical lines, joining lines that end in a backslash."""
-    lines: list[ScriptLine] = []
+    return list(iter_script(text))
+
+
+def iter_script(text: str) -> Iterator[ScriptLine]:
+    """read_script one line at a time: a long file is never held as a list of lines."""
     pending: list[str] = []
     start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(_physical_lines(text), start=1):
         if not pending:
             start = number
         if raw.endswith("\\") and not raw.endswith("\\\\"):
             pending.append(raw[:-1])
             continue
-        pending.append(raw)
-        lines.append(ScriptLine(start, " ".join(p.strip() for p in pending)))
-        pending = []
+        if pending:
+            pending.append(raw)
+            yield ScriptLine(start, " ".join(p.strip() for p in pending))
+            pending = []
+        else:
+            yield ScriptLine(start, raw.strip())
     if pending:
-        lines.append(ScriptLine(start, " ".join(p.strip() for p in pending)))
-    return lines
+        yield ScriptLine(start, " ".join(p.strip() for p in pending))
+
+
+def _physical_lines(text: str) -> Iterator[str]:
+    """The lines of a text one by one, ended by \\n, \\r\\n or \\r."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    position, size = 0, len(text)
+    while position < size:
+        end = text.find("\n", position)
+        if end < 0:
+            end = size
+        yield text[position:end]
+        position = end + 1
 
 
 async def load_file(
@@ -53,8 +72,8 @@ async def load_file(
 ) -> Script:
     """Read and check a command file and everything it includes (relative to it)."""
     script = Script(str(path))
-    await _Loader(script).include(path, tuple(args), None, [])
-    check(script, registry, variables)
+    await _Loader(script, registry, variables).include(path, tuple(args), None, [])
+    _finish(script)
     return script
 
 
@@ -67,11 +86,11 @@ async def load_text(
     variables: Variables,
 ) -> Script:
     """Read and check lines given as text (-c, stdin); includes are relative to the cwd."""
-    return await load_lines(read_script(text), source, args, registry=registry, variables=variables)
+    return await load_lines(iter_script(text), source, args, registry=registry, variables=variables)
 
 
 async def load_lines(
-    lines: Sequence[ScriptLine],
+    lines: Iterable[ScriptLine],
     source: str | None,
     args: Sequence[str] = (),
     *,
@@ -80,17 +99,25 @@ async def load_lines(
 ) -> Script:
     """load_text for lines already read with read_script."""
     script = Script(source)
-    loader = _Loader(script)
-    loader.read_lines(lines, source, tuple(args), loader.new_chain(None))
-    await loader.read_pending(Path.cwd(), [])
-    check(script, registry, variables)
+    loader = _Loader(script, registry, variables)
+    origin = Origin(source, tuple(args), loader.new_chain(None))
+    await loader.read_lines(lines, origin, Path.cwd(), [])
+    _finish(script)
     return script
 
 
+def _finish(script: Script) -> None:
+    script.body = build(script.steps, script.problems)
+    script.problems.sort(key=lambda p: (p.source != script.source, p.source or "", p.line))
+
+
 class _Loader:
-    def __init__(self, script: Script) -> None:
+    """Reads a file's lines into steps, an include's steps in its place as it is met, and
+    checks each step as it is read (the check is in file order either way)."""
+
+    def __init__(self, script: Script, registry: CommandRegistry, variables: Variables) -> None:
         self.script = script
-        self.pending: list[Step] = []
+        self.checker = _Checker(script, registry, variables)
         self.files_read = 0
 
     def new_chain(self, origin: Step | None) -> tuple[int, ...]:
@@ -123,52 +150,48 @@ class _Loader:
             else:
                 self.problem(*where, f"include: cannot read {shown}: {reason}", "include")
             return
-        self.read_lines(read_script(text), shown, args, self.new_chain(origin))
-        await self.read_pending(path.parent, [*stack, resolved])
+        read_from = Origin(shown, args, self.new_chain(origin))
+        await self.read_lines(iter_script(text), read_from, path.parent, [*stack, resolved])
 
-    async def read_pending(self, directory: Path, stack: list[Path]) -> None:
-        pending, self.pending = self.pending, []
-        await self._read(pending, directory, stack)
-
-    async def _read(self, pending: list[Step], directory: Path, stack: list[Path]) -> None:
-        # Each include is read, and its steps take the include line's place.
-        for marker in pending:
-            words = marker.segment.words[1:]
-            if any(not _early(r) for w in words for r in w.parts if isinstance(r, Reference)):
-                continue  # ${NAME} in it: read when the run reaches it (runtime_include)
-            try:
-                values = [_expand_early(w, marker.args) for w in words]
-            except UsageError as error:
-                self.problem(marker.source, marker.line, f"include: {error}", "include")
-                continue
-            if not values:
-                self.problem(marker.source, marker.line, "include: which file?", "include")
-                continue
-            place = next(i for i, s in enumerate(self.script.steps) if s is marker)
-            before, after = self.script.steps[:place], self.script.steps[place + 1 :]
-            self.script.steps = before
-            target = Path(values[0]).expanduser()
-            await self.include(directory / target, tuple(values[1:]), marker, stack)
-            self.script.steps += after
-
-    def read_lines(
-        self,
-        lines: Sequence[ScriptLine],
-        source: str | None,
-        args: tuple[str, ...],
-        chain: tuple[int, ...],
+    async def read_lines(
+        self, lines: Iterable[ScriptLine], origin: Origin, directory: Path, stack: list[Path]
     ) -> None:
+        steps = self.script.steps
         for line in lines:
+            if not line.text or line.text.startswith("#"):
+                continue
             try:
                 segments = split_line(line.text)
             except ShellError as error:
-                self.problem(source, line.number, str(error))
+                self.problem(origin.source, line.number, str(error))
                 continue
             for segment in segments:
-                step = Step(segment, source, line.number, args, chain)
-                self.script.steps.append(step)
-                if step.name in INCLUDE_WORDS and not segment.words[0].parts:
-                    self.pending.append(step)
+                step = Step.of(segment, line.number, origin)
+                include = step.name in INCLUDE_WORDS and not segment.words[0].parts
+                if include and await self.include_early(step, segment, directory, stack):
+                    continue  # its steps took its place
+                steps.append(step)
+                self.checker.step(step, segment)
+
+    async def include_early(
+        self, marker: Step, segment: Segment, directory: Path, stack: list[Path]
+    ) -> bool:
+        """Read an include in place now, unless its words hold ${NAME} (the run reads it
+        when it gets there: runtime_include); False when it is left to the run."""
+        words = segment.words[1:]
+        if any(not _early(r) for w in words for r in w.parts if isinstance(r, Reference)):
+            return False
+        try:
+            values = [_expand_early(w, marker.args) for w in words]
+        except UsageError as error:
+            self.problem(marker.source, marker.line, f"include: {error}", "include")
+            return True
+        if not values:
+            self.problem(marker.source, marker.line, "include: which file?", "include")
+            return True
+        target = Path(values[0]).expanduser()
+        await self.include(directory / target, tuple(values[1:]), marker, stack)
+        return True
 
 
 def _expand_early(word: Word, args: tuple[str, ...]) -> str:
@@ -189,16 +212,6 @@ def _early(reference: Reference) -> bool:
 # checks ------------------------------------------------------------------------------
 
 
-def check(script: Script, registry: CommandRegistry, variables: Variables) -> None:
-    """Find every mistake that needs no gateway to see: unknown commands, bad arguments,
-    undefined variables, missing file arguments and environment variables."""
-    checker = _Checker(script, registry, variables)
-    for step in script.steps:
-        checker.step(step)
-    script.body = build(script.steps, script.problems)
-    script.problems.sort(key=lambda p: (p.source != script.source, p.source or "", p.line))
-
-
 class _Checker:
     def __init__(self, script: Script, registry: CommandRegistry, variables: Variables) -> None:
         self.script = script
@@ -209,9 +222,9 @@ class _Checker:
         self.settings = set(Settings.names())
         self.checked: set[tuple[str, tuple[str, ...]]] = set()
 
-    def step(self, step: Step) -> None:
-        words = step.segment.words
-        for reference in step.segment.references():
+    def step(self, step: Step, segment: Segment) -> None:
+        words = segment.words
+        for reference in segment.references():
             self.reference(step, reference)
         if words[0].parts:
             return  # the command itself comes from a variable: nothing to check yet

@@ -111,11 +111,13 @@ class ScriptRunner:
     async def _nodes(self, nodes: Sequence[Node], run: ScriptRun) -> bool:
         """Run the nodes in order; False when the run is to end (stop, exit, Ctrl-C)."""
         for node in nodes:
-            go = await (
-                self._block(node, run) if isinstance(node, Block) else self._step(node, run)
-            )
-            if not go:
-                return False
+            if isinstance(node, Block):
+                if not await self._block(node, run):
+                    return False
+                continue
+            for step in node:
+                if not await self._step(step, run):
+                    return False
         return True
 
     async def _block(self, block: Block, run: ScriptRun) -> bool:
@@ -147,9 +149,7 @@ class ScriptRunner:
             outcome = await self.dispatcher.run_segment(step.segment)
         except asyncio.CancelledError:  # between two commands: stop all the same
             _uncancel()
-            outcome = Outcome(
-                step.name, step.segment.text, False, error="cancelled", status=CANCELLED
-            )
+            outcome = Outcome(step.name, step.text, False, error="cancelled", status=CANCELLED)
         run.keep(StepRecord(step, outcome, started))
         run.ran += 1
         self._report(step, outcome)
@@ -248,7 +248,7 @@ class ScriptRunner:
     def _statement_failed(self, step: Step, error: ShellError, run: ScriptRun) -> bool:
         """A statement of the file itself (if, for, defer, include) failed at its line."""
         status = USAGE if isinstance(error, UsageError) else FAILED
-        failed = Outcome(step.name, step.segment.text, False, error=str(error), status=status)
+        failed = Outcome(step.name, step.text, False, error=str(error), status=status)
         self._report(step, failed)
         run.keep(StepRecord(step, failed, datetime.now(UTC)))
         run.failures.append(step.where)

@@ -37,6 +37,8 @@ _GLOB = re.compile(r"[*?]|\[(?!\d*\]$)")
 _ELEMENT = re.compile(r"\[\d*\]$")
 MAX_FILE_LINES = 100_000
 RUNTIME = "\x00run-time value\x00"
+# Commands that set a variable (whose value may be a constant a later tag word uses).
+DEFINES = frozenset({"set", "let", "prompt", "unset", "defer"})
 
 
 @dataclass(frozen=True)
@@ -86,11 +88,14 @@ class _Validator:
         self.constants = Variables()
         self.constants.update({k: v for k, v in variables.items() if isinstance(v, str)})
         self.facts: dict[str, TagFacts | None] = {}
+        self.skippable: dict[str, bool] = {}
 
     async def step(self, step: Step) -> None:
         if block_word(step):
             if step.name == "for" and len(step.segment.words) > 1:
                 self.constants.pop(step.segment.words[1].text, None)  # a run-time value
+            return
+        if self.names_no_tag(step.name):
             return
         self.constants.args = step.args
         words = [self.expand(word) for word in step.segment.words]
@@ -130,6 +135,21 @@ class _Validator:
             for entry in arguments.get("entries", []):
                 if RUNTIME not in entry:
                     await self.entry(step, entry, typed=typed)
+
+    def names_no_tag(self, name: str) -> bool:
+        """Whether a command word surely names no tag and sets no constant (most lines of
+        a long file: echo, sleep...), so the line need not be read again."""
+        if name not in self.skippable:
+            try:
+                command = self.registry.lookup(name)
+            except ShellError:
+                command = None  # a user alias, a ${NAME}, a typo: read the line
+            self.skippable[name] = (
+                command is not None
+                and command.name not in DEFINES
+                and not any(argument.is_tag for argument in command.arguments)
+            )
+        return self.skippable[name]
 
     def expand(self, word: Word) -> str | None:
         """The word's value before the run, or None when it depends on the run."""
