@@ -25,6 +25,7 @@ BENCHMARKS = (
     "script_dispatch",
     "discover_rss",
     "expect_lines",
+    "long_file",
 )
 FIGURE_MARKERS = ("ratio", "commands/s", "growth")
 

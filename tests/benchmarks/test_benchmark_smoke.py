@@ -68,6 +68,13 @@ def test_expect_lines_benchmark_reports_a_floor_a_figure_and_a_ratio() -> None:
     assert re.search(figure, out), out
 
 
+def test_long_file_benchmark_reports_peak_memory_and_commands_per_second() -> None:
+    out = run_benchmark("long_file.py")
+    figure = r"long file \(2,000 echo lines\): floor \(one line\) [\d.]+ MB .* ratio \d+\.\d\d"
+    assert re.search(figure, out), out
+    assert re.search(r"peak RSS \d+ MB \(goal < 300\), [\d,]+ commands/s", out), out
+
+
 def test_the_suite_runner_knows_every_benchmark_script() -> None:
     run = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--list"],
