@@ -13,21 +13,20 @@ the browse path) is left to the run, as is anything that depends on what the run
 from __future__ import annotations
 
 import asyncio
-import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from mxshell.base.errors import HelpRequested, ShellError
+from mxshell.base.errors import CommandFailed, HelpRequested, ShellError, UsageError
+from mxshell.commands.entry_files import read_entry_lines, read_write_specs
 from mxshell.commands.lexer import Reference, Word
 from mxshell.commands.registry import CommandRegistry
 from mxshell.commands.services import GalaxyLookup
 from mxshell.commands.variables import Variables
 from mxshell.contract import types
 from mxshell.gateway import parse_value_text, to_mx_value, type_name_for
-from mxshell.script.blocks import block_word, listed_lines
+from mxshell.script.blocks import block_word
 from mxshell.script.steps import Problem, Script, Step
 
 # Writes: the ITEM and VALUE positionals of one item, or TAG=VALUE entries.
@@ -35,7 +34,6 @@ ITEM_WRITES = frozenset({"write", "write2", "write-secured", "write-secured2"})
 BULK_WRITES = frozenset({"write-bulk", "write2-bulk", "write-secured-bulk", "write-secured2-bulk"})
 _GLOB = re.compile(r"[*?]|\[(?!\d*\]$)")
 _ELEMENT = re.compile(r"\[\d*\]$")
-MAX_FILE_LINES = 100_000
 RUNTIME = "\x00run-time value\x00"
 # Commands that set a variable (whose value may be a constant a later tag word uses).
 DEFINES = frozenset({"set", "let", "prompt", "unset", "defer"})
@@ -178,7 +176,12 @@ class _Validator:
 
     async def entry(self, step: Step, entry: str, *, typed: bool) -> None:
         if entry.startswith("@"):
-            for where, tag, value in await _file_entries(step, entry[1:]):
+            try:
+                entries = await _file_entries(entry[1:], writes=True)
+            except UsageError as error:
+                self.problem(step, str(error))
+                return
+            for where, tag, value in entries:
                 await self.tag_word(step, tag, write="" if typed else value, where=where)
             return
         tag, equals, value = entry.partition("=")
@@ -191,7 +194,7 @@ class _Validator:
         self, step: Step, text: str, *, write: str | None, where: str | None = None
     ) -> None:
         if text.startswith("@") and write is None:
-            for place, tag, _ in await _file_entries(step, text[1:]):
+            for place, tag, _ in await _file_entries(text[1:], writes=False):
                 await self.tag_word(step, tag, write=None, where=place)
             return
         if "." not in text or text.startswith(".") or _GLOB.search(text):
@@ -223,38 +226,16 @@ def _fits(text: str, type_name: str) -> bool:
     return True
 
 
-async def _file_entries(step: Step, name: str) -> list[tuple[str, str, str | None]]:
-    """(FILE:LINE, tag, value or None) for each entry of an @FILE (tags, TAG=VALUE lines
-    or CSV), relative to the command file; none when it cannot be read (the run says)."""
-    base = Path(step.source).parent if step.source else Path.cwd()
-    path = base / Path(name).expanduser()
-    return await asyncio.to_thread(_read_entries, path, name)
-
-
-def _read_entries(path: Path, name: str) -> list[tuple[str, str, str | None]]:
+async def _file_entries(name: str, *, writes: bool) -> list[tuple[str, str, str | None]]:
+    """(FILE:LINE, tag, value or None) for each entry of an @FILE, read as the run reads
+    it (mxshell.commands.entry_files: relative to the working directory); none when it
+    cannot be read, which the run says in its place. UsageError for an entry that is no
+    TAG=VALUE or CSV row: a problem now, before the writes above it."""
     try:
-        if path.suffix.lower() == ".csv":
-            with path.open(encoding="utf-8", newline="") as stream:
-                rows = [line for _, line in zip(range(MAX_FILE_LINES), stream, strict=False)]
-            return _csv_entries(rows, name)
-        lines, _ = listed_lines(path, MAX_FILE_LINES)
-    except (OSError, UnicodeDecodeError):
+        if writes:
+            specs = await asyncio.to_thread(read_write_specs, name)
+            return [(s.where, s.tag, "" if s.type_name else s.value) for s in specs]
+        lines = await asyncio.to_thread(read_entry_lines, name)
+    except CommandFailed:
         return []
-    entries: list[tuple[str, str, str | None]] = []
-    for number, line in lines:
-        tag, equals, value = line.partition("=")
-        entries.append((f"{name}:{number}", tag.strip(), value.strip() if equals else None))
-    return entries
-
-
-def _csv_entries(lines: list[str], name: str) -> list[tuple[str, str, str | None]]:
-    rows = list(csv.reader(lines))
-    header = [cell.strip().lower() for cell in rows[0]] if rows else []
-    start, columns = (1, header) if "tag" in header else (0, ["tag", "value"])
-    entries: list[tuple[str, str, str | None]] = []
-    for number, row in enumerate(rows[start:], start=start + 1):
-        cells: dict[str, Any] = dict(zip(columns, row, strict=False))
-        if cells.get("tag"):
-            value = None if cells.get("type") else cells.get("value")
-            entries.append((f"{name}:{number}", str(cells["tag"]).strip(), value))
-    return entries
+    return [(where, line, None) for where, line in lines]

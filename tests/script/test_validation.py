@@ -34,7 +34,7 @@ def own_gateway() -> EmbeddedGateway:
 
 
 def run_cli(
-    tmp_path: Path, gateway: EmbeddedGateway | None, *args: str
+    tmp_path: Path, gateway: EmbeddedGateway | None, *args: str, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     where = (
         ["--endpoint", gateway.endpoint, "--plaintext", "--api-key-env", "MX_KEY"]
@@ -48,6 +48,7 @@ def run_cli(
         timeout=120,
         stdin=subprocess.DEVNULL,
         env=shell_env(tmp_path, MX_KEY=gateway.api_key if gateway else ""),
+        cwd=cwd or tmp_path,  # a command's @FILE is relative to it, at run and in the check
     )
 
 
@@ -121,6 +122,31 @@ def test_a_clean_file_checks_and_runs_nothing(tmp_path: Path, own_gateway: Embed
     script.write_text("write Pump1.Speed.SP 1300\nexpect Pump1.Speed.SP == 1300\n")
     run = run_cli(tmp_path, own_gateway, "--check", "-f", str(script))
     assert run.returncode == 0 and run.stdout == ""
+
+
+def test_an_entry_file_is_read_where_the_run_reads_it_and_as_it_does(
+    tmp_path: Path, own_gateway: EmbeddedGateway
+) -> None:
+    # The command file lives in one folder, the run starts in another: `read-bulk
+    # @tags.txt` reads the working directory's tags.txt, and so does the check.
+    files, start = tmp_path / "files", tmp_path / "start"
+    files.mkdir()
+    start.mkdir()
+    (files / "tags.txt").write_text("Tank1.Level\n")
+    (start / "tags.txt").write_text("Tank1.Level\nNoSuch.Thing\n")
+    (start / "typed.csv").write_text("tag,value,type\nTank1.Level,5,double\n")
+    (start / "broken.txt").write_text("Pump1.Speed.SP=1300\nPump1.Speed.SP\n")
+    script = files / "entries.mxsh"
+    script.write_text("read-bulk @tags.txt\nwrite2-bulk @typed.csv\nwrite-bulk @broken.txt\n")
+    run = run_cli(tmp_path, own_gateway, "--check", "-f", str(script), cwd=start)
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [
+        f"{script}:1: read-bulk: tags.txt:2: no tag 'NoSuch.Thing' in the Galaxy",
+        f"{script}:2: write2-bulk: typed.csv:2: Tank1.Level is ViewOnly: a write to it is refused",
+        f"{script}:3: write-bulk: broken.txt:2: 'Pump1.Speed.SP' is not TAG=VALUE "
+        "(e.g. Tank1.Level.Hi=90)",
+        f"{script}: 3 problems found; nothing was run",
+    ]
 
 
 def test_check_without_a_gateway_still_checks_the_file(tmp_path: Path) -> None:

@@ -1,0 +1,153 @@
+"""Entry files (@FILE) as commands read them: one tag or TAG=VALUE a line, or CSV.
+
+A @FILE is read a line at a time: one that is not UTF-8 text, has a line over 1 MiB or
+lists more than 100,000 entries is refused in one line (CommandFailed) before anything
+is sent. Its path is as typed: relative to the working directory. The run's commands
+(mxshell.api.tag_input) and the check of a command file against the Galaxy
+(mxshell.script.validation) read them here, so both see the same entries.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from mxshell.base.errors import CommandFailed, UsageError
+
+CSV_COLUMNS = ("tag", "value", "type", "timestamp")
+# No further than these: a list this long is a mistake (or a job for several commands),
+# and a longer line is no tag list.
+MAX_FILE_ENTRIES = 100_000
+MAX_LINE_CHARS = 1 << 20
+
+
+@dataclass(frozen=True)
+class WriteSpec:
+    """One TAG=VALUE as typed or read: where it came from, for messages about it."""
+
+    tag: str
+    value: str
+    type_name: str | None = None
+    timestamp: str | None = None
+    where: str = ""
+
+
+def is_csv(name: str) -> bool:
+    return Path(name).suffix.lower() == ".csv"
+
+
+def read_write_specs(name: str) -> list[WriteSpec]:
+    """The TAG=VALUE lines, or CSV rows, of a @FILE of writes."""
+    if is_csv(name):
+        return _csv_specs(name, _read_csv_rows(name))
+    return [assignment(line, where) for where, line in read_entry_lines(name)]
+
+
+def assignment(text: str, where: str | None) -> WriteSpec:
+    """One TAG=VALUE, typed (where None) or read from FILE:LINE."""
+    tag, equals, value = text.partition("=")
+    if not equals or not tag.strip():
+        place = f"{where}: " if where else ""
+        raise UsageError(f"{place}{text!r} is not TAG=VALUE (e.g. Tank1.Level.Hi=90)")
+    return WriteSpec(tag.strip(), value.strip(), where=where or "")
+
+
+def _csv_specs(name: str, rows: list[tuple[int, list[str]]]) -> list[WriteSpec]:
+    """WriteSpecs of CSV rows: tag,value, or the columns a header row names."""
+    columns = {"tag": 0, "value": 1}
+    if rows and rows[0][1][0].strip().lower() == "tag":
+        header = [c.strip().lower() for c in rows.pop(0)[1]]
+        unknown = [c for c in header if c not in CSV_COLUMNS]
+        if unknown or "value" not in header:
+            raise UsageError(
+                f"{name}: a CSV header names the columns tag, value and optionally type "
+                f"and timestamp, not {', '.join(unknown) or 'only ' + ', '.join(header)}"
+            )
+        columns = {column: index for index, column in enumerate(header)}
+    specs = []
+    for number, row in rows:
+        cells = [c.strip() for c in row]
+        where = f"{name}:{number}"
+        if len(cells) < len(columns) or not cells[columns["tag"]]:
+            raise UsageError(f"{where}: expected the columns {', '.join(columns)}")
+        specs.append(
+            WriteSpec(
+                cells[columns["tag"]],
+                cells[columns["value"]],
+                cells[columns["type"]] or None if "type" in columns else None,
+                cells[columns["timestamp"]] or None if "timestamp" in columns else None,
+                where,
+            )
+        )
+    return specs
+
+
+def read_entry_lines(name: str) -> list[tuple[str, str]]:
+    """(FILE:LINE, text) of each line that is not blank or a # comment."""
+    found: list[tuple[str, str]] = []
+    with _opened(name) as text:
+        for number, raw in enumerate(_bounded_lines(name, text), start=1):
+            line = raw.strip()
+            if line and not line.startswith("#"):
+                _count(name, len(found))
+                found.append((f"{name}:{number}", line))
+    return found
+
+
+def _read_csv_rows(name: str) -> list[tuple[int, list[str]]]:
+    """(row number, cells) of each CSV row that is not blank or a # comment."""
+    found: list[tuple[int, list[str]]] = []
+    with _opened(name) as text:
+        try:
+            for number, row in enumerate(csv.reader(_bounded_lines(name, text)), start=1):
+                if row and any(c.strip() for c in row) and not row[0].lstrip().startswith("#"):
+                    _count(name, len(found))
+                    found.append((number, row))
+        except csv.Error as error:
+            raise CommandFailed(f"cannot read @{name} as CSV: {error}") from None
+    return found
+
+
+@contextmanager
+def _opened(name: str) -> Iterator[TextIO]:
+    """The @FILE open as UTF-8 text; any failure to read it is one CommandFailed line."""
+    try:
+        with Path(name).expanduser().open(encoding="utf-8") as text:
+            yield text
+    except FileNotFoundError:
+        raise CommandFailed(f"cannot read @{name}: no such file") from None
+    except UnicodeDecodeError:
+        raise CommandFailed(_not_text(name)) from None
+    except OSError as error:
+        raise CommandFailed(f"cannot read @{name}: {error.strerror or error}") from None
+
+
+def _bounded_lines(name: str, text: TextIO) -> Iterator[str]:
+    """The file's lines, each read no further than MAX_LINE_CHARS; a NUL is no text."""
+    number = 0
+    while raw := text.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(raw) > MAX_LINE_CHARS and not raw.endswith("\n"):
+            raise CommandFailed(
+                f"{name}:{number}: the line is longer than {MAX_LINE_CHARS:,} characters; "
+                f"is @{name} a list of entries?"
+            )
+        if "\x00" in raw:
+            raise CommandFailed(_not_text(name))
+        yield raw
+
+
+def _count(name: str, entries: int) -> None:
+    if entries >= MAX_FILE_ENTRIES:
+        raise CommandFailed(
+            f"@{name} lists more than {MAX_FILE_ENTRIES:,} entries; "
+            f"split it into files of at most {MAX_FILE_ENTRIES:,} and run a command for each"
+        )
+
+
+def _not_text(name: str) -> str:
+    return f"cannot read @{name}: it is not a text file (an entry list is UTF-8 text, one a line)"
