@@ -22,7 +22,7 @@ from __future__ import annotations
 from mxshell.api.context import PluginState, ShellContext
 from mxshell.api.items import borrowed_item, give_back, session_of, until, wait_for_value
 from mxshell.api.shell_session import EventListener, ShellSession
-from mxshell.app.plugin_host import (
+from mxshell.app.hookspecs import (
     RegisterCommands,
     RegisterCompleter,
     RegisterToolbarField,

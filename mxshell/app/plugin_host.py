@@ -6,13 +6,21 @@ from __future__ import annotations
 import importlib
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pluggy
 
 from mxshell.app.entrypoints import PluginEntry, from_entry_point, installed_entries
+from mxshell.app.hookspecs import (
+    EventListener,
+    HookSpecs,
+    Notify,
+    RegisterCommands,
+    ToolbarField,
+)
+from mxshell.app.plugin_records import PluginRecord
 from mxshell.base import paths
 from mxshell.commands import (
     Command,
@@ -25,52 +33,6 @@ from mxshell.commands import (
 
 # The package mxshell's own distribution installs its built-in families as (--no-plugins).
 BUILTIN_PACKAGE = "mxshell_plugins"
-hookspec = pluggy.HookspecMarker("mxshell")
-hookimpl = pluggy.HookimplMarker("mxshell")
-
-ToolbarField = Callable[[], "str | None"]
-# What each registering hook is handed: register(command), or a list of them, at once.
-RegisterCommands = Callable[[Command | Iterable[Command]], None]
-RegisterCompleter = Callable[[str, Completer], None]
-RegisterToolbarField = Callable[[ToolbarField], None]
-Notify = Callable[[str], None]
-EventListener = Callable[[Sequence[Any]], None]
-
-
-class HookSpecs:
-    """The hooks a plugin may implement (as module functions marked @hookimpl)."""
-
-    @hookspec
-    def register_commands(self, register: RegisterCommands) -> None:
-        """Register commands: register(command) for each, or register(a list of them)."""
-
-    @hookspec
-    def register_completers(self, register: RegisterCompleter) -> None:
-        """Register value completers: call register(name, completer) for each."""
-
-    @hookspec
-    def register_toolbar_fields(self, register: RegisterToolbarField) -> None:
-        """Register bottom-toolbar fields: callables returning short text (or None)."""
-
-    @hookspec
-    def startup(self, context: Any) -> None:
-        """The shell has started: the CommandContext is ready, commands can run."""
-
-    @hookspec
-    def shutdown(self, context: Any) -> None:
-        """The shell is about to exit."""
-
-    @hookspec
-    def session_opened(self, context: Any) -> None:
-        """A gateway session was opened (at start, or by connect); context.session is set."""
-
-    @hookspec
-    def session_closed(self, context: Any) -> None:
-        """The gateway session was closed (disconnect, a new connect, exit)."""
-
-    @hookspec
-    def on_event(self, event: Any, context: Any) -> None:
-        """Observe one gateway event (an MxEvent) as it arrives; keep it cheap."""
 
 
 @dataclass(frozen=True)
@@ -81,30 +43,6 @@ class PluginSelection:
     builtins_only: bool = False  # only mxshell's own families: no third-party entry points
     modules: tuple[str, ...] = ()  # modules imported by name and registered as plugins
     disabled: tuple[str, ...] = ()  # entry-point plugin names not to load
-
-
-@dataclass
-class PluginRecord:
-    """One plugin as `plugins` lists it: where it came from and what it brought or broke."""
-
-    name: str
-    version: str | None = None
-    source: str = "entry point"  # "--plugin" for a module named on the command line,
-    # "direct" for objects registered by code
-    commands: list[str] = field(default_factory=list)
-    completers: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    tracebacks: list[str] = field(default_factory=list, repr=False)
-    loaded: bool = False
-    skipped: str | None = None  # why it was not loaded on purpose (the status)
-
-    @property
-    def failure(self) -> str | None:
-        return "; ".join(self.failures) if self.failures else None
-
-    @property
-    def status(self) -> str:
-        return self.skipped or ("loaded" if self.loaded else "failed")
 
 
 class PluginHost:

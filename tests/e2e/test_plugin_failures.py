@@ -41,7 +41,7 @@ def test_two_plugins_claiming_one_command_stop_the_shell_at_start_up(tmp_path: P
         {"tankfarm": "mxtest_clash"},
         mxtest_clash="""
         from mxshell.commands import command
-        from mxshell.app.plugin_host import hookimpl
+        from mxshell.api import hookimpl
 
         @command("status", help="Not the real status.")
         async def status(ctx):

@@ -12,7 +12,7 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from mxshell.app.plugin_host import hookimpl
+from mxshell.api import hookimpl
 from mxshell.commands import GALAXY, arg, command
 from mxshell.shell.build import build_repl, prompt_text
 from mxshell.shell.repl import Repl

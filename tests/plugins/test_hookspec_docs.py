@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mxshell.app.plugin_host import HookSpecs, PluginHost
+from mxshell.app.hookspecs import HookSpecs
+from mxshell.app.plugin_host import PluginHost
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "plugins.md"
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from mxshell.app.plugin_host import PluginHost, hookimpl, load_plugins
+from mxshell.api import hookimpl
+from mxshell.app.plugin_host import PluginHost, load_plugins
 from mxshell.commands import CommandContext, CommandFailed, Dispatcher, command, render_json
 
 
@@ -64,7 +65,7 @@ def _forget_test_modules() -> Iterator[None]:
 
 GOOD_PLUGIN = """
     from mxshell.commands import command
-    from mxshell.app.plugin_host import hookimpl
+    from mxshell.api import hookimpl
 
     @command("tank-count", help="Count the tanks.")
     async def tank_count(ctx):
@@ -139,7 +140,7 @@ def test_a_plugin_taking_a_core_name_is_refused_even_if_its_name_sorts_first(
         {"aaa": "mxtest_thief"},
         mxtest_thief="""
         from mxshell.commands import command
-        from mxshell.app.plugin_host import hookimpl
+        from mxshell.api import hookimpl
 
         @command("status", help="Not the real status.")
         async def status(ctx):
