@@ -68,7 +68,14 @@ from mxshell.gateway import (
 )
 from mxshell.gateway import Session as GatewaySession
 from mxshell.output import format_value
-from mxshell.session import ItemLookupError, ItemTable, Registration, TrackedItem
+from mxshell.session import (
+    ItemLookupError,
+    ItemTable,
+    Registration,
+    TrackedItem,
+    WriteCompletion,
+    WriteOutcomeUnknown,
+)
 
 API_VERSION = (1, 1)
 
@@ -120,6 +127,8 @@ __all__ = [
     "UnknownCommandError",
     "UsageError",
     "WatchViewRunner",
+    "WriteCompletion",
+    "WriteOutcomeUnknown",
     "arg",
     "borrowed_item",
     "command",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from mxshell.gateway import GatewayClient
 from mxshell.gateway import Session as GatewaySession
 from mxshell.session import EventCounters, ItemTable, Registration, SessionState, TrackedItem
+from mxshell.session.completions import WriteCompletion
 
 if TYPE_CHECKING:
     from mxshell.session import PersistentSession
@@ -75,7 +76,17 @@ class ShellSession(Protocol):
         *,
         type_name: str | None = None,
         timestamp: datetime | None = None,
-    ) -> None: ...
+        complete: bool = False,
+        timeout: float = 10.0,
+    ) -> WriteCompletion | None:
+        """Write (Write2 with a timestamp); never retried. Without `complete` it returns
+        None once the gateway accepted the write (its Invoke returned: the value is on its
+        way, not yet taken). With `complete` (API 1.1) it waits for the write's
+        OnWriteComplete and returns it as a WriteCompletion (`ok`, `statuses`, `text`),
+        raising WriteOutcomeUnknown when none comes within `timeout` seconds or the
+        session is lost first. A refused write (bad handle, wrong type) raises
+        MxAccessError either way."""
+        ...
 
     def add_listener(self, listener: EventListener) -> None: ...
 
@@ -87,6 +98,14 @@ class ShellSession(Protocol):
     @property
     def items(self) -> ItemTable:
         """The user's registrations and items, by handle, alias and gateway handles."""
+        ...
+
+    @property
+    def registration(self) -> Registration | None:
+        """The current registration, None before any (API 1.1). `gateway_handle` is the
+        server handle bulk calls take (`session.call(lambda g: g.read_bulk(
+        registration.gateway_handle, ...))`); a reconnect registers again and updates it
+        in place, then fires the `session_reconnected` hook."""
         ...
 
     @property

@@ -53,5 +53,9 @@ class HookSpecs:
         """The gateway session was closed (disconnect, a new connect, exit)."""
 
     @hookspec
+    def session_reconnected(self, context: Any, restored: list[str], lost: list[str]) -> None:
+        """The session is back after a reconnect, items restored (names) or lost (API 1.1)."""
+
+    @hookspec
     def on_event(self, event: Any, context: Any) -> None:
         """Observe one gateway event (an MxEvent) as it arrives; keep it cheap."""

@@ -266,6 +266,9 @@ class PluginHost:
     def session_closed(self, context: Any) -> None:
         self.call("session_closed", context=context)
 
+    def session_reconnected(self, context: Any, restored: list[str], lost: list[str]) -> None:
+        self.call("session_reconnected", context=context, restored=restored, lost=lost)
+
     def on_event(self, event: Any, context: Any) -> None:
         self.call("on_event", event=event, context=context)
 

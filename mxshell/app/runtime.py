@@ -99,14 +99,25 @@ class ShellRuntime:
             for listener in [self._plugin_listener, *self.session_listeners]:
                 if listener is not None:
                     previous.remove_listener(listener)
+            if self._reconnected in previous.reconnect_listeners:
+                previous.reconnect_listeners.remove(self._reconnected)
             self.host.session_closed(self.context)
         self.context.session = current
         if current is not None:
+            current.reconnect_listeners.append(self._reconnected)
             self._plugin_listener = self.host.event_listener(self.context)
             for listener in [self._plugin_listener, *self.session_listeners]:
                 if listener is not None:
                     current.add_listener(listener)
             self.host.session_opened(self.context)
+
+    def _reconnected(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        restored = [item.name for item in session.items if item.lost is None]
+        lost = [item.name for item in session.items if item.lost is not None]
+        self.host.session_reconnected(self.context, restored, lost)
 
     def follow_events(self, listener: EventListener) -> None:
         """Attach a listener to the current session and to every later one."""

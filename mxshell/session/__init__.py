@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mxshell.session.backoff import Backoff
+from mxshell.session.completions import WriteCompletion, WriteOutcomeUnknown
 from mxshell.session.core import EventListener, PersistentSession
 from mxshell.session.item_table import ItemLookupError, ItemTable, Registration, TrackedItem
 from mxshell.session.state import EventCounters, NotConnectedError, RestoreReport, SessionState
@@ -19,4 +20,6 @@ __all__ = [
     "RestoreReport",
     "SessionState",
     "TrackedItem",
+    "WriteCompletion",
+    "WriteOutcomeUnknown",
 ]

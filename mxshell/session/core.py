@@ -19,6 +19,7 @@ from mxshell.gateway import ChannelOptions, GatewayClient, Session, from_mx_valu
 from mxshell.gateway.errors import GatewayError, SessionNotFoundError, UnavailableError
 from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.session.backoff import Backoff
+from mxshell.session.completions import CompletionWaiters
 from mxshell.session.item_table import ItemTable
 from mxshell.session.operations import ItemOperations
 from mxshell.session.state import (
@@ -30,6 +31,13 @@ from mxshell.session.state import (
 
 EventListener = Callable[[Sequence[mx.MxEvent]], None]
 Notify = Callable[[str], None]
+
+
+# What a write waiting for its OnWriteComplete is told when the session goes first.
+UNKNOWN_AFTER_LOSS = (
+    "the session was lost before the write's OnWriteComplete came: its outcome is unknown "
+    "(not resent)"
+)
 
 
 class PersistentSession(ItemOperations):
@@ -51,12 +59,15 @@ class PersistentSession(ItemOperations):
         self.notify: Notify = notify or (lambda text: None)
         self.backoff = backoff or Backoff()
         self.items = ItemTable()
+        self.completions = CompletionWaiters()
         self.counters = EventCounters()
         self.state = SessionState.DISCONNECTED
         self.last_restore: RestoreReport | None = None
         self._client: GatewayClient | None = None
         self._session: Session | None = None
         self._listeners: list[EventListener] = []
+        # Called after a reconnect (automatic or `reconnect`) once the session is back.
+        self.reconnect_listeners: list[Callable[[], None]] = []
         self._stream_task: asyncio.Task[None] | None = None
         self._reconnect_task: asyncio.Task[None] | None = None
         self._closing = False
@@ -122,6 +133,7 @@ class PersistentSession(ItemOperations):
         session is left open on the gateway (its owner may still use it) unless
         `close_attached`."""
         self._closing = True
+        self.completions.fail_all(UNKNOWN_AFTER_LOSS)
         if self.attached and not close_attached:
             self._session = None  # leave it to the client that opened it
         for task in (self._reconnect_task, self._stream_task):
@@ -141,6 +153,7 @@ class PersistentSession(ItemOperations):
         """Drop the current gateway session and establish a new one now (an attached
         session is attached again, not closed)."""
         await self._stop_stream()
+        self.completions.fail_all(UNKNOWN_AFTER_LOSS)
         if self._session is not None and not self.attached:
             with contextlib.suppress(GatewayError):
                 await self._session.close()
@@ -164,6 +177,7 @@ class PersistentSession(ItemOperations):
     async def _establish(self) -> None:
         if self._client is None:
             self._client = await GatewayClient.connect(options=self.options)
+        again = self._last_session_id is not None
         session = await self._open_or_attach(self._client)
         await self._close_abandoned()
         self._session = session
@@ -180,6 +194,11 @@ class PersistentSession(ItemOperations):
         self._stream_task = asyncio.create_task(self._pump_events(session), name="mx-events")
         if note:
             self.notify(note)
+        for listener in list(self.reconnect_listeners) if again else []:
+            try:
+                listener()
+            except Exception as error:  # noqa: BLE001 - the session is back all the same
+                self.notify(f"reconnect listener {listener!r} failed: {error}")
 
     async def _restore_into(self, session: Session) -> RestoreReport:
         """Put the shell's registrations, items and advises back into a new gateway
@@ -294,6 +313,8 @@ class PersistentSession(ItemOperations):
                         item.first_change_at = now
             elif kind == "on_write_complete":
                 counters.write_completes += 1
+                done = event.on_write_complete
+                self.completions.complete(done.server_handle, done.item_handle, done.statuses)
         counters.tick(len(events))
         for listener in list(self._listeners):
             try:
@@ -307,6 +328,7 @@ class PersistentSession(ItemOperations):
             return
         self.state = SessionState.RECONNECTING
         self._abandoned, self._session = self._session, None
+        self.completions.fail_all(UNKNOWN_AFTER_LOSS)
         self.notify(f"connection to {self.endpoint} lost ({reason}); reconnecting…")
         self._reconnect_task = asyncio.create_task(self._reconnect_loop(), name="mx-reconnect")
 

@@ -3,15 +3,18 @@ items (by handle, alias or tag), advises, writes that are never retried, users."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from mxshell.gateway import Session
 from mxshell.gateway.errors import GatewayError
+from mxshell.session.completions import CompletionWaiters, WriteCompletion, WriteOutcomeUnknown
 from mxshell.session.item_table import ItemLookupError, ItemTable, Registration, TrackedItem
 
 DEFAULT_CLIENT_NAME = "mxshell"
+DEFAULT_COMPLETE_TIMEOUT_S = 10.0
 
 
 class ItemOperations:
@@ -19,6 +22,7 @@ class ItemOperations:
     session and `note_failure` (a vanished gateway starts a reconnect)."""
 
     items: ItemTable
+    completions: CompletionWaiters
 
     @property
     def gateway(self) -> Session:
@@ -40,6 +44,13 @@ class ItemOperations:
         name = client_name or DEFAULT_CLIENT_NAME
         handle = await self.call(lambda s: s.register(name))
         return self.items.add_registration(name, handle)
+
+    @property
+    def registration(self) -> Registration | None:
+        """The current registration (the last `register`, or the one made for the first
+        item), None before any. Its `gateway_handle` is the server handle bulk calls take;
+        a reconnect registers again and updates it in place."""
+        return self.items.current
 
     async def ensure_registration(self, server_handle: int | None = None) -> Registration:
         if server_handle is None and self.items.current is None:
@@ -110,15 +121,41 @@ class ItemOperations:
         *,
         type_name: str | None = None,
         timestamp: datetime | None = None,
-    ) -> None:
-        """Write (or Write2 with a timestamp). A failed write is never retried."""
+        complete: bool = False,
+        timeout: float = DEFAULT_COMPLETE_TIMEOUT_S,
+    ) -> WriteCompletion | None:
+        """Write (or Write2 with a timestamp). A failed write is never retried.
+
+        Returns when the gateway accepted the write (None); with `complete`, when its
+        OnWriteComplete arrived (a WriteCompletion, `ok` or not), raising
+        WriteOutcomeUnknown when none came within `timeout` seconds or the session was
+        lost first."""
         server, handle = item.registration.gateway_handle, item.gateway_handle
         if timestamp is None:
-            await self.call(lambda s: s.write(server, handle, value, type_name=type_name))
+            send = self.call(lambda s: s.write(server, handle, value, type_name=type_name))
         else:
-            await self.call(
+            send = self.call(
                 lambda s: s.write2(server, handle, value, timestamp, type_name=type_name)
             )
+        if not complete:
+            await send
+            return None
+        return await self._completed(server, handle, send, timeout)
+
+    async def _completed(
+        self, server: int, handle: int, send: Awaitable[Any], timeout: float
+    ) -> WriteCompletion:
+        waiter = self.completions.expect(server, handle)  # before: the event may come first
+        try:
+            await send
+            return await asyncio.wait_for(asyncio.shield(waiter), timeout)
+        except TimeoutError:
+            raise WriteOutcomeUnknown(
+                f"the gateway accepted the write, and no OnWriteComplete came within "
+                f"{timeout:g}s: its outcome is unknown (not resent)"
+            ) from None
+        finally:
+            self.completions.forget(server, handle, waiter)
 
     async def write_secured(
         self,
