@@ -19,6 +19,7 @@ mxshell and may change in any release.
 
 from __future__ import annotations
 
+from mxshell.api.bulk import BulkReport, EntryResult, WriteEntry
 from mxshell.api.context import PluginState, ShellContext
 from mxshell.api.items import borrowed_item, give_back, session_of, until, wait_for_value
 from mxshell.api.shell_session import EventListener, ShellSession
@@ -89,6 +90,7 @@ __all__ = [
     "API_VERSION",
     "GALAXY",
     "Argument",
+    "BulkReport",
     "Command",
     "CommandContext",
     "CommandFailed",
@@ -96,6 +98,7 @@ __all__ = [
     "Completer",
     "ConnectionControl",
     "DeployEvent",
+    "EntryResult",
     "EventListener",
     "GalaxyLookup",
     "GalaxyRepositoryClient",
@@ -127,6 +130,7 @@ __all__ = [
     "UnknownCommandError",
     "UsageError",
     "WatchViewRunner",
+    "WriteEntry",
     "WriteCompletion",
     "WriteOutcomeUnknown",
     "arg",

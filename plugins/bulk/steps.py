@@ -5,12 +5,10 @@ and the steps from words to items (globs, @FILEs) and back (giving back what fai
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from mxshell.api import (
     CommandFailed,
-    Settings,
     ShellContext,
     ShellSession,
     Table,
@@ -19,14 +17,13 @@ from mxshell.api import (
     flag,
     session_of,
 )
-from mxshell.api.bulk import BulkRun, EntryResult
+from mxshell.api.bulk import BulkReport, BulkRun, EntryResult
 from mxshell.api.gateway import (
     CATEGORY_SECURITY_ERROR,
     describe_status,
     hresult_name,
     hresult_unsigned,
 )
-from mxshell.api.output import render_result
 from mxshell.api.tag_input import references
 
 BULK_READ = "bulk-read-commands"
@@ -47,35 +44,6 @@ def tags_arg() -> Any:
 
 def items_arg(*, adds: bool) -> Any:
     return arg("items", nargs="+", is_tag=adds, completer="item", metavar="ITEM", help=ITEMS_HELP)
-
-
-@dataclass
-class BulkReport:
-    """One row per entry and the counts; text is the table and a summary line."""
-
-    command: str
-    table: Table
-    total: int
-    failed: int
-    calls: int
-    settings: Settings
-
-    def summary(self) -> str:
-        total = self.total
-        text = f"{self.command}: {total} entries, {total - self.failed} ok, {self.failed} failed"
-        return text + (f" ({self.calls} bulk calls)" if self.calls > 1 else "")
-
-    def as_text(self, format_value: Any) -> str:
-        return f"{render_result(self.table, self.settings)}\n{self.summary()}"
-
-    def as_data(self) -> dict[str, Any]:
-        return {
-            "entries": self.table.records(),
-            "total": self.total,
-            "succeeded": self.total - self.failed,
-            "failed": self.failed,
-            "calls": self.calls,
-        }
 
 
 def finish(
