@@ -28,6 +28,7 @@ from mxshell.app.plugin_host import PluginHost, PluginSelection, load_plugins
 from mxshell.app.runtime import ShellRuntime
 from mxshell.commands import Outcome, Settings
 from mxshell.session import Backoff
+from mxshell.shell.toolbar import toolbar_text
 from mxshell.sim import EmbeddedGateway, SimConfig
 
 # Plugins to load besides the installed ones: objects, or a mapping of name to object.
@@ -146,3 +147,9 @@ class ShellRunner:
     @property
     def errors(self) -> str:
         return "\n".join(self.err)
+
+    def toolbar(self) -> str:
+        """The bottom toolbar as the prompt would draw it now, plugin fields included."""
+        runtime = self.runtime
+        status = runtime.connection.status() if runtime.session else None
+        return toolbar_text(status, self.host.toolbar_fields, runtime.context)

@@ -12,7 +12,8 @@ from mxshell.commands import Command, Completer
 hookspec = pluggy.HookspecMarker("mxshell")
 hookimpl = pluggy.HookimplMarker("mxshell")
 
-ToolbarField = Callable[[], "str | None"]
+# A toolbar field: called with the context if it takes an argument (API 1.1), else none.
+ToolbarField = Callable[..., "str | None"]
 # What each registering hook is handed: register(command), or a list of them, at once.
 RegisterCommands = Callable[[Command | Iterable[Command]], None]
 RegisterCompleter = Callable[[str, Completer], None]

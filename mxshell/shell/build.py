@@ -88,7 +88,9 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
         run_line=runtime.run_line,
         prompt_text=lambda: prompt_text(runtime),
         toolbar_text=lambda: toolbar_text(
-            runtime.connection.status() if runtime.session else None, runtime.host.toolbar_fields
+            runtime.connection.status() if runtime.session else None,
+            runtime.host.toolbar_fields,
+            context,
         ),
         should_exit=lambda: runtime.exit_requested,
         # In a thread, so that a slow plugin completer never holds up typing.

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
-ToolbarField = Callable[[], "str | None"]
+# A plugin's field: called with the context when it takes an argument (API 1.1), else
+# with none (API 1.0); short text, or None to show nothing just now.
+ToolbarField = Callable[..., "str | None"]
 
 
-def toolbar_text(status: dict[str, Any] | None, fields: Sequence[ToolbarField] = ()) -> str:
+def toolbar_text(
+    status: dict[str, Any] | None, fields: Sequence[ToolbarField] = (), context: Any = None
+) -> str:
     """One line; plugin fields that raise or return nothing are left out."""
     if status is None:
         parts = ["not connected"]
@@ -25,9 +31,22 @@ def toolbar_text(status: dict[str, Any] | None, fields: Sequence[ToolbarField] =
             parts.append(f"gaps {status['sequence_gaps']}")
     for field in fields:
         try:
-            text = field()
+            text = field(context) if _takes_context(field) else field()
         except Exception:  # noqa: BLE001 - a broken plugin field must not break the prompt
             continue
         if text:
             parts.append(str(text))
     return " | ".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _takes_context(field: ToolbarField) -> bool:
+    """Whether a field takes the context: one positional parameter, or more."""
+    try:
+        parameters = inspect.signature(field).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return any(
+        p.kind in positional or p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters
+    )
