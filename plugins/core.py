@@ -14,7 +14,6 @@ from mxshell.api import (
     RegisterCommands,
     RegisterCompleter,
     Secret,
-    Settings,
     ShellContext,
     Table,
     Text,
@@ -129,7 +128,7 @@ async def set_command(
 ) -> Any:
     if name is None:
         return ctx.variables.shown()
-    if name in Settings.names():
+    if name in ctx.settings.all_names():
         if value is None or secret is not None:
             raise UsageError(f"set {name} takes one value", "set NAME VALUE")
         return {name: ctx.settings.set(name, value)}
@@ -137,7 +136,7 @@ async def set_command(
         raise UsageError("give a VALUE or --secret VALUE", "set NAME VALUE")
     import difflib  # only for a mistyped setting: not on every start
 
-    near = difflib.get_close_matches(name, Settings.names(), n=1, cutoff=0.85)
+    near = difflib.get_close_matches(name, ctx.settings.all_names(), n=1, cutoff=0.85)
     if near:
         ctx.notify(f"set: {name} is a variable; the setting is called {near[0]}")
     ctx.variables.define(name, secret if secret is not None else value, secret=secret is not None)
@@ -148,7 +147,13 @@ async def set_command(
     "show",
     help="Show the settings, or one of them.",
     args=[
-        arg("name", metavar="NAME", required=False, choices=Settings.names(), help="The setting")
+        arg(
+            "name",
+            metavar="NAME",
+            required=False,
+            help="The setting (the shell's, or a plugin's PLUGIN.NAME)",
+            completer="setting-only",
+        )
     ],
 )
 async def show(ctx: ShellContext, name: str | None = None) -> dict[str, Any]:
@@ -297,11 +302,16 @@ def complete_alias(ctx: ShellContext, text: str) -> Iterable[str]:
 
 
 def complete_setting_name(ctx: ShellContext, text: str) -> Iterable[str]:
-    return [*Settings.names(), *sorted(ctx.variables)]
+    return [*ctx.settings.all_names(), *sorted(ctx.variables)]
+
+
+def complete_setting_only(ctx: ShellContext, text: str) -> Iterable[str]:
+    return ctx.settings.all_names()
 
 
 def complete_setting_value(ctx: ShellContext, text: str) -> Iterable[str]:
-    return sorted({c for name in Settings.names() for c in Settings.choices(name)})
+    settings = ctx.settings
+    return sorted({c for name in settings.all_names() for c in settings.choices_of(name)})
 
 
 # hooks --------------------------------------------------------------------------
@@ -317,3 +327,4 @@ def register_completers(register: RegisterCompleter) -> None:
     register("alias", complete_alias)
     register("setting-name", complete_setting_name)
     register("setting-value", complete_setting_value)
+    register("setting-only", complete_setting_only)

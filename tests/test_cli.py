@@ -67,9 +67,8 @@ def test_flags_override_the_config_file(tmp_path: Path) -> None:
     ("text", "problem"),
     [
         ('output = "yaml"', "output must be one of table, json"),
-        ("colour = 1", "unknown setting 'colour'"),
         ('api_key = "s3cret"', "api_key does not belong in a file"),
-        ("history_size = 'many'", "history_size must be a int"),
+        ("history_size = 'many'", "history_size must be a whole number"),
         ("endpoint = ", "Invalid value"),
         ('disabled_plugins = "trend"', "disabled_plugins must be a list"),
         ("disabled_plugins = [1]", "disabled_plugins must be a list of names"),
@@ -84,6 +83,21 @@ def test_a_bad_config_file_is_one_clear_error_naming_the_file(
         load_config(path)
     assert str(path) in str(error.value) and problem in str(error.value)
     assert "s3cret" not in str(error.value)
+
+
+def test_an_unknown_config_key_is_a_warning_naming_the_file_and_start_up_goes_on(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('colour = 1\noutput = "json"\n[plugins]\ntrend = 3\n')
+    config = load_config(path)
+    assert config.output == "json"  # the rest of the file still counts
+    assert config.warnings == [
+        f"{path}: unknown setting 'colour' ignored (known: endpoint, plaintext, tls, ca_file, "
+        "server_name_override, api_key_env, output, timestamps, history_size, "
+        "disabled_plugins, and [plugins.NAME] tables)",
+        f"{path}: plugins.trend must be a [plugins.trend] table; ignored",
+    ]
 
 
 def test_dash_c_runs_commands_and_exits_with_the_worst_status(tmp_path: Path) -> None:

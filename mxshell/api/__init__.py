@@ -26,6 +26,7 @@ from mxshell.api.shell_session import EventListener, ShellSession
 from mxshell.app.hookspecs import (
     RegisterCommands,
     RegisterCompleter,
+    RegisterSetting,
     RegisterToolbarField,
     ToolbarField,
     hookimpl,
@@ -56,6 +57,7 @@ from mxshell.commands import (
     command,
     flag,
 )
+from mxshell.commands.plugin_settings import PluginSetting
 from mxshell.contract import galaxy as _galaxy
 from mxshell.contract import mx as _mx
 from mxshell.gateway import (
@@ -111,9 +113,11 @@ __all__ = [
     "MxAccessError",
     "MxEvent",
     "NotConnectedError",
+    "PluginSetting",
     "PluginState",
     "RegisterCommands",
     "RegisterCompleter",
+    "RegisterSetting",
     "RegisterToolbarField",
     "Registration",
     "Secret",

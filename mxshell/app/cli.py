@@ -202,13 +202,18 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
             modules=tuple(args.plugin_modules),
             disabled=tuple(config.disabled_plugins),
         ),
+        plugin_config=config.plugins,
+        config_source=config.source,
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        options = parse_launch(argv, load_config())
+        config = load_config()
+        for warning in config.warnings:
+            print(f"mxshell: warning: {warning}", file=sys.stderr)
+        options = parse_launch(argv, config)
     except (ConfigError, ConnectError) as error:
         print(f"mxshell: {error}", file=sys.stderr)
         return EXIT_USAGE

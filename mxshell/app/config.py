@@ -26,6 +26,11 @@ class FileConfig:
     history_size: int = 10_000
     # Installed plugins (entry-point names, as `plugins` lists them) not to load.
     disabled_plugins: list[str] = field(default_factory=list)
+    # [plugins.NAME] tables: a plugin's own settings, applied once plugins are loaded.
+    plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Where it was read from, and what in it was ignored (one line each, said at start).
+    source: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 _CHOICES = {"output": ("table", "json"), "timestamps": ("local", "utc")}
@@ -46,20 +51,45 @@ def load_config(path: Path | None = None) -> FileConfig:
         raise ConfigError(
             f"{path}: api_key does not belong in a file; name a variable with api_key_env"
         )
-    known = {f.name: f for f in fields(FileConfig)}
-    config = FileConfig()
+    known = [f.name for f in fields(FileConfig) if f.name not in _NOT_KEYS]
+    config = FileConfig(source=str(path))
     for key, value in data.items():
-        if key not in known:
-            raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(known)})")
-        _check(path, key, value, getattr(config, key))
-        setattr(config, key, value)
+        if key == "plugins":
+            config.plugins = _plugin_tables(path, value, config.warnings)
+        elif key not in known:
+            # A key of a newer mxshell, or a typo: said, and start-up goes on.
+            config.warnings.append(
+                f"{path}: unknown setting {key!r} ignored (known: {', '.join(known)}, "
+                "and [plugins.NAME] tables)"
+            )
+        else:
+            _check(path, key, value, getattr(config, key))
+            setattr(config, key, value)
     return config
+
+
+_NOT_KEYS = ("plugins", "source", "warnings")
+_KINDS = {int: "a whole number", bool: "true or false", str: "a string", list: "a list"}
+
+
+def _plugin_tables(path: Path, value: Any, warnings: list[str]) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict):
+        warnings.append(f"{path}: plugins must be a table of [plugins.NAME] tables; ignored")
+        return {}
+    tables: dict[str, dict[str, Any]] = {}
+    for name, table in value.items():
+        if isinstance(table, dict):
+            tables[name] = table
+        else:
+            warnings.append(f"{path}: plugins.{name} must be a [plugins.{name}] table; ignored")
+    return tables
 
 
 def _check(path: Path, key: str, value: Any, default: Any) -> None:
     expected = type(default) if default is not None else str
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-        raise ConfigError(f"{path}: {key} must be a {expected.__name__}, not {value!r}")
+        wanted = _KINDS.get(expected, expected.__name__)
+        raise ConfigError(f"{path}: {key} must be {wanted}, not {value!r}")
     if expected is list and not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{path}: {key} must be a list of names, not {value!r}")
     if key in _CHOICES and value not in _CHOICES[key]:

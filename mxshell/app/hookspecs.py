@@ -8,6 +8,7 @@ from typing import Any
 import pluggy
 
 from mxshell.commands import Command, Completer
+from mxshell.commands.plugin_settings import PluginSetting
 
 hookspec = pluggy.HookspecMarker("mxshell")
 hookimpl = pluggy.HookimplMarker("mxshell")
@@ -18,6 +19,7 @@ ToolbarField = Callable[..., "str | None"]
 RegisterCommands = Callable[[Command | Iterable[Command]], None]
 RegisterCompleter = Callable[[str, Completer], None]
 RegisterToolbarField = Callable[[ToolbarField], None]
+RegisterSetting = Callable[[PluginSetting], None]
 Notify = Callable[[str], None]
 EventListener = Callable[[Sequence[Any]], None]
 
@@ -36,6 +38,10 @@ class HookSpecs:
     @hookspec
     def register_toolbar_fields(self, register: RegisterToolbarField) -> None:
         """Register bottom-toolbar fields: callables returning short text (or None)."""
+
+    @hookspec
+    def register_settings(self, register: RegisterSetting) -> None:
+        """Declare settings: register(PluginSetting(...)) for each, named PLUGIN.NAME (API 1.1)."""
 
     @hookspec
     def startup(self, context: Any) -> None:

@@ -55,6 +55,9 @@ class LaunchOptions:
     yes: bool = False
     history: bool = True
     plugins: PluginSelection = field(default_factory=PluginSelection)
+    # The config file's [plugins.NAME] tables, and the file (for the warnings they give).
+    plugin_config: dict[str, dict[str, Any]] = field(default_factory=dict)
+    config_source: str = ""
 
 
 def settings_for(options: LaunchOptions) -> Settings:
@@ -68,7 +71,12 @@ def settings_for(options: LaunchOptions) -> Settings:
 
 
 async def run(options: LaunchOptions) -> int:
-    runtime = ShellRuntime(settings_for(options), plugins=options.plugins)
+    runtime = ShellRuntime(
+        settings_for(options),
+        plugins=options.plugins,
+        plugin_config=options.plugin_config,
+        config_source=options.config_source,
+    )
     with _sigterm_stops(runtime):
         try:
             return await _run(runtime, options)

@@ -18,6 +18,7 @@ from mxshell.app.hookspecs import (
     HookSpecs,
     Notify,
     RegisterCommands,
+    RegisterSetting,
     ToolbarField,
 )
 from mxshell.app.plugin_records import PluginRecord
@@ -30,6 +31,7 @@ from mxshell.commands import (
     Completer,
     Table,
 )
+from mxshell.commands.plugin_settings import PluginSetting, PluginSettings
 
 # The package mxshell's own distribution installs its built-in families as (--no-plugins).
 BUILTIN_PACKAGE = "mxshell_plugins"
@@ -55,6 +57,8 @@ class PluginHost:
         self.registry = CommandRegistry()
         self.completers: dict[str, Completer] = {}
         self.toolbar_fields: list[ToolbarField] = []
+        # The settings plugins declared, as (plugin name, setting).
+        self.settings: list[tuple[str, PluginSetting]] = []
         self.records: dict[str, PluginRecord] = {}
         self.rejected: list[PluginRecord] = []  # entry points whose name was taken
         self.skipped: list[PluginRecord] = []  # not loaded on purpose (disabled, --no-plugins)
@@ -181,12 +185,14 @@ class PluginHost:
             self._call_one(plugin, "register_commands", register=self._command_adder(record, added))
             self._call_one(plugin, "register_completers", register=self._completer_adder(record))
             self._call_one(plugin, "register_toolbar_fields", register=self.toolbar_fields.append)
+            self._call_one(plugin, "register_settings", register=self._setting_adder(record))
         except Exception as error:  # noqa: BLE001 - the plugin is unloaded, the shell goes on
             for command in added:
                 self.registry.remove(command)
             for name in record.completers:
                 self.completers.pop(name, None)
-            record.commands, record.completers = [], []
+            self.settings = [(p, s) for p, s in self.settings if p != record.name]
+            record.commands, record.completers, record.settings = [], [], []
             self.pm.unregister(plugin)
             self._fail(record, f"failed while registering: {_describe(error)}", error)
             return
@@ -204,6 +210,22 @@ class PluginHost:
                 record.commands.append(command.name)
 
         return register
+
+    def _setting_adder(self, record: PluginRecord) -> RegisterSetting:
+        def register(setting: PluginSetting) -> None:
+            if not isinstance(setting, PluginSetting):
+                raise TypeError(f"register_settings takes PluginSetting, not {setting!r}")
+            PluginSettings().declare(record.name, setting)  # a bad type or default: now
+            self.settings.append((record.name, setting))
+            record.settings.append(f"{record.name}.{setting.name}")
+
+        return register
+
+    def declare_settings(self, settings: PluginSettings) -> None:
+        """Put the plugins' settings, at their defaults, into a shell's settings."""
+        for plugin, setting in self.settings:
+            if f"{plugin}.{setting.name}" not in settings:
+                settings.declare(plugin, setting)
 
     def _completer_adder(self, record: PluginRecord) -> Callable[[str, Completer], None]:
         def register(name: str, completer: Completer) -> None:

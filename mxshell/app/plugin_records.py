@@ -15,6 +15,7 @@ class PluginRecord:
     # "direct" for objects registered by code
     commands: list[str] = field(default_factory=list)
     completers: list[str] = field(default_factory=list)
+    settings: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     tracebacks: list[str] = field(default_factory=list, repr=False)
     loaded: bool = False

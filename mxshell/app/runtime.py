@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from mxshell.app.connection import ConnectionController, Target
@@ -50,6 +50,8 @@ class ShellRuntime:
         backoff: Backoff | None = None,
         sim_config: SimConfig | None = None,
         plugins: PluginSelection | None = None,
+        plugin_config: Mapping[str, Any] | None = None,
+        config_source: str = "the config file",
     ) -> None:
         self.out = out or _printer(lambda: sys.stdout)
         self.err = err or _printer(lambda: sys.stderr)
@@ -58,6 +60,9 @@ class ShellRuntime:
         self.context: CommandContext = self.host.new_context(
             settings=settings or Settings(), notify=self.err, emitter=self.emit
         )
+        self.host.declare_settings(self.context.settings.plugins)
+        if plugin_config:
+            self.context.settings.plugins.load(plugin_config, config_source, self.err)
         self.dispatcher = Dispatcher(self.context)
         # Command files, -c, stdin and `source` at the prompt all run through this one.
         self.scripts = ScriptRunner(self.dispatcher, show=self.show, out=self.out, err=self.err)

@@ -7,6 +7,7 @@ from typing import Any
 
 from mxshell.base.errors import UsageError
 from mxshell.commands.converters import boolean, integer
+from mxshell.commands.plugin_settings import PluginSettings
 
 
 def _setting(
@@ -47,6 +48,10 @@ class Settings:
     history_size: int = field(
         default=10_000, metadata=_setting("how many lines the history keeps", minimum=0)
     )
+    # The plugins' own settings (API 1.1), `PLUGIN.NAME`: not one of the names above.
+    plugins: PluginSettings = field(
+        default_factory=PluginSettings, repr=False, compare=False, metadata={"plugins": True}
+    )
     event_backlog: int = field(
         default=1_000,
         metadata=_setting(
@@ -57,7 +62,18 @@ class Settings:
 
     @classmethod
     def names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
+        """The shell's own settings (the plugins' are in all_names)."""
+        return [f.name for f in fields(cls) if not f.metadata.get("plugins")]
+
+    def all_names(self) -> list[str]:
+        """The shell's settings, then the plugins' (`PLUGIN.NAME`)."""
+        return [*self.names(), *self.plugins.names()]
+
+    def describe_any(self, name: str) -> str:
+        return self.plugins.describe(name) if name in self.plugins else self.describe(name)
+
+    def choices_of(self, name: str) -> tuple[str, ...]:
+        return self.plugins.choices(name) if name in self.plugins else self.choices(name)
 
     @classmethod
     def describe(cls, name: str) -> str:
@@ -84,12 +100,16 @@ class Settings:
         return settings
 
     def get(self, name: str) -> Any:
-        _field(name)
+        if name in self.plugins:
+            return self.plugins.values[name]
+        _field(name, self.plugins.names())
         return getattr(self, name)
 
     def set(self, name: str, text: str) -> Any:
         """Set a setting from the word typed; raises UsageError naming the bad word."""
-        spec = _field(name)
+        if name in self.plugins:
+            return self.plugins.set(name, text)
+        spec = _field(name, self.plugins.names())
         kind = spec.type
         try:
             if kind in (bool, "bool"):
@@ -111,11 +131,12 @@ class Settings:
         return value
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.names()}
+        return {**{name: getattr(self, name) for name in self.names()}, **self.plugins.values}
 
 
-def _field(name: str) -> Any:
+def _field(name: str, more: list[str] | None = None) -> Any:
     for candidate in fields(Settings):
-        if candidate.name == name:
+        if candidate.name == name and not candidate.metadata.get("plugins"):
             return candidate
-    raise UsageError(f"unknown setting {name!r}; settings: {', '.join(Settings.names())}")
+    known = ", ".join([*Settings.names(), *(more or [])])
+    raise UsageError(f"unknown setting {name!r}; settings: {known}")
