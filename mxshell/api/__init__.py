@@ -31,6 +31,7 @@ from mxshell.app.hookspecs import (
     ToolbarField,
     hookimpl,
 )
+from mxshell.app.plugin_records import API_VERSION as _HOST_API_VERSION
 from mxshell.commands import (
     GALAXY,
     Argument,
@@ -80,7 +81,7 @@ from mxshell.session import (
     WriteOutcomeUnknown,
 )
 
-API_VERSION = (1, 1)
+API_VERSION = _HOST_API_VERSION  # (1, 1)
 
 # What on_event receives: one gateway event, a protobuf message of the contract
 # (`event.WhichOneof("event")` is on_data_change, on_write_complete, …).

@@ -21,7 +21,7 @@ from mxshell.app.hookspecs import (
     RegisterSetting,
     ToolbarField,
 )
-from mxshell.app.plugin_records import PluginRecord
+from mxshell.app.plugin_records import PluginRecord, declared_api, plugin_table
 from mxshell.base import paths
 from mxshell.commands import (
     Command,
@@ -151,7 +151,7 @@ class PluginHost:
                 f"another plugin is already named {entry.name!r} (from {entry.dist_name or '?'})",
             )
             return
-        record = self.records[entry.name] = PluginRecord(entry.name, entry.version)
+        record = self.records[entry.name] = PluginRecord(entry.name, entry.version, entry.dist_name)
         try:
             plugin = entry.load()
         except Exception as error:  # noqa: BLE001 - a plugin that cannot import is skipped
@@ -172,6 +172,8 @@ class PluginHost:
         return record
 
     def _register(self, plugin: object, record: PluginRecord) -> None:
+        if not self._api_fits(plugin, record):
+            return
         try:
             self.pm.register(plugin, name=record.name)
         except Exception as error:  # noqa: BLE001 - e.g. a hook with the wrong signature
@@ -180,6 +182,9 @@ class PluginHost:
         for caller in self.pm.get_hookcallers(plugin) or []:
             if not caller.has_spec():
                 self._fail(record, f"implements {caller.name}, which is not an mxshell hook")
+            else:
+                record.hooks.append(caller.name)
+        record.hooks.sort()
         added: list[Command] = []
         try:
             self._call_one(plugin, "register_commands", register=self._command_adder(record, added))
@@ -197,6 +202,14 @@ class PluginHost:
             self._fail(record, f"failed while registering: {_describe(error)}", error)
             return
         record.loaded = True
+
+    def _api_fits(self, plugin: object, record: PluginRecord) -> bool:
+        """Whether this mxshell gives the API the plugin says it was written for; a
+        failure (and not loaded) when not."""
+        record.api, problem = declared_api(plugin)
+        if problem:
+            self._fail(record, problem)
+        return problem is None
 
     def _command_adder(self, record: PluginRecord, added: list[Command]) -> RegisterCommands:
         def register(commands: Command | Iterable[Command]) -> None:
@@ -268,12 +281,8 @@ class PluginHost:
         return [f"plugin {r.name}: {f}" for r in self.all_records() for f in r.failures]
 
     def plugin_table(self) -> Table:
-        """What the `plugins` command shows: name, version, source, status, commands, failure."""
-        rows = [
-            (r.name, r.version, r.source, r.status, list(r.commands), r.failure)
-            for r in self.all_records()
-        ]
-        return Table(["name", "version", "source", "status", "commands", "failure"], rows)
+        """What the `plugins` command shows (see plugin_records.plugin_table)."""
+        return plugin_table(self.all_records())
 
     # calling hooks -------------------------------------------------------------
     def startup(self, context: Any) -> None:

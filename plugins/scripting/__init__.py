@@ -31,3 +31,6 @@ def register_commands(register: RegisterCommands) -> None:
 @hookimpl
 def register_completers(register: RegisterCompleter) -> None:
     register("variable", complete_variable)
+
+# The plugin API this family is written for (`plugins` shows it).
+MXSHELL_API = (1, 1)
