@@ -262,6 +262,18 @@ def test_plugin_loads_a_module_by_import_name_without_installing_it(tmp_path: Pa
     assert run.stderr == ""
 
 
+def test_two_plugins_claiming_one_command_say_so_once_each_and_exit_2(tmp_path: Path) -> None:
+    one_command_module(tmp_path, "mxtest_cli_twin_a", "twin", '    return "a"')
+    one_command_module(tmp_path, "mxtest_cli_twin_b", "twin", '    return "b"')
+    args = ["--plugin", "mxtest_cli_twin_a", "--plugin", "mxtest_cli_twin_b", "-c", "twin"]
+    run = run_cli(tmp_path, *args, PYTHONPATH=str(tmp_path))
+    assert run.returncode == 2
+    lines = run.stderr.splitlines()
+    assert len(lines) == 2, run.stderr  # the conflict once, then what to do
+    assert lines[0].startswith("plugin mxtest_cli_twin_b: ") and "twin" in lines[0]
+    assert lines[1] == "mxshell: two plugins claim the same command; uninstall or fix one"
+
+
 def test_a_plugin_module_that_cannot_import_is_one_line_and_the_shell_runs(
     tmp_path: Path,
 ) -> None:

@@ -95,9 +95,7 @@ async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
     scripted = options.file is not None or options.commands is not None
     if scripted and at_terminal():
         runtime.operator.ask = ask_plain  # a person is there to answer
-    if runtime.host.conflicts:
-        for conflict in runtime.host.conflicts:
-            runtime.err(f"mxshell: {conflict}")
+    if runtime.host.conflicts:  # each was said in one line as the plugin loaded
         runtime.err("mxshell: two plugins claim the same command; uninstall or fix one")
         return EXIT_USAGE
     interactive = options.commands is None and options.file is None and sys.stdin.isatty()
