@@ -329,5 +329,6 @@ def register_completers(register: RegisterCompleter) -> None:
     register("setting-value", complete_setting_value)
     register("setting-only", complete_setting_only)
 
+
 # The plugin API this family is written for (`plugins` shows it).
 MXSHELL_API = (1, 1)

@@ -327,5 +327,6 @@ async def _resubscribe(watch: DeployWatch) -> None:
     except CommandFailed as error:
         watch.ctx.notify(f"deploy-watch: {error}")
 
+
 # The plugin API this family is written for (`plugins` shows it).
 MXSHELL_API = (1, 1)

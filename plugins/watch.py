@@ -193,5 +193,6 @@ def _summary(model: WatchModel, ended: str, borrowed: Borrowed, keep: bool) -> T
 def register_commands(register: RegisterCommands) -> None:
     register(list(mxaccess))
 
+
 # The plugin API this family is written for (`plugins` shows it).
 MXSHELL_API = (1, 1)

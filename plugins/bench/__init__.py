@@ -23,5 +23,6 @@ def register_commands(register: RegisterCommands) -> None:
     register(list(calls.bench))
     register(list(events.bench))
 
+
 # The plugin API this family is written for (`plugins` shows it).
 MXSHELL_API = (1, 1)

@@ -26,5 +26,6 @@ def register_commands(register: RegisterCommands) -> None:
     register(list(writes.bulk))
     register(list(reads.bulk))
 
+
 # The plugin API this family is written for (`plugins` shows it).
 MXSHELL_API = (1, 1)

@@ -67,5 +67,6 @@ def session_opened(context: ShellContext) -> None:
 def session_closed(context: ShellContext) -> None:
     catalog_of(context).detach()
 
+
 # The plugin API this family is written for (`plugins` shows it).
 MXSHELL_API = (1, 1)

@@ -47,5 +47,6 @@ def session_closed(context: ShellContext) -> None:
 def shutdown(context: ShellContext) -> None:
     events.stop_recording(context, None)
 
+
 # The plugin API this family is written for (`plugins` shows it).
 MXSHELL_API = (1, 1)

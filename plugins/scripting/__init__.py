@@ -32,5 +32,6 @@ def register_commands(register: RegisterCommands) -> None:
 def register_completers(register: RegisterCompleter) -> None:
     register("variable", complete_variable)
 
+
 # The plugin API this family is written for (`plugins` shows it).
 MXSHELL_API = (1, 1)

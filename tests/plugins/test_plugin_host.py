@@ -366,3 +366,41 @@ def test_the_plugins_command_lists_failures(host: PluginHost) -> None:
 def test_adding_two_plugins_under_one_name_is_refused(host: PluginHost) -> None:
     with pytest.raises(ValueError, match="already loaded"):
         host.add_plugin(Observer(), "core")
+
+
+@pytest.mark.parametrize(
+    ("declared", "failure"),
+    [
+        ((1, 3), "written for plugin API 1.3; this mxshell offers 1.1"),
+        ((2, 0), "written for plugin API 2.0; this mxshell offers 1.1"),
+        ("1.1", "MXSHELL_API must be a (major, minor) pair, not '1.1'"),
+    ],
+)
+def test_a_plugin_written_for_an_api_this_shell_cannot_give_is_not_loaded(
+    declared: object, failure: str
+) -> None:
+    import types
+
+    @hookimpl
+    def register_commands(register: Any) -> None:
+        raise AssertionError("a plugin that does not fit is never asked")
+
+    plugin = types.SimpleNamespace(MXSHELL_API=declared, register_commands=register_commands)
+    host = PluginHost()
+    record = host.add_plugin(plugin, "future")
+    assert (record.status, record.failure) == ("failed", failure)
+    row = next(r for r in host.plugin_table().records() if r["name"] == "future")
+    assert row["failure"] == failure and row["hooks"] == []
+
+
+def test_a_plugin_for_this_api_lists_its_api_and_hooks() -> None:
+    import types
+
+    @hookimpl
+    def startup(context: Any) -> None:
+        pass
+
+    host = PluginHost()
+    host.add_plugin(types.SimpleNamespace(MXSHELL_API=(1, 0), startup=startup), "older")
+    row = next(r for r in host.plugin_table().records() if r["name"] == "older")
+    assert (row["api"], row["hooks"], row["status"]) == ("1.0", ["startup"], "loaded")
