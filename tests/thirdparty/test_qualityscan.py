@@ -172,6 +172,9 @@ async def test_session_reconnected_fires_for_reconnect_and_for_a_lost_gateway(
         await eventually(lambda: scan_gateway.run(faults.cut_streams()) >= 1, "a stream to cut")
         await eventually(lambda: len(_state(shell)) == 2, "a second reconnect")
         assert _state(shell)[1] == (["level", "Pump1.Speed.SP"], [])
+        # Registered again in the new gateway session: the plugin's bulk call still works.
+        await shell.run("set qualityscan.threshold 1")
+        assert (await shell.run(SCAN)).ok
 
 
 def _state(shell: ShellRunner) -> list[object]:
