@@ -132,3 +132,22 @@ def run_steps(path: Path) -> list[str]:
     from mxshell.script.program import read_script
 
     return [s.text for line in read_script(path.read_text()) for s in split_line(line.text)]
+
+
+def test_each_simulator_behaviour_row_names_a_test_that_exists() -> None:
+    text = (DOCS / "simulator.md").read_text()
+    table = text.split("## Behaviours: what the simulator does of MXAccess", 1)[1]
+    table = table.split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    rows = rows[1:]  # the header
+    assert len(rows) >= 13
+    for row in rows:
+        behaviour, simulated, test = (cell.strip() for cell in row.strip("|").split("|"))
+        assert simulated.split()[0] in ("yes", "partly", "no"), row
+        if simulated == "no":
+            assert test == "-", row
+            continue
+        assert test != "-", f"a simulated behaviour needs its test: {row}"
+        path, _, name = test.strip("`").partition("::")
+        source = (ROOT / path).read_text()
+        assert re.search(rf"def {re.escape(name)}\(", source), f"no test {test} ({behaviour})"

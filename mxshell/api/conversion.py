@@ -23,7 +23,12 @@ from mxshell.gateway import (
     to_mx_value,
 )
 from mxshell.gateway.errors import SessionNotFoundError, UnavailableError
-from mxshell.gateway.status import CATEGORY_SECURITY_ERROR, hresult_name, hresult_unsigned
+from mxshell.gateway.status import (
+    CATEGORY_SECURITY_ERROR,
+    array_hint,
+    hresult_name,
+    hresult_unsigned,
+)
 from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.gateway.values import INT32_MAX, INT32_MIN
 from mxshell.output import Display, format_value, scrub
@@ -179,7 +184,8 @@ def describe_refusal(error: MxAccessError, target: str | None = None) -> str:
     security = any(s.category == CATEGORY_SECURITY_ERROR for s in error.statuses)
     if security and not reason and error.command in ("Write", "Write2"):
         text += "; a SecuredWrite or VerifiedWrite attribute needs write-secured"
-    return text
+    hint = array_hint(error.statuses, target)
+    return f"{text}; {hint}" if hint else text
 
 
 E_INVALIDARG = 0x80070057

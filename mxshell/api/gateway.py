@@ -19,7 +19,12 @@ from mxshell.gateway import (
     quality_name,
     to_mx_value,
 )
-from mxshell.gateway.status import CATEGORY_SECURITY_ERROR, hresult_name, hresult_unsigned
+from mxshell.gateway.status import (
+    CATEGORY_SECURITY_ERROR,
+    array_hint,
+    hresult_name,
+    hresult_unsigned,
+)
 from mxshell.gateway.value_decode import kind_value, timestamp_datetime, utc_datetime
 from mxshell.gateway.values import INT32_MAX, INT32_MIN
 
@@ -32,6 +37,7 @@ __all__ = [
     "GatewayClient",
     "GatewayError",
     "MxAccessError",
+    "array_hint",
     "describe_status",
     "format_quality",
     "from_mx_value",

@@ -57,6 +57,7 @@ def complete_reference(
         return len(found) < limit
 
     for obj, head, rest in _heads(index, text):
+        rest = rest.partition("[")[0]  # `Tank1.LevelTrend[` still names LevelTrend
         for attribute in obj.attributes.with_prefix(rest):
             if not offer(_attribute_candidate(head, attribute)):
                 return found
@@ -120,7 +121,10 @@ def _heads(index: GalaxyIndex, text: str) -> list[tuple[ObjectEntry, str, str]]:
 
 
 def _attribute_candidate(head: str, attribute: AttributeInfo) -> TagCandidate:
-    return TagCandidate(f"{head}.{attribute.name}", attribute.name, attribute_meta(attribute))
+    # An array is named whole (`Attr[]`) or by element (`Attr[1]`, from 1): MXAccess
+    # refuses its bare name, so the whole array is what completion offers.
+    name = f"{attribute.name}[]" if attribute.is_array else attribute.name
+    return TagCandidate(f"{head}.{name}", name, attribute_meta(attribute))
 
 
 def _fuzzy_pattern(text: str) -> re.Pattern[str]:

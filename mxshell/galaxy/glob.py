@@ -69,7 +69,11 @@ def glob_references(index: GalaxyIndex, pattern: str) -> list[str]:
     """The tag references (`Tank1.Level`) a pattern matches; [] for an object pattern."""
     if split_glob(pattern)[1] is None:
         return []
-    return [f"{obj.tag_name}.{a.name}" for obj, a in glob_attributes(index, pattern)]
+    # An array attribute as a whole (`Attr[]`): MXAccess refuses its bare name.
+    return [
+        f"{obj.tag_name}.{a.name}{'[]' if a.is_array else ''}"
+        for obj, a in glob_attributes(index, pattern)
+    ]
 
 
 def _literal_start(pattern: str) -> str:

@@ -34,6 +34,9 @@ DETECTED_BY_NAMES: dict[int, str] = {
 }
 
 CATEGORY_OK = 0
+CATEGORY_COMMUNICATION_ERROR = 3
+# What MXAccess answers for an array attribute named without [] or [N] (a live Galaxy).
+DETAIL_ARRAY_WITHOUT_INDEX = 1003
 CATEGORY_SECURITY_ERROR = 6
 
 # OPC DA qualities by their low byte with the limit bits (the low two) cleared.
@@ -162,3 +165,18 @@ def format_hresult(hresult: int) -> str:
 def hresult_failed(hresult: int) -> bool:
     """COM's FAILED(): the severity bit is set (negative as a signed int32)."""
     return hresult_unsigned(hresult) & 0x80000000 != 0
+
+
+def array_hint(statuses: Iterable[types.MxStatus], reference: str | None) -> str:
+    """How to fix a reference MXAccess refused as a bare array attribute ('' if it was
+    refused for another reason): name the whole array, or one element from 1."""
+    bare = any(
+        s.success == 0
+        and s.category == CATEGORY_COMMUNICATION_ERROR
+        and s.detail == DETAIL_ARRAY_WITHOUT_INDEX
+        for s in statuses
+    )
+    if not bare or not reference:
+        return ""
+    name = reference.strip()
+    return f"name {name}[] for the whole array, or {name}[N] for element N (from 1)"

@@ -59,7 +59,9 @@ class Detail(IntEnum):
     NONE = 0
     UNKNOWN_TAG = 1001
     BAD_SERVER_HANDLE = 1002
-    BAD_ITEM_HANDLE = 1003
+    # CommunicationError 1003: what a live Galaxy answers for an array attribute named
+    # without [] or [N] (the domain notes). The simulator's own numbers are the others.
+    ARRAY_WITHOUT_INDEX = 1003
     TYPE_MISMATCH = 1004
     NOT_FINITE = 1005
     VIEW_ONLY = 1006
@@ -71,6 +73,8 @@ class Detail(IntEnum):
     READ_TIMEOUT = 1012
     OBJECT_UNDEPLOYED = 1013
     DEVICE_NOT_CONNECTED = 1014
+    BAD_ITEM_HANDLE = 1015
+    INDEX_OUT_OF_RANGE = 1016
 
 
 class Quality:
@@ -209,4 +213,24 @@ def object_undeployed(reference: str) -> MxError:
         DetectedBy.RESPONDING_LMX,
         Detail.OBJECT_UNDEPLOYED,
         f"the object of {reference} was undeployed",
+    )
+
+
+def array_without_index(reference: str) -> MxError:
+    return MxError(
+        E_FAIL,
+        Category.COMMUNICATION_ERROR,
+        DetectedBy.RESPONDING_LMX,
+        Detail.ARRAY_WITHOUT_INDEX,
+        f"{reference} is an array attribute named without an index",
+    )
+
+
+def index_out_of_range(reference: str, length: int) -> MxError:
+    return MxError(
+        E_INVALIDARG,
+        Category.CONFIGURATION_ERROR,
+        DetectedBy.RESPONDING_LMX,
+        Detail.INDEX_OUT_OF_RANGE,
+        f"{reference}: array elements are numbered from 1 to {length}",
     )

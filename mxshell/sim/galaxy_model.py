@@ -8,6 +8,7 @@ for DiscoverHierarchy are built per page (see galaxy_service.py), never stored.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,7 +121,18 @@ class GObject:
 class Resolved:
     obj: GObject
     attr: AttributeDef
-    reference: str  # canonical TagName.AttributeName
+    reference: str  # canonical TagName.AttributeName (TagName.AttributeName[N] for an element)
+    element: int | None = None  # Attr[N]: the element's index as written (from 1)
+    bare_array: bool = False  # an array attribute named without [] or [N]
+
+    @property
+    def whole(self) -> Resolved:
+        """The array an element belongs to."""
+        return Resolved(self.obj, self.attr, self.reference.partition("[")[0])
+
+
+# A trailing [] (the whole array) or [N] (one element).
+_INDEX = re.compile(r"\[(\d*)\]$")
 
 
 class Galaxy:
@@ -188,24 +200,33 @@ class Galaxy:
     def resolve(self, reference: str) -> Resolved | None:
         """Find `Tag.Attribute` (or `Hierarchical.Name.Attribute`), ignoring case.
 
-        A trailing `[]` names a whole array and is accepted on array attributes only.
+        A trailing `[]` names a whole array and `[N]` one element (from 1), on array
+        attributes only; an array attribute named bare (no brackets) resolves with
+        `bare_array` set, for the caller to refuse (MXAccess does), except `_Attributes`,
+        which runtime clients advise bare.
         """
         known = self._resolved.get(reference)
         if known is not None:
             return known
         ref = reference.strip()
-        whole_array = ref.endswith("[]")
-        if whole_array:
-            ref = ref[:-2]
+        index = _INDEX.search(ref)
+        if index:
+            ref = ref[: index.start()]
+        element = int(index.group(1)) if index and index.group(1) else None
         parts = ref.split(".")
         for split in range(1, len(parts)):
             head, attr_name = ".".join(parts[:split]), ".".join(parts[split:])
             obj = self._by_tag.get(head.lower()) or self._by_hierarchy.get(head.lower())
             attr = obj.attribute(attr_name) if obj else None
-            if obj and attr and (attr.is_array or not whole_array):
-                found = Resolved(obj, attr, f"{obj.tag_name}.{attr.name}")
-                self._resolved[reference] = found
-                return found
+            if obj is None or attr is None or (index and not attr.is_array):
+                continue
+            canonical = f"{obj.tag_name}.{attr.name}"
+            if element is not None:
+                canonical += f"[{element}]"
+            bare = attr.is_array and not index and attr is not ATTRIBUTE_NAMES
+            found = Resolved(obj, attr, canonical, element, bare)
+            self._resolved[reference] = found
+            return found
         return None
 
     def deploy_add(self, count: int) -> list[GObject]:

@@ -13,6 +13,7 @@ import struct
 import time
 import zlib
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from mxshell.contract import types
@@ -81,6 +82,7 @@ class Point:
         "undeployed",
         "_mx_value",
         "tail",
+        "elements",
     )
     _mx_value: types.MxValue | None
     tail: bytes
@@ -95,6 +97,7 @@ class Point:
         self.quality, self.status = _initial_quality(attr.quality)
         self.advisers: set[Subscriber] = set()
         self.undeployed = False
+        self.elements: list[ElementPoint] | None = None  # Attr[N] items of an array
         self.change(self.cast(generator.sample(now_ns / 1e9)), self.quality, now_ns)
 
     def mx_value(self) -> types.MxValue:
@@ -114,6 +117,40 @@ class Point:
         tail = self.tail
         for item in self.advisers:
             item.events.push(ON_DATA_CHANGE, item.prefix, tail)
+
+
+class ElementPoint(Point):
+    """One element of an array attribute (`Attr[N]`, from 1): its value is the array's
+    N-th; a write to it writes the array; advisers hear of the element's own changes.
+    An index past the array's end (after the array shrank) reads Bad (configuration)."""
+
+    __slots__ = ("array", "index")
+
+    def __init__(self, resolved: Resolved, array: Point) -> None:
+        attr = replace(array.attr, is_array=False, generator="static", quality="good")
+        self.reference, self.obj, self.attr = resolved.reference, array.obj, attr
+        self.array, self.index = array, resolved.element or 0
+        self.cast = values.caster(attr.data_type)
+        self.encode = _value_encoder(attr)
+        self.generator = Generator(None)
+        self.status = array.status
+        self.advisers = set()
+        self.undeployed = array.undeployed
+        self.elements = None
+        self.value = None
+        self.sync()
+
+    def sync(self) -> bool:
+        """Take the array's element now; whether it changed (value or quality)."""
+        array = self.array
+        inside = 0 < self.index <= len(array.value)
+        value = array.value[self.index - 1] if inside else _default(self.attr.data_type)
+        quality = array.quality if inside else Quality.BAD_CONFIGURATION_ERROR
+        if self.value is not None and (value, quality) == (self.value, self.quality):
+            return False
+        self.status = array.status
+        self.change(value, quality, array.timestamp_ns)
+        return True
 
 
 def _initial_quality(hint: str) -> tuple[int, types.MxStatus]:
@@ -161,6 +198,11 @@ class PlantRuntime:
         return point
 
     def _new_point(self, resolved: Resolved) -> Point:
+        if resolved.element is not None:
+            array = self.point(resolved.whole)
+            element = ElementPoint(resolved, array)
+            array.elements = [*(array.elements or ()), element]
+            return element
         obj, attr = resolved.obj, resolved.attr
         initial = _initial_value(obj, attr, self.now_ns())
         seed = zlib.crc32(resolved.reference.lower().encode())
@@ -209,10 +251,19 @@ class PlantRuntime:
             self._moving.discard(point)
 
     def write(self, point: Point, value: Any, timestamp_ns: int | None = None) -> None:
+        if isinstance(point, ElementPoint):  # the array is written, one element changed
+            items = list(point.array.value)
+            items[point.index - 1] = value
+            self.write(point.array, tuple(items), timestamp_ns)
+            return
         now = self.now_ns()
         point.generator.hold(value, now / 1e9)
         point.change(value, point.quality, timestamp_ns or now)
         point.publish()
+        if point.elements:
+            for element in point.elements:
+                if element.sync():
+                    element.publish()
 
     def undeploy(self, objects: list[GObject]) -> None:
         """Points of undeployed objects go Bad (configuration error) and tell their advisers."""

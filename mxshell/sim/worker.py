@@ -18,7 +18,7 @@ from mxshell.sim import wire_values as values
 from mxshell.sim.auth import WRITE_SECURED, ApiKey
 from mxshell.sim.codes import Detail
 from mxshell.sim.galaxy_model import Galaxy
-from mxshell.sim.plant import PlantRuntime, Point
+from mxshell.sim.plant import ElementPoint, PlantRuntime, Point
 from mxshell.sim.sessions import Item, Registration, Session
 
 _WRITE_COMPLETE_OK = mx.OnWriteComplete(statuses=[codes.OK_STATUS]).SerializeToString()
@@ -79,7 +79,13 @@ class MxAccessWorker:
             raise codes.unknown_tag(reference)
         if not key.allows_tag(resolved.reference):
             raise codes.outside_constraint(reference)
-        return self.runtime.point(resolved)
+        if resolved.bare_array:
+            raise codes.array_without_index(reference.strip())
+        point = self.runtime.point(resolved.whole if resolved.element is not None else resolved)
+        if resolved.element is not None:
+            check_element(resolved.element, len(point.value), reference.strip())
+            point = self.runtime.point(resolved)
+        return point
 
     def item(self, session: Session, key: ApiKey, server_handle: int, item_handle: int) -> Item:
         item = session.item(server_handle, item_handle)
@@ -140,6 +146,8 @@ class MxAccessWorker:
         point = item.point
         if point.undeployed:
             raise codes.object_undeployed(point.reference)
+        if isinstance(point, ElementPoint):  # the array may have shrunk since AddItem
+            check_element(point.index, len(point.array.value), point.reference)
         self._check_security(session.registration(server_handle), key, item, secured)
         new_value = values.from_write(
             point.reference, point.attr.data_type, point.attr.is_array, value
@@ -227,3 +235,9 @@ def current_value(point: Point) -> dict[str, Any]:
         "quality": point.quality,
         "timestamp": values.timestamp(point.timestamp_ns),
     }
+
+
+def check_element(index: int, length: int, reference: str) -> None:
+    """Attr[N] names an element from 1 to the array's length, or is an MXAccess failure."""
+    if not 1 <= index <= length:
+        raise codes.index_out_of_range(reference, length)

@@ -20,6 +20,7 @@ from mxshell.api import (
 from mxshell.api.bulk import BulkReport, BulkRun, EntryResult
 from mxshell.api.gateway import (
     CATEGORY_SECURITY_ERROR,
+    array_hint,
     describe_status,
     hresult_name,
     hresult_unsigned,
@@ -87,7 +88,8 @@ def entry_status(result: EntryResult, method: str | None = None) -> str:
     security = any(s.category == CATEGORY_SECURITY_ERROR for s in result.statuses)
     if security and not result.message and method in ("write", "write2"):
         text += "; a SecuredWrite or VerifiedWrite attribute needs write-secured-bulk"
-    return text
+    hint = array_hint(result.statuses, result.reference)
+    return f"{text}; {hint}" if hint else text
 
 
 def new_run(ctx: ShellContext, name: str, total: int) -> BulkRun:

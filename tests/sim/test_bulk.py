@@ -216,7 +216,9 @@ async def test_read_bulk_of_ten_thousand_tags(start_sim, connect) -> None:
     session = await client.open_session()
     server = await client.register(session)
     references = [
-        f"{o.tag_name}.{a.name}" for o in sim.gateway.galaxy.objects for a in o.attributes()
+        f"{o.tag_name}.{a.name}{'[]' if a.is_array else ''}"
+        for o in sim.gateway.galaxy.objects
+        for a in o.attributes()
     ][:10_000]
     results = await _read(client, session, server, *((r, 0) for r in references))
     assert len(results) == 10_000
