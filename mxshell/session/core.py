@@ -33,6 +33,8 @@ EventListener = Callable[[Sequence[mx.MxEvent]], None]
 Notify = Callable[[str], None]
 
 
+# Bad, waiting for initial data: a slow point's first event, with no value in it.
+WAITING_FOR_INITIAL_DATA = 32
 # What a write waiting for its OnWriteComplete is told when the session goes first.
 UNKNOWN_AFTER_LOSS = (
     "the session was lost before the write's OnWriteComplete came: its outcome is unknown "
@@ -299,7 +301,9 @@ class PersistentSession(ItemOperations):
                 counters.data_changes += 1
                 change = event.on_data_change
                 item = self.items.by_gateway(change.server_handle, change.item_handle)
-                if item is not None:
+                if item is not None and change.quality == WAITING_FOR_INITIAL_DATA:
+                    item.quality = change.quality  # no value yet: a read waits on
+                elif item is not None:
                     item.value = from_mx_value(change.value)
                     item.quality = change.quality
                     item.timestamp = (

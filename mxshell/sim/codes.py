@@ -81,11 +81,15 @@ class Quality:
     """OPC DA style qualities the simulator produces."""
 
     GOOD = 192
+    GOOD_LOCAL_OVERRIDE = 216
     UNCERTAIN_LAST_USABLE = 68
     UNCERTAIN_SENSOR_NOT_ACCURATE = 80
     BAD = 0
     BAD_CONFIGURATION_ERROR = 4
+    BAD_NOT_CONNECTED = 8
     BAD_COMMUNICATION_FAILURE = 24
+    BAD_OUT_OF_SERVICE = 28
+    BAD_WAITING_FOR_INITIAL_DATA = 32
 
 
 OK_STATUS = types.MxStatus(success=1, category=Category.OK, detected_by=DetectedBy.REQUESTING_LMX)

@@ -11,7 +11,7 @@ import inspect
 import threading
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from mxshell.contract import galaxy as gr
 from mxshell.sim.config import SimConfig
@@ -113,6 +113,15 @@ class EmbeddedGateway:
 
     def deploy(self, add: int = 0, remove: int = 0) -> gr.DeployEvent:
         return self.run(self.gateway.deploy(add=add, remove=remove))
+
+    def set_scan(self, tag_name: str, on_scan: bool) -> int:
+        """Take an object off scan (its points Bad, out of service: 28) or back on."""
+        return self.run(self.gateway.set_scan(tag_name, on_scan))
+
+    def override(self, reference: str, value: Any | None) -> None:
+        """Override an attribute's value by hand (Good, local override: 216), or release
+        the override with None."""
+        self.run(self.gateway.override(reference, value))
 
     def __enter__(self) -> EmbeddedGateway:
         return self.start()

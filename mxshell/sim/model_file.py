@@ -45,7 +45,7 @@ _ATTRIBUTE_KEYS = {
     "delay_ms",
 }
 _PARAM_KEYS = {"value", "low", "high", "period_s", "step", "every_s", "values"}
-_QUALITY_HINTS = {"good", "flaky", "uncertain", "bad"}
+_QUALITY_HINTS = {"good", "flaky", "uncertain", "bad", "override"}
 
 
 class ModelError(ValueError):

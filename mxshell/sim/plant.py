@@ -153,6 +153,11 @@ class ElementPoint(Point):
         return True
 
 
+def _waiting(now_ns: int) -> bytes:
+    """An OnDataChange tail with no value: Bad, waiting for initial data (32)."""
+    return wire.stamp(Quality.BAD_WAITING_FOR_INITIAL_DATA, now_ns, _OK_STATUS_BYTES)
+
+
 def _initial_quality(hint: str) -> tuple[int, types.MxStatus]:
     if hint == "bad":
         failure = codes.MxError(
@@ -165,6 +170,8 @@ def _initial_quality(hint: str) -> tuple[int, types.MxStatus]:
         return Quality.BAD_COMMUNICATION_FAILURE, failure.status()
     if hint == "uncertain":
         return Quality.UNCERTAIN_SENSOR_NOT_ACCURATE, codes.OK_STATUS
+    if hint == "override":
+        return Quality.GOOD_LOCAL_OVERRIDE, codes.OK_STATUS
     return Quality.GOOD, codes.OK_STATUS
 
 
@@ -186,6 +193,7 @@ class PlantRuntime:
         self._started_s = clock_ns() / 1e9
         self._rng = random.Random(192)
         self.ticks = 0
+        self.off_scan: set[int] = set()  # ids of objects taken off scan
 
     def now_ns(self) -> int:
         return int(self._clock_ns())
@@ -207,12 +215,17 @@ class PlantRuntime:
         initial = _initial_value(obj, attr, self.now_ns())
         seed = zlib.crc32(resolved.reference.lower().encode())
         generator = make_generator(attr.generator, attr.params, initial, seed, self._started_s)
-        return Point(resolved, generator, self.now_ns())
+        point = Point(resolved, generator, self.now_ns())
+        if id(obj) in self.off_scan:
+            point.change(point.value, Quality.BAD_OUT_OF_SERVICE, self.now_ns())
+        return point
 
     def advise(self, point: Point, item: Subscriber) -> None:
-        """Subscribe the item; its first OnDataChange comes now, or after the point's delay."""
+        """Subscribe the item; its first OnDataChange comes now, or, for a slow point,
+        `waiting for initial data` (32, no value) now and the value after its delay."""
         item.advise_token += 1
         if point.attr.delay_ms > 0 and not point.undeployed:
+            item.events.push(ON_DATA_CHANGE, item.prefix, _waiting(self.now_ns()))
             asyncio.get_running_loop().call_later(
                 point.attr.delay_ms / 1000, self._late_join, point, item, item.advise_token
             )
@@ -266,7 +279,8 @@ class PlantRuntime:
                     element.publish()
 
     def undeploy(self, objects: list[GObject]) -> None:
-        """Points of undeployed objects go Bad (configuration error) and tell their advisers."""
+        """Points of undeployed objects go Bad, not connected (8: no engine hosts them any
+        more) and tell their advisers; writes to them are refused."""
         gone = {id(o) for o in objects}
         failure = codes.object_undeployed("").status()
         for point in self.points.values():
@@ -274,8 +288,43 @@ class PlantRuntime:
                 point.undeployed = True
                 point.status = failure
                 self._moving.discard(point)
-                point.change(point.value, Quality.BAD_CONFIGURATION_ERROR, self.now_ns())
+                point.change(point.value, Quality.BAD_NOT_CONNECTED, self.now_ns())
                 point.publish()
+
+    def set_scan(self, obj: GObject, on_scan: bool) -> int:
+        """Take an object off scan (its points Bad, out of service: 28, values held) or
+        back on (their own quality again); returns how many points changed."""
+        changed = 0
+        if on_scan:
+            self.off_scan.discard(id(obj))
+        else:
+            self.off_scan.add(id(obj))
+        for point in list(self.points.values()):
+            if point.obj is not obj or point.undeployed:
+                continue
+            own = _initial_quality(point.attr.quality)[0]
+            quality = own if on_scan else Quality.BAD_OUT_OF_SERVICE
+            moves = point.generator.moving or point.attr.quality == "flaky"
+            if on_scan and point.advisers and moves:
+                self._moving.add(point)
+            elif not on_scan:
+                self._moving.discard(point)  # off scan, values hold
+            if quality != point.quality:
+                point.change(point.value, quality, self.now_ns())
+                point.publish()
+                changed += 1
+        return changed
+
+    def override(self, point: Point, value: Any | None) -> None:
+        """Override a point by hand (Good, local override: 216) with `value`, or release
+        the override (None): its own quality again, the held value kept."""
+        if value is None:
+            quality = _initial_quality(point.attr.quality)[0]
+        else:
+            point.generator.hold(value, self.now_ns() / 1e9)
+            quality = Quality.GOOD_LOCAL_OVERRIDE
+        point.change(point.value if value is None else value, quality, self.now_ns())
+        point.publish()
 
     def tick(self) -> int:
         """Sample every advised moving point once; returns how many changed."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -120,3 +121,17 @@ class SimulatedGateway:
         now = time.time_ns() // 1000 * 1000  # microseconds: survives a datetime round trip
         self.galaxy.deploy_time_ns = max(now, self.galaxy.deploy_time_ns + 1000)
         return self.deploys.publish()
+
+    async def set_scan(self, tag_name: str, on_scan: bool) -> int:
+        """Take a deployed object off scan (its points Bad, out of service) or back on."""
+        obj = self.galaxy.object(tag_name)
+        if obj is None:
+            raise KeyError(f"no deployed object {tag_name!r}")
+        return self.runtime.set_scan(obj, on_scan)
+
+    async def override(self, reference: str, value: Any | None) -> None:
+        """Override an attribute by hand (Good, local override) or release it (None)."""
+        resolved = self.galaxy.resolve(reference)
+        if resolved is None:
+            raise KeyError(f"no attribute {reference!r}")
+        self.runtime.override(self.runtime.point(resolved), value)

@@ -159,12 +159,10 @@ async def test_undeployed_object_turns_its_items_bad(client, sim) -> None:
     sim.deploy(remove=1)
     events = await client.collect(
         stream,
-        lambda ev: any(
-            c.quality == Quality.BAD_CONFIGURATION_ERROR for c in client.changes(ev, item)
-        ),
+        lambda ev: any(c.quality == Quality.BAD_NOT_CONNECTED for c in client.changes(ev, item)),
     )
     bad = client.changes(events, item)[-1]
-    assert bad.quality == Quality.BAD_CONFIGURATION_ERROR and bad.statuses[0].success == 0
+    assert bad.quality == Quality.BAD_NOT_CONNECTED and bad.statuses[0].success == 0
     reply = await client.invoke(
         session, add_item=mx.AddItemCommand(server_handle=server, tag_reference=f"{victim}.Running")
     )
