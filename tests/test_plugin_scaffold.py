@@ -189,3 +189,10 @@ def test_plugin_without_an_action_says_what_to_do(tmp_path: Path) -> None:
     unknown = mxshell("plugin", "old", "x", cwd=tmp_path)
     assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1
     assert "invalid choice: 'old'" in unknown.stderr
+
+
+def test_the_guide_shows_what_plugin_new_prints(tmp_path: Path) -> None:
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "plugins.md").read_text()
+    run = mxshell("plugin", "new", "tankfarm", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert f"$ mxshell plugin new tankfarm\n{run.stdout}```" in guide
