@@ -3,9 +3,10 @@
 Registered through the `pytest11` entry point, so any project that installs mxshell
 gets them with no conftest.py: `mxshell_gateway` (one simulated gateway per test
 session) and `mxshell_runner` (a mxshell.testing.ShellRunner connected to it, with
-every installed plugin loaded). With PYTEST_DISABLE_PLUGIN_AUTOLOAD set, name the
-module instead: `pytest_plugins = ["mxshell.pytest_plugin"]`. The fixture names carry
-the `mxshell_` prefix so they never shadow a project's own `gateway` or `shell`.
+every installed plugin loaded). With PYTEST_DISABLE_PLUGIN_AUTOLOAD set, `-p mxshell`
+(the entry point's name, so that it works with autoload on as well) loads it, and it
+loads pytest-asyncio, which mxshell_runner needs. The fixture names carry the `mxshell_`
+prefix so they never shadow a project's own `gateway` or `shell`.
 
 Imports stay light: pytest loads this module in every run, before any conftest.py.
 """
@@ -28,6 +29,18 @@ if TYPE_CHECKING:
 os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
 
 RUNNER_NEEDS = "the mxshell_runner fixture needs pytest-asyncio: pip install 'mxshell[testing]'"
+# pytest-asyncio's pytest11 entry point: loaded under that name, autoload skips it later.
+ASYNCIO_PLUGIN = "asyncio"
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Load pytest-asyncio with this plugin when it is installed and not loaded yet.
+
+    Under PYTEST_DISABLE_PLUGIN_AUTOLOAD, `-p mxshell` is then all a project needs. It is
+    loaded through its entry point, as autoload would, never by module name: a plugin
+    registered twice under two names stops pytest. `-p no:asyncio` is respected.
+    """
+    pluginmanager.load_setuptools_entrypoints("pytest11", name=ASYNCIO_PLUGIN)
 
 
 @pytest.fixture(scope="session")

@@ -88,3 +88,12 @@ def test_wheel_leaves_out_the_example_plugins(wheel: zipfile.ZipFile) -> None:
 def test_wheel_registers_the_pytest_fixtures(wheel: zipfile.ZipFile) -> None:
     entry_points = _dist_info(wheel, "entry_points.txt")
     assert "[pytest11]\nmxshell = mxshell.pytest_plugin" in entry_points
+
+
+def test_wheel_carries_the_plugin_templates(wheel: zipfile.ZipFile) -> None:
+    # `mxshell plugin new` reads them from the installed package, not from a checkout.
+    template = ROOT / "mxshell" / "app" / "plugin_template"
+    expected = {p.relative_to(ROOT).as_posix() for p in template.rglob("*.tmpl") if p.is_file()}
+    assert len(expected) >= 4
+    missing = sorted(expected - set(wheel.namelist()))
+    assert not missing, f"not in the wheel (see package-data in pyproject.toml): {missing}"

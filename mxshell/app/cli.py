@@ -36,6 +36,10 @@ class _Parser(StrictArgumentParser):
         raise ConfigError(f"{message} (see mxshell --help)")
 
 
+# `mxshell plugin ...` as the first word is the plugin tools (mxshell.app.scaffold), not
+# an argument for commands piped on stdin: checked before the shell's own flags.
+PLUGIN_TOOLS = "plugin"
+
 KEY_ON_COMMAND_LINE = (
     "mxshell: warning: a key given with --api-key is visible to other users of this machine "
     "(process lists, shell history); --api-key-env VAR is the safe form"
@@ -209,6 +213,10 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [PLUGIN_TOOLS]:
+        from mxshell.app.scaffold import main as plugin_tools  # only for this: no shell
+
+        return plugin_tools(argv[1:])
     try:
         config = load_config()
         for warning in config.warnings:
