@@ -199,6 +199,8 @@ class _Validator:
             return
         if "." not in text or text.startswith(".") or _GLOB.search(text):
             return  # an alias, a handle, a relative reference or a glob: the run's
+        if text.rpartition(".")[2].startswith("_"):
+            return  # an internal attribute (_Attributes): discovery does not list them
         reference = _ELEMENT.sub("", text.strip())
         if reference not in self.facts:
             self.facts[reference] = await self.lookup.tag_facts(reference)
@@ -207,8 +209,20 @@ class _Validator:
         if facts is None:
             self.problem(step, f"{place}no tag {text!r} in the Galaxy")
             return
+        element = _ELEMENT.search(text.strip())
+        if facts.type_name and facts.type_name.endswith("[]") and element is None:
+            name = text.strip()
+            self.problem(
+                step,
+                f"{place}{name} is an array: name {name}[] for the whole array, "
+                f"or {name}[N] for element N (from 1)",
+            )
+            return
         if write is None:
             return
+        if element is not None and element.group() != "[]" and facts.type_name:
+            write_type = facts.type_name.removesuffix("[]")  # one element of the array
+            facts = TagFacts(write_type, facts.view_only)
         if facts.view_only:
             self.problem(step, f"{place}{text} is ViewOnly: a write to it is refused")
         elif write and facts.type_name and not _fits(write, facts.type_name):

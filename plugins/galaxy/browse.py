@@ -11,6 +11,7 @@ from mxshell_plugins.galaxy.lookup import (
     attribute_row,
     catalog_of,
     place,
+    reference_of,
 )
 
 from mxshell.api import (
@@ -218,7 +219,7 @@ async def find(
             if total <= limit:
                 rows.append(
                     [
-                        f"{obj.tag_name}.{attribute.name}",
+                        reference_of(obj, attribute),
                         "attribute",
                         data_type_name(attribute.data_type, attribute.is_array),
                         security_name(attribute.security),

@@ -53,10 +53,16 @@ async def place(ctx: ShellContext, path: str | None) -> tuple[GalaxyIndex, Objec
         raise CommandFailed(str(error)) from None
 
 
+def reference_of(obj: ObjectEntry, attribute: AttributeInfo) -> str:
+    """The tag reference to use: an array as a whole (`Tank1.LevelTrend[]`), as MXAccess
+    refuses an array's bare name."""
+    return f"{obj.tag_name}.{attribute.name}{'[]' if attribute.is_array else ''}"
+
+
 def attribute_row(obj: ObjectEntry, attribute: AttributeInfo) -> list[Any]:
     return [
         attribute.name,
-        f"{obj.tag_name}.{attribute.name}",
+        reference_of(obj, attribute),
         data_type_name(attribute.data_type, attribute.is_array),
         attribute.is_array,
         security_name(attribute.security),

@@ -91,7 +91,7 @@ async def test_attrs_lists_every_attribute_with_its_details(shell: ShellRunner) 
     assert len(rows) == 21
     assert rows["LevelTrend"] == [
         "LevelTrend",
-        "Tank1.LevelTrend",
+        "Tank1.LevelTrend[]",
         "Double[]",
         True,
         "ViewOnly",

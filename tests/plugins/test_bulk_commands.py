@@ -365,7 +365,7 @@ async def test_writes_come_from_assignment_files_and_csv(
     lines = tmp_path / "setpoints.txt"
     lines.write_text("# commissioning\nPump1.Speed.SP = 900\nTank1.Mode=Auto\n")
     table = tmp_path / "setpoints.csv"
-    table.write_text('tag,value,type\nFiller1.NozzleEnabled,"true,false,true,true",bool[]\n')
+    table.write_text('tag,value,type\nFiller1.NozzleEnabled[],"true,false,true,true",bool[]\n')
     result = await own_shell.run(f"write-bulk @{lines} @{table} --type double")
     assert not result.ok  # --type double cannot make 'Auto' a number
     assert result.errors.startswith(f"write-bulk: {lines}:3: bad value")
@@ -376,7 +376,7 @@ async def test_writes_come_from_assignment_files_and_csv(
     # Each value takes the type the Galaxy declares: Pump1.Speed.SP is a Double.
     assert [r["type"] for r in entries(result.result)] == ["double", "string", "bool[]"]
     assert await value_of(own_shell, "Tank1.Mode") == "Auto"
-    assert await value_of(own_shell, "Filler1.NozzleEnabled") == [True, False, True, True]
+    assert await value_of(own_shell, "Filler1.NozzleEnabled[]") == [True, False, True, True]
 
 
 async def test_malformed_write_entries_are_usage_errors(

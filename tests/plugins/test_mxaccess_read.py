@@ -15,14 +15,14 @@ from tests.plugins.conftest import held_by_gateway
 async def test_read_shows_value_quality_name_and_code_and_timestamp(
     gateway: EmbeddedGateway, mx_shell: ShellRunner
 ) -> None:
-    result = await mx_shell.run("read Tank1.Capacity FlowMeter2.RawSignal Tank1.LevelTrend")
+    result = await mx_shell.run("read Tank1.Capacity FlowMeter2.RawSignal Tank1.LevelTrend[]")
     assert result.ok, result.errors
     assert result.result.columns == ["tag", "value", "quality", "timestamp"]
     rows = result.result.records()
     assert [(r["tag"], r["value"], r["quality"]) for r in rows] == [
         ("Tank1.Capacity", 25000, "Good (192)"),
         ("FlowMeter2.RawSignal", rows[1]["value"], "Bad, communication failure (24)"),
-        ("Tank1.LevelTrend", [48.5, 51.0, 53.2, 55.9], "Good (192)"),
+        ("Tank1.LevelTrend[]", [48.5, 51.0, 53.2, 55.9], "Good (192)"),
     ]
     assert all(r["timestamp"] is not None for r in rows)
     assert result.text.splitlines()[2].split()[:4] == ["Tank1.Capacity", "25000", "Good", "(192)"]

@@ -68,10 +68,10 @@ async def test_write_takes_the_type_of_the_items_current_value(own_shell: ShellR
 
 
 async def test_arrays_are_written_with_an_array_type(own_shell: ShellRunner) -> None:
-    typed = await own_shell.run("write Filler1.NozzleEnabled true,false,true,true --type bool[]")
+    typed = await own_shell.run("write Filler1.NozzleEnabled[] true,false,true,true --type bool[]")
     assert typed.result.as_data()["type"] == "bool[]"
-    assert await value_of(own_shell, "Filler1.NozzleEnabled") == [True, False, True, True]
-    inferred = await own_shell.run("write Filler1.NozzleEnabled '[false, false, true, true]'")
+    assert await value_of(own_shell, "Filler1.NozzleEnabled[]") == [True, False, True, True]
+    inferred = await own_shell.run("write Filler1.NozzleEnabled[] '[false, false, true, true]'")
     assert inferred.result.as_data()["type"] == "bool[]"
 
 

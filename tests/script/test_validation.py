@@ -149,6 +149,26 @@ def test_an_entry_file_is_read_where_the_run_reads_it_and_as_it_does(
     ]
 
 
+def test_arrays_are_checked_as_mxaccess_addresses_them(
+    tmp_path: Path, own_gateway: EmbeddedGateway
+) -> None:
+    script = tmp_path / "arrays.mxsh"
+    script.write_text(
+        "read Tank1.LevelTrend\n"  # the bare name of an array: MXAccess refuses it
+        "read Tank1.LevelTrend[2]\nread Pump1._Attributes\n"
+        "write Filler1.NozzleEnabled[2] false\nwrite Filler1.NozzleEnabled[] true,false\n"
+        "write Filler1.NozzleEnabled[3] maybe\n"
+    )
+    run = run_cli(tmp_path, own_gateway, "--check", "-f", str(script))
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [
+        f"{script}:1: read: Tank1.LevelTrend is an array: name Tank1.LevelTrend[] for the "
+        "whole array, or Tank1.LevelTrend[N] for element N (from 1)",
+        f"{script}:6: write: 'maybe' cannot be written to Filler1.NozzleEnabled[3], a bool",
+        f"{script}: 2 problems found; nothing was run",
+    ]
+
+
 def test_check_without_a_gateway_still_checks_the_file(tmp_path: Path) -> None:
     script = tmp_path / "offline.mxsh"
     script.write_text("read Tank9.Level\nnosuch-command\n")

@@ -85,9 +85,9 @@ async def test_trend_of_text_fails_at_once(mxshell_runner: ShellRunner) -> None:
 
 
 async def test_trend_of_an_array_fails(mxshell_runner: ShellRunner) -> None:
-    result = await mxshell_runner.run("trend Tank1.LevelTrend -s 30")
+    result = await mxshell_runner.run("trend Tank1.LevelTrend[] -s 30")
     assert not result.ok
-    assert "Tank1.LevelTrend is not numeric: its value is an array" in result.errors
+    assert "Tank1.LevelTrend[] is not numeric: its value is an array" in result.errors
 
 
 async def test_a_bad_duration_is_a_usage_error(mxshell_runner: ShellRunner) -> None:
