@@ -9,178 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import random
-import struct
 import time
 import zlib
-from collections.abc import Callable
-from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 
-from mxshell.contract import types
 from mxshell.sim import codes, wire
 from mxshell.sim import wire_values as values
 from mxshell.sim.codes import Quality
-from mxshell.sim.event_buffer import EventQueue
 from mxshell.sim.galaxy_model import ATTRIBUTE_NAMES, AttributeDef, GObject, Resolved
-from mxshell.sim.generators import Generator, make_generator
+from mxshell.sim.generators import make_generator
+from mxshell.sim.points import (
+    ElementPoint,
+    Point,
+    Subscriber,
+    default_value,
+    initial_quality,
+    stamp_of,
+    waiting_tail,
+)
 
-_DOUBLE_HEAD = b"\x1a\x09\x29"  # OnDataChange.value, 9 bytes: MxValue.double_value
-_FLOAT_HEAD = b"\x1a\x05\x25"  # OnDataChange.value, 5 bytes: MxValue.float_value
-_pack_double, _pack_float = struct.Struct("<d").pack, struct.Struct("<f").pack
 _FLAKY_ODDS = 0.03
 _FRESH_NS = 1_000_000  # a point sampled this recently needs no refresh
 ON_DATA_CHANGE = wire.ON_DATA_CHANGE
-
-
-class Subscriber(Protocol):
-    """An advised item, as the runtime sees it: where its events go, under which handles."""
-
-    events: EventQueue
-    prefix: bytes
-    advise_token: int  # bumped by every advise and unadvise; a late first value checks it
-
-
-def _default(attr_type: int) -> Any:
-    if attr_type in (types.MX_DATA_TYPE_FLOAT, types.MX_DATA_TYPE_DOUBLE):
-        return 0.0
-    if attr_type == types.MX_DATA_TYPE_BOOLEAN:
-        return False
-    if attr_type in values.WIRE_KIND and values.WIRE_KIND[attr_type][0] == "string_value":
-        return ""
-    if attr_type == types.MX_DATA_TYPE_QUALIFIED_STRUCT:
-        return b""
-    return 0
-
-
-def _value_encoder(attr: AttributeDef) -> Callable[[Any], bytes]:
-    """Value -> the serialized OnDataChange.value field (scalar floats take a short cut)."""
-    if not attr.is_array and attr.data_type == types.MX_DATA_TYPE_DOUBLE:
-        return lambda v: _DOUBLE_HEAD + _pack_double(v)
-    if not attr.is_array and attr.data_type == types.MX_DATA_TYPE_FLOAT:
-        return lambda v: _FLOAT_HEAD + _pack_float(v)
-    data_type, is_array = attr.data_type, attr.is_array
-    return lambda v: wire.value_field(
-        values.to_mx_value(data_type, is_array, v).SerializeToString()
-    )
-
-
-class Point:
-    """The live state of one attribute of one object."""
-
-    __slots__ = (
-        "reference",
-        "obj",
-        "attr",
-        "generator",
-        "cast",
-        "encode",
-        "value",
-        "quality",
-        "timestamp_ns",
-        "status",
-        "advisers",
-        "undeployed",
-        "_mx_value",
-        "tail",
-        "elements",
-    )
-    _mx_value: types.MxValue | None
-    tail: bytes
-
-    def __init__(self, resolved: Resolved, generator: Generator, now_ns: int) -> None:
-        attr = resolved.attr
-        self.reference = resolved.reference
-        self.obj, self.attr = resolved.obj, attr
-        self.generator = generator
-        self.cast = (lambda v: v) if attr.is_array else values.caster(attr.data_type)
-        self.encode = _value_encoder(attr)
-        self.quality, self.status = _initial_quality(attr.quality)
-        self.advisers: set[Subscriber] = set()
-        self.undeployed = False
-        self.elements: list[ElementPoint] | None = None  # Attr[N] items of an array
-        self.change(self.cast(generator.sample(now_ns / 1e9)), self.quality, now_ns)
-
-    def mx_value(self) -> types.MxValue:
-        if self._mx_value is None:
-            self._mx_value = values.to_mx_value(self.attr.data_type, self.attr.is_array, self.value)
-        return self._mx_value
-
-    def change(
-        self, value: Any, quality: int, timestamp_ns: int, stamp: bytes | None = None
-    ) -> None:
-        """A new value; `tail` is its OnDataChange (value, quality, timestamp, statuses)."""
-        self.value, self.quality, self.timestamp_ns = value, quality, timestamp_ns
-        self._mx_value = None
-        self.tail = self.encode(value) + (stamp or _stamp(quality, timestamp_ns, self.status))
-
-    def publish(self) -> None:
-        tail = self.tail
-        for item in self.advisers:
-            item.events.push(ON_DATA_CHANGE, item.prefix, tail)
-
-
-class ElementPoint(Point):
-    """One element of an array attribute (`Attr[N]`, from 1): its value is the array's
-    N-th; a write to it writes the array; advisers hear of the element's own changes.
-    An index past the array's end (after the array shrank) reads Bad (configuration)."""
-
-    __slots__ = ("array", "index")
-
-    def __init__(self, resolved: Resolved, array: Point) -> None:
-        attr = replace(array.attr, is_array=False, generator="static", quality="good")
-        self.reference, self.obj, self.attr = resolved.reference, array.obj, attr
-        self.array, self.index = array, resolved.element or 0
-        self.cast = values.caster(attr.data_type)
-        self.encode = _value_encoder(attr)
-        self.generator = Generator(None)
-        self.status = array.status
-        self.advisers = set()
-        self.undeployed = array.undeployed
-        self.elements = None
-        self.value = None
-        self.sync()
-
-    def sync(self) -> bool:
-        """Take the array's element now; whether it changed (value or quality)."""
-        array = self.array
-        inside = 0 < self.index <= len(array.value)
-        value = array.value[self.index - 1] if inside else _default(self.attr.data_type)
-        quality = array.quality if inside else Quality.BAD_CONFIGURATION_ERROR
-        if self.value is not None and (value, quality) == (self.value, self.quality):
-            return False
-        self.status = array.status
-        self.change(value, quality, array.timestamp_ns)
-        return True
-
-
-def _waiting(now_ns: int) -> bytes:
-    """An OnDataChange tail with no value: Bad, waiting for initial data (32)."""
-    return wire.stamp(Quality.BAD_WAITING_FOR_INITIAL_DATA, now_ns, _OK_STATUS_BYTES)
-
-
-def _initial_quality(hint: str) -> tuple[int, types.MxStatus]:
-    if hint == "bad":
-        failure = codes.MxError(
-            codes.E_FAIL,
-            codes.Category.COMMUNICATION_ERROR,
-            codes.DetectedBy.RESPONDING_AUTOMATION_OBJECT,
-            codes.Detail.DEVICE_NOT_CONNECTED,
-            "device not connected",
-        )
-        return Quality.BAD_COMMUNICATION_FAILURE, failure.status()
-    if hint == "uncertain":
-        return Quality.UNCERTAIN_SENSOR_NOT_ACCURATE, codes.OK_STATUS
-    if hint == "override":
-        return Quality.GOOD_LOCAL_OVERRIDE, codes.OK_STATUS
-    return Quality.GOOD, codes.OK_STATUS
-
-
-_OK_STATUS_BYTES = codes.OK_STATUS.SerializeToString()
-
-
-def _stamp(quality: int, timestamp_ns: int, status: types.MxStatus) -> bytes:
-    encoded = _OK_STATUS_BYTES if status is codes.OK_STATUS else status.SerializeToString()
-    return wire.stamp(quality, timestamp_ns, encoded)
 
 
 class PlantRuntime:
@@ -225,7 +75,7 @@ class PlantRuntime:
         `waiting for initial data` (32, no value) now and the value after its delay."""
         item.advise_token += 1
         if point.attr.delay_ms > 0 and not point.undeployed:
-            item.events.push(ON_DATA_CHANGE, item.prefix, _waiting(self.now_ns()))
+            item.events.push(ON_DATA_CHANGE, item.prefix, waiting_tail(self.now_ns()))
             asyncio.get_running_loop().call_later(
                 point.attr.delay_ms / 1000, self._late_join, point, item, item.advise_token
             )
@@ -302,7 +152,7 @@ class PlantRuntime:
         for point in list(self.points.values()):
             if point.obj is not obj or point.undeployed:
                 continue
-            own = _initial_quality(point.attr.quality)[0]
+            own = initial_quality(point.attr.quality)[0]
             quality = own if on_scan else Quality.BAD_OUT_OF_SERVICE
             moves = point.generator.moving or point.attr.quality == "flaky"
             if on_scan and point.advisers and moves:
@@ -319,7 +169,7 @@ class PlantRuntime:
         """Override a point by hand (Good, local override: 216) with `value`, or release
         the override (None): its own quality again, the held value kept."""
         if value is None:
-            quality = _initial_quality(point.attr.quality)[0]
+            quality = initial_quality(point.attr.quality)[0]
         else:
             point.generator.hold(value, self.now_ns() / 1e9)
             quality = Quality.GOOD_LOCAL_OVERRIDE
@@ -342,7 +192,9 @@ class PlantRuntime:
                 continue
             stamp = stamps.get((quality, id(point.status)))
             if stamp is None:
-                stamp = stamps[(quality, id(point.status))] = _stamp(quality, now_ns, point.status)
+                stamp = stamps[(quality, id(point.status))] = stamp_of(
+                    quality, now_ns, point.status
+                )
             # Point.change and Point.publish, inlined: this loop runs per change.
             point.value, point.quality, point.timestamp_ns = value, quality, now_ns
             point._mx_value = None
@@ -381,7 +233,7 @@ def _initial_value(obj: GObject, attr: AttributeDef, now_ns: int) -> Any:
     raw = obj.initial_value(attr)
     if attr.is_array:
         return tuple(_initial_item(attr, v, now_ns) for v in raw or ())
-    return _default(attr.data_type) if raw is None else _initial_item(attr, raw, now_ns)
+    return default_value(attr.data_type) if raw is None else _initial_item(attr, raw, now_ns)
 
 
 def _initial_item(attr: AttributeDef, raw: Any, now_ns: int) -> Any:

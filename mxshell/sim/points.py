@@ -1,0 +1,176 @@
+"""Live points: one attribute of one object in use (Point), and the items derived from
+one (an array's element `Attr[N]`, an attribute's property `Attr.Quality`), which follow
+their base point and never move by themselves."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, Protocol
+
+from mxshell.contract import types
+from mxshell.sim import codes, wire
+from mxshell.sim import wire_values as values
+from mxshell.sim.codes import Quality
+from mxshell.sim.event_buffer import EventQueue
+from mxshell.sim.galaxy_model import AttributeDef, Resolved
+from mxshell.sim.generators import Generator
+
+ON_DATA_CHANGE = wire.ON_DATA_CHANGE
+
+
+class Subscriber(Protocol):
+    """An advised item, as the runtime sees it: where its events go, under which handles."""
+
+    events: EventQueue
+    prefix: bytes
+    advise_token: int  # bumped by every advise and unadvise; a late first value checks it
+
+
+_DOUBLE_HEAD = b"\x1a\x09\x29"  # OnDataChange.value, 9 bytes: MxValue.double_value
+_FLOAT_HEAD = b"\x1a\x05\x25"  # OnDataChange.value, 5 bytes: MxValue.float_value
+_pack_double, _pack_float = struct.Struct("<d").pack, struct.Struct("<f").pack
+
+
+def default_value(attr_type: int) -> Any:
+    if attr_type in (types.MX_DATA_TYPE_FLOAT, types.MX_DATA_TYPE_DOUBLE):
+        return 0.0
+    if attr_type == types.MX_DATA_TYPE_BOOLEAN:
+        return False
+    if attr_type in values.WIRE_KIND and values.WIRE_KIND[attr_type][0] == "string_value":
+        return ""
+    if attr_type == types.MX_DATA_TYPE_QUALIFIED_STRUCT:
+        return b""
+    return 0
+
+
+def _value_encoder(attr: AttributeDef) -> Callable[[Any], bytes]:
+    """Value -> the serialized OnDataChange.value field (scalar floats take a short cut)."""
+    if not attr.is_array and attr.data_type == types.MX_DATA_TYPE_DOUBLE:
+        return lambda v: _DOUBLE_HEAD + _pack_double(v)
+    if not attr.is_array and attr.data_type == types.MX_DATA_TYPE_FLOAT:
+        return lambda v: _FLOAT_HEAD + _pack_float(v)
+    data_type, is_array = attr.data_type, attr.is_array
+    return lambda v: wire.value_field(
+        values.to_mx_value(data_type, is_array, v).SerializeToString()
+    )
+
+
+class Point:
+    """The live state of one attribute of one object."""
+
+    __slots__ = (
+        "reference",
+        "obj",
+        "attr",
+        "generator",
+        "cast",
+        "encode",
+        "value",
+        "quality",
+        "timestamp_ns",
+        "status",
+        "advisers",
+        "undeployed",
+        "_mx_value",
+        "tail",
+        "elements",
+    )
+    _mx_value: types.MxValue | None
+    tail: bytes
+
+    def __init__(self, resolved: Resolved, generator: Generator, now_ns: int) -> None:
+        attr = resolved.attr
+        self.reference = resolved.reference
+        self.obj, self.attr = resolved.obj, attr
+        self.generator = generator
+        self.cast = (lambda v: v) if attr.is_array else values.caster(attr.data_type)
+        self.encode = _value_encoder(attr)
+        self.quality, self.status = initial_quality(attr.quality)
+        self.advisers: set[Subscriber] = set()
+        self.undeployed = False
+        self.elements: list[ElementPoint] | None = None  # Attr[N] items of an array
+        self.change(self.cast(generator.sample(now_ns / 1e9)), self.quality, now_ns)
+
+    def mx_value(self) -> types.MxValue:
+        if self._mx_value is None:
+            self._mx_value = values.to_mx_value(self.attr.data_type, self.attr.is_array, self.value)
+        return self._mx_value
+
+    def change(
+        self, value: Any, quality: int, timestamp_ns: int, stamp: bytes | None = None
+    ) -> None:
+        """A new value; `tail` is its OnDataChange (value, quality, timestamp, statuses)."""
+        self.value, self.quality, self.timestamp_ns = value, quality, timestamp_ns
+        self._mx_value = None
+        self.tail = self.encode(value) + (stamp or stamp_of(quality, timestamp_ns, self.status))
+
+    def publish(self) -> None:
+        tail = self.tail
+        for item in self.advisers:
+            item.events.push(ON_DATA_CHANGE, item.prefix, tail)
+
+
+class ElementPoint(Point):
+    """One element of an array attribute (`Attr[N]`, from 1): its value is the array's
+    N-th; a write to it writes the array; advisers hear of the element's own changes.
+    An index past the array's end (after the array shrank) reads Bad (configuration)."""
+
+    __slots__ = ("array", "index")
+
+    def __init__(self, resolved: Resolved, array: Point) -> None:
+        attr = replace(array.attr, is_array=False, generator="static", quality="good")
+        self.reference, self.obj, self.attr = resolved.reference, array.obj, attr
+        self.array, self.index = array, resolved.element or 0
+        self.cast = values.caster(attr.data_type)
+        self.encode = _value_encoder(attr)
+        self.generator = Generator(None)
+        self.status = array.status
+        self.advisers = set()
+        self.undeployed = array.undeployed
+        self.elements = None
+        self.value = None
+        self.sync()
+
+    def sync(self) -> bool:
+        """Take the array's element now; whether it changed (value or quality)."""
+        array = self.array
+        inside = 0 < self.index <= len(array.value)
+        value = array.value[self.index - 1] if inside else default_value(self.attr.data_type)
+        quality = array.quality if inside else Quality.BAD_CONFIGURATION_ERROR
+        if self.value is not None and (value, quality) == (self.value, self.quality):
+            return False
+        self.status = array.status
+        self.change(value, quality, array.timestamp_ns)
+        return True
+
+
+def waiting_tail(now_ns: int) -> bytes:
+    """An OnDataChange tail with no value: Bad, waiting for initial data (32)."""
+    return wire.stamp(Quality.BAD_WAITING_FOR_INITIAL_DATA, now_ns, _OK_STATUS_BYTES)
+
+
+def initial_quality(hint: str) -> tuple[int, types.MxStatus]:
+    if hint == "bad":
+        failure = codes.MxError(
+            codes.E_FAIL,
+            codes.Category.COMMUNICATION_ERROR,
+            codes.DetectedBy.RESPONDING_AUTOMATION_OBJECT,
+            codes.Detail.DEVICE_NOT_CONNECTED,
+            "device not connected",
+        )
+        return Quality.BAD_COMMUNICATION_FAILURE, failure.status()
+    if hint == "uncertain":
+        return Quality.UNCERTAIN_SENSOR_NOT_ACCURATE, codes.OK_STATUS
+    if hint == "override":
+        return Quality.GOOD_LOCAL_OVERRIDE, codes.OK_STATUS
+    return Quality.GOOD, codes.OK_STATUS
+
+
+_OK_STATUS_BYTES = codes.OK_STATUS.SerializeToString()
+
+
+def stamp_of(quality: int, timestamp_ns: int, status: types.MxStatus) -> bytes:
+    encoded = _OK_STATUS_BYTES if status is codes.OK_STATUS else status.SerializeToString()
+    return wire.stamp(quality, timestamp_ns, encoded)
