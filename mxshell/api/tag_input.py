@@ -30,7 +30,7 @@ from mxshell.commands.entry_files import (
 __all__ = ["WriteSpec", "is_glob", "references", "write_specs"]
 
 # `*`, `?` or a [class]; a trailing `[]` (a whole array) or `[3]` (an element) is not one.
-_GLOB = re.compile(r"[*?]|\[(?!\d*\]$)")
+_GLOB = re.compile(r"[*?]|\[(?!\d*\](?:$|\.))")
 
 
 def is_glob(word: str) -> bool:

@@ -32,8 +32,10 @@ from mxshell.script.steps import Problem, Script, Step
 # Writes: the ITEM and VALUE positionals of one item, or TAG=VALUE entries.
 ITEM_WRITES = frozenset({"write", "write2", "write-secured", "write-secured2"})
 BULK_WRITES = frozenset({"write-bulk", "write2-bulk", "write-secured-bulk", "write-secured2-bulk"})
-_GLOB = re.compile(r"[*?]|\[(?!\d*\]$)")
+_GLOB = re.compile(r"[*?]|\[(?!\d*\](?:$|\.))")
 _ELEMENT = re.compile(r"\[\d*\]$")
+# Properties of an attribute read as items (the simulator's, after MXAccess's).
+_PROPERTY = re.compile(r"\.(quality|timestamp|securityclassification)$", re.IGNORECASE)
 RUNTIME = "\x00run-time value\x00"
 # Commands that set a variable (whose value may be a constant a later tag word uses).
 DEFINES = frozenset({"set", "let", "prompt", "unset", "defer"})
@@ -201,10 +203,15 @@ class _Validator:
             return  # an alias, a handle, a relative reference or a glob: the run's
         if text.rpartition(".")[2].startswith("_"):
             return  # an internal attribute (_Attributes): discovery does not list them
-        reference = _ELEMENT.sub("", text.strip())
-        if reference not in self.facts:
-            self.facts[reference] = await self.lookup.tag_facts(reference)
-        facts = self.facts[reference]
+        prop = _PROPERTY.search(text.strip())
+        if prop is not None and await self.facts_of(text.strip()) is None:
+            # Tank1.Level.Quality: a property of an attribute, read as its own item.
+            owner = await self.facts_of(text.strip()[: prop.start()])
+            if owner is not None:
+                if write is not None:
+                    self.problem(step, f"{text} is a property: a write to it is refused")
+                return
+        facts = await self.facts_of(text.strip())
         place = f"{where}: " if where else ""
         if facts is None:
             self.problem(step, f"{place}no tag {text!r} in the Galaxy")
@@ -227,6 +234,14 @@ class _Validator:
             self.problem(step, f"{place}{text} is ViewOnly: a write to it is refused")
         elif write and facts.type_name and not _fits(write, facts.type_name):
             self.problem(step, f"{place}{write!r} cannot be written to {text}, a {facts.type_name}")
+
+    async def facts_of(self, text: str) -> TagFacts | None:
+        """What the Galaxy says of a reference (an element's, or the whole array's, are
+        the array attribute's), asked once per attribute."""
+        reference = _ELEMENT.sub("", text)
+        if reference not in self.facts:
+            self.facts[reference] = await self.lookup.tag_facts(reference)
+        return self.facts[reference]
 
     def problem(self, step: Step, message: str) -> None:
         self.problems.append(Problem(step.source, step.line, f"{step.name}: {message}", step.name))

@@ -124,11 +124,20 @@ class Resolved:
     reference: str  # canonical TagName.AttributeName (TagName.AttributeName[N] for an element)
     element: int | None = None  # Attr[N]: the element's index as written (from 1)
     bare_array: bool = False  # an array attribute named without [] or [N]
+    prop: str | None = None  # Attr.Quality: the property read (canonical spelling)
 
     @property
-    def whole(self) -> Resolved:
-        """The array an element belongs to."""
+    def base(self) -> Resolved:
+        """What a derived item follows: the attribute a property belongs to, the whole
+        array an element belongs to."""
+        if self.prop is not None:
+            reference = self.reference[: -len(self.prop) - 1]
+            return Resolved(self.obj, self.attr, reference, self.element)
         return Resolved(self.obj, self.attr, self.reference.partition("[")[0])
+
+
+# Properties of an attribute, read as items of their own (`Tank1.Level.Quality`).
+PROPERTIES = {name.lower(): name for name in ("Quality", "TimeStamp", "SecurityClassification")}
 
 
 # A trailing [] (the whole array) or [N] (one element).
@@ -227,7 +236,16 @@ class Galaxy:
             found = Resolved(obj, attr, canonical, element, bare)
             self._resolved[reference] = found
             return found
-        return None
+        head, _, last = ref.rpartition(".")
+        prop = PROPERTIES.get(last.lower()) if not index else None
+        owner = self.resolve(head) if prop and head else None
+        if owner is None or owner.prop is not None:
+            return None
+        found = Resolved(
+            owner.obj, owner.attr, f"{owner.reference}.{prop}", owner.element, False, prop
+        )
+        self._resolved[reference] = found
+        return found
 
     def deploy_add(self, count: int) -> list[GObject]:
         """Add `count` new application objects, spread over the areas."""

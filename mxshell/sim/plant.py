@@ -19,8 +19,10 @@ from mxshell.sim.codes import Quality
 from mxshell.sim.galaxy_model import ATTRIBUTE_NAMES, AttributeDef, GObject, Resolved
 from mxshell.sim.generators import make_generator
 from mxshell.sim.points import (
+    DerivedPoint,
     ElementPoint,
     Point,
+    PropertyPoint,
     Subscriber,
     default_value,
     initial_quality,
@@ -56,11 +58,15 @@ class PlantRuntime:
         return point
 
     def _new_point(self, resolved: Resolved) -> Point:
-        if resolved.element is not None:
-            array = self.point(resolved.whole)
-            element = ElementPoint(resolved, array)
-            array.elements = [*(array.elements or ()), element]
-            return element
+        if resolved.prop is not None or resolved.element is not None:
+            base = self.point(resolved.base)
+            made: DerivedPoint
+            if resolved.prop is not None:
+                made = PropertyPoint(resolved, base)
+            else:
+                made = ElementPoint(resolved, base)
+            base.elements = [*(base.elements or ()), made]
+            return made
         obj, attr = resolved.obj, resolved.attr
         initial = _initial_value(obj, attr, self.now_ns())
         seed = zlib.crc32(resolved.reference.lower().encode())
@@ -101,32 +107,41 @@ class PlantRuntime:
             point.change(value, point.quality, now_ns)
 
     def _join(self, point: Point, item: Subscriber) -> None:
-        self.refresh(point)
+        source = point.base if isinstance(point, DerivedPoint) else point
+        if isinstance(source, DerivedPoint):
+            source = source.base  # a property of an array element
+        self.refresh(source)
+        for derived in source.elements or ():
+            derived.sync()
+        if isinstance(point, DerivedPoint):
+            point.sync()
         point.advisers.add(item)
-        if (point.generator.moving or point.attr.quality == "flaky") and not point.undeployed:
-            self._moving.add(point)
+        moves = source.generator.moving or source.attr.quality == "flaky"
+        if moves and not source.undeployed:
+            self._moving.add(source)  # the ticker moves the base; what follows it, too
         item.events.push(ON_DATA_CHANGE, item.prefix, point.tail)
 
     def unadvise(self, point: Point, item: Subscriber) -> None:
         item.advise_token += 1
         point.advisers.discard(item)
-        if not point.advisers:
-            self._moving.discard(point)
+        source = point.base if isinstance(point, DerivedPoint) else point
+        if isinstance(source, DerivedPoint):
+            source = source.base
+        if not _watched(source):
+            self._moving.discard(source)
 
     def write(self, point: Point, value: Any, timestamp_ns: int | None = None) -> None:
         if isinstance(point, ElementPoint):  # the array is written, one element changed
-            items = list(point.array.value)
+            items = list(point.base.value)
             items[point.index - 1] = value
-            self.write(point.array, tuple(items), timestamp_ns)
+            self.write(point.base, tuple(items), timestamp_ns)
             return
         now = self.now_ns()
         point.generator.hold(value, now / 1e9)
         point.change(value, point.quality, timestamp_ns or now)
         point.publish()
         if point.elements:
-            for element in point.elements:
-                if element.sync():
-                    element.publish()
+            _follow(point)
 
     def undeploy(self, objects: list[GObject]) -> None:
         """Points of undeployed objects go Bad, not connected (8: no engine hosts them any
@@ -136,10 +151,13 @@ class PlantRuntime:
         for point in self.points.values():
             if id(point.obj) in gone and not point.undeployed:
                 point.undeployed = True
+                if isinstance(point, DerivedPoint):
+                    continue  # follows its base, below
                 point.status = failure
                 self._moving.discard(point)
                 point.change(point.value, Quality.BAD_NOT_CONNECTED, self.now_ns())
                 point.publish()
+                _follow(point)
 
     def set_scan(self, obj: GObject, on_scan: bool) -> int:
         """Take an object off scan (its points Bad, out of service: 28, values held) or
@@ -150,7 +168,7 @@ class PlantRuntime:
         else:
             self.off_scan.add(id(obj))
         for point in list(self.points.values()):
-            if point.obj is not obj or point.undeployed:
+            if point.obj is not obj or point.undeployed or isinstance(point, DerivedPoint):
                 continue
             own = initial_quality(point.attr.quality)[0]
             quality = own if on_scan else Quality.BAD_OUT_OF_SERVICE
@@ -162,6 +180,7 @@ class PlantRuntime:
             if quality != point.quality:
                 point.change(point.value, quality, self.now_ns())
                 point.publish()
+                _follow(point)
                 changed += 1
         return changed
 
@@ -175,6 +194,7 @@ class PlantRuntime:
             quality = Quality.GOOD_LOCAL_OVERRIDE
         point.change(point.value if value is None else value, quality, self.now_ns())
         point.publish()
+        _follow(point)
 
     def tick(self) -> int:
         """Sample every advised moving point once; returns how many changed."""
@@ -201,6 +221,8 @@ class PlantRuntime:
             tail = point.tail = point.encode(value) + stamp
             for item in point.advisers:
                 item.events.push(ON_DATA_CHANGE, item.prefix, tail)
+            if point.elements:
+                _follow(point)
             changed += 1
         self.ticks += 1
         return changed
@@ -238,3 +260,18 @@ def _initial_value(obj: GObject, attr: AttributeDef, now_ns: int) -> Any:
 
 def _initial_item(attr: AttributeDef, raw: Any, now_ns: int) -> Any:
     return now_ns if raw == "now" else values.cast(attr.data_type, raw)
+
+
+def _follow(point: Point) -> None:
+    """After a change of `point`: the items that follow it (elements, properties, and
+    their own followers) take it up and tell their advisers."""
+    for derived in point.elements or ():
+        if derived.sync():
+            derived.publish()
+            if derived.elements:
+                _follow(derived)
+
+
+def _watched(point: Point) -> bool:
+    """Whether anyone advises the point, or an item that follows it."""
+    return bool(point.advisers) or any(_watched(d) for d in point.elements or ())

@@ -90,7 +90,7 @@ class Point:
         self.quality, self.status = initial_quality(attr.quality)
         self.advisers: set[Subscriber] = set()
         self.undeployed = False
-        self.elements: list[ElementPoint] | None = None  # Attr[N] items of an array
+        self.elements: list[DerivedPoint] | None = None  # items that follow it (Attr[N], .Quality)
         self.change(self.cast(generator.sample(now_ns / 1e9)), self.quality, now_ns)
 
     def mx_value(self) -> types.MxValue:
@@ -112,38 +112,97 @@ class Point:
             item.events.push(ON_DATA_CHANGE, item.prefix, tail)
 
 
-class ElementPoint(Point):
+class DerivedPoint(Point):
+    """An item that follows a base point and never moves by itself: `sync` takes its
+    value and quality from the base after each change of it."""
+
+    __slots__ = ("base",)
+
+    def __init__(self, resolved: Resolved, base: Point, attr: AttributeDef) -> None:
+        self.reference, self.obj, self.attr = resolved.reference, base.obj, attr
+        self.base = base
+        self.cast = values.caster(attr.data_type)
+        self.encode = _value_encoder(attr)
+        self.generator = Generator(None)
+        self.status = base.status
+        self.advisers = set()
+        self.undeployed = base.undeployed
+        self.elements = None
+        self.value = None
+
+    def derive(self) -> tuple[Any, int]:
+        raise NotImplementedError
+
+    def sync(self) -> bool:
+        """Take the base's value now; whether this item changed (value or quality)."""
+        value, quality = self.derive()
+        if self.value is not None and (value, quality) == (self.value, self.quality):
+            return False
+        self.status = self.status_of_base()
+        self.change(value, quality, self.base.timestamp_ns)
+        return True
+
+    def status_of_base(self) -> types.MxStatus:
+        return self.base.status
+
+
+class ElementPoint(DerivedPoint):
     """One element of an array attribute (`Attr[N]`, from 1): its value is the array's
     N-th; a write to it writes the array; advisers hear of the element's own changes.
     An index past the array's end (after the array shrank) reads Bad (configuration)."""
 
-    __slots__ = ("array", "index")
+    __slots__ = ("index",)
 
     def __init__(self, resolved: Resolved, array: Point) -> None:
         attr = replace(array.attr, is_array=False, generator="static", quality="good")
-        self.reference, self.obj, self.attr = resolved.reference, array.obj, attr
-        self.array, self.index = array, resolved.element or 0
-        self.cast = values.caster(attr.data_type)
-        self.encode = _value_encoder(attr)
-        self.generator = Generator(None)
-        self.status = array.status
-        self.advisers = set()
-        self.undeployed = array.undeployed
-        self.elements = None
-        self.value = None
+        super().__init__(resolved, array, attr)
+        self.index = resolved.element or 0
         self.sync()
 
-    def sync(self) -> bool:
-        """Take the array's element now; whether it changed (value or quality)."""
-        array = self.array
-        inside = 0 < self.index <= len(array.value)
-        value = array.value[self.index - 1] if inside else default_value(self.attr.data_type)
-        quality = array.quality if inside else Quality.BAD_CONFIGURATION_ERROR
-        if self.value is not None and (value, quality) == (self.value, self.quality):
-            return False
-        self.status = array.status
-        self.change(value, quality, array.timestamp_ns)
-        return True
+    def derive(self) -> tuple[Any, int]:
+        array = self.base
+        if 0 < self.index <= len(array.value):
+            return array.value[self.index - 1], array.quality
+        return default_value(self.attr.data_type), Quality.BAD_CONFIGURATION_ERROR
+
+
+# A property's type: the quality and classification as integers, the timestamp as a Time.
+_PROPERTY_TYPES = {
+    "Quality": types.MX_DATA_TYPE_INTEGER,
+    "TimeStamp": types.MX_DATA_TYPE_TIME,
+    "SecurityClassification": types.MX_DATA_TYPE_INTEGER,
+}
+
+
+class PropertyPoint(DerivedPoint):
+    """A property of an attribute read as an item of its own (`Tank1.Level.Quality`,
+    `.TimeStamp`, `.SecurityClassification`): Good, ViewOnly, following the attribute."""
+
+    __slots__ = ("prop",)
+
+    def __init__(self, resolved: Resolved, base: Point) -> None:
+        prop = resolved.prop or "Quality"
+        attr = AttributeDef(
+            f"{base.attr.name}.{prop}",
+            _PROPERTY_TYPES[prop],
+            security=types.SECURITY_CLASSIFICATION_VIEW_ONLY,
+        )
+        super().__init__(resolved, base, attr)
+        self.prop = prop
+        self.sync()
+
+    def derive(self) -> tuple[Any, int]:
+        base = self.base
+        if self.prop == "Quality":
+            value: Any = base.quality
+        elif self.prop == "TimeStamp":
+            value = base.timestamp_ns
+        else:
+            value = int(base.attr.security)
+        return value, Quality.GOOD
+
+    def status_of_base(self) -> types.MxStatus:
+        return codes.OK_STATUS  # the property reads well whatever the value's status
 
 
 def waiting_tail(now_ns: int) -> bytes:

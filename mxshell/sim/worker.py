@@ -17,7 +17,7 @@ from mxshell.sim import codes, wire
 from mxshell.sim import wire_values as values
 from mxshell.sim.auth import WRITE_SECURED, ApiKey
 from mxshell.sim.codes import Detail
-from mxshell.sim.galaxy_model import Galaxy
+from mxshell.sim.galaxy_model import Galaxy, Resolved
 from mxshell.sim.plant import ElementPoint, PlantRuntime, Point
 from mxshell.sim.sessions import Item, Registration, Session
 
@@ -81,11 +81,11 @@ class MxAccessWorker:
             raise codes.outside_constraint(reference)
         if resolved.bare_array:
             raise codes.array_without_index(reference.strip())
-        point = self.runtime.point(resolved.whole if resolved.element is not None else resolved)
         if resolved.element is not None:
-            check_element(resolved.element, len(point.value), reference.strip())
-            point = self.runtime.point(resolved)
-        return point
+            array = Resolved(resolved.obj, resolved.attr, resolved.reference.partition("[")[0])
+            length = len(self.runtime.point(array).value)
+            check_element(resolved.element, length, reference.strip())
+        return self.runtime.point(resolved)
 
     def item(self, session: Session, key: ApiKey, server_handle: int, item_handle: int) -> Item:
         item = session.item(server_handle, item_handle)
@@ -147,7 +147,7 @@ class MxAccessWorker:
         if point.undeployed:
             raise codes.object_undeployed(point.reference)
         if isinstance(point, ElementPoint):  # the array may have shrunk since AddItem
-            check_element(point.index, len(point.array.value), point.reference)
+            check_element(point.index, len(point.base.value), point.reference)
         self._check_security(session.registration(server_handle), key, item, secured)
         new_value = values.from_write(
             point.reference, point.attr.data_type, point.attr.is_array, value
