@@ -189,6 +189,7 @@ def describe_refusal(error: MxAccessError, target: str | None = None) -> str:
 
 
 E_INVALIDARG = 0x80070057
+MAX_SAMPLES_SHOWN = 5  # an OnBufferedDataChange line shows its first samples
 
 
 @contextmanager
@@ -253,11 +254,29 @@ def event_row(event: Any, item: TrackedItem | None) -> dict[str, Any]:
         row["timestamp"] = (
             timestamp_datetime(change.timestamp) if change.HasField("timestamp") else None
         )
+    elif kind == "on_buffered_data_change":
+        # The batch's samples in order; value, quality and timestamp are the last one's.
+        samples = [_sample_row(sample) for sample in event.on_buffered_data_change.samples]
+        row.update(samples[-1] if samples else {})
+        row["samples"] = samples
     statuses = list(getattr(body, "statuses", ()))
     failed = [s for s in statuses if s.success == 0]
     row["ok"] = not failed
     row["status"] = "; ".join(describe_status(s) for s in failed) if failed else None
     return row
+
+
+def _shown(value: Any, settings: Display) -> str:
+    return repr(value) if isinstance(value, str) else format_value(value, settings)
+
+
+def _sample_row(sample: Any) -> dict[str, Any]:
+    return {
+        "value": from_mx_value(sample.value),
+        "quality": sample.quality,
+        "quality_name": quality_name(sample.quality),
+        "timestamp": timestamp_datetime(sample.timestamp) if sample.HasField("timestamp") else None,
+    }
 
 
 def item_name(item: TrackedItem | None) -> str | None:
@@ -276,9 +295,25 @@ def event_line(row: dict[str, Any], settings: Display) -> str:
         item = str(row["item"])
         label += f" (item {item})" if item.isdecimal() else f" ({item})"
     text = f"[{row['worker_sequence']}] {row['event']} {label}"
+    if row["event"] == "on_buffered_data_change":
+        samples = row.get("samples") or []
+        shown = ", ".join(
+            format_value(s["value"], settings)
+            if not isinstance(s["value"], str)
+            else repr(s["value"])
+            for s in samples[:MAX_SAMPLES_SHOWN]
+        )
+        more = (
+            f" (+{len(samples) - MAX_SAMPLES_SHOWN} more)"
+            if len(samples) > MAX_SAMPLES_SHOWN
+            else ""
+        )
+        text += f" = {len(samples)} sample(s): {shown}{more}"
+        if samples:
+            text += f"; last {quality_text(row.get('quality'))}"
+        return text + ("" if row.get("ok") else f"; status: {row.get('status')}")
     if row["event"] == "on_data_change":
-        value = row.get("value")
-        shown = repr(value) if isinstance(value, str) else format_value(value, settings)
+        shown = _shown(row.get("value"), settings)
         text += f" = {shown}, {quality_text(row.get('quality'))}"
         if row.get("timestamp") is not None:
             text += f", {format_value(row['timestamp'], settings)}"

@@ -15,7 +15,6 @@ against the Galaxy reads them with too): one that is not UTF-8 text, has a line 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Sequence
 
 from mxshell.api.context import ShellContext
@@ -23,18 +22,12 @@ from mxshell.base.errors import CommandFailed
 from mxshell.commands.entry_files import (
     WriteSpec,
     assignment,
+    is_glob,
     read_entry_lines,
     read_write_specs,
 )
 
 __all__ = ["WriteSpec", "is_glob", "references", "write_specs"]
-
-# `*`, `?` or a [class]; a trailing `[]` (a whole array) or `[3]` (an element) is not one.
-_GLOB = re.compile(r"[*?]|\[(?!\d*\](?:$|\.))")
-
-
-def is_glob(word: str) -> bool:
-    return _GLOB.search(word) is not None
 
 
 async def references(

@@ -10,6 +10,7 @@ is sent. Its path is as typed: relative to the working directory. The run's comm
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ CSV_COLUMNS = ("tag", "value", "type", "timestamp")
 # and a longer line is no tag list.
 MAX_FILE_ENTRIES = 100_000
 MAX_LINE_CHARS = 1 << 20
+# `*`, `?`, or a [class]; `[3]` or `[]` after an attribute's name (an array element, the
+# whole array: `Tank1.LevelTrend[2]`, `Tank1.LevelTrend[2].Quality`) is not one, while in
+# the object part `Pump[12].Speed` it is.
+_GLOB = re.compile(r"[*?]|^[^.]*\[|\[(?!\d*\](?:$|\.))")
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,11 @@ class WriteSpec:
     type_name: str | None = None
     timestamp: str | None = None
     where: str = ""
+
+
+def is_glob(word: str) -> bool:
+    """Whether a tag word is a pattern over the Galaxy rather than one reference."""
+    return _GLOB.search(word) is not None
 
 
 def is_csv(name: str) -> bool:

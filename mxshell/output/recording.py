@@ -39,6 +39,7 @@ COLUMNS = (
     "timestamp",
     "ok",
     "status",
+    "samples",  # an OnBufferedDataChange's samples, as JSON (value etc. are the last one's)
 )
 FORMATS = (".jsonl", ".csv")
 
@@ -51,6 +52,8 @@ def plain(value: Any) -> Any:
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
+    if isinstance(value, dict):  # an OnBufferedDataChange's samples
+        return {k: plain(v) for k, v in value.items()}
     return value
 
 

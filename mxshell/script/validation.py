@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from mxshell.base.errors import CommandFailed, HelpRequested, ShellError, UsageError
-from mxshell.commands.entry_files import read_entry_lines, read_write_specs
+from mxshell.commands.entry_files import is_glob, read_entry_lines, read_write_specs
 from mxshell.commands.lexer import Reference, Word
 from mxshell.commands.registry import CommandRegistry
 from mxshell.commands.services import GalaxyLookup
@@ -32,7 +32,6 @@ from mxshell.script.steps import Problem, Script, Step
 # Writes: the ITEM and VALUE positionals of one item, or TAG=VALUE entries.
 ITEM_WRITES = frozenset({"write", "write2", "write-secured", "write-secured2"})
 BULK_WRITES = frozenset({"write-bulk", "write2-bulk", "write-secured-bulk", "write-secured2-bulk"})
-_GLOB = re.compile(r"[*?]|\[(?!\d*\](?:$|\.))")
 _ELEMENT = re.compile(r"\[\d*\]$")
 # Properties of an attribute read as items (the simulator's, after MXAccess's).
 _PROPERTY = re.compile(r"\.(quality|timestamp|securityclassification)$", re.IGNORECASE)
@@ -199,7 +198,7 @@ class _Validator:
             for place, tag, _ in await _file_entries(text[1:], writes=False):
                 await self.tag_word(step, tag, write=None, where=place)
             return
-        if "." not in text or text.startswith(".") or _GLOB.search(text):
+        if "." not in text or text.startswith(".") or is_glob(text):
             return  # an alias, a handle, a relative reference or a glob: the run's
         if text.rpartition(".")[2].startswith("_"):
             return  # an internal attribute (_Attributes): discovery does not list them

@@ -315,6 +315,19 @@ class PersistentSession(ItemOperations):
                     item.last_change_at = now
                     if item.first_change_at is None:
                         item.first_change_at = now
+            elif kind == "on_buffered_data_change":
+                batch = event.on_buffered_data_change
+                item = self.items.by_gateway(batch.server_handle, batch.item_handle)
+                if item is not None and batch.samples:
+                    last = batch.samples[-1]  # the item holds the newest sample
+                    item.value, item.quality = from_mx_value(last.value), last.quality
+                    item.timestamp = (
+                        timestamp_datetime(last.timestamp) if last.HasField("timestamp") else None
+                    )
+                    item.change_count += len(batch.samples)
+                    item.last_change_at = now
+                    if item.first_change_at is None:
+                        item.first_change_at = now
             elif kind == "on_write_complete":
                 counters.write_completes += 1
                 done = event.on_write_complete

@@ -152,16 +152,22 @@ class EventPrinter:
             return
         lines: list[str] = []
         for event in events:
-            if event.WhichOneof("event") != "on_data_change":
-                continue
-            change = event.on_data_change
-            item = session.items.by_gateway(change.server_handle, change.item_handle)
-            name = item.name if item else f"item {change.item_handle}"
-            if len(lines) < MAX_EVENT_LINES_PER_BATCH:
-                value = from_mx_value(change.value)
-                lines.append(f"  {name} = {value!r}  {format_quality(change.quality)}")
+            kind = event.WhichOneof("event")
+            if kind == "on_data_change":
+                changes = [event.on_data_change]
+            elif kind == "on_buffered_data_change":
+                changes = list(event.on_buffered_data_change.samples)
             else:
-                self.suppressed += 1
+                continue
+            body = getattr(event, kind)
+            item = session.items.by_gateway(body.server_handle, body.item_handle)
+            name = item.name if item else f"item {body.item_handle}"
+            for change in changes:  # a buffered batch: each sample, in order
+                if len(lines) < MAX_EVENT_LINES_PER_BATCH:
+                    value = from_mx_value(change.value)
+                    lines.append(f"  {name} = {value!r}  {format_quality(change.quality)}")
+                else:
+                    self.suppressed += 1
         if lines:
             runtime.out("\n".join(lines))
         now = time.monotonic()

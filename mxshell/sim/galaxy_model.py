@@ -54,6 +54,7 @@ class AttributeDef:
     params: Mapping[str, Any] = field(default_factory=dict)
     quality: str = "good"  # good | flaky | uncertain | bad
     delay_ms: int = 0  # how long a fresh advise waits for its first value
+    buffered: bool = False  # advisers get OnBufferedDataChange batches of its samples
 
 
 # Every object has it: the names of its attributes (how runtime clients discover them).

@@ -43,6 +43,7 @@ _ATTRIBUTE_KEYS = {
     "gen",
     "quality",
     "delay_ms",
+    "buffered",
 }
 _PARAM_KEYS = {"value", "low", "high", "period_s", "step", "every_s", "values"}
 _QUALITY_HINTS = {"good", "flaky", "uncertain", "bad", "override"}
@@ -153,4 +154,5 @@ def _attribute(name: str, spec: dict[str, Any], where: str) -> AttributeDef:
         params={k: v for k, v in spec.items() if k in _PARAM_KEYS},
         quality=quality,
         delay_ms=int(spec.get("delay_ms", 0)),
+        buffered=bool(spec.get("buffered", False)),
     )

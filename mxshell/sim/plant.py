@@ -13,6 +13,7 @@ import time
 import zlib
 from typing import Any
 
+from mxshell.contract import mx
 from mxshell.sim import codes, wire
 from mxshell.sim import wire_values as values
 from mxshell.sim.codes import Quality
@@ -24,6 +25,7 @@ from mxshell.sim.points import (
     Point,
     PropertyPoint,
     Subscriber,
+    buffered_tail,
     default_value,
     initial_quality,
     stamp_of,
@@ -31,6 +33,12 @@ from mxshell.sim.points import (
 )
 
 _FLAKY_ODDS = 0.03
+# A buffered point's samples go out as one OnBufferedDataChange every this many ticks.
+BUFFER_TICKS = 10
+OPERATION_COMPLETE = wire.OPERATION_COMPLETE
+ON_BUFFERED_DATA_CHANGE = wire.ON_BUFFERED_DATA_CHANGE
+# OperationComplete's body after its handles: one Ok status (field 3).
+_OPERATION_OK = mx.OperationComplete(statuses=[codes.OK_STATUS]).SerializeToString()
 _FRESH_NS = 1_000_000  # a point sampled this recently needs no refresh
 ON_DATA_CHANGE = wire.ON_DATA_CHANGE
 
@@ -46,6 +54,7 @@ class PlantRuntime:
         self._rng = random.Random(192)
         self.ticks = 0
         self.off_scan: set[int] = set()  # ids of objects taken off scan
+        self._buffered: set[Point] = set()  # buffered points someone advises
 
     def now_ns(self) -> int:
         return int(self._clock_ns())
@@ -119,6 +128,12 @@ class PlantRuntime:
         moves = source.generator.moving or source.attr.quality == "flaky"
         if moves and not source.undeployed:
             self._moving.add(source)  # the ticker moves the base; what follows it, too
+        if point.samples is not None:  # buffered: the current value as a batch of one,
+            sample = [(point.value, point.quality, point.timestamp_ns)]
+            item.events.push(ON_BUFFERED_DATA_CHANGE, item.prefix, buffered_tail(point, sample))
+            item.events.push(OPERATION_COMPLETE, item.prefix, _OPERATION_OK)  # its advise set up
+            self._buffered.add(point)
+            return
         item.events.push(ON_DATA_CHANGE, item.prefix, point.tail)
 
     def unadvise(self, point: Point, item: Subscriber) -> None:
@@ -219,12 +234,21 @@ class PlantRuntime:
             point.value, point.quality, point.timestamp_ns = value, quality, now_ns
             point._mx_value = None
             tail = point.tail = point.encode(value) + stamp
+            if point.samples is not None:  # buffered: kept for the next batch
+                point.samples.append((value, quality, now_ns))
+                changed += 1
+                continue
             for item in point.advisers:
                 item.events.push(ON_DATA_CHANGE, item.prefix, tail)
             if point.elements:
                 _follow(point)
             changed += 1
         self.ticks += 1
+        if self._buffered and self.ticks % BUFFER_TICKS == 0:
+            for buffered in list(self._buffered):
+                buffered.flush()
+                if not buffered.advisers:
+                    self._buffered.discard(buffered)
         return changed
 
     async def run_ticker(self, interval_s: float) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Protocol
 
-from mxshell.contract import types
+from mxshell.contract import mx, types
 from mxshell.sim import codes, wire
 from mxshell.sim import wire_values as values
 from mxshell.sim.codes import Quality
@@ -18,6 +18,7 @@ from mxshell.sim.galaxy_model import AttributeDef, Resolved
 from mxshell.sim.generators import Generator
 
 ON_DATA_CHANGE = wire.ON_DATA_CHANGE
+ON_BUFFERED_DATA_CHANGE = wire.ON_BUFFERED_DATA_CHANGE
 
 
 class Subscriber(Protocol):
@@ -76,6 +77,7 @@ class Point:
         "_mx_value",
         "tail",
         "elements",
+        "samples",
     )
     _mx_value: types.MxValue | None
     tail: bytes
@@ -91,6 +93,8 @@ class Point:
         self.advisers: set[Subscriber] = set()
         self.undeployed = False
         self.elements: list[DerivedPoint] | None = None  # items that follow it (Attr[N], .Quality)
+        # A buffered point's samples since its advisers last heard (value, quality, ns).
+        self.samples: list[tuple[Any, int, int]] | None = [] if attr.buffered else None
         self.change(self.cast(generator.sample(now_ns / 1e9)), self.quality, now_ns)
 
     def mx_value(self) -> types.MxValue:
@@ -107,9 +111,22 @@ class Point:
         self.tail = self.encode(value) + (stamp or stamp_of(quality, timestamp_ns, self.status))
 
     def publish(self) -> None:
+        if self.samples is not None:  # buffered: this value as a batch of one
+            self.samples.append((self.value, self.quality, self.timestamp_ns))
+            self.flush()
+            return
         tail = self.tail
         for item in self.advisers:
             item.events.push(ON_DATA_CHANGE, item.prefix, tail)
+
+    def flush(self) -> None:
+        """A buffered point's samples so far, as one OnBufferedDataChange per adviser."""
+        if not self.samples:
+            return
+        tail = buffered_tail(self, self.samples)
+        self.samples = []
+        for item in self.advisers:
+            item.events.push(ON_BUFFERED_DATA_CHANGE, item.prefix, tail)
 
 
 class DerivedPoint(Point):
@@ -128,6 +145,7 @@ class DerivedPoint(Point):
         self.advisers = set()
         self.undeployed = base.undeployed
         self.elements = None
+        self.samples = None
         self.value = None
 
     def derive(self) -> tuple[Any, int]:
@@ -233,3 +251,14 @@ _OK_STATUS_BYTES = codes.OK_STATUS.SerializeToString()
 def stamp_of(quality: int, timestamp_ns: int, status: types.MxStatus) -> bytes:
     encoded = _OK_STATUS_BYTES if status is codes.OK_STATUS else status.SerializeToString()
     return wire.stamp(quality, timestamp_ns, encoded)
+
+
+def buffered_tail(point: Point, samples: list[tuple[Any, int, int]]) -> bytes:
+    """An OnBufferedDataChange body after its handles: the samples and an Ok status."""
+    data_type, is_array = point.attr.data_type, point.attr.is_array
+    body = mx.OnBufferedDataChange(statuses=[codes.OK_STATUS])
+    for value, quality, timestamp_ns in samples:
+        sample = body.samples.add(quality=quality)
+        sample.value.CopyFrom(values.to_mx_value(data_type, is_array, value))
+        sample.timestamp.FromNanoseconds(timestamp_ns)
+    return body.SerializeToString()

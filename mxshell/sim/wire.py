@@ -17,6 +17,8 @@ from mxshell.contract import mx
 ON_DATA_CHANGE = (10 << 3) | 2
 ON_WRITE_COMPLETE = (11 << 3) | 2
 OPERATION_COMPLETE = (12 << 3) | 2
+ON_BUFFERED_DATA_CHANGE = (13 << 3) | 2
+OPERATION_COMPLETE = (12 << 3) | 2
 
 _EVENTS_FIELD = b"\x0a"  # StreamEventsResponse.events (field 1, length-delimited)
 # In frame_batch, b"\x08" is MxEvent.worker_sequence (field 1, varint).

@@ -30,7 +30,7 @@ async def test_galaxy_watch_streams_the_current_state_then_each_deploy(
     fresh_gateway.deploy(add=1)
     result = await asyncio.wait_for(watching, 10)
     assert result.ok
-    assert result.out[0] == "#1 at 2025-01-06T08:00:00Z: 34 objects, 426 attributes"
+    assert result.out[0] == "#1 at 2025-01-06T08:00:00Z: 34 objects, 427 attributes"
     assert re.match(
         r"#2 at \d{4}-\d\d-\d\dT[\d:]+\.\d+Z: 35 objects, \d+ attributes", result.out[1]
     )

@@ -27,7 +27,7 @@ async def test_galaxy_discover_streams_every_object_then_a_summary(shell: ShellR
     assert len(result.out) == 34 + 1
     assert result.out[0].startswith("GR_Platform  $WinPlatform  platform  ")
     assert "Tank1.Inlet  $Valve  application object  10 attribute(s)" in result.out
-    assert result.out[-1].startswith("discovered 34 object(s) with 426 attribute(s)")
+    assert result.out[-1].startswith("discovered 34 object(s) with 427 attribute(s)")
 
 
 async def test_galaxy_discover_in_json_is_one_object_per_line_with_attributes(
@@ -48,7 +48,7 @@ async def test_galaxy_discover_in_json_is_one_object_per_line_with_attributes(
         "is_historized": True,
         "is_alarmed": True,
     }
-    assert rows[-1]["result"] == {"objects": 34, "attributes": 426}
+    assert rows[-1]["result"] == {"objects": 34, "attributes": 427}
 
 
 async def test_a_bad_page_size_is_a_usage_error(shell: ShellRunner) -> None:

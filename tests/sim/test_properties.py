@@ -27,9 +27,7 @@ async def test_each_property_reads_what_the_attribute_has(client, registered) ->
     assert from_mx_value(first[element].value) == Quality.GOOD
 
 
-async def test_a_property_follows_its_attribute_and_refuses_writes(
-    client, registered, sim
-) -> None:
+async def test_a_property_follows_its_attribute_and_refuses_writes(client, registered, sim) -> None:
     session, server = registered
     quality = await client.advise(session, server, "Tank1.Capacity.Quality")
     stream = client.stream(session)
