@@ -36,7 +36,9 @@ async def test_a_buffered_advise_sends_batches_of_samples_and_operation_complete
     first, done = events[0].on_buffered_data_change, events[1].operation_complete
     assert (first.item_handle, len(first.samples)) == (item, 1)
     assert (done.item_handle, done.statuses[0].success) == (item, 1)
-    batches = [e.on_buffered_data_change for e in events[2:] if e.HasField("on_buffered_data_change")]
+    batches = [
+        e.on_buffered_data_change for e in events[2:] if e.HasField("on_buffered_data_change")
+    ]
     assert all(len(b.samples) > 1 for b in batches)  # several ticks' samples at a time
     samples = [s for b in batches for s in b.samples]
     stamps = [s.timestamp.ToNanoseconds() for s in samples]
