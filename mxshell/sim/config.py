@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mxshell.sim.auth import ApiKey
+from mxshell.sim.users import DEFAULT_USERS, SimUser
 
-# AuthenticateUser credentials of the demo plant (user name -> password).
-DEFAULT_USERS: dict[str, str] = {
-    "operator": "operator1",
-    "supervisor": "supervisor1",
-    "engineer": "engineer1",
-}
+__all__ = ["DEFAULT_USERS", "SimConfig"]
 
 
 @dataclass
@@ -31,7 +28,9 @@ class SimConfig:
     # What OpenSession announces; a gateway without the bulk tokens is an older one.
     capabilities: tuple[str, ...] = ("bulk-read-commands", "bulk-write-commands", "batched-events")
     update_interval_s: float = 0.5
-    users: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_USERS), repr=False)
+    # AuthenticateUser's users: name -> SimUser, or a plain password (the Operate role).
+    # None: the model file's "users" table, else DEFAULT_USERS.
+    users: Mapping[str, str | SimUser] | None = field(default=None, repr=False)
     tls_cert_chain: bytes | None = field(default=None, repr=False)
     tls_private_key: bytes | None = field(default=None, repr=False)
     default_read_timeout_ms: int = 2000
