@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mxshell.sim.auth import ApiKey
-from mxshell.sim.users import DEFAULT_USERS, SimUser
+from mxshell.sim.users import DEFAULT_USERS, SimUser, user_table
 
 __all__ = ["DEFAULT_USERS", "SimConfig"]
 
@@ -40,6 +40,8 @@ class SimConfig:
             self.api_keys = [ApiKey.all_scopes(secrets.token_urlsafe(24), name="generated")]
         if self.event_buffer_size < 1 or self.max_batch_size < 1:
             raise ValueError("event_buffer_size and max_batch_size must be at least 1")
+        if self.users is not None:
+            user_table(self.users)  # a bad entry is a ValueError here, not at AuthenticateUser
         if self.update_interval_s <= 0:
             raise ValueError("update_interval_s must be positive")
         if (self.tls_cert_chain is None) != (self.tls_private_key is None):

@@ -36,6 +36,9 @@ class SimUser:
     roles: frozenset[str] = frozenset({"Operate"})
 
     def __post_init__(self) -> None:
+        if not isinstance(self.password, str):
+            raise ValueError("a user's password must be a string")
+        object.__setattr__(self, "roles", frozenset(self.roles))  # a list or set will do
         unknown = set(self.roles) - set(ROLES)
         if unknown:
             raise ValueError(f"unknown roles {sorted(unknown)} (roles are {', '.join(ROLES)})")
@@ -55,9 +58,14 @@ DEFAULT_USERS: dict[str, SimUser] = {
 
 def user_table(users: Mapping[str, str | SimUser]) -> dict[str, SimUser]:
     """SimConfig.users as SimUsers: a plain password is a user with the Operate role."""
-    return {
-        name: user if isinstance(user, SimUser) else SimUser(user) for name, user in users.items()
-    }
+    table: dict[str, SimUser] = {}
+    for name, user in users.items():
+        if not isinstance(user, SimUser | str):
+            raise ValueError(f"SimConfig.users[{name!r}]: a password string or a SimUser")
+        if name.lower() in (known.lower() for known in table):
+            raise ValueError(f"SimConfig.users[{name!r}]: listed twice (names ignore case)")
+        table[name] = user if isinstance(user, SimUser) else SimUser(user)
+    return table
 
 
 def read_users(specs: Any) -> dict[str, SimUser]:

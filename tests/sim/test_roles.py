@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,16 @@ def test_a_bad_users_table_is_an_error_naming_the_file_and_user(tmp_path, users,
 def test_a_sim_user_with_an_unknown_role_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown roles"):
         SimUser("p", frozenset({"Admin"}))
+    assert SimUser("p", ["Tune"]).roles == frozenset({"Tune"})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("users", "says"),
+    [
+        ({"x": 123}, "SimConfig.users['x']: a password string or a SimUser"),
+        ({"x": "p", "X": "q"}, "SimConfig.users['X']: listed twice"),
+    ],
+)
+def test_bad_sim_config_users_are_a_value_error(users, says) -> None:
+    with pytest.raises(ValueError, match=re.escape(says)):
+        SimConfig(users=users)
