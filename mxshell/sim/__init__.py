@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from mxshell.sim.config import SimConfig
     from mxshell.sim.launcher import EmbeddedGateway
     from mxshell.sim.server import SimulatedGateway
+    from mxshell.sim.users import SimUser
 
-__all__ = ["ApiKey", "EmbeddedGateway", "SimConfig", "SimulatedGateway"]
+__all__ = ["ApiKey", "EmbeddedGateway", "SimConfig", "SimUser", "SimulatedGateway"]
 
 # Imported on first use: `import mxshell.sim.codes` (a small table) must not load the
 # server and the two dozen modules behind it.
@@ -25,6 +26,7 @@ _HOMES = {
     "SimConfig": "mxshell.sim.config",
     "EmbeddedGateway": "mxshell.sim.launcher",
     "SimulatedGateway": "mxshell.sim.server",
+    "SimUser": "mxshell.sim.users",
 }
 
 

@@ -75,6 +75,7 @@ class Detail(IntEnum):
     DEVICE_NOT_CONNECTED = 1014
     BAD_ITEM_HANDLE = 1015
     INDEX_OUT_OF_RANGE = 1016
+    ROLE_NOT_GRANTED = 1017
 
 
 class Quality:
@@ -237,4 +238,14 @@ def index_out_of_range(reference: str, length: int) -> MxError:
         DetectedBy.RESPONDING_LMX,
         Detail.INDEX_OUT_OF_RANGE,
         f"{reference}: array elements are numbered from 1 to {length}",
+    )
+
+
+def role_not_granted(
+    reference: str, classification: str, user: str, roles: str, needed: str
+) -> MxError:
+    return security(
+        E_ACCESSDENIED,
+        Detail.ROLE_NOT_GRANTED,
+        f"{reference} is {classification}: user {user!r} (roles: {roles}) lacks the {needed} role",
     )

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mxshell.sim.auth import ApiKey
+from mxshell.sim.users import DEFAULT_USERS, SimUser, user_table
 
-# AuthenticateUser credentials of the demo plant (user name -> password).
-DEFAULT_USERS: dict[str, str] = {
-    "operator": "operator1",
-    "supervisor": "supervisor1",
-    "engineer": "engineer1",
-}
+__all__ = ["DEFAULT_USERS", "SimConfig"]
 
 
 @dataclass
@@ -31,7 +28,9 @@ class SimConfig:
     # What OpenSession announces; a gateway without the bulk tokens is an older one.
     capabilities: tuple[str, ...] = ("bulk-read-commands", "bulk-write-commands", "batched-events")
     update_interval_s: float = 0.5
-    users: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_USERS), repr=False)
+    # AuthenticateUser's users: name -> SimUser, or a plain password (the Operate role).
+    # None: the model file's "users" table, else DEFAULT_USERS.
+    users: Mapping[str, str | SimUser] | None = field(default=None, repr=False)
     tls_cert_chain: bytes | None = field(default=None, repr=False)
     tls_private_key: bytes | None = field(default=None, repr=False)
     default_read_timeout_ms: int = 2000
@@ -41,6 +40,8 @@ class SimConfig:
             self.api_keys = [ApiKey.all_scopes(secrets.token_urlsafe(24), name="generated")]
         if self.event_buffer_size < 1 or self.max_batch_size < 1:
             raise ValueError("event_buffer_size and max_batch_size must be at least 1")
+        if self.users is not None:
+            user_table(self.users)  # a bad entry is a ValueError here, not at AuthenticateUser
         if self.update_interval_s <= 0:
             raise ValueError("update_interval_s must be positive")
         if (self.tls_cert_chain is None) != (self.tls_private_key is None):

@@ -11,10 +11,13 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mxshell.contract import galaxy as gr
 from mxshell.contract import types
+
+if TYPE_CHECKING:
+    from mxshell.sim.users import SimUser
 
 # A category -> the categories that can host it (nearest such ancestor is the host).
 _HOSTED_BY: dict[int, frozenset[int]] = {
@@ -155,6 +158,8 @@ class Galaxy:
         self.generation = 0  # bumped by every deploy; page tokens carry it
         self.deploy_time_ns = deploy_time_ns
         self.attribute_count = 0
+        # The model file's users table (the Galaxy's security), if it has one.
+        self.users: dict[str, SimUser] | None = None
         self._by_tag: dict[str, GObject] = {}
         self._by_hierarchy: dict[str, GObject] = {}
         self._children: dict[int, int] = {}

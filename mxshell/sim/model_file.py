@@ -16,6 +16,7 @@ from mxshell.contract import galaxy as gr
 from mxshell.contract import types
 from mxshell.sim.galaxy_model import AttributeDef, Galaxy, Template
 from mxshell.sim.generators import GENERATOR_KINDS
+from mxshell.sim.users import read_users
 from mxshell.sim.wire_values import TYPE_NAMES, parse_time
 
 CATEGORIES: dict[str, gr.GalaxyObjectCategory] = {
@@ -84,6 +85,11 @@ def _build(data: dict[str, Any]) -> Galaxy:
     deploy_text = data.get("last_deploy")
     deploy_ns = parse_time(deploy_text) if deploy_text else time.time_ns() // 1000 * 1000
     galaxy = Galaxy(data.get("galaxy", "Galaxy"), templates.values(), deploy_ns)
+    if "users" in data:
+        try:
+            galaxy.users = read_users(data["users"])
+        except ValueError as error:
+            raise ModelError(str(error)) from None
     for n, spec in enumerate(data.get("objects", [])):
         where = f"objects[{n}] ({spec.get('tag', '?')})"
         template = templates.get(spec.get("template", ""))

@@ -23,6 +23,7 @@ from mxshell.sim.model_file import load_model
 from mxshell.sim.mxaccess_service import MxAccessGatewayService
 from mxshell.sim.plant import PlantRuntime
 from mxshell.sim.reflection import LazyReflection
+from mxshell.sim.users import DEFAULT_USERS, SimUser, user_table
 from mxshell.sim.worker import MxAccessWorker
 
 _SERVER_OPTIONS = [("grpc.so_reuseport", 0)]  # a port in use is an error, not a shared port
@@ -32,6 +33,13 @@ def build_galaxy(config: SimConfig) -> Galaxy:
     if config.generate_attributes is not None:
         return generate_galaxy(config.generate_attributes)
     return load_model(config.galaxy_model)
+
+
+def users_of(config: SimConfig, galaxy: Galaxy) -> dict[str, SimUser]:
+    """SimConfig.users if set, else the model file's users table, else the default users."""
+    if config.users is not None:
+        return user_table(config.users)
+    return dict(galaxy.users if galaxy.users is not None else DEFAULT_USERS)
 
 
 class SimulatedGateway:
@@ -44,7 +52,7 @@ class SimulatedGateway:
         self.runtime = PlantRuntime()
         self.deploys = DeployFeed(self.galaxy)
         self._keys = KeyRing(self.config.keys)
-        self._worker = MxAccessWorker(self.galaxy, self.runtime, self.config.users)
+        self._worker = MxAccessWorker(self.galaxy, self.runtime, users_of(self.config, self.galaxy))
         self._mx: MxAccessGatewayService | None = None
         self._server: grpc.aio.Server | None = None
         self._ticker: asyncio.Task[None] | None = None

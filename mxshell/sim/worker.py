@@ -20,15 +20,16 @@ from mxshell.sim.codes import Detail
 from mxshell.sim.galaxy_model import Galaxy, Resolved
 from mxshell.sim.plant import ElementPoint, PlantRuntime, Point
 from mxshell.sim.sessions import Item, Registration, Session
+from mxshell.sim.users import REQUIRED_ROLE, SimUser
 
 _WRITE_COMPLETE_OK = mx.OnWriteComplete(statuses=[codes.OK_STATUS]).SerializeToString()
 
 
 class MxAccessWorker:
-    def __init__(self, galaxy: Galaxy, runtime: PlantRuntime, users: dict[str, str]) -> None:
+    def __init__(self, galaxy: Galaxy, runtime: PlantRuntime, users: dict[str, SimUser]) -> None:
         self.galaxy = galaxy
         self.runtime = runtime
-        self._users = dict(users)
+        self._users = {name.lower(): user for name, user in users.items()}
         self._user_ids = {name.lower(): n for n, name in enumerate(users, start=1)}
 
     # Registrations -----------------------------------------------------------------------
@@ -50,8 +51,8 @@ class MxAccessWorker:
         self, session: Session, server_handle: int, user_name: str, password: str
     ) -> int:
         registration = session.registration(server_handle)
-        expected = next((p for u, p in self._users.items() if u.lower() == user_name.lower()), None)
-        if expected is None or not hmac.compare_digest(expected.encode(), password.encode()):
+        user = self._users.get(user_name.lower())
+        if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
             raise codes.security(
                 codes.E_LOGON_FAILURE, Detail.LOGON_FAILED, "unknown user name or wrong password"
             )
@@ -202,6 +203,7 @@ class MxAccessWorker:
                 f"user id {current} is not authenticated under server handle "
                 f"{registration.server_handle}",
             )
+        self._check_role(ref, classification, registration.users[current])
         if classification != types.SECURITY_CLASSIFICATION_VERIFIED_WRITE:
             return
         if verifier not in registration.users:
@@ -216,6 +218,14 @@ class MxAccessWorker:
                 Detail.VERIFIED_WRITE_REQUIRED,
                 f"{ref} is VerifiedWrite: the verifier must be a different user than the writer",
             )
+
+    def _check_role(self, reference: str, classification: int, user_name: str) -> None:
+        """A WriteSecured writer must hold the role its classification asks for."""
+        required = REQUIRED_ROLE.get(classification)
+        user = self._users[user_name]
+        if required is not None and required[1] not in user.roles:
+            name, role = required
+            raise codes.role_not_granted(reference, name, user_name, user.role_names(), role)
 
     # Reads ---------------------------------------------------------------------------------
 

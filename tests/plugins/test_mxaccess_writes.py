@@ -303,3 +303,27 @@ async def test_write_results_render_as_one_json_object(own_shell: ShellRunner) -
         "result": {"item": 1, "tag": "Pump1.Speed.SP", "type": "double", "value": 1234.5},
     }
     assert Settings().output == "table"
+
+
+async def test_write_secured_by_a_user_without_the_role_is_one_line(
+    own_shell: ShellRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SUP_PASSWORD", "supervisor1")
+    refused = await own_shell.run(
+        "write-secured Tank1.Level.HiHi 97 --user operator --password-env OP_PASSWORD"
+    )
+    assert not refused.ok
+    assert refused.errors == (
+        "write-secured: MXAccess refused WriteSecured for Tank1.Level.HiHi: Tank1.Level.HiHi "
+        "is Tune: user 'operator' (roles: Operate) lacks the Tune role (SecurityError, "
+        "detected by responding automation object, detail 1017; HRESULT 0x80070005 "
+        "E_ACCESSDENIED)"
+    )
+    assert await value_of(own_shell, "Tank1.Level.HiHi") == 95.0
+    tuned = await own_shell.run(
+        "write-secured Tank1.Level.HiHi 97 --user supervisor --password-env SUP_PASSWORD"
+    )
+    assert tuned.ok, tuned.errors
+    assert await value_of(own_shell, "Tank1.Level.HiHi") == 97.0
+    assert PASSWORD not in "\n".join(own_shell.out + own_shell.err)
