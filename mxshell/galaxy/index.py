@@ -33,6 +33,13 @@ class AttributeInfo:
     security: int
     historized: bool
     alarmed: bool
+    # Added on the instance (a dynamic, user-defined attribute), not from the template.
+    dynamic: bool = False
+
+    @property
+    def origin(self) -> str:
+        """Where the attribute comes from: `template` or `instance`."""
+        return "instance" if self.dynamic else "template"
 
 
 class AttributeSet:
@@ -211,6 +218,7 @@ class IndexBuilder:
                 a.security_classification,
                 a.is_historized,
                 a.is_alarmed,
+                a.is_dynamic,
             )
             info = self._attributes.get(key)
             if info is None:
@@ -221,6 +229,7 @@ class IndexBuilder:
                     a.security_classification,
                     a.is_historized,
                     a.is_alarmed,
+                    a.is_dynamic,
                 )
                 self._attributes[key] = info
             infos.append(info)

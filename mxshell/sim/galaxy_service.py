@@ -19,7 +19,7 @@ import grpc
 from mxshell.contract import galaxy as gr
 from mxshell.sim.auth import METADATA_READ, KeyRing
 from mxshell.sim.faults import Faults, OpenStream
-from mxshell.sim.galaxy_model import Galaxy, GObject
+from mxshell.sim.galaxy_model import AttributeDef, Galaxy, GObject
 from mxshell.sim.rpc import abort
 from mxshell.sim.wire_values import timestamp
 
@@ -44,8 +44,13 @@ def decode_page_token(token: str) -> tuple[int, int] | None:
 
 
 def object_proto(obj: GObject) -> gr.GalaxyObject:
-    """A GalaxyObject with its attributes (internal `_` attributes are not listed)."""
+    """A GalaxyObject with its attributes (internal `_` attributes are not listed).
+
+    Attributes the object's template defines come first, then those added on the
+    instance (dynamic, user-defined), marked is_dynamic.
+    """
     tag = obj.tag_name
+    dynamic = obj.extra.values() if obj.extra else ()
     return gr.GalaxyObject(
         gobject_id=obj.gobject_id,
         tag_name=tag,
@@ -56,18 +61,21 @@ def object_proto(obj: GObject) -> gr.GalaxyObject:
         host_tag_name=obj.host,
         template_name=obj.template.name,
         category=obj.category,
-        attributes=[
-            gr.GalaxyAttribute(
-                attribute_name=a.name,
-                full_tag_reference=f"{tag}.{a.name}",
-                data_type=a.data_type,
-                is_array=a.is_array,
-                security_classification=a.security,
-                is_historized=a.historized,
-                is_alarmed=a.alarmed,
-            )
-            for a in obj.attributes()
-        ],
+        attributes=[_attribute_proto(tag, a, False) for a in obj.template.attributes]
+        + [_attribute_proto(tag, a, True) for a in dynamic],
+    )
+
+
+def _attribute_proto(tag: str, attr: AttributeDef, is_dynamic: bool) -> gr.GalaxyAttribute:
+    return gr.GalaxyAttribute(
+        attribute_name=attr.name,
+        full_tag_reference=f"{tag}.{attr.name}",
+        data_type=attr.data_type,
+        is_array=attr.is_array,
+        security_classification=attr.security,
+        is_historized=attr.historized,
+        is_alarmed=attr.alarmed,
+        is_dynamic=is_dynamic,
     )
 
 

@@ -99,6 +99,13 @@ def _build(data: dict[str, Any]) -> Galaxy:
         if spec.get("parent") and parent is None:
             raise ModelError(f"{where}: parent {spec['parent']!r} must be listed before it")
         extra = {a.name.lower(): a for a in _attributes(spec.get("attributes", {}), where)}
+        for name, attr in extra.items():
+            # A dynamic attribute is added beside the template's, never in place of one.
+            if name in template.by_name:
+                raise ModelError(
+                    f"{where}: 'attributes' adds {attr.name!r}, which template "
+                    f"{template.name} defines already"
+                )
         overrides = {k.lower(): v for k, v in spec.get("values", {}).items()}
         for name in overrides:
             if name not in template.by_name and name not in extra:

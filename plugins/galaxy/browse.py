@@ -47,7 +47,8 @@ galaxy = CommandSet("galaxy")
     "ls",
     help="List an object's child objects (ending in /) and attributes, or the top of "
     "the hierarchy.\nWith -l: the kind, template or data type, security classification, "
-    "historized and alarmed of each.",
+    "historized and alarmed of each, and an attribute's origin: `template` (its "
+    "template defines it) or `instance` (added on this object, a dynamic attribute).",
     args=[
         arg("path", required=False, help=PATH_HELP, completer="galaxy-path"),
         flag("-l", dest="long", help="one row per entry, with details"),
@@ -60,7 +61,7 @@ async def ls(ctx: ShellContext, path: str | None = None, long: bool = False) -> 
     attributes = target.attributes.attributes if target is not None else ()
     if long:
         rows: list[list[Any]] = [
-            [f"{c.tag_name}/", category_name(c.category), c.template, None, None, None]
+            [f"{c.tag_name}/", category_name(c.category), c.template, None, None, None, None]
             for c in children
         ]
         rows += [
@@ -71,10 +72,12 @@ async def ls(ctx: ShellContext, path: str | None = None, long: bool = False) -> 
                 security_name(a.security),
                 a.historized,
                 a.alarmed,
+                a.origin,
             ]
             for a in attributes
         ]
-        return Table(["name", "kind", "type", "security", "historized", "alarmed"], rows)
+        columns = ["name", "kind", "type", "security", "historized", "alarmed", "origin"]
+        return Table(columns, rows)
     names = [f"{c.tag_name}/" for c in children] + [a.name for a in attributes]
     where = path_text(index, target) if target is not None else "/"
     return Text(
@@ -147,7 +150,9 @@ async def tree(ctx: ShellContext, path: str | None = None, depth: int | None = N
 @galaxy.command(
     "attrs",
     help="Show an object's attributes: name, full tag reference, data type, array, "
-    "security classification, historized, alarmed.",
+    "security classification, historized, alarmed, and origin: `template` (the "
+    "object's template defines it) or `instance` (added on this object, a dynamic "
+    "attribute).",
     args=[arg("object", required=False, help=PATH_HELP, completer="galaxy-path")],
     needs_session=True,
 )

@@ -68,6 +68,7 @@ def attribute_row(obj: ObjectEntry, attribute: AttributeInfo) -> list[Any]:
         security_name(attribute.security),
         attribute.historized,
         attribute.alarmed,
+        attribute.origin,
     ]
 
 
@@ -79,6 +80,7 @@ ATTRIBUTE_COLUMNS = [
     "security",
     "historized",
     "alarmed",
+    "origin",
 ]
 
 

@@ -58,7 +58,9 @@ async def galaxy_last_deploy(ctx: ShellContext) -> Text:
     help="List every deployed object with its attributes, a page at a time.\n"
     "Objects are shown as their page arrives, so memory stays bounded whatever the "
     "Galaxy's size; the toolbar shows the progress. With `set output json`, one JSON "
-    "object per line per Galaxy object, attributes included.",
+    "object per line per Galaxy object, attributes included; an attribute's "
+    "is_dynamic is true when it was added on the instance rather than defined by the "
+    "object's template.",
     args=[
         arg(
             "--page-size",
@@ -102,6 +104,9 @@ def discovered_object(obj: gr.GalaxyObject) -> Text:
         f"{obj.hierarchical_name or obj.tag_name}  {obj.template_name}  "
         f"{category_name(obj.category)}  {len(obj.attributes)} attribute(s)"
     )
+    dynamic = sum(a.is_dynamic for a in obj.attributes)
+    if dynamic:
+        line += f", {dynamic} added on the instance"
     data = {
         "tag_name": obj.tag_name,
         "contained_name": obj.contained_name,
@@ -120,6 +125,7 @@ def discovered_object(obj: gr.GalaxyObject) -> Text:
                 "security_classification": security_name(a.security_classification),
                 "is_historized": a.is_historized,
                 "is_alarmed": a.is_alarmed,
+                "is_dynamic": a.is_dynamic,
             }
             for a in obj.attributes
         ],

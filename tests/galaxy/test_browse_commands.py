@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from mxshell.testing import ShellRunner
 
 AREA = "/GR_Platform/AppEngine1/Plant/Area_Production"
@@ -23,8 +25,36 @@ async def test_ls_long_shows_kind_type_and_security(shell: ShellRunner) -> None:
     result = await shell.run("ls -l Tank1")
     rows = {row[0]: row for row in result.result.rows}
     assert rows["Valve101/"][1:3] == ["application object", "$Valve"]
-    assert rows["BatchId"][1:] == ["attribute", "String", "SecuredWrite", False, False]
-    assert rows["Level"][1:] == ["attribute", "Double", "ViewOnly", True, True]
+    assert rows["BatchId"][1:] == [
+        "attribute",
+        "String",
+        "SecuredWrite",
+        False,
+        False,
+        "template",
+    ]
+    assert rows["Level"][1:] == ["attribute", "Double", "ViewOnly", True, True, "template"]
+    assert rows["Valve101/"][-1] is None
+
+
+async def test_ls_long_and_attrs_say_which_attributes_were_added_on_the_instance(
+    shell: ShellRunner,
+) -> None:
+    listed = await shell.run("ls -l Tank3")
+    assert listed.result.columns[-1] == "origin"
+    origin = {row[0]: row[-1] for row in listed.result.rows}
+    assert origin["Agitator.Speed"] == "instance" and origin["Level"] == "template"
+    assert [name for name, where in origin.items() if where == "instance"] == ["Agitator.Speed"]
+    shown = await shell.run("attrs Tank3")
+    assert shown.result.columns[-1] == "origin"
+    rows = {row[0]: row for row in shown.result.rows}
+    assert rows["Agitator.Speed"][1] == "Tank3.Agitator.Speed"
+    assert rows["Agitator.Speed"][-1] == "instance" and rows["Level"][-1] == "template"
+    assert {row[-1] for row in (await shell.run("attrs Tank1")).result.rows} == {"template"}
+    await shell.run("set output json")
+    data = json.loads((await shell.run("attrs FlowMeter2")).text)["result"]
+    origin = {row["attribute"]: row["origin"] for row in data["rows"]}
+    assert origin["RawSignal"] == "instance" and origin["Total"] == "template"
 
 
 async def test_cd_pwd_and_relative_references_in_other_families(shell: ShellRunner) -> None:
@@ -97,6 +127,7 @@ async def test_attrs_lists_every_attribute_with_its_details(shell: ShellRunner) 
         "ViewOnly",
         False,
         False,
+        "template",
     ]
     await shell.run("cd Pump1")
     here = await shell.run("attrs")

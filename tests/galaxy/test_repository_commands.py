@@ -27,6 +27,8 @@ async def test_galaxy_discover_streams_every_object_then_a_summary(shell: ShellR
     assert len(result.out) == 34 + 1
     assert result.out[0].startswith("GR_Platform  $WinPlatform  platform  ")
     assert "Tank1.Inlet  $Valve  application object  10 attribute(s)" in result.out
+    tank3 = next(line for line in result.out if line.startswith("Tank3  "))
+    assert tank3.endswith(" attribute(s), 1 added on the instance")
     assert result.out[-1].startswith("discovered 34 object(s) with 427 attribute(s)")
 
 
@@ -47,7 +49,11 @@ async def test_galaxy_discover_in_json_is_one_object_per_line_with_attributes(
         "security_classification": "ViewOnly",
         "is_historized": True,
         "is_alarmed": True,
+        "is_dynamic": False,
     }
+    tank3 = next(r for r in rows if r.get("tag_name") == "Tank3")
+    dynamic = [a["attribute_name"] for a in tank3["attributes"] if a["is_dynamic"]]
+    assert dynamic == ["Agitator.Speed"]
     assert rows[-1]["result"] == {"objects": 34, "attributes": 427}
 
 

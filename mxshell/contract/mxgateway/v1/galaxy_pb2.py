@@ -26,15 +26,15 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from mxshell.contract.mxgateway.v1 import types_pb2 as mxgateway_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19mxgateway/v1/galaxy.proto\x12\x0cmxgateway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18mxgateway/v1/types.proto\"\x17\n\x15TestConnectionRequest\"<\n\x16TestConnectionResponse\x12\x11\n\tconnected\x18\x01 \x01(\x08\x12\x0f\n\x07message\x18\x02 \x01(\t\"\x1a\n\x18GetLastDeployTimeRequest\"y\n\x19GetLastDeployTimeResponse\x12\x37\n\x13time_of_last_deploy\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12#\n\x1btime_of_last_deploy_present\x18\x02 \x01(\x08\"\xf6\x01\n\x0fGalaxyAttribute\x12\x16\n\x0e\x61ttribute_name\x18\x01 \x01(\t\x12\x1a\n\x12\x66ull_tag_reference\x18\x02 \x01(\t\x12+\n\tdata_type\x18\x03 \x01(\x0e\x32\x18.mxgateway.v1.MxDataType\x12\x10\n\x08is_array\x18\x04 \x01(\x08\x12\x45\n\x17security_classification\x18\x05 \x01(\x0e\x32$.mxgateway.v1.SecurityClassification\x12\x15\n\ris_historized\x18\x06 \x01(\x08\x12\x12\n\nis_alarmed\x18\x07 \x01(\x08\"\xae\x02\n\x0cGalaxyObject\x12\x12\n\ngobject_id\x18\x01 \x01(\x05\x12\x10\n\x08tag_name\x18\x02 \x01(\t\x12\x16\n\x0e\x63ontained_name\x18\x03 \x01(\t\x12\x19\n\x11hierarchical_name\x18\x04 \x01(\t\x12\x17\n\x0fparent_tag_name\x18\x05 \x01(\t\x12\x15\n\rarea_tag_name\x18\x06 \x01(\t\x12\x15\n\rhost_tag_name\x18\x07 \x01(\t\x12\x15\n\rtemplate_name\x18\x08 \x01(\t\x12\x34\n\x08\x63\x61tegory\x18\t \x01(\x0e\x32\".mxgateway.v1.GalaxyObjectCategory\x12\x31\n\nattributes\x18\n \x03(\x0b\x32\x1d.mxgateway.v1.GalaxyAttribute\"A\n\x18\x44iscoverHierarchyRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"}\n\x19\x44iscoverHierarchyResponse\x12+\n\x07objects\x18\x01 \x03(\x0b\x32\x1a.mxgateway.v1.GalaxyObject\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x1a\n\x12total_object_count\x18\x03 \x01(\x05\"U\n\x18WatchDeployEventsRequest\x12\x39\n\x15last_seen_deploy_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xac\x01\n\x0b\x44\x65ployEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x37\n\x13time_of_last_deploy\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12#\n\x1btime_of_last_deploy_present\x18\x03 \x01(\x08\x12\x14\n\x0cobject_count\x18\x04 \x01(\x05\x12\x17\n\x0f\x61ttribute_count\x18\x05 \x01(\x05\"E\n\x19WatchDeployEventsResponse\x12(\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x19.mxgateway.v1.DeployEvent*\xd6\x02\n\x14GalaxyObjectCategory\x12&\n\"GALAXY_OBJECT_CATEGORY_UNSPECIFIED\x10\x00\x12#\n\x1fGALAXY_OBJECT_CATEGORY_PLATFORM\x10\x01\x12!\n\x1dGALAXY_OBJECT_CATEGORY_ENGINE\x10\x02\x12\x1f\n\x1bGALAXY_OBJECT_CATEGORY_AREA\x10\x03\x12-\n)GALAXY_OBJECT_CATEGORY_APPLICATION_OBJECT\x10\x04\x12\x34\n0GALAXY_OBJECT_CATEGORY_DEVICE_INTEGRATION_OBJECT\x10\x05\x12&\n\"GALAXY_OBJECT_CATEGORY_VIEW_ENGINE\x10\x06\x12 \n\x1cGALAXY_OBJECT_CATEGORY_OTHER\x10\x07\x32\xa3\x03\n\x10GalaxyRepository\x12[\n\x0eTestConnection\x12#.mxgateway.v1.TestConnectionRequest\x1a$.mxgateway.v1.TestConnectionResponse\x12\x64\n\x11GetLastDeployTime\x12&.mxgateway.v1.GetLastDeployTimeRequest\x1a\'.mxgateway.v1.GetLastDeployTimeResponse\x12\x64\n\x11\x44iscoverHierarchy\x12&.mxgateway.v1.DiscoverHierarchyRequest\x1a\'.mxgateway.v1.DiscoverHierarchyResponse\x12\x66\n\x11WatchDeployEvents\x12&.mxgateway.v1.WatchDeployEventsRequest\x1a\'.mxgateway.v1.WatchDeployEventsResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19mxgateway/v1/galaxy.proto\x12\x0cmxgateway.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18mxgateway/v1/types.proto\"\x17\n\x15TestConnectionRequest\"<\n\x16TestConnectionResponse\x12\x11\n\tconnected\x18\x01 \x01(\x08\x12\x0f\n\x07message\x18\x02 \x01(\t\"\x1a\n\x18GetLastDeployTimeRequest\"y\n\x19GetLastDeployTimeResponse\x12\x37\n\x13time_of_last_deploy\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12#\n\x1btime_of_last_deploy_present\x18\x02 \x01(\x08\"\x8a\x02\n\x0fGalaxyAttribute\x12\x16\n\x0e\x61ttribute_name\x18\x01 \x01(\t\x12\x1a\n\x12\x66ull_tag_reference\x18\x02 \x01(\t\x12+\n\tdata_type\x18\x03 \x01(\x0e\x32\x18.mxgateway.v1.MxDataType\x12\x10\n\x08is_array\x18\x04 \x01(\x08\x12\x45\n\x17security_classification\x18\x05 \x01(\x0e\x32$.mxgateway.v1.SecurityClassification\x12\x15\n\ris_historized\x18\x06 \x01(\x08\x12\x12\n\nis_alarmed\x18\x07 \x01(\x08\x12\x12\n\nis_dynamic\x18\x08 \x01(\x08\"\xae\x02\n\x0cGalaxyObject\x12\x12\n\ngobject_id\x18\x01 \x01(\x05\x12\x10\n\x08tag_name\x18\x02 \x01(\t\x12\x16\n\x0e\x63ontained_name\x18\x03 \x01(\t\x12\x19\n\x11hierarchical_name\x18\x04 \x01(\t\x12\x17\n\x0fparent_tag_name\x18\x05 \x01(\t\x12\x15\n\rarea_tag_name\x18\x06 \x01(\t\x12\x15\n\rhost_tag_name\x18\x07 \x01(\t\x12\x15\n\rtemplate_name\x18\x08 \x01(\t\x12\x34\n\x08\x63\x61tegory\x18\t \x01(\x0e\x32\".mxgateway.v1.GalaxyObjectCategory\x12\x31\n\nattributes\x18\n \x03(\x0b\x32\x1d.mxgateway.v1.GalaxyAttribute\"A\n\x18\x44iscoverHierarchyRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"}\n\x19\x44iscoverHierarchyResponse\x12+\n\x07objects\x18\x01 \x03(\x0b\x32\x1a.mxgateway.v1.GalaxyObject\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x1a\n\x12total_object_count\x18\x03 \x01(\x05\"U\n\x18WatchDeployEventsRequest\x12\x39\n\x15last_seen_deploy_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xac\x01\n\x0b\x44\x65ployEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x37\n\x13time_of_last_deploy\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12#\n\x1btime_of_last_deploy_present\x18\x03 \x01(\x08\x12\x14\n\x0cobject_count\x18\x04 \x01(\x05\x12\x17\n\x0f\x61ttribute_count\x18\x05 \x01(\x05\"E\n\x19WatchDeployEventsResponse\x12(\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x19.mxgateway.v1.DeployEvent*\xd6\x02\n\x14GalaxyObjectCategory\x12&\n\"GALAXY_OBJECT_CATEGORY_UNSPECIFIED\x10\x00\x12#\n\x1fGALAXY_OBJECT_CATEGORY_PLATFORM\x10\x01\x12!\n\x1dGALAXY_OBJECT_CATEGORY_ENGINE\x10\x02\x12\x1f\n\x1bGALAXY_OBJECT_CATEGORY_AREA\x10\x03\x12-\n)GALAXY_OBJECT_CATEGORY_APPLICATION_OBJECT\x10\x04\x12\x34\n0GALAXY_OBJECT_CATEGORY_DEVICE_INTEGRATION_OBJECT\x10\x05\x12&\n\"GALAXY_OBJECT_CATEGORY_VIEW_ENGINE\x10\x06\x12 \n\x1cGALAXY_OBJECT_CATEGORY_OTHER\x10\x07\x32\xa3\x03\n\x10GalaxyRepository\x12[\n\x0eTestConnection\x12#.mxgateway.v1.TestConnectionRequest\x1a$.mxgateway.v1.TestConnectionResponse\x12\x64\n\x11GetLastDeployTime\x12&.mxgateway.v1.GetLastDeployTimeRequest\x1a\'.mxgateway.v1.GetLastDeployTimeResponse\x12\x64\n\x11\x44iscoverHierarchy\x12&.mxgateway.v1.DiscoverHierarchyRequest\x1a\'.mxgateway.v1.DiscoverHierarchyResponse\x12\x66\n\x11WatchDeployEvents\x12&.mxgateway.v1.WatchDeployEventsRequest\x1a\'.mxgateway.v1.WatchDeployEventsResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'mxgateway.v1.galaxy_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_GALAXYOBJECTCATEGORY']._serialized_start=1422
-  _globals['_GALAXYOBJECTCATEGORY']._serialized_end=1764
+  _globals['_GALAXYOBJECTCATEGORY']._serialized_start=1442
+  _globals['_GALAXYOBJECTCATEGORY']._serialized_end=1784
   _globals['_TESTCONNECTIONREQUEST']._serialized_start=102
   _globals['_TESTCONNECTIONREQUEST']._serialized_end=125
   _globals['_TESTCONNECTIONRESPONSE']._serialized_start=127
@@ -44,19 +44,19 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETLASTDEPLOYTIMERESPONSE']._serialized_start=217
   _globals['_GETLASTDEPLOYTIMERESPONSE']._serialized_end=338
   _globals['_GALAXYATTRIBUTE']._serialized_start=341
-  _globals['_GALAXYATTRIBUTE']._serialized_end=587
-  _globals['_GALAXYOBJECT']._serialized_start=590
-  _globals['_GALAXYOBJECT']._serialized_end=892
-  _globals['_DISCOVERHIERARCHYREQUEST']._serialized_start=894
-  _globals['_DISCOVERHIERARCHYREQUEST']._serialized_end=959
-  _globals['_DISCOVERHIERARCHYRESPONSE']._serialized_start=961
-  _globals['_DISCOVERHIERARCHYRESPONSE']._serialized_end=1086
-  _globals['_WATCHDEPLOYEVENTSREQUEST']._serialized_start=1088
-  _globals['_WATCHDEPLOYEVENTSREQUEST']._serialized_end=1173
-  _globals['_DEPLOYEVENT']._serialized_start=1176
-  _globals['_DEPLOYEVENT']._serialized_end=1348
-  _globals['_WATCHDEPLOYEVENTSRESPONSE']._serialized_start=1350
-  _globals['_WATCHDEPLOYEVENTSRESPONSE']._serialized_end=1419
-  _globals['_GALAXYREPOSITORY']._serialized_start=1767
-  _globals['_GALAXYREPOSITORY']._serialized_end=2186
+  _globals['_GALAXYATTRIBUTE']._serialized_end=607
+  _globals['_GALAXYOBJECT']._serialized_start=610
+  _globals['_GALAXYOBJECT']._serialized_end=912
+  _globals['_DISCOVERHIERARCHYREQUEST']._serialized_start=914
+  _globals['_DISCOVERHIERARCHYREQUEST']._serialized_end=979
+  _globals['_DISCOVERHIERARCHYRESPONSE']._serialized_start=981
+  _globals['_DISCOVERHIERARCHYRESPONSE']._serialized_end=1106
+  _globals['_WATCHDEPLOYEVENTSREQUEST']._serialized_start=1108
+  _globals['_WATCHDEPLOYEVENTSREQUEST']._serialized_end=1193
+  _globals['_DEPLOYEVENT']._serialized_start=1196
+  _globals['_DEPLOYEVENT']._serialized_end=1368
+  _globals['_WATCHDEPLOYEVENTSRESPONSE']._serialized_start=1370
+  _globals['_WATCHDEPLOYEVENTSRESPONSE']._serialized_end=1439
+  _globals['_GALAXYREPOSITORY']._serialized_start=1787
+  _globals['_GALAXYREPOSITORY']._serialized_end=2206
 # @@protoc_insertion_point(module_scope)

@@ -55,7 +55,7 @@ class GetLastDeployTimeResponse(_message.Message):
     def __init__(self, time_of_last_deploy: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_of_last_deploy_present: _Optional[bool] = ...) -> None: ...
 
 class GalaxyAttribute(_message.Message):
-    __slots__ = ("attribute_name", "full_tag_reference", "data_type", "is_array", "security_classification", "is_historized", "is_alarmed")
+    __slots__ = ("attribute_name", "full_tag_reference", "data_type", "is_array", "security_classification", "is_historized", "is_alarmed", "is_dynamic")
     ATTRIBUTE_NAME_FIELD_NUMBER: _ClassVar[int]
     FULL_TAG_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     DATA_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -63,6 +63,7 @@ class GalaxyAttribute(_message.Message):
     SECURITY_CLASSIFICATION_FIELD_NUMBER: _ClassVar[int]
     IS_HISTORIZED_FIELD_NUMBER: _ClassVar[int]
     IS_ALARMED_FIELD_NUMBER: _ClassVar[int]
+    IS_DYNAMIC_FIELD_NUMBER: _ClassVar[int]
     attribute_name: str
     full_tag_reference: str
     data_type: _types_pb2.MxDataType
@@ -70,7 +71,8 @@ class GalaxyAttribute(_message.Message):
     security_classification: _types_pb2.SecurityClassification
     is_historized: bool
     is_alarmed: bool
-    def __init__(self, attribute_name: _Optional[str] = ..., full_tag_reference: _Optional[str] = ..., data_type: _Optional[_Union[_types_pb2.MxDataType, str]] = ..., is_array: _Optional[bool] = ..., security_classification: _Optional[_Union[_types_pb2.SecurityClassification, str]] = ..., is_historized: _Optional[bool] = ..., is_alarmed: _Optional[bool] = ...) -> None: ...
+    is_dynamic: bool
+    def __init__(self, attribute_name: _Optional[str] = ..., full_tag_reference: _Optional[str] = ..., data_type: _Optional[_Union[_types_pb2.MxDataType, str]] = ..., is_array: _Optional[bool] = ..., security_classification: _Optional[_Union[_types_pb2.SecurityClassification, str]] = ..., is_historized: _Optional[bool] = ..., is_alarmed: _Optional[bool] = ..., is_dynamic: _Optional[bool] = ...) -> None: ...
 
 class GalaxyObject(_message.Message):
     __slots__ = ("gobject_id", "tag_name", "contained_name", "hierarchical_name", "parent_tag_name", "area_tag_name", "host_tag_name", "template_name", "category", "attributes")
