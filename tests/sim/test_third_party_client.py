@@ -103,3 +103,71 @@ def test_buf_curl_drives_a_session_with_an_array_element(gateway: EmbeddedGatewa
     bare = invoke(addItem={"serverHandle": server, "tagReference": "Filler2.NozzleEnabled"})
     assert bare["statuses"][0]["category"] == 3 and bare["statuses"][0]["detail"] == 1003
     assert call(gateway, "CloseSession", {"sessionId": session}) == {}
+
+
+def test_buf_curl_replays_the_recorded_sessions_opening_calls() -> None:
+    """The recorded session's calls up to its first advise (open, register, add items
+    with their failures), made by buf curl through reflection, answer as recorded."""
+    from mxshell.sim import ApiKey
+
+    from .test_replay import HRESULTS, SESSION_FILE
+
+    recorded = json.loads(SESSION_FILE.read_text())
+    keys = {name: f"replay-{name}-key-0123456789" for name in recorded["keys"]}
+    api_keys = [
+        ApiKey(keys[name], frozenset(spec["scopes"]), name=name)
+        for name, spec in recorded["keys"].items()
+    ]
+    with EmbeddedGateway(SimConfig(api_keys=api_keys)) as sim:
+        saved: dict[str, Any] = {}
+        steps = recorded["steps"]
+        opening = steps[: next(i for i, s in enumerate(steps) if s["do"] == "advise")]
+        assert [s["do"] for s in opening][:3] == ["open_session", "register", "register"]
+        for step in opening:
+            key = keys[step.get("key", "owner")]
+            if step["do"] == "open_session":
+                run = _curl_json(sim, key, "OpenSession", {"clientSessionName": "buf"})
+                saved[step["save"]] = run["sessionId"]
+                continue
+            command = {
+                "register": lambda s: {"register": {"clientName": s["name"]}},
+                "add_item": lambda s: {
+                    "addItem": {"serverHandle": saved["server"], "tagReference": s["tag"]}
+                },
+            }[step["do"]](step)
+            expect = step.get("expect", {})
+            run = _curl(sim, key, "Invoke", {"sessionId": saved["session"], **command})
+            if "grpc" in expect:
+                assert run.returncode != 0 and expect["grpc"].lower() in run.stderr.lower()
+                continue
+            assert run.returncode == 0, run.stderr
+            reply = json.loads(run.stdout)
+            if "hresult" in expect:
+                hresult = HRESULTS[expect["hresult"]]
+                status = reply["statuses"][0]
+                assert reply["hresult"] == hresult, step
+                assert (status["category"], status["detail"]) == (
+                    expect["category"],
+                    expect["detail"],
+                ), step
+            else:
+                assert reply.get("hresult", 0) == 0 and reply["statuses"][0]["success"] == 1
+                if "save" in step:
+                    saved[step["save"]] = reply["handle"]
+        assert {"session", "server", "level"} <= set(saved)
+
+
+def _curl(sim: EmbeddedGateway, key: str, method: str, body: dict[str, Any]) -> Any:
+    return curl(
+        "-H",
+        f"authorization: Bearer {key}",
+        "-d",
+        json.dumps(body),
+        f"http://{sim.endpoint}/{MX}/{method}",
+    )
+
+
+def _curl_json(sim: EmbeddedGateway, key: str, method: str, body: dict[str, Any]) -> Any:
+    run = _curl(sim, key, method, body)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
