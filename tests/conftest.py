@@ -71,3 +71,16 @@ async def eventually(check: Callable[[], bool], what: str = "", timeout: float =
         if loop.time() > deadline:
             raise AssertionError(f"not within {timeout:g}s: {what or check}")
         await asyncio.sleep(0.01)
+
+
+def repl_completions(shell: object, text: str) -> list[str]:
+    """What Tab offers for `text`, through the REPL's own completer."""
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from mxshell.shell.build import build_repl
+
+    completer = build_repl(shell.runtime, history=False).hooks.completer  # type: ignore[attr-defined]
+    assert completer is not None
+    event = CompleteEvent(completion_requested=True)
+    return [c.text for c in completer.get_completions(Document(text), event)]

@@ -4,20 +4,10 @@ whole (`Attr[]`)."""
 
 from __future__ import annotations
 
-from prompt_toolkit.completion import CompleteEvent
-from prompt_toolkit.document import Document
-
 from mxshell.commands import GALAXY
 from mxshell.shell.build import build_repl
 from mxshell.testing import ShellRunner
-from tests.conftest import eventually
-
-
-def completions(shell: ShellRunner, text: str) -> list[str]:
-    completer = build_repl(shell.runtime, history=False).hooks.completer
-    assert completer is not None
-    event = CompleteEvent(completion_requested=True)
-    return [c.text for c in completer.get_completions(Document(text), event)]
+from tests.conftest import eventually, repl_completions
 
 
 async def test_a_bare_array_name_says_how_to_name_the_array_or_an_element(
@@ -50,9 +40,9 @@ async def test_completion_and_globs_name_an_array_whole(shell: ShellRunner) -> N
     catalog = shell.context.services[GALAXY]
     build_repl(shell.runtime, history=False)  # the REPL preloads the index
     await eventually(lambda: catalog.state == "ready", what="the Galaxy index")
-    offered = completions(shell, "read Tank1.LevelT")
+    offered = repl_completions(shell, "read Tank1.LevelT")
     assert offered[0] == "Tank1.LevelTrend[]" and "Tank1.LevelTrend" not in offered
-    assert completions(shell, "read Tank1.LevelTrend[")[0] == "Tank1.LevelTrend[]"
+    assert repl_completions(shell, "read Tank1.LevelTrend[")[0] == "Tank1.LevelTrend[]"
     result = await shell.run("read-bulk 'Tank1.LevelT*'")
     assert result.ok, result.errors
     assert [r["tag"] for r in result.result.table.records()] == ["Tank1.LevelTrend[]"]

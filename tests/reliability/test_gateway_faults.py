@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from prompt_toolkit.completion import CompleteEvent
-from prompt_toolkit.document import Document
 
 from mxshell.commands import GALAXY
 from mxshell.gateway import (
@@ -26,7 +24,7 @@ from mxshell.shell.build import build_repl
 from mxshell.sim import EmbeddedGateway, SimConfig
 from mxshell.sim.bulk_calls import BulkCommands
 from mxshell.testing import ShellRunner
-from tests.conftest import eventually
+from tests.conftest import eventually, repl_completions
 
 from .conftest import moving_tags, session_of
 
@@ -394,21 +392,13 @@ async def test_an_unreachable_galaxy_database_fails_galaxy_calls_and_spares_mxac
     assert len(await galaxy.discover_hierarchy()) > 0
 
 
-def tag_completions(shell: ShellRunner, text: str) -> list[str]:
-    """What Tab offers for `text`, through the REPL's own completer."""
-    completer = build_repl(shell.runtime, history=False).hooks.completer
-    assert completer is not None
-    event = CompleteEvent(completion_requested=True)
-    return [c.text for c in completer.get_completions(Document(text), event)]
-
-
 async def test_galaxy_commands_fail_in_one_line_while_mxaccess_and_completion_carry_on(
     shell: ShellRunner, fast_gateway: EmbeddedGateway
 ) -> None:
     catalog = shell.context.services[GALAXY]
     build_repl(shell.runtime, history=False)  # the REPL preloads the index
     await eventually(lambda: catalog.state == "ready", what="the Galaxy index")
-    offered = tag_completions(shell, "read Tank1.Level.H")
+    offered = repl_completions(shell, "read Tank1.Level.H")
     assert offered == ["Tank1.Level.Hi", "Tank1.Level.HiAlarm", "Tank1.Level.HiHi"]
     session = session_of(shell)
 
@@ -435,8 +425,8 @@ async def test_galaxy_commands_fail_in_one_line_while_mxaccess_and_completion_ca
         assert session.state is SessionState.CONNECTED  # a Galaxy failure is no reconnect
         # Completion keeps offering the index it built before the database went away.
         assert catalog.state == "failed"
-        assert tag_completions(shell, "read Tank1.Level.H") == offered
-        assert "Compressor1" in tag_completions(shell, "write cmprsr")
+        assert repl_completions(shell, "read Tank1.Level.H") == offered
+        assert "Compressor1" in repl_completions(shell, "write cmprsr")
     finally:
         fast_gateway.gateway.faults.galaxy_unreachable = False
     assert (await shell.run("galaxy-refresh; ls /")).ok

@@ -64,6 +64,19 @@ class Client:
         assert reply.hresult == 0, reply
         return item
 
+    async def login(
+        self, session_id: str, server_handle: int, user: str, password: str | None = None
+    ) -> int:
+        """AuthenticateUser (the demo users' passwords are their names and 1): a user id."""
+        reply = await self.invoke(
+            session_id,
+            authenticate_user=mx.AuthenticateUserCommand(
+                server_handle=server_handle, user_name=user, password=password or f"{user}1"
+            ),
+        )
+        assert reply.hresult == 0, reply
+        return reply.user_id
+
     def stream(self, session_id: str, max_batch_size: int = 0) -> Any:
         return self.mx.StreamEvents(
             mx.StreamEventsRequest(session_id=session_id, max_batch_size=max_batch_size),

@@ -39,17 +39,6 @@ REFUSED: dict[str, dict[str, Detail | None]] = {
 NEEDED = {"Operate": "Operate", "Tune": "Tune", "Configure": "Configure"}
 
 
-async def _login(client, session: str, server: int, user: str, password: str = "") -> int:
-    reply = await client.invoke(
-        session,
-        authenticate_user=mx.AuthenticateUserCommand(
-            server_handle=server, user_name=user, password=password or f"{user}1"
-        ),
-    )
-    assert reply.hresult == 0, reply
-    return reply.user_id
-
-
 async def _write_secured(client, session, server, item, value, user, verifier=0):
     return await client.invoke(
         session,
@@ -69,11 +58,9 @@ async def test_each_user_may_write_secured_only_the_classifications_its_roles_gr
     client, registered, user: str, classification: str
 ) -> None:
     session, server = registered
-    writer = await _login(client, session, server, user)
+    writer = await client.login(session, server, user)
     # VerifiedWrite needs a second, different user; the verifier needs no role.
-    verifier = await _login(
-        client, session, server, "engineer" if user != "engineer" else "operator"
-    )
+    verifier = await client.login(session, server, "engineer" if user != "engineer" else "operator")
     tag, value = TAGS[classification]
     item = await client.add_item(session, server, tag)
     reply = await _write_secured(client, session, server, item, value, writer, verifier)
@@ -103,8 +90,8 @@ async def test_a_refused_role_changes_nothing_and_sends_no_write_complete(
     client, registered
 ) -> None:
     session, server = registered
-    operator = await _login(client, session, server, "operator")
-    supervisor = await _login(client, session, server, "Supervisor", "supervisor1")
+    operator = await client.login(session, server, "operator")
+    supervisor = await client.login(session, server, "Supervisor", "supervisor1")
     item = await client.advise(session, server, "Tank1.Level.HiHi")
     refused = await _write_secured(
         client, session, server, item, types.MxValue(double_value=99.0), operator
@@ -135,7 +122,7 @@ async def test_a_plain_write_to_tune_and_configure_needs_no_user(client, registe
 
 async def test_bulk_secured_writes_check_the_role_per_entry(client, registered) -> None:
     session, server = registered
-    operator = await _login(client, session, server, "operator")
+    operator = await client.login(session, server, "operator")
     items = [
         await client.add_item(session, server, TAGS[c][0]) for c in ("Operate", "Tune", "Configure")
     ]
@@ -164,8 +151,8 @@ async def test_a_plain_password_is_an_operate_user_and_a_user_may_hold_no_role(
     client = connect(sim)
     session = await client.open_session()
     server = await client.register(session)
-    alice = await _login(client, session, server, "alice", "a-secret")
-    viewer = await _login(client, session, server, "viewer", "v-secret")
+    alice = await client.login(session, server, "alice", "a-secret")
+    viewer = await client.login(session, server, "viewer", "v-secret")
     free = await client.add_item(session, server, "Tank1.Notes")
     operate = await client.add_item(session, server, "Pump1.Speed.SP")
     tune = await client.add_item(session, server, "Tank1.Level.HiHi")
@@ -210,7 +197,7 @@ async def test_a_model_files_users_table_says_who_may_do_what(tmp_path, connect)
         client = connect(sim)
         session = await client.open_session()
         server = await client.register(session)
-        tuner = await _login(client, session, server, "tuner", "t1")
+        tuner = await client.login(session, server, "tuner", "t1")
         tune = await client.add_item(session, server, "Tank1.Level.HiHi")
         configure = await client.add_item(session, server, "Tank1.Capacity")
         hihi = types.MxValue(double_value=94.0)

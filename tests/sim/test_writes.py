@@ -21,17 +21,6 @@ async def _write(client, session, server, item, value, **extra):
     )
 
 
-async def _login(client, session, server, user, password=None):
-    reply = await client.invoke(
-        session,
-        authenticate_user=mx.AuthenticateUserCommand(
-            server_handle=server, user_name=user, password=password or f"{user}1"
-        ),
-    )
-    assert reply.hresult == 0, reply
-    return reply.user_id
-
-
 async def test_write_completes_and_every_advising_session_sees_the_value(client) -> None:
     writer, watcher = await client.open_session(), await client.open_session()
     w_server, o_server = await client.register(writer), await client.register(watcher)
@@ -150,7 +139,7 @@ async def test_authenticate_user_with_wrong_password_fails(client, registered) -
 
 async def test_write_secured_with_authenticated_user_succeeds(client, registered) -> None:
     session, server = registered
-    user = await _login(client, session, server, "operator")
+    user = await client.login(session, server, "operator")
     item = await client.advise(session, server, "Tank1.BatchId")
     reply = await client.invoke(
         session,
@@ -168,8 +157,8 @@ async def test_write_secured_with_authenticated_user_succeeds(client, registered
 
 async def test_verified_write_needs_a_different_authenticated_verifier(client, registered) -> None:
     session, server = registered
-    operator = await _login(client, session, server, "operator")
-    supervisor = await _login(client, session, server, "supervisor")
+    operator = await client.login(session, server, "operator")
+    supervisor = await client.login(session, server, "supervisor")
     item = await client.add_item(session, server, "Pump1.Interlock.Bypass")
     bypass = types.MxValue(bool_value=True)
 
