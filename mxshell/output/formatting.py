@@ -25,6 +25,9 @@ class Display(Protocol):
     def timing(self) -> bool: ...  # each command's duration
 
 
+_AS_STR = frozenset({str, int, float})
+
+
 def as_utc(moment: datetime) -> datetime:
     """Naive datetimes are UTC here: that is what the gateway's timestamps convert to."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -43,6 +46,8 @@ def format_timestamp(moment: datetime, zone: str = "local") -> str:
 
 
 def format_value(value: Any, settings: Display | None = None) -> str:
+    if type(value) in _AS_STR:
+        return str(value)  # most cells: text and numbers (inf and nan print as they are)
     if value is None:
         return "-"
     if isinstance(value, bool):

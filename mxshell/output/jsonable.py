@@ -16,6 +16,9 @@ from mxshell.output.results import Renderable, Table, Text
 from mxshell.output.secrets import REDACTED, Secret, is_secret_name, scrub
 
 Secrets = Collection[str]
+# Values redact passes through as they are, found by their exact type before the
+# isinstance checks (a runtime Protocol's is slow: a 10,000-row table has 200,000 cells).
+_LEAVES = frozenset({int, float, bool, datetime, date, time, timedelta, bytes})
 
 
 def redact(value: Any, secrets: Secrets = frozenset()) -> Any:
@@ -33,6 +36,8 @@ def redact(value: Any, secrets: Secrets = frozenset()) -> Any:
     """
     if isinstance(value, str):
         return REDACTED if value in secrets else value
+    if value is None or type(value) in _LEAVES:
+        return value  # most cells of a large table: nothing in them can be a secret
     if isinstance(value, Secret):
         return REDACTED
     if isinstance(value, Text):
