@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from mxshell.app.config import FileConfig
+from mxshell.app.config import FileConfig, load_config
 from mxshell.commands import Settings, UsageError
 
 
@@ -52,6 +54,12 @@ def test_the_style_is_any_installed_pygments_style_and_completes_to_them() -> No
     assert settings.style == "mxshell"
     assert settings.set("style", "monokai") == "monokai" and settings.style == "monokai"
     assert {"monokai", "mxshell", "default"} <= set(Settings.choices("style"))
+
+
+def test_the_style_can_be_made_permanent_in_the_config_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('style = "monokai"\n')
+    assert Settings.from_config(load_config(path)).style == "monokai"
 
 
 def test_a_bad_style_is_one_line_that_names_the_installed_styles() -> None:
