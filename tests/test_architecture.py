@@ -96,7 +96,7 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 # The layers of docs/architecture.md, bottom first. A module may import its own package
 # and any package of a lower layer; packages of one layer never import each other.
 LAYERS: list[set[str]] = [
-    {"mxshell", "mxshell.contract", "mxshell.base"},
+    {"mxshell", "mxshell.contract", "mxshell.base", "mxshell.highlight"},
     {"mxshell.gateway", "mxshell.sim"},
     {"mxshell.session"},
     {"mxshell.galaxy"},

@@ -72,6 +72,7 @@ def test_flags_override_the_config_file(tmp_path: Path) -> None:
         ("endpoint = ", "Invalid value"),
         ('disabled_plugins = "trend"', "disabled_plugins must be a list"),
         ("disabled_plugins = [1]", "disabled_plugins must be a list of names"),
+        ('style = "monokia"', "style: 'monokia' is not an installed pygments style; styles: "),
     ],
 )
 def test_a_bad_config_file_is_one_clear_error_naming_the_file(
@@ -94,7 +95,7 @@ def test_an_unknown_config_key_is_a_warning_naming_the_file_and_start_up_goes_on
     assert config.output == "json"  # the rest of the file still counts
     assert config.warnings == [
         f"{path}: unknown setting 'colour' ignored (known: endpoint, plaintext, tls, ca_file, "
-        "server_name_override, api_key_env, output, timestamps, history_size, "
+        "server_name_override, api_key_env, output, timestamps, history_size, style, "
         "disabled_plugins, and [plugins.NAME] tables)",
         f"{path}: plugins.trend must be a [plugins.trend] table; ignored",
     ]

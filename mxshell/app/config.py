@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mxshell.base import paths
+from mxshell.highlight import DEFAULT_STYLE, style_problem
 
 
 class ConfigError(ValueError):
@@ -24,6 +25,7 @@ class FileConfig:
     output: str = "table"
     timestamps: str = "local"
     history_size: int = 10_000
+    style: str = DEFAULT_STYLE
     # Installed plugins (entry-point names, as `plugins` lists them) not to load.
     disabled_plugins: list[str] = field(default_factory=list)
     # [plugins.NAME] tables: a plugin's own settings, applied once plugins are loaded.
@@ -94,3 +96,5 @@ def _check(path: Path, key: str, value: Any, default: Any) -> None:
         raise ConfigError(f"{path}: {key} must be a list of names, not {value!r}")
     if key in _CHOICES and value not in _CHOICES[key]:
         raise ConfigError(f"{path}: {key} must be one of {', '.join(_CHOICES[key])}")
+    if key == "style" and (problem := style_problem(value)):  # pygments loads only here
+        raise ConfigError(f"{path}: style: {problem}")

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from mxshell.base.errors import UsageError
 from mxshell.commands.converters import boolean, integer
 from mxshell.commands.plugin_settings import PluginSettings
+from mxshell.highlight import DEFAULT_STYLE, style_names, style_problem
 
 
 def _setting(
-    help_text: str, choices: tuple[str, ...] | None = None, minimum: int | None = None
+    help_text: str,
+    choices: tuple[str, ...] | None = None,
+    minimum: int | None = None,
+    *,
+    names: Callable[[], list[str]] | None = None,
+    problem: Callable[[str], str | None] | None = None,
 ) -> Any:
-    return {"help": help_text, "choices": choices, "minimum": minimum}
+    """A setting's help and limits; `names` lists its values when they are only known at
+    run time (completion), `problem` says in one line why a value will not do."""
+    return {
+        "help": help_text,
+        "choices": choices,
+        "minimum": minimum,
+        "names": names,
+        "problem": problem,
+    }
 
 
 @dataclass
@@ -47,6 +62,16 @@ class Settings:
     )
     history_size: int = field(
         default=10_000, metadata=_setting("how many lines the history keeps", minimum=0)
+    )
+    style: str = field(
+        default=DEFAULT_STYLE,
+        metadata=_setting(
+            "the colours of the input line: any installed pygments style "
+            f"({DEFAULT_STYLE}, monokai, solarized-dark...; a wrong name lists them all); "
+            "NO_COLOR in the environment turns colour off",
+            names=style_names,
+            problem=style_problem,
+        ),
     )
     # The plugins' own settings (API 1.1), `PLUGIN.NAME`: not one of the names above.
     plugins: PluginSettings = field(
@@ -88,6 +113,8 @@ class Settings:
         spec = _field(name).metadata
         if spec["choices"]:
             return tuple(spec["choices"])
+        if spec["names"]:
+            return tuple(spec["names"]())
         return ("on", "off") if _field(name).type in (bool, "bool") else ()
 
     @classmethod
@@ -124,6 +151,9 @@ class Settings:
         choices = spec.metadata["choices"]
         if choices and value not in choices:
             raise UsageError(f"{name}: {text!r} is not one of {', '.join(choices)}")
+        check = spec.metadata["problem"]
+        if check and (problem := check(value)):
+            raise UsageError(f"{name}: {problem}")
         minimum = spec.metadata["minimum"]
         if minimum is not None and value < minimum:
             raise UsageError(f"{name}: {text!r} is below the minimum of {minimum}")

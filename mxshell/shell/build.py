@@ -98,6 +98,7 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
             ShellCompleter(context, runtime.host.completers, tags=service_tags(context))
         ),
         history=kept,
+        style_name=lambda: context.settings.style,
     )
     context.services.ask_secret = ask_secret
     if context.services.operator is not None:

@@ -1,79 +1,98 @@
-"""Highlighting the input line: commands, --options, strings, numbers, tag references,
-variables and comments, each fragment given a style class of its own (`class:command`...).
+"""Highlighting the input line through the command-file lexer (mxshell.highlight's `mxsh`)
+and colouring it with a pygments style (the `style` setting).
 
-Written against prompt_toolkit's Lexer rather than as a pygments RegexLexer: importing
-pygments' lexer machinery cost about 4 ms of every start, for these dozen patterns.
+Importing pygments' lexer machinery costs a few milliseconds that the first prompt must
+not wait for: the first draw shows the line plain and starts loading the lexer in a
+thread, which redraws the prompt when it is ready (before anyone has typed much).
 """
 
 from __future__ import annotations
 
-import re
+import asyncio
+import threading
 from collections.abc import Callable
+from functools import lru_cache
 
+from prompt_toolkit.application.current import get_app
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
-
-# (style class, pattern, what follows): tried in order where the last match ended.
-# A line starts with a command; after it come its arguments until `;`, which (like a
-# comment) ends it. "" is unstyled text.
-_COMMAND = "command"
-_ARGUMENTS = "arguments"
-_RULES: dict[str, list[tuple[str, str, str | None]]] = {
-    _COMMAND: [
-        ("", r"\s+", None),
-        ("comment", r"#.*", None),
-        ("punctuation", r";", None),
-        ("command", r"[A-Za-z_][\w\-]*", _ARGUMENTS),
-        ("", r"\S+", _ARGUMENTS),
-    ],
-    _ARGUMENTS: [
-        ("punctuation", r";", _COMMAND),
-        ("comment", r"#.*", _COMMAND),
-        ("", r"\s+", None),
-        ("option", r"--?[A-Za-z][\w\-]*=?", None),
-        ("string", r'"(?:\\\\|\\"|[^"])*"?', None),
-        ("string", r"'[^']*'?", None),
-        ("variable", r"\$\{[^}]*\}|\$\w+", None),
-        ("operator", r"(?:==|!=|<=|>=|<|>)(?=\s|$)", None),
-        ("number", r"-?\d+\.\d*(?:e[+-]?\d+)?(?=[\s;]|$)|-?\d+(?=[\s;]|$)", None),
-        ("reference", r"(?:[\w\-\[\]*?]*\.)+[\w\-\[\]*?]+|\.[\w\-\[\]]+(?:\.[\w\-\[\]]+)*", None),
-        ("file", r"@[^\s;]+", None),
-        ("", r"[^\s;#\"']+", None),
-        ("", r".", None),  # an unmatched quote character: take it, go on
-    ],
-}
+from prompt_toolkit.styles import BaseStyle, Style, merge_styles
 
 
-def _compile(rules: list[tuple[str, str, str | None]]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern, _) in enumerate(rules)))
+class MxshInputLexer(Lexer):
+    """prompt_toolkit lexer for the input buffer, MxshLexer once it is loaded."""
 
-
-_PATTERNS = {state: _compile(rules) for state, rules in _RULES.items()}
-
-
-def fragments(line: str) -> StyleAndTextTuples:
-    """The line cut into (style, text) fragments; the style is "" or "class:<kind>"."""
-    out: StyleAndTextTuples = []
-    state, position = _COMMAND, 0
-    while position < len(line):
-        match = _PATTERNS[state].match(line, position)
-        if match is None:  # nothing matches: the rest of the line is plain text
-            out.append(("", line[position:]))
-            break
-        kind, _, following = _RULES[state][int(match.lastgroup[1:])]  # type: ignore[index]
-        out.append((f"class:{kind}" if kind else "", match.group()))
-        state, position = following or state, match.end()
-    return out
-
-
-class MxShellLexer(Lexer):
-    """prompt_toolkit lexer for the input buffer (each line on its own)."""
+    def __init__(self) -> None:
+        self.loaded: Lexer | None = None
+        self._loading = threading.Lock()
+        self._started = False
 
     def lex_document(self, document: Document) -> Callable[[int], StyleAndTextTuples]:
+        if self.loaded is None:
+            self._start_loading()
+        if self.loaded is not None:
+            return self.loaded.lex_document(document)
         lines = document.lines
 
-        def line_fragments(number: int) -> StyleAndTextTuples:
-            return fragments(lines[number]) if number < len(lines) else []
+        def plain(number: int) -> StyleAndTextTuples:
+            return [("", lines[number])] if number < len(lines) else []
 
-        return line_fragments
+        return plain
+
+    def load(self) -> Lexer:
+        """Load the pygments lexer now (the thread's work; tests call it directly)."""
+        with self._loading:
+            if self.loaded is None:
+                from prompt_toolkit.lexers import PygmentsLexer
+
+                from mxshell.highlight.lexer import MxshLexer
+
+                self.loaded = PygmentsLexer(MxshLexer, sync_from_start=True)
+            return self.loaded
+
+    def _start_loading(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no prompt running (a test, a tool): load in place
+            self.load()
+            return
+        app = get_app()
+
+        def load_and_redraw() -> None:
+            self.load()
+            app.invalidate()  # thread-safe: schedules a redraw on the app's loop
+
+        # call_soon: after the draw under way is written, so the first prompt never waits.
+        loop.call_soon(lambda: threading.Thread(target=load_and_redraw, daemon=True).start())
+
+
+@lru_cache(maxsize=8)
+def pygments_style(name: str) -> BaseStyle:
+    """prompt_toolkit's form of the pygments style NAME (the default one if NAME is not
+    installed: the `style` setting refuses such names, a config file may still hold one)."""
+    from prompt_toolkit.styles.pygments import style_from_pygments_cls
+    from pygments.styles import get_style_by_name
+    from pygments.util import ClassNotFound
+
+    from mxshell.highlight import DEFAULT_STYLE
+
+    try:
+        found = get_style_by_name(name)
+    except ClassNotFound:
+        found = get_style_by_name(DEFAULT_STYLE)
+    return style_from_pygments_cls(found)
+
+
+def input_style(lexer: MxshInputLexer, name: str, base: Style) -> BaseStyle:
+    """`base` (prompt, toolbar), under the pygments style NAME once the lexer is loaded."""
+    return base if lexer.loaded is None else _merged(name, base)
+
+
+@lru_cache(maxsize=8)
+def _merged(name: str, base: Style) -> BaseStyle:
+    # One object per style: prompt_toolkit caches its rendering by the style's identity.
+    return merge_styles([pygments_style(name), base])

@@ -22,23 +22,17 @@ from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
 from prompt_toolkit.patch_stdout import patch_stdout
-from prompt_toolkit.styles import Style
+from prompt_toolkit.styles import DynamicStyle, Style
 
-from mxshell.shell.lexer import MxShellLexer
+from mxshell.highlight import DEFAULT_STYLE
+from mxshell.shell.lexer import MxshInputLexer, input_style
 
+# The prompt and the toolbar; the input line's colours come from the pygments style.
 STYLE = Style.from_dict(
     {
         "prompt.path": "ansicyan",
         "prompt.state": "ansiyellow",
         "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
-        "command": "bold ansiblue",
-        "option": "ansimagenta",
-        "reference": "ansigreen",
-        "variable": "ansigreen",
-        "string": "ansiyellow",
-        "file": "ansiyellow",
-        "number": "ansicyan",
-        "comment": "italic #808080",
     }
 )
 
@@ -53,6 +47,8 @@ class ReplHooks:
     should_exit: Callable[[], bool] = lambda: False
     completer: Completer | None = None
     history: History = field(default_factory=InMemoryHistory)
+    # The pygments style the input line is coloured with (the `style` setting).
+    style_name: Callable[[], str] = lambda: DEFAULT_STYLE
 
 
 class Repl:
@@ -62,13 +58,14 @@ class Repl:
         self, hooks: ReplHooks, *, input: Input | None = None, output: Output | None = None
     ) -> None:
         self.hooks = hooks
+        self.lexer = MxshInputLexer()
         self.prompt: PromptSession[str] = PromptSession(
             history=hooks.history,
             completer=hooks.completer,
             complete_while_typing=False,
-            lexer=MxShellLexer(),
+            lexer=self.lexer,
             bottom_toolbar=hooks.toolbar_text,
-            style=STYLE,
+            style=DynamicStyle(lambda: input_style(self.lexer, hooks.style_name(), STYLE)),
             refresh_interval=0.5,
             input=input,
             output=output,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from mxshell.app.config import FileConfig
+from mxshell.app.config import FileConfig, load_config
 from mxshell.commands import Settings, UsageError
 
 
@@ -25,6 +27,7 @@ def test_settings_are_set_from_words_and_converted() -> None:
         ("history_size", "lots", "history_size: 'lots' is not valid; use a whole number"),
         ("history_size", "-1", "history_size: '-1' is below the minimum of 0"),
         ("colour", "red", "unknown setting 'colour'"),
+        ("style", "nosuch", "style: 'nosuch' is not an installed pygments style; styles: "),
     ],
 )
 def test_bad_values_name_the_bad_word(name: str, word: str, message: str) -> None:
@@ -44,3 +47,23 @@ def test_every_setting_is_described_with_its_choices() -> None:
         assert Settings.describe(name)
     assert Settings.choices("output") == ("table", "json")
     assert Settings.choices("debug") == ("on", "off")
+
+
+def test_the_style_is_any_installed_pygments_style_and_completes_to_them() -> None:
+    settings = Settings()
+    assert settings.style == "mxshell"
+    assert settings.set("style", "monokai") == "monokai" and settings.style == "monokai"
+    assert {"monokai", "mxshell", "default"} <= set(Settings.choices("style"))
+
+
+def test_the_style_can_be_made_permanent_in_the_config_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('style = "monokai"\n')
+    assert Settings.from_config(load_config(path)).style == "monokai"
+
+
+def test_a_bad_style_is_one_line_that_names_the_installed_styles() -> None:
+    with pytest.raises(UsageError) as raised:
+        Settings().set("style", "monokia")
+    message = str(raised.value)
+    assert "\n" not in message and "monokai" in message and "solarized-dark" in message

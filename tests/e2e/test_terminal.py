@@ -178,3 +178,44 @@ def test_secrets_run_through_aliases_never_reach_the_history_file(
     assert "s speed 1200" in history  # ordinary values are kept as typed
     screen = (tmp_path / "terminal.log").read_text()
     assert "HUNTER2-alias" not in screen.split("history", 1)[-1]
+
+
+def test_the_input_line_is_coloured_by_the_style_setting_and_a_bad_style_is_one_line(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path)
+    terminal.append(child)
+    child.expect(PROMPT)
+    child.sendline("set style monokia")
+    child.expect(r"style: 'monokia' is not an installed pygments style; styles: [^\r\n]*monokai")
+    child.expect(PROMPT)
+    child.sendline("set style monokai")
+    child.expect(PROMPT)
+    child.send("read")  # monokai's function green (#a6e22e), as a 256-colour code
+    child.expect(r"\x1b\[[0-9;]*38;5;148[0-9;]*m(?:\x1b\[[0-9;]*m)*r")
+    child.send("\r")
+    child.expect(PROMPT)
+    child.sendline("show style")
+    child.expect(r"style\s+monokai")
+    child.expect(PROMPT)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+def test_no_color_keeps_the_input_line_plain_whatever_the_style(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path, NO_COLOR="1")
+    terminal.append(child)
+    child.expect(PROMPT)
+    child.sendline("set style monokai")
+    child.expect(PROMPT)
+    child.send("read Tank1.Level")
+    child.expect("Level")
+    child.send("\r")
+    child.expect(PROMPT)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    child.logfile_read.flush()
+    drawn = (tmp_path / "terminal.log").read_text(encoding="utf-8")
+    assert "read" in drawn and "38;5;" not in drawn and "\x1b[3" not in drawn  # no colour

@@ -1,50 +1,63 @@
-"""The input-line lexer tells commands, options, strings, numbers and tag references apart."""
+"""The input line is highlighted through the command-file lexer, loaded after the first
+prompt is drawn, and coloured with the pygments style the `style` setting names."""
 
 from __future__ import annotations
 
+import asyncio
+
 from prompt_toolkit.document import Document
+from prompt_toolkit.styles import Style
 
-from mxshell.shell.lexer import MxShellLexer, fragments
+from mxshell.shell.lexer import MxshInputLexer, input_style
+
+BASE = Style.from_dict({"prompt.path": "ansicyan"})
 
 
-def parts(line: str) -> list[tuple[str, str]]:
-    return [(style, text) for style, text in fragments(line) if text.strip()]
+def parts(lexer: MxshInputLexer, line: str, number: int = 0) -> list[tuple[str, str]]:
+    return [(s, t) for s, t in lexer.lex_document(Document(line))(number) if t.strip()]
 
 
-def test_a_write_line_is_split_into_its_parts() -> None:
-    assert parts('write Tank1.Level 3.5 --type double "a b"') == [
-        ("class:command", "write"),
-        ("class:reference", "Tank1.Level"),
-        ("class:number", "3.5"),
-        ("class:option", "--type"),
-        ("", "double"),
-        ("class:string", '"a b"'),
+def test_outside_a_running_prompt_the_lexer_loads_in_place_and_highlights() -> None:
+    lexer = MxshInputLexer()
+    found = parts(lexer, 'write Tank1.Level 3.5 --type double "a b" # note')
+    assert found[:4] == [
+        ("class:pygments.name.function", "write"),
+        ("class:pygments.name.tag", "Tank1.Level"),
+        ("class:pygments.literal.number.float", "3.5"),
+        ("class:pygments.name.attribute", "--type"),
     ]
+    assert ("class:pygments.comment.single", "# note") in found
 
 
-def test_each_command_after_a_semicolon_is_a_command_and_comments_end_the_line() -> None:
-    found = parts("read .Level; advise level # watch it")
-    assert ("class:command", "read") in found and ("class:command", "advise") in found
-    assert ("class:reference", ".Level") in found
-    assert ("", "level") in found
-    assert found[-1] == ("class:comment", "# watch it")
+def test_each_line_of_a_document_is_lexed_with_what_came_before() -> None:
+    lexer = MxshInputLexer()
+    lexer.load()
+    get_line = lexer.lex_document(Document("echo a \\\n  ${x}\nread Tank1.Level"))
+    assert ("class:pygments.name.variable", "${x}") in get_line(1)
+    assert [f for f in get_line(2) if f[1]][0] == ("class:pygments.name.function", "read")
+    assert get_line(3) == []
 
 
-def test_variables_files_operators_and_globs_have_their_own_classes() -> None:
-    found = parts("expect ${level} >= -2 ; write-bulk @setpoints.csv; read-bulk Tank*.Level")
-    assert ("class:variable", "${level}") in found
-    assert ("class:operator", ">=") in found
-    assert ("class:number", "-2") in found
-    assert ("class:file", "@setpoints.csv") in found
-    assert ("class:reference", "Tank*.Level") in found
+async def test_at_a_running_prompt_the_first_draw_is_plain_and_the_lexer_loads_aside() -> None:
+    lexer = MxshInputLexer()
+    assert parts(lexer, "read Tank1.Level") == [("", "read Tank1.Level")]
+    for _ in range(200):  # the thread imports pygments: well under a second
+        if lexer.loaded is not None:
+            break
+        await asyncio.sleep(0.01)
+    assert parts(lexer, "read")[0] == ("class:pygments.name.function", "read")
 
 
-def test_the_fragments_put_together_are_the_line_whatever_it_holds() -> None:
-    for line in ['write x "unterminated', "echo 'a;b' ; ;; #", '"', "  --x=1 $ @ ${", "é ü 1.2.3"]:
-        assert "".join(text for _, text in fragments(line)) == line
-
-
-def test_each_line_of_a_document_is_lexed_from_its_start() -> None:
-    get_line = MxShellLexer().lex_document(Document("echo a\nread Tank1.Level"))
-    assert get_line(1)[0] == ("class:command", "read")
-    assert get_line(2) == []
+def test_the_style_is_the_base_until_the_lexer_loads_then_the_named_pygments_style() -> None:
+    lexer = MxshInputLexer()
+    assert input_style(lexer, "monokai", BASE) is BASE
+    lexer.load()
+    keyword = "class:pygments.keyword"
+    monokai = input_style(lexer, "monokai", BASE).get_attrs_for_style_str(keyword)
+    shell = input_style(lexer, "mxshell", BASE).get_attrs_for_style_str(keyword)
+    assert monokai.color != shell.color and shell.color == "ansimagenta"
+    assert input_style(lexer, "monokai", BASE) is input_style(lexer, "monokai", BASE)
+    assert input_style(lexer, "mxshell", BASE).get_attrs_for_style_str("class:prompt.path").color
+    # A name no style has (a config file's typo) colours with the shell's own style.
+    unknown = input_style(lexer, "no-such-style", BASE).get_attrs_for_style_str(keyword)
+    assert unknown.color == "ansimagenta"
