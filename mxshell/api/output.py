@@ -1,5 +1,6 @@
 """Output for plugins beyond returning a Table or a Text: a value as people read it, plain
-data for JSON, free-text masking, event recordings, the live watch's table. Public under
+data for JSON, free-text masking, event recordings, private files (0600, never through a
+symbolic link), the live watch's table. Public under
 mxshell.api.API_VERSION."""
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from mxshell.output import (
     scrub,
     to_data,
 )
+from mxshell.output.recording import open_private
 
 __all__ = [
     "BackgroundRecorder",
     "Display",
     "WatchModel",
     "format_value",
+    "open_private",
     "render_result",
     "scrub",
     "to_data",

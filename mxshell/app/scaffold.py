@@ -25,7 +25,7 @@ TEMPLATE_SUFFIX = ".tmpl"
 PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 # mxshell's own families: a plugin of one of these names would be refused at start-up.
 BUILT_IN_NAMES = frozenset(
-    {"core", "mxaccess", "watch", "bulk", "bench", "galaxy", "deploywatch", "scripting"}
+    {"core", "mxaccess", "watch", "bulk", "bench", "galaxy", "deploywatch", "scripting", "snapshot"}
 )
 
 

@@ -14,7 +14,17 @@ import pytest
 from mxshell.app.plugin_host import PluginSelection, load_plugins
 from mxshell.testing import ShellRunner
 
-BUILT_INS = {"core", "mxaccess", "watch", "bulk", "bench", "galaxy", "deploywatch", "scripting"}
+BUILT_INS = {
+    "core",
+    "mxaccess",
+    "watch",
+    "bulk",
+    "bench",
+    "galaxy",
+    "deploywatch",
+    "scripting",
+    "snapshot",
+}
 
 HELLO_PLUGIN = """
     from mxshell.api import command, hookimpl
