@@ -3,7 +3,7 @@
 files.py     the snapshot file (JSON lines or CSV, a header with endpoint and time)
 compare.py   differences between two states, with a tolerance for numbers
 live.py      the plant now: ReadBulk of many tags, WriteBulk of values to restore
-commands.py  snapshot-save, snapshot-diff, snapshot-restore
+commands.py  snapshot save, snapshot diff, snapshot restore (one command)
 """
 
 from __future__ import annotations

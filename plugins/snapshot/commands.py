@@ -83,26 +83,6 @@ async def _read_file(name: str) -> Snapshot:
         raise CommandFailed(str(error)) from None
 
 
-@snapshot.command(
-    "snapshot-save",
-    help="Save the value, type, quality and timestamp of many tags to FILE (ReadBulk).\n"
-    "FILE.jsonl holds JSON lines, FILE.csv CSV; both start with the endpoint and the "
-    "time (see the user guide). A tag that cannot be read is kept with the reason. The "
-    "file is created for the owner only (0600); an existing one only with --force.",
-    args=[
-        arg("file", metavar="FILE", help="the snapshot: FILE.jsonl or FILE.csv"),
-        arg(
-            "tags",
-            nargs="+",
-            is_tag=True,
-            completer="item",
-            metavar="TAG",
-            help="a tag reference, @FILE (one per line) or a glob over the Galaxy",
-        ),
-        flag("--force", help="overwrite FILE if it exists"),
-    ],
-    needs_session=True,
-)
 async def snapshot_save(
     ctx: ShellContext, file: str, tags: list[str], force: bool = False
 ) -> SnapshotReport:
@@ -119,7 +99,7 @@ async def snapshot_save(
         raise CommandFailed(str(error)) from None
     failed = [s for s in states if not s.ok]
     table = Table(["tag", "status"], [[s.tag, s.status] for s in failed])
-    summary = f"snapshot-save: {len(states)} tags to {path}" + (
+    summary = f"snapshot save: {len(states)} tags to {path}" + (
         f", {len(failed)} could not be read (kept with the reason)" if failed else ""
     )
     data = {"file": str(path), "tags": len(states), "failed": len(failed), "calls": calls}
@@ -129,24 +109,6 @@ async def snapshot_save(
 DIFF_COLUMNS = ["tag", "change", "before", "after", "detail"]
 
 
-@snapshot.command(
-    "snapshot-diff",
-    help="Compare snapshot A with B, or with the live values of its tags now.\n"
-    "Lists values that changed (value or type), quality changes, tags added and missing, "
-    "and tags read on one side only; timestamps are not compared. Numbers may move by "
-    "--tolerance (absolute, or N% of the earlier value). Fails (exit status 1) when "
-    "anything differs, so a check can gate on it.",
-    args=[
-        arg("a", metavar="A", help="a snapshot file (the earlier state)"),
-        arg(
-            "b",
-            metavar="B",
-            nargs="?",
-            help="a later snapshot file (default: the live values now)",
-        ),
-        arg("--tolerance", metavar="X", help="how far a number may move: 0.5 or 2%"),
-    ],
-)
 async def snapshot_diff(
     ctx: ShellContext, a: str, b: str | None = None, tolerance: str | None = None
 ) -> SnapshotReport:
@@ -160,7 +122,7 @@ async def snapshot_diff(
     differences = compare(before, after, allowed)
     report = _diff_report(ctx, before, after, differences)
     if differences:
-        raise CommandFailed(report.summary.removeprefix("snapshot-diff: "), result=report)
+        raise CommandFailed(report.summary.removeprefix("snapshot diff: "), result=report)
     return report
 
 
@@ -171,9 +133,9 @@ def _diff_report(
     rows = [[d.tag, d.change, d.before, d.after, d.detail] for d in differences]
     if differences:
         parts = ", ".join(f"{n} {kind}" for kind, n in kinds.items() if n)
-        summary = f"snapshot-diff: {len(differences)} differences ({parts})"
+        summary = f"snapshot diff: {len(differences)} differences ({parts})"
     else:
-        summary = f"snapshot-diff: no differences ({len(before.tags)} tags)"
+        summary = f"snapshot diff: no differences ({len(before.tags)} tags)"
     data = {
         "before": before.name,
         "after": after.name,
@@ -187,19 +149,6 @@ def _diff_report(
 RESTORE_COLUMNS = ["tag", "value", "live", "type", "action", "status"]
 
 
-@snapshot.command(
-    "snapshot-restore",
-    help="Write back the values in FILE that differ from the live ones (WriteBulk).\n"
-    "Reads the tags now, lists what it will write, then writes each value once as its "
-    "recorded type; a write is never retried. ViewOnly, SecuredWrite and VerifiedWrite "
-    "attributes (as the Galaxy declares them) are listed as refused and not sent. "
-    "Fails when a write fails. --dry-run lists and writes nothing.",
-    args=[
-        arg("file", metavar="FILE", help="the snapshot to restore"),
-        flag("--dry-run", help="list what would be written and refused; write nothing"),
-    ],
-    needs_session=True,
-)
 async def snapshot_restore(ctx: ShellContext, file: str, dry_run: bool = False) -> SnapshotReport:
     recorded = await _read_file(file)
     usable = [s for s in recorded.tags if s.ok and s.type not in (None, "empty")]
@@ -251,7 +200,7 @@ def _restore_report(
         done = f"{count['would write']} to write, {count['refused']} refused; nothing written"
     else:
         done = f"{count['written']} written, {count['failed']} failed, {count['refused']} refused"
-    summary = f"snapshot-restore: {len(recorded.tags)} tags, {len(rows)} differ: {done}"
+    summary = f"snapshot restore: {len(recorded.tags)} tags, {len(rows)} differ: {done}"
     table = Table(RESTORE_COLUMNS, rows)
     data = {
         "file": recorded.name,
@@ -264,5 +213,77 @@ def _restore_report(
     }
     report = SnapshotReport(summary, table, data, ctx.settings)
     if count["failed"]:
-        raise CommandFailed(summary.removeprefix("snapshot-restore: "), result=report)
+        raise CommandFailed(summary.removeprefix("snapshot restore: "), result=report)
     return report
+
+
+ACTIONS = ("save", "diff", "restore")
+
+
+@snapshot.command(
+    "snapshot",
+    help="Save many tags' values to a file, compare, and write them back.\n"
+    "snapshot save FILE TAGS...   read the tags (ReadBulk; words, a Galaxy glob or "
+    "@FILE) and write each one's value, type, quality and timestamp to FILE.jsonl (JSON "
+    "lines) or FILE.csv, after a header with the endpoint and the time; a tag that "
+    "cannot be read is kept with the reason; the file is the owner's only (0600), an "
+    "existing one only with --force.\n"
+    "snapshot diff A [B]   compare snapshot A with B, or with the live values of its "
+    "tags now: changed values or types, quality changes, tags added and missing "
+    "(timestamps are not compared); numbers may move by --tolerance (0.5, or 2% of the "
+    "earlier value); exit status 1 when anything differs.\n"
+    "snapshot restore FILE   read the tags now, list what differs, and write those "
+    "values back once each (WriteBulk, as their recorded type; never retried); "
+    "ViewOnly, SecuredWrite and VerifiedWrite attributes are listed as refused and not "
+    "sent; --dry-run writes nothing.",
+    args=[
+        arg("action", choices=list(ACTIONS), help="save, diff or restore"),
+        arg("file", metavar="FILE", help="the snapshot (A for diff): FILE.jsonl or FILE.csv"),
+        arg(
+            "rest",
+            nargs="*",
+            is_tag=True,
+            metavar="TAG|B",
+            help="save: the tags (a reference, @FILE or a glob); diff: snapshot B",
+        ),
+        flag("--force", help="save: overwrite FILE if it exists"),
+        arg("--tolerance", metavar="X", help="diff: how far a number may move: 0.5 or 2%"),
+        flag("--dry-run", help="restore: list what would be written; write nothing"),
+    ],
+)
+async def snapshot_command(
+    ctx: ShellContext,
+    action: str,
+    file: str,
+    rest: list[str],
+    force: bool = False,
+    tolerance: str | None = None,
+    dry_run: bool = False,
+) -> SnapshotReport:
+    usage = {
+        "save": "snapshot save FILE TAGS... [--force]",
+        "diff": "snapshot diff A [B] [--tolerance X]",
+        "restore": "snapshot restore FILE [--dry-run]",
+    }[action]
+    misplaced = [
+        option
+        for option, given, owner in (
+            ("--force", force, "save"),
+            ("--tolerance", tolerance is not None, "diff"),
+            ("--dry-run", dry_run, "restore"),
+        )
+        if given and owner != action
+    ]
+    if misplaced:
+        raise UsageError(f"snapshot {action} takes no {misplaced[0]}", usage)
+    if action == "save":
+        if not rest:
+            raise UsageError("snapshot save: which tags?", usage)
+        return await snapshot_save(ctx, file, rest, force)
+    if action == "diff":
+        if len(rest) > 1:
+            raise UsageError("snapshot diff compares two snapshots at most", usage)
+        return await snapshot_diff(ctx, file, rest[0] if rest else None, tolerance)
+    if rest:
+        raise UsageError("snapshot restore takes one FILE", usage)
+    return await snapshot_restore(ctx, file, dry_run)

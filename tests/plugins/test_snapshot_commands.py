@@ -19,15 +19,15 @@ async def test_save_change_diff_restore_and_diff_clean(
     own_shell: ShellRunner, tmp_path: Path
 ) -> None:
     shot = tmp_path / "before.jsonl"
-    saved = await own_shell.run(f"snapshot-save {shot} {TAGS}")
+    saved = await own_shell.run(f"snapshot save {shot} {TAGS}")
     assert saved.ok, saved.errors
     assert oct(os.stat(shot).st_mode & 0o777) == "0o600"
 
     assert (await own_shell.run("write Tank1.Level.Hi 77")).ok
-    diff = await own_shell.run(f"snapshot-diff {shot}")
+    diff = await own_shell.run(f"snapshot diff {shot}")
     assert not diff.ok
     assert diff.outcomes[-1].exit_status == 1
-    assert diff.errors == "snapshot-diff: 1 differences (1 changed)"
+    assert diff.errors == "snapshot: 1 differences (1 changed)"
     data = diff.outcomes[-1].result.as_data()
     assert data["same"] is False
     assert data["differences"] == [
@@ -40,19 +40,19 @@ async def test_save_change_diff_restore_and_diff_clean(
         }
     ]
 
-    dry = await own_shell.run(f"snapshot-restore {shot} --dry-run")
+    dry = await own_shell.run(f"snapshot restore {shot} --dry-run")
     assert dry.ok, dry.errors
     assert [(r["tag"], r["action"]) for r in dry.result.as_data()["entries"]] == [
         ("Tank1.Level.Hi", "would write")
     ]
-    still = await own_shell.run(f"snapshot-diff {shot}")
+    still = await own_shell.run(f"snapshot diff {shot}")
     assert not still.ok  # the dry run wrote nothing
 
-    restored = await own_shell.run(f"snapshot-restore {shot}")
+    restored = await own_shell.run(f"snapshot restore {shot}")
     assert restored.ok, restored.errors
     assert restored.result.as_data()["written"] == 1
     assert "restore: Tank1.Level.Hi = 85.0 (double)" in restored.errors  # listed first
-    clean = await own_shell.run(f"snapshot-diff {shot}")
+    clean = await own_shell.run(f"snapshot diff {shot}")
     assert clean.ok, clean.errors
     assert clean.outcomes[-1].exit_status == 0
     assert clean.result.as_data()["same"] is True
@@ -62,8 +62,8 @@ async def test_jsonl_and_csv_parse_back_line_by_line_and_agree(
     mx_shell: ShellRunner, tmp_path: Path
 ) -> None:
     jsonl, table = tmp_path / "s.jsonl", tmp_path / "s.csv"
-    assert (await mx_shell.run(f"snapshot-save {jsonl} {TAGS}")).ok
-    assert (await mx_shell.run(f"snapshot-save {table} {TAGS}")).ok
+    assert (await mx_shell.run(f"snapshot save {jsonl} {TAGS}")).ok
+    assert (await mx_shell.run(f"snapshot save {table} {TAGS}")).ok
     lines = [json.loads(line) for line in jsonl.read_text().splitlines()]
     head = lines[0]["snapshot"]
     assert head["endpoint"] == mx_shell.session.endpoint and head["tags"] == 4
@@ -78,19 +78,19 @@ async def test_jsonl_and_csv_parse_back_line_by_line_and_agree(
     assert cells[0][0] == "#snapshot" and f"endpoint={head['endpoint']}" in cells[0]
     assert cells[1] == ["tag", "value", "type", "quality", "timestamp", "ok", "status"]
     assert [c[0] for c in cells[2:]] == list(rows)
-    same = await mx_shell.run(f"snapshot-diff {jsonl} {table}")
+    same = await mx_shell.run(f"snapshot diff {jsonl} {table}")
     assert same.ok, same.errors
 
 
 async def test_tolerance_absolute_and_percent(own_shell: ShellRunner, tmp_path: Path) -> None:
     shot = tmp_path / "s.csv"
-    assert (await own_shell.run(f"snapshot-save {shot} Pump1.Speed.SP")).ok
+    assert (await own_shell.run(f"snapshot save {shot} Pump1.Speed.SP")).ok
     assert (await own_shell.run("write Pump1.Speed.SP 1210")).ok
-    assert not (await own_shell.run(f"snapshot-diff {shot} --tolerance 5")).ok
-    assert (await own_shell.run(f"snapshot-diff {shot} --tolerance 10")).ok
-    assert (await own_shell.run(f"snapshot-diff {shot} --tolerance 1%")).ok
-    assert not (await own_shell.run(f"snapshot-diff {shot} --tolerance 0.5%")).ok
-    bad = await own_shell.run(f"snapshot-diff {shot} --tolerance lots")
+    assert not (await own_shell.run(f"snapshot diff {shot} --tolerance 5")).ok
+    assert (await own_shell.run(f"snapshot diff {shot} --tolerance 10")).ok
+    assert (await own_shell.run(f"snapshot diff {shot} --tolerance 1%")).ok
+    assert not (await own_shell.run(f"snapshot diff {shot} --tolerance 0.5%")).ok
+    bad = await own_shell.run(f"snapshot diff {shot} --tolerance lots")
     assert bad.outcomes[-1].exit_status == 2
     assert bad.errors.count("\n") == 0 and "--tolerance 'lots'" in bad.errors
 
@@ -99,9 +99,9 @@ async def test_diff_of_two_files_lists_added_missing_and_failed(
     mx_shell: ShellRunner, tmp_path: Path
 ) -> None:
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
-    assert (await mx_shell.run(f"snapshot-save {a} Tank1.Mode Tank1.Level.Hi")).ok
-    assert (await mx_shell.run(f"snapshot-save {b} Tank1.Mode Pump1.Speed.SP")).ok
-    diff = await mx_shell.run(f"snapshot-diff {a} {b}")
+    assert (await mx_shell.run(f"snapshot save {a} Tank1.Mode Tank1.Level.Hi")).ok
+    assert (await mx_shell.run(f"snapshot save {b} Tank1.Mode Pump1.Speed.SP")).ok
+    diff = await mx_shell.run(f"snapshot diff {a} {b}")
     assert not diff.ok
     changes = [(d["tag"], d["change"]) for d in diff.outcomes[-1].result.as_data()["differences"]]
     assert changes == [("Tank1.Level.Hi", "missing"), ("Pump1.Speed.SP", "added")]
@@ -118,7 +118,7 @@ async def test_restore_refuses_view_only_and_secured_entries_in_one_line_each(
         {"tag": "Tank1.Mode", "value": "Manual", "type": "string", "quality": 192, "ok": True},
     ]
     shot.write_text("\n".join(json.dumps(r) for r in [header, *rows]) + "\n")
-    result = await own_shell.run(f"snapshot-restore {shot}")
+    result = await own_shell.run(f"snapshot restore {shot}")
     assert result.ok, result.errors
     entries = {e["tag"]: e for e in result.result.as_data()["entries"]}
     assert entries["Tank1.Level"]["action"] == "refused"
@@ -136,10 +136,10 @@ async def test_save_refuses_an_existing_file_without_force(
 ) -> None:
     shot = tmp_path / "s.jsonl"
     shot.write_text("keep me\n")
-    refused = await mx_shell.run(f"snapshot-save {shot} Tank1.Mode")
+    refused = await mx_shell.run(f"snapshot save {shot} Tank1.Mode")
     assert not refused.ok and "exists; add --force" in refused.errors
     assert shot.read_text() == "keep me\n"
-    assert (await mx_shell.run(f"snapshot-save {shot} Tank1.Mode --force")).ok
+    assert (await mx_shell.run(f"snapshot save {shot} Tank1.Mode --force")).ok
     assert shot.read_text().startswith('{"snapshot"')
 
 
@@ -150,7 +150,7 @@ async def test_save_never_writes_through_a_symbolic_link(
     target.write_text("untouched\n")
     link = tmp_path / "s.jsonl"
     link.symlink_to(target)
-    result = await mx_shell.run(f"snapshot-save {link} Tank1.Mode --force")
+    result = await mx_shell.run(f"snapshot save {link} Tank1.Mode --force")
     assert not result.ok and "symbolic link" in result.errors
     assert target.read_text() == "untouched\n"
 
@@ -158,10 +158,14 @@ async def test_save_never_writes_through_a_symbolic_link(
 @pytest.mark.parametrize(
     ("line", "status", "words"),
     [
-        ("snapshot-save s.txt Tank1.Mode", 2, "a snapshot is a .jsonl or .csv file"),
-        ("snapshot-diff {tmp}/none.jsonl", 1, "no snapshot file"),
-        ("snapshot-diff {tmp}/bad.jsonl", 1, "bad.jsonl:1: not a snapshot"),
-        ("snapshot-restore {tmp}/bad.csv", 1, "bad.csv:1: not a snapshot"),
+        ("snapshot save s.txt Tank1.Mode", 2, "a snapshot is a .jsonl or .csv file"),
+        ("snapshot diff {tmp}/none.jsonl", 1, "no snapshot file"),
+        ("snapshot diff {tmp}/bad.jsonl", 1, "bad.jsonl:1: not a snapshot"),
+        ("snapshot restore {tmp}/bad.csv", 1, "bad.csv:1: not a snapshot"),
+        ("snapshot save {tmp}/s.jsonl", 2, "snapshot save: which tags?"),
+        ("snapshot diff {tmp}/a.jsonl {tmp}/b.jsonl {tmp}/c.jsonl", 2, "two snapshots at most"),
+        ("snapshot restore {tmp}/bad.csv --force", 2, "snapshot restore takes no --force"),
+        ("snapshot list x.jsonl", 2, "invalid choice: 'list'"),
     ],
 )
 async def test_bad_input_is_one_line(
