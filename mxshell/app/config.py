@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mxshell.base import paths
+from mxshell.output.formats import FORMATS
 
 
 class ConfigError(ValueError):
@@ -33,7 +34,7 @@ class FileConfig:
     warnings: list[str] = field(default_factory=list)
 
 
-_CHOICES = {"output": ("table", "json"), "timestamps": ("local", "utc")}
+_CHOICES = {"output": FORMATS, "timestamps": ("local", "utc")}
 
 
 def load_config(path: Path | None = None) -> FileConfig:
