@@ -35,6 +35,8 @@ class _File:
 
 def _open(path: Path, *, force: bool, append: bool) -> _File:
     path = path.expanduser()
+    if path.is_dir() and not path.is_symlink():
+        raise ValueError(f"cannot write {path}: it is a folder")
     existed = path.exists()
     try:
         stream = open_private(path, overwrite=force, append=append, refusal=REFUSAL)
