@@ -242,6 +242,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run(options))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`, a closed pager): as any Unix filter, stop quietly.
+        # Python's flush of stdout at exit would say it again, so stdout goes to devnull.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a filter its reader closed
     finally:
         if collecting:
             gc.enable()

@@ -122,3 +122,24 @@ def test_the_config_files_output_takes_the_new_formats(tmp_path: Path) -> None:
     assert run.stdout.splitlines() == ["key\tvalue", "output\ttsv"]
     flagged = run_cli(tmp_path, "--format", "plain", "-c", "show output")
     assert flagged.stdout.splitlines() == ["output\tplain"]
+
+
+def test_a_reader_that_goes_away_ends_the_shell_quietly_as_a_filter(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import shell_env
+    from tests.test_cli import LAUNCH
+
+    line = "find '*'; sleep 0.5; find '*'"
+    shell = subprocess.Popen(
+        [sys.executable, "-c", LAUNCH, "--format", "plain", "-c", line],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=shell_env(tmp_path),
+    )
+    assert shell.stdout is not None and shell.stderr is not None
+    assert shell.stdout.read(10)  # as `| head -c 10`: read a little, then close
+    shell.stdout.close()
+    assert shell.wait(timeout=60) == 141
+    assert shell.stderr.read() == b""  # no traceback, no "Broken pipe" line
