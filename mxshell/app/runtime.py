@@ -18,6 +18,7 @@ from mxshell.commands import (
     Dispatcher,
     Outcome,
     Settings,
+    Table,
     render,
     render_result,
 )
@@ -81,6 +82,8 @@ class ShellRuntime:
         self.operator = OperatorDesk()
         self.context.services.operator = self.operator
         self.failures = 0
+        # The columns of the table a command last streamed as CSV/TSV: the header once.
+        self._streamed_columns: tuple[str, ...] | None = None
         self._plugin_listener: Any = None
         # Listeners that follow whichever session is current (the REPL's event printer).
         self.session_listeners: list[EventListener] = []
@@ -151,6 +154,7 @@ class ShellRuntime:
 
     def show(self, outcome: Outcome) -> None:
         settings = self.context.settings
+        self._streamed_columns = None  # the next command's stream starts with its header
         if not outcome.ok:
             self.failures += 1
         secrets = self._secrets()
@@ -178,10 +182,21 @@ class ShellRuntime:
             data = result_data(value, self._secrets())
             text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         else:
-            text = render_result(value, settings, self._secrets())
+            text = self._one_header(value, render_result(value, settings, self._secrets()))
             if not text:
                 return  # a value with nothing to show people (a Text of data only)
         self.output_files.write_result(text)
+
+    def _one_header(self, value: Any, text: str) -> str:
+        # Snapshots a command streams as CSV or TSV (watch --for) make one table to parse.
+        if self.context.settings.output not in ("csv", "tsv") or not isinstance(value, Table):
+            self._streamed_columns = None
+            return text
+        columns = tuple(str(column) for column in value.columns)
+        if columns == self._streamed_columns:
+            return text.partition("\n")[2]
+        self._streamed_columns = columns
+        return text
 
     def _rendered(self, outcome: Outcome) -> str:
         # What show prints for a command that went well: `output-to FILE COMMAND` writes it.

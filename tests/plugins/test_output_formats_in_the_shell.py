@@ -143,3 +143,18 @@ def test_a_reader_that_goes_away_ends_the_shell_quietly_as_a_filter(tmp_path: Pa
     shell.stdout.close()
     assert shell.wait(timeout=60) == 141
     assert shell.stderr.read() == b""  # no traceback, no "Broken pipe" line
+
+
+async def test_streamed_snapshots_in_csv_are_one_table_with_one_header(
+    mx_shell: ShellRunner,
+) -> None:
+    await mx_shell.run("set output csv")
+    run = await mx_shell.run("watch Tank1.Level Tank2.Level --for 1.2 --interval 0.5")
+    assert run.ok, run.errors
+    lines = run.text.splitlines()
+    rows = list(csv.reader(io.StringIO("\n".join(lines[:-1]))))  # the last: its summary
+    assert rows[0][:3] == ["handle", "alias", "tag"]
+    assert "handle" not in [row[0] for row in rows[1:]] and len(rows) >= 5
+    assert {row[2] for row in rows[1:]} == {"Tank1.Level", "Tank2.Level"}
+    again = await mx_shell.run("watch Tank1.Level --for 0.3 --interval 0.2")
+    assert again.text.startswith("handle,alias,tag")  # a new command: its own header
