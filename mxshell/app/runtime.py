@@ -71,7 +71,11 @@ class ShellRuntime:
         self.context.services.output_files = self.output_files
         # Command files, -c, stdin and `source` at the prompt all run through this one.
         self.scripts = ScriptRunner(
-            self.dispatcher, show=self.show, out=self.output_files.write_result, err=self.err
+            self.dispatcher,
+            show=self.show,
+            out=self.output_files.write_result,
+            err=self.err,
+            failed_out=self.out,
         )
         self.context.services.scripts = self.scripts
         self.connection = ConnectionController(

@@ -219,3 +219,14 @@ def test_output_to_through_the_real_command_line(tmp_path: Path) -> None:
     assert rows[0] == ["tag", "value", "quality", "timestamp"]
     assert [row[0] for row in rows[1:]] == ["Tank1.Level", "Tank2.Level"]
     assert all(len(row) == 4 and float(row[1]) >= 0 for row in rows[1:])
+
+
+def test_under_json_a_command_lines_failure_stays_on_the_terminal(tmp_path: Path) -> None:
+    target = tmp_path / "run.jsonl"
+    line = f"output-to {target}; echo a; read Nope.Nope"
+    run = run_cli(tmp_path, "--json", "-c", line)
+    assert run.returncode == 1
+    (failure,) = [json.loads(text) for text in run.stdout.splitlines()]
+    assert failure["command"] == "read" and failure["ok"] is False
+    written = [json.loads(text) for text in target.read_text().splitlines()]
+    assert [(d["command"], d["ok"]) for d in written] == [("output-to", True), ("echo", True)]
