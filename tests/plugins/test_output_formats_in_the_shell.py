@@ -158,3 +158,22 @@ async def test_streamed_snapshots_in_csv_are_one_table_with_one_header(
     assert {row[2] for row in rows[1:]} == {"Tank1.Level", "Tank2.Level"}
     again = await mx_shell.run("watch Tank1.Level --for 0.3 --interval 0.2")
     assert again.text.startswith("handle,alias,tag")  # a new command: its own header
+
+
+@pytest.mark.parametrize(
+    ("output", "shown", "empty"),
+    [
+        ("vertical", ["timestamps: local"], "(0 rows)"),
+        ("csv", ["key,value", "timestamps,local"], "alias,expansion"),
+        ("tsv", ["key\tvalue", "timestamps\tlocal"], "alias\texpansion"),
+        ("plain", ["timestamps\tlocal"], ""),
+    ],
+)
+async def test_a_dict_a_text_and_an_empty_table_in_each_row_format(
+    mx_shell: ShellRunner, output: str, shown: list[str], empty: str
+) -> None:
+    await mx_shell.run(f"set output {output}")
+    assert (await mx_shell.run("show timestamps")).text.splitlines() == shown
+    page = await mx_shell.run("help sleep")
+    assert page.text.startswith("usage: sleep DURATION\n\nWait for a while")
+    assert (await mx_shell.run("alias")).text == empty
