@@ -1,11 +1,13 @@
-"""The core commands: help, exit, echo, sleep, version, plugins, set/show, alias, history,
-connect, disconnect, reconnect and status. A plugin like any other (entry point `core`)."""
+"""The core commands: help, exit, echo, sleep, version, plugins, set/show, output-to,
+alias, history, connect, disconnect, reconnect and status. A plugin like any other (entry
+point `core`)."""
 
 from __future__ import annotations
 
 import asyncio
 import math
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from mxshell.api import (
@@ -23,7 +25,14 @@ from mxshell.api import (
     flag,
     hookimpl,
 )
-from mxshell.api.commands import command_page, overview, quote_words, redact_line
+from mxshell.api.commands import (
+    CANCELLED,
+    USAGE,
+    command_page,
+    overview,
+    quote_words,
+    redact_line,
+)
 
 core = CommandSet("core")
 MAX_SLEEP_S = 24 * 3600
@@ -160,6 +169,58 @@ async def show(ctx: ShellContext, name: str | None = None) -> dict[str, Any]:
     if name is None:
         return ctx.settings.as_dict()
     return {name: ctx.settings.get(name)}
+
+
+@core.command(
+    "output-to",
+    help=(
+        "Send results to a file instead of the terminal, in the current output format.\n"
+        "`output-to FILE` sends every result there until `output-to off` (psql's \\o); "
+        "`output-to FILE COMMAND ...` sends one command's (psql's \\g); `output-to` alone "
+        "is `output-to off`. Failures stay on the terminal. The file is readable by you "
+        "only and never written through a symbolic link; an existing file needs --force "
+        "(overwrite) or --append. Options go before FILE. A word and not `>`, which "
+        "compares in assert and if."
+    ),
+    args=[
+        arg(
+            "file", metavar="FILE", required=False, help="The file; off (or nothing): the terminal"
+        ),
+        arg("words", metavar="COMMAND", nargs="...", help="One command whose results go there"),
+        flag("--force", help="Overwrite an existing file"),
+        flag("--append", help="Add to an existing file"),
+    ],
+)
+async def output_to(
+    ctx: ShellContext,
+    file: str | None = None,
+    words: list[str] | None = None,
+    force: bool = False,
+    append: bool = False,
+) -> Any:
+    usage = "output-to [--force|--append] FILE [COMMAND ...] | output-to off"
+    files = ctx.services.output_files
+    if files is None:
+        raise CommandFailed("output to a file is not available in this shell")
+    if force and append:
+        raise UsageError("--force and --append exclude each other", usage)
+    if file is None or file == "off":
+        if words or force or append:
+            raise UsageError(f"output-to {file or ''} takes nothing more".strip(), usage)
+        closed = files.stop()  # as psql's \o without a file: back to the terminal
+        return Text("", {"results_to": "terminal", "closed": str(closed) if closed else None})
+    try:
+        if not words:
+            files.start(Path(file), force=force, append=append)
+            return Text("", {"results_to": file})
+        outcome = await files.run_to(Path(file), words, force=force, append=append)
+    except ValueError as error:  # a path that cannot be written, an existing file
+        raise CommandFailed(str(error)) from None
+    if outcome.status == CANCELLED:
+        raise asyncio.CancelledError
+    if not outcome.ok:
+        raise (UsageError if outcome.status == USAGE else CommandFailed)(outcome.describe())
+    return Text("", {"results_to": file, "command": outcome.command})
 
 
 @core.command(

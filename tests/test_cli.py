@@ -66,7 +66,7 @@ def test_flags_override_the_config_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ('output = "yaml"', "output must be one of table, json"),
+        ('output = "yaml"', "output must be one of table, vertical, csv, tsv, json, plain"),
         ('api_key = "s3cret"', "api_key does not belong in a file"),
         ("history_size = 'many'", "history_size must be a whole number"),
         ("endpoint = ", "Invalid value"),

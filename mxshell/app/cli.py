@@ -27,6 +27,7 @@ from mxshell.app.modes import EXIT_USAGE, LaunchOptions, run  # noqa: E402
 from mxshell.app.plugin_host import PluginSelection  # noqa: E402
 from mxshell.base.cmdline import StrictArgumentParser, read_pem  # noqa: E402
 from mxshell.gateway.channel import CA_BLOCK  # noqa: E402
+from mxshell.output.formats import FORMATS  # noqa: E402
 from mxshell.script.manual_steps import read_answers  # noqa: E402
 from mxshell.script.reports import ReportTarget  # noqa: E402
 
@@ -77,7 +78,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "file_args", nargs="*", metavar="ARG", help="arguments ($1…) for -f FILE or for stdin"
     )
-    parser.add_argument("--json", action="store_true", help="one JSON object per command")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument(
+        "--format",
+        choices=FORMATS,
+        metavar="FORMAT",
+        help=f"how results print ({', '.join(FORMATS)}); the config file's output otherwise",
+    )
+    output.add_argument("--json", action="store_true", help="one JSON object per command")
     parser.add_argument(
         "--on-error",
         choices=("stop", "continue"),
@@ -186,7 +194,7 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
         print(KEY_ON_COMMAND_LINE, file=sys.stderr)
     return LaunchOptions(
         target=target,
-        output="json" if args.json else config.output,
+        output="json" if args.json else (args.format or config.output),
         timestamps=config.timestamps,
         history_size=config.history_size,
         debug=args.debug,
@@ -234,6 +242,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run(options))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`, a closed pager): as any Unix filter, stop quietly.
+        # Python's flush of stdout at exit would say it again, so stdout goes to devnull.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a filter its reader closed
     finally:
         if collecting:
             gc.enable()

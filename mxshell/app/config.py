@@ -8,6 +8,7 @@ from typing import Any
 
 from mxshell.base import paths
 from mxshell.highlight import DEFAULT_STYLE, style_problem
+from mxshell.output.formats import FORMATS
 
 
 class ConfigError(ValueError):
@@ -35,7 +36,7 @@ class FileConfig:
     warnings: list[str] = field(default_factory=list)
 
 
-_CHOICES = {"output": ("table", "json"), "timestamps": ("local", "utc")}
+_CHOICES = {"output": FORMATS, "timestamps": ("local", "utc")}
 
 
 def load_config(path: Path | None = None) -> FileConfig:

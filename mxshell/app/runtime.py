@@ -11,12 +11,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from mxshell.app.connection import ConnectionController, Target
+from mxshell.app.output_files import FileOutput
 from mxshell.app.plugin_host import PluginHost, PluginSelection, load_plugins
 from mxshell.commands import (
     CommandContext,
     Dispatcher,
     Outcome,
     Settings,
+    Table,
     render,
     render_result,
 )
@@ -64,8 +66,17 @@ class ShellRuntime:
         if plugin_config:
             self.context.settings.plugins.load(plugin_config, config_source, self.err)
         self.dispatcher = Dispatcher(self.context)
+        # Results go to the terminal, or to the file `output-to` names.
+        self.output_files = FileOutput(self.out, self.dispatcher.run_command, self._rendered)
+        self.context.services.output_files = self.output_files
         # Command files, -c, stdin and `source` at the prompt all run through this one.
-        self.scripts = ScriptRunner(self.dispatcher, show=self.show, out=self.out, err=self.err)
+        self.scripts = ScriptRunner(
+            self.dispatcher,
+            show=self.show,
+            out=self.output_files.write_result,
+            err=self.err,
+            failed_out=self.out,
+        )
         self.context.services.scripts = self.scripts
         self.connection = ConnectionController(
             self.err, on_change=self._session_changed, backoff=backoff, sim_config=sim_config
@@ -75,6 +86,8 @@ class ShellRuntime:
         self.operator = OperatorDesk()
         self.context.services.operator = self.operator
         self.failures = 0
+        # The columns of the table a command last streamed as CSV/TSV: the header once.
+        self._streamed_columns: tuple[str, ...] | None = None
         self._plugin_listener: Any = None
         # Listeners that follow whichever session is current (the REPL's event printer).
         self.session_listeners: list[EventListener] = []
@@ -94,6 +107,7 @@ class ShellRuntime:
         return True
 
     async def close(self) -> None:
+        self.output_files.close()
         await self.connection.close()
         self.host.shutdown(self.context)
 
@@ -136,24 +150,26 @@ class ShellRuntime:
 
     # running -------------------------------------------------------------------
     async def run_line(self, line: str, *, stop_on_error: bool | None = None) -> list[Outcome]:
-        """Run a line and print each outcome: results to out, failures to err."""
-        outcomes = await self.dispatcher.run_line(line, stop_on_error=stop_on_error)
-        for outcome in outcomes:
-            self.show(outcome)
-        return outcomes
+        """Run a line and print each outcome as its command ends (so `output-to` in the
+        line sends what follows it): results to out (or the file), failures to err."""
+        return await self.dispatcher.run_line(
+            line, stop_on_error=stop_on_error, on_outcome=self.show
+        )
 
     def show(self, outcome: Outcome) -> None:
         settings = self.context.settings
+        self._streamed_columns = None  # the next command's stream starts with its header
         if not outcome.ok:
             self.failures += 1
         secrets = self._secrets()
         if settings.output == "json":
-            self.out(render(outcome, settings, secrets))
+            write = self.output_files.write_result if outcome.ok else self.out
+            write(render(outcome, settings, secrets))
             return
         if outcome.ok:
             text = render(outcome, settings, secrets)
             if text:
-                self.out(text)
+                self.output_files.write_result(text)
         else:
             self.err(render(outcome, settings, secrets))  # the traceback too, under debug
         if settings.timing:
@@ -170,10 +186,25 @@ class ShellRuntime:
             data = result_data(value, self._secrets())
             text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         else:
-            text = render_result(value, settings, self._secrets())
+            text = self._one_header(value, render_result(value, settings, self._secrets()))
             if not text:
                 return  # a value with nothing to show people (a Text of data only)
-        self.out(text)
+        self.output_files.write_result(text)
+
+    def _one_header(self, value: Any, text: str) -> str:
+        # Snapshots a command streams as CSV or TSV (watch --for) make one table to parse.
+        if self.context.settings.output not in ("csv", "tsv") or not isinstance(value, Table):
+            self._streamed_columns = None
+            return text
+        columns = tuple(str(column) for column in value.columns)
+        if columns == self._streamed_columns:
+            return text.partition("\n")[2]
+        self._streamed_columns = columns
+        return text
+
+    def _rendered(self, outcome: Outcome) -> str:
+        # What show prints for a command that went well: `output-to FILE COMMAND` writes it.
+        return render(outcome, self.context.settings, self._secrets())
 
     def _secrets(self) -> frozenset[str]:
         # A variable holding a secret (a password from ${ENV:...}) never reaches output:

@@ -6,7 +6,7 @@ import asyncio
 import inspect
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from mxshell.base.errors import (
@@ -43,22 +43,34 @@ class Dispatcher:
     def registry(self) -> CommandRegistry:
         return self.context.registry
 
-    async def run_line(self, line: str, *, stop_on_error: bool | None = None) -> list[Outcome]:
+    async def run_line(
+        self,
+        line: str,
+        *,
+        stop_on_error: bool | None = None,
+        on_outcome: Callable[[Outcome], None] | None = None,
+    ) -> list[Outcome]:
         """Run every command on the line, in order; a blank or comment line gives [].
 
         Stops after a failure (unless stop_on_error is False; by default the
         `stop_on_error` setting decides), after a cancel, and after `exit`.
+        `on_outcome` sees each outcome as its command ends, before the next one runs.
         """
         if stop_on_error is None:
             stop_on_error = self.context.settings.stop_on_error
         try:
             segments = split_line(line)
         except ShellError as error:
-            return [_failure("", redact_line(line, self.registry), error)]
+            failure = _failure("", redact_line(line, self.registry), error)
+            if on_outcome is not None:
+                on_outcome(failure)
+            return [failure]
         outcomes: list[Outcome] = []
         for segment in segments:
             outcome = await self._run_segment(segment)
             outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
             if outcome.status == CANCELLED or self.context.exit_requested:
                 break
             if not outcome.ok and stop_on_error:

@@ -9,7 +9,7 @@ documented way; they keep working and name the same fields.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -28,6 +28,7 @@ TAG_COMPLETION = "tag_completion"
 PROMPT_PATH = "prompt_path"
 SCRIPTS = "scripts"
 OPERATOR = "operator"
+OUTPUT_FILES = "output_files"
 
 # Hidden input: (question) -> the answer, asked while no other prompt shows.
 AskSecret = Callable[[str], Awaitable[str]]
@@ -169,6 +170,31 @@ class OperatorSteps(Protocol):
     ) -> Any: ...
 
 
+@runtime_checkable
+class OutputFiles(Protocol):
+    """Sends results to a file instead of the terminal, in the current output format, as
+    psql's \\o FILE and \\g FILE (mxshell.app.output_files.FileOutput is one).
+
+    A file is created readable by its owner only, never through a symbolic link; an
+    existing one is refused unless `force` (overwrite) or `append`. A path that cannot
+    be written raises ValueError, one line. Failures still go to the terminal.
+    """
+
+    @property
+    def target(self) -> Path | None:
+        """Where results go until `stop`, or None: the terminal."""
+
+    def start(self, path: Path, *, force: bool = False, append: bool = False) -> None: ...
+
+    def stop(self) -> Path | None:
+        """Back to the terminal; the file results went to, or None if none."""
+
+    async def run_to(
+        self, path: Path, words: Sequence[str], *, force: bool = False, append: bool = False
+    ) -> Any:
+        """Run one command (its words) with its results going to path; its Outcome."""
+
+
 @dataclass(eq=False, repr=False)
 class Services:
     """The services of one shell; None where nobody provides one (a command file has no
@@ -183,6 +209,7 @@ class Services:
     tag_completion: TagCompletion | None = None  # the Galaxy plugin
     prompt_path: PromptPath | None = None  # the Galaxy plugin
     operator: OperatorSteps | None = None  # the shell: --answers, --yes, the terminal
+    output_files: OutputFiles | None = None  # the shell (mxshell.app.runtime)
     # Services a third-party plugin lends under a name of its own (API 1.0's dict).
     lent: dict[str, Any] = field(default_factory=dict)
 

@@ -10,6 +10,7 @@ from mxshell.base.errors import UsageError
 from mxshell.commands.converters import boolean, integer
 from mxshell.commands.plugin_settings import PluginSettings
 from mxshell.highlight import DEFAULT_STYLE, style_names, style_problem
+from mxshell.output.formats import FORMATS
 
 
 def _setting(
@@ -38,8 +39,10 @@ class Settings:
     output: str = field(
         default="table",
         metadata=_setting(
-            "how results print: tables for people, one JSON object per command",
-            choices=("table", "json"),
+            "how results print: aligned tables, one `column: value` line per cell "
+            "(vertical), csv or tsv with a header, one JSON object per command, or values "
+            "only, tab separated (plain)",
+            choices=FORMATS,
         ),
     )
     timestamps: str = field(

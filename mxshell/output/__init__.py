@@ -1,7 +1,8 @@
 """Output: how results look and where they go, for people, JSON readers and files.
 
 A handler returns a value (a `Table`, a `Text`, a dict, a list, a scalar); `render`
-turns a command's `Outcome` into text or one JSON object, `format_value` shows one value,
+turns a command's `Outcome` into text, rows (`formats`: vertical, csv, tsv, plain)
+or one JSON object, `format_value` shows one value,
 `jsonable` makes values plain data and masks secrets in them value by value (never in
 rendered text), `recording` writes events to JSON Lines or CSV files, `watch` is the
 live watch's table without a terminal. Nothing here knows commands or the terminal.
@@ -9,6 +10,7 @@ live watch's table without a terminal. Nothing here knows commands or the termin
 
 from __future__ import annotations
 
+from mxshell.output.formats import FORMATS, render_rows
 from mxshell.output.formatting import Display, format_timestamp, format_value, rfc3339
 from mxshell.output.jsonable import redact, redact_result, result_data, to_data
 from mxshell.output.outcome import CANCELLED, FAILED, OK, USAGE, Outcome
@@ -27,6 +29,7 @@ from mxshell.output.watch_table import WatchModel, WatchRow
 
 __all__ = [
     "CANCELLED",
+    "FORMATS",
     "FAILED",
     "OK",
     "REDACTED",
@@ -50,6 +53,7 @@ __all__ = [
     "render",
     "render_json",
     "render_result",
+    "render_rows",
     "render_table",
     "render_text",
     "result_data",

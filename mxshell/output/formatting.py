@@ -13,7 +13,7 @@ class Display(Protocol):
     """The settings output reads; mxshell.commands.Settings has them all."""
 
     @property
-    def output(self) -> str: ...  # "table" or "json"
+    def output(self) -> str: ...  # one of formats.FORMATS: table, vertical, csv, tsv, json, plain
 
     @property
     def timestamps(self) -> str: ...  # "local" or "utc"

@@ -57,22 +57,28 @@ def plain(value: Any) -> Any:
     return value
 
 
-def open_private(path: Path, *, overwrite: bool = False) -> TextIO:
+def open_private(
+    path: Path, *, overwrite: bool = False, append: bool = False, refusal: str = ""
+) -> TextIO:
     """Open path for writing, created 0600 (the owner only) where the OS has modes.
 
     An existing file is refused unless `overwrite` (a mistyped name must not wipe last
-    week's recording); a symbolic link is never followed, overwrite or not, so a link
-    planted where the recording goes cannot aim it at another file. An overwritten file
-    is narrowed to 0600: a recording may hold plant data its earlier mode would show.
+    week's recording) or `append` (added to on purpose); a symbolic link is never
+    followed, overwrite or not, so a link planted where the recording goes cannot aim
+    it at another file. An existing file is narrowed to 0600: it may now hold plant
+    data its earlier mode would show. `refusal` says what to do about an existing file.
     """
     if path.is_symlink():
-        raise ValueError(f"{path} is a symbolic link; record to the file itself")
+        raise ValueError(f"{path} is a symbolic link; write to the file itself")
     flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-    flags |= os.O_TRUNC if overwrite else os.O_EXCL
+    if append:
+        flags |= os.O_APPEND
+    else:
+        flags |= os.O_TRUNC if overwrite else os.O_EXCL
     try:
         fd = os.open(path, flags, 0o600)
     except FileExistsError:
-        raise ValueError(f"{path} exists; add --force to overwrite it") from None
+        raise ValueError(f"{path} exists; {refusal or 'add --force to overwrite it'}") from None
     if hasattr(os, "fchmod"):
         os.fchmod(fd, 0o600)
     return io.open(fd, "w", encoding="utf-8", newline="")  # noqa: UP020 - from a descriptor

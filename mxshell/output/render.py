@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from mxshell.output.formats import ROW_FORMATS, render_rows
 from mxshell.output.formatting import Display, format_value
 from mxshell.output.jsonable import Secrets, redact, redact_result, result_data, to_data
 from mxshell.output.results import Renderable, Table
@@ -28,7 +29,7 @@ __all__ = [
 
 
 def render(outcome: Outcome, settings: Display, secrets: Secrets = frozenset()) -> str:
-    """The outcome as the `output` setting asks: text or one line of JSON.
+    """The outcome as the `output` setting asks: text, rows or one line of JSON.
 
     `secrets` are the values known to be secret: masked in the outcome's data before it is
     rendered (see `redact`), so the text or JSON around them is never touched."""
@@ -72,14 +73,18 @@ def render_text(outcome: Outcome, settings: Display, secrets: Secrets = frozense
                 if settings.debug
                 else (" (set debug on to see the traceback)")
             )
-    if settings.timing:
+    if settings.timing and settings.output not in ROW_FORMATS:  # rows stay parseable
         timing = f"({outcome.elapsed:.3f} s)"
         text = f"{text}\n{timing}" if text else timing
     return text
 
 
 def render_result(result: Any, settings: Display, secrets: Secrets = frozenset()) -> str:
-    """A handler's result as text: tables aligned, mappings as key/value lines."""
+    """A handler's result as text: tables aligned, mappings as key/value lines; or in
+    one of the row formats (vertical, csv, tsv, plain) with the same cells."""
+    if settings.output in ROW_FORMATS:
+        redacted = redact_result(result, secrets)
+        return render_rows(redacted, settings.output, lambda value: _cell(value, settings))
     return _text(redact_result(result, secrets), settings, indent="")
 
 

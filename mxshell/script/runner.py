@@ -38,7 +38,9 @@ class ScriptRunner:
     """Loads, checks and runs command files against one dispatcher.
 
     `show` prints a successful outcome as the shell does at the prompt; `out` and `err`
-    take whole lines (JSON objects go to out, failures and summaries to err).
+    take whole lines (JSON objects go to out, failures and summaries to err);
+    `failed_out` takes a failure's JSON object (out if not given: `output-to` sends
+    results to a file and leaves failures on the terminal).
     """
 
     def __init__(
@@ -48,11 +50,13 @@ class ScriptRunner:
         show: Callable[[Outcome], None],
         out: Writer,
         err: Writer,
+        failed_out: Writer | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.show = show
         self.out = out
         self.err = err
+        self.failed_out = failed_out or out
         self._running: list[str] = []
         # Set by the shell when SIGTERM asked it to stop: the run ends as if interrupted,
         # deferred commands run, and the status is 143.
@@ -269,7 +273,7 @@ class ScriptRunner:
                 data["source"] = step.source
             if deferred:
                 data["deferred"] = True
-            self.out(_json(data))
+            (self.out if outcome.ok else self.failed_out)(_json(data))
         elif outcome.ok:
             self.show(outcome)
         else:
@@ -292,7 +296,7 @@ class ScriptRunner:
                 data.update(error=scrub(problem.message, self._secrets()), line=problem.line)
                 if problem.source:
                     data["source"] = problem.source
-                self.out(_json(data))
+                self.failed_out(_json(data))
             else:
                 self.err(scrub(str(problem), self._secrets()))
         if source:

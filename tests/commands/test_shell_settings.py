@@ -21,7 +21,7 @@ def test_settings_are_set_from_words_and_converted() -> None:
 @pytest.mark.parametrize(
     ("name", "word", "message"),
     [
-        ("output", "xml", "output: 'xml' is not one of table, json"),
+        ("output", "xml", "output: 'xml' is not one of table, vertical, csv, tsv, json, plain"),
         ("timestamps", "gmt", "timestamps: 'gmt' is not one of local, utc"),
         ("debug", "maybe", "debug: 'maybe' is not valid; use on or off"),
         ("history_size", "lots", "history_size: 'lots' is not valid; use a whole number"),
@@ -45,7 +45,7 @@ def test_settings_start_from_the_config_file() -> None:
 def test_every_setting_is_described_with_its_choices() -> None:
     for name in Settings.names():
         assert Settings.describe(name)
-    assert Settings.choices("output") == ("table", "json")
+    assert Settings.choices("output") == ("table", "vertical", "csv", "tsv", "json", "plain")
     assert Settings.choices("debug") == ("on", "off")
 
 
