@@ -73,10 +73,7 @@ def render_text(outcome: Outcome, settings: Display, secrets: Secrets = frozense
                 if settings.debug
                 else (" (set debug on to see the traceback)")
             )
-    if settings.timing and settings.output not in ROW_FORMATS:  # rows stay parseable
-        timing = f"({outcome.elapsed:.3f} s)"
-        text = f"{text}\n{timing}" if text else timing
-    return text
+    return text  # `set timing on`: the shell says the time on its own line (stderr)
 
 
 def render_result(result: Any, settings: Display, secrets: Secrets = frozenset()) -> str:

@@ -191,8 +191,21 @@ def test_failure_text_hints_at_the_traceback_unless_debug_is_on() -> None:
     assert "Traceback (most recent" in render_text(outcome, Settings(debug=True))
 
 
-def test_timing_adds_the_elapsed_time() -> None:
-    assert render_text(ok("x"), Settings(timing=True)) == "x\n(0.250 s)"
+def test_timing_leaves_the_result_as_it_is() -> None:
+    # The time is the shell's own line on stderr (ShellRuntime.show), said once, never in
+    # the result: files, pipes and output-to get the result alone.
+    assert render_text(ok("x"), Settings(timing=True)) == "x"
+
+
+async def test_timing_is_said_once_a_command_on_stderr() -> None:
+    from mxshell.testing import ShellRunner
+
+    shell = ShellRunner()
+    await shell.run("set timing on")
+    result = await shell.run("echo hi")
+    assert result.out == ["hi"]
+    (line,) = result.err
+    assert line.startswith("(") and line.endswith(" ms)")
 
 
 def test_render_follows_the_output_setting() -> None:
