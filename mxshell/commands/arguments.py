@@ -13,7 +13,8 @@ from mxshell.commands.converters import Converter, resolve_converter
 # A value completer: given the command context and the word typed so far, the candidates.
 Completer = Callable[[Any, str], Iterable[str]]
 
-_NAME = re.compile(r"^[A-Za-z][\w.-]*$")
+# A name of letters, digits, `.`, `-` and `_`; `?` alone is help's (psql's muscle memory).
+_NAME = re.compile(r"^(?:[A-Za-z][\w.-]*|\?)$")
 _ACTIONS = {None, "store", "store_true", "store_false", "append", "count"}
 _TAKES_NO_VALUE = {"store_true", "store_false", "count"}
 

@@ -12,11 +12,12 @@ if TYPE_CHECKING:
 _HELP_LINE = ("-h, --help", "Show this help.")
 
 
-def overview(registry: CommandBook) -> Table:
-    """Every command, family by family, with its aliases and one-line summary."""
+def overview(registry: CommandBook, family: str | None = None) -> Table:
+    """Every command (or one family's), family by family, with aliases and summary."""
     rows = [
-        (family, command.name, ", ".join(command.aliases), command.summary)
-        for family, commands in registry.families().items()
+        (name, command.name, ", ".join(command.aliases), command.summary)
+        for name, commands in registry.families().items()
+        if family is None or name == family
         for command in commands
     ]
     return Table(["family", "command", "aliases", "summary"], rows)

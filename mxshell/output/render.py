@@ -101,6 +101,8 @@ def render_table(table: Table, settings: Display) -> str:
     lines.append(_row(header, widths, [False] * len(header)))
     lines.append("  ".join("-" * w for w in widths))
     lines += [_row(row, widths, numeric) for row in cells]
+    if not cells:
+        lines.append("(0 rows)")  # as psql says it: an empty result, not a missing one
     return "\n".join(lines)
 
 

@@ -208,3 +208,26 @@ async def test_connection_commands_say_when_the_shell_has_no_connection_control(
     for name in ("connect", "disconnect", "reconnect", "status"):
         outcome = await one(dispatcher, name)
         assert outcome.describe() == f"{name}: connection control is not available in this shell"
+
+
+async def test_help_lists_a_family_and_question_mark_is_help() -> None:
+    from mxshell.testing import ShellRunner
+
+    shell = ShellRunner()
+    family = await shell.run("help bulk")
+    assert family.ok, family.errors
+    rows = family.result.records()
+    assert rows and {r["family"] for r in rows} == {"bulk"}
+    assert "read-bulk" in [r["command"] for r in rows]
+    asked = await shell.run("? read-bulk")
+    assert asked.ok and asked.text.startswith("usage: read-bulk ")
+    unknown = await shell.run("help nosuch")
+    assert unknown.outcomes[0].exit_status == 2 and "\n" not in unknown.errors
+
+
+async def test_an_empty_table_says_so() -> None:
+    from mxshell.testing import ShellRunner
+
+    shell = ShellRunner()
+    listed = await shell.run("items")
+    assert listed.text.splitlines()[-1] == "(0 rows)"

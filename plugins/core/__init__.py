@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +40,16 @@ MAX_SLEEP_S = 24 * 3600
 
 @core.command(
     "help",
-    help="List the commands, or show one command's help.",
-    args=[arg("name", required=False, help="A command or alias", completer="command")],
+    aliases=["?"],
+    help="List the commands, a family's commands, or show one command's help.",
+    args=[arg("name", required=False, help="A command, alias or family", completer="command")],
 )
 async def help_command(ctx: ShellContext, name: str | None = None) -> Any:
     if name is None:
         return overview(ctx.registry)
+    families = ctx.registry.families()
+    if name in families and ctx.registry.get(name) is None:
+        return overview(ctx.registry, family=name)
     expansion = ctx.registry.user_aliases.get(name)
     if expansion is not None and ctx.registry.get(name) is None:
         return Text(f"{name} is an alias for: {redact_line(expansion, ctx.registry)}")
@@ -353,28 +357,6 @@ def _version(package: str) -> str | None:
         return None
 
 
-# completers ---------------------------------------------------------------------
-def complete_command(ctx: ShellContext, text: str) -> Iterable[str]:
-    return ctx.registry.names()
-
-
-def complete_alias(ctx: ShellContext, text: str) -> Iterable[str]:
-    return ctx.registry.user_aliases
-
-
-def complete_setting_name(ctx: ShellContext, text: str) -> Iterable[str]:
-    return [*ctx.settings.all_names(), *sorted(ctx.variables)]
-
-
-def complete_setting_only(ctx: ShellContext, text: str) -> Iterable[str]:
-    return ctx.settings.all_names()
-
-
-def complete_setting_value(ctx: ShellContext, text: str) -> Iterable[str]:
-    settings = ctx.settings
-    return sorted({c for name in settings.all_names() for c in settings.choices_of(name)})
-
-
 # hooks --------------------------------------------------------------------------
 @hookimpl
 def register_commands(register: RegisterCommands) -> None:
@@ -384,6 +366,14 @@ def register_commands(register: RegisterCommands) -> None:
 
 @hookimpl
 def register_completers(register: RegisterCompleter) -> None:
+    from mxshell_plugins.core.completers import (
+        complete_alias,
+        complete_command,
+        complete_setting_name,
+        complete_setting_only,
+        complete_setting_value,
+    )
+
     register("command", complete_command)
     register("alias", complete_alias)
     register("setting-name", complete_setting_name)
