@@ -84,3 +84,13 @@ def repl_completions(shell: object, text: str) -> list[str]:
     assert completer is not None
     event = CompleteEvent(completion_requested=True)
     return [c.text for c in completer.get_completions(Document(text), event)]
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """umask 0 for the test: files the shell makes private must be 0600 all the same."""
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,15 +15,6 @@ from mxshell.testing import ShellRunner
 from tests.test_cli import run_cli
 
 READ = "read Tank1.Level Tank2.Level"
-
-
-@pytest.fixture
-def open_umask() -> Iterator[None]:
-    previous = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 def csv_rows(path: Path) -> list[list[str]]:

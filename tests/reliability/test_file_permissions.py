@@ -4,7 +4,6 @@ permissive umask and when an older file was world-readable."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,6 @@ import pytest
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
-
-
-@pytest.fixture
-def open_umask() -> Iterator[None]:
-    previous = os.umask(0)
-    try:
-        yield
-    finally:
-        os.umask(previous)
 
 
 def mode(path: Path) -> int:
