@@ -19,10 +19,12 @@ from mxshell.commands import (
     CommandContext,
     Completer,
     Outcome,
+    format_value,
     redact_line,
     scrub,
 )
 from mxshell.gateway import format_quality, from_mx_value
+from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl, ReplHooks
@@ -152,6 +154,7 @@ class EventPrinter:
         if session is None or not runtime.context.settings.events:
             return
         lines: list[str] = []
+        settings = runtime.context.settings
         for event in events:
             kind = event.WhichOneof("event")
             if kind == "on_data_change":
@@ -165,8 +168,7 @@ class EventPrinter:
             name = item.name if item else f"item {body.item_handle}"
             for change in changes:  # a buffered batch: each sample, in order
                 if len(lines) < MAX_EVENT_LINES_PER_BATCH:
-                    value = from_mx_value(change.value)
-                    lines.append(f"  {name} = {value!r}  {format_quality(change.quality)}")
+                    lines.append(f"  {name} = {event_text(change, settings)}")
                 else:
                     self.suppressed += 1
         if lines:
@@ -175,3 +177,13 @@ class EventPrinter:
         if self.suppressed and now - self._last_summary > 1.0:
             runtime.out(f"  (+{self.suppressed} more data changes; watch shows them all)")
             self.suppressed, self._last_summary = 0, now
+
+
+def event_text(change: Any, settings: Any) -> str:
+    """A data change as the tables show values: `true`, `Idle`, a time in the
+    `timestamps` zone (not Python's repr: `True`, `'Idle'`, `datetime.datetime(...)`)."""
+    value = format_value(from_mx_value(change.value), settings)
+    text = f"{value}  {format_quality(change.quality)}"
+    if change.HasField("timestamp"):
+        text += f"  {format_value(timestamp_datetime(change.timestamp), settings)}"
+    return text

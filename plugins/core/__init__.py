@@ -307,7 +307,13 @@ async def connect(ctx: ShellContext, endpoint: str | None = None, **options: Any
 )
 async def disconnect(ctx: ShellContext, close: bool = False) -> dict[str, Any]:
     control = ctx.connection()
-    return await _report(control.disconnect(close=close), control.status)
+    session = ctx.session
+    items = list(session.items) if session is not None else []
+    aliases = sum(1 for item in items if item.alias)
+    report = await _report(control.disconnect(close=close), control.status)
+    if items:  # said, not silent: the items and their aliases are gone with the session
+        ctx.notify(f"disconnect: dropped {len(items)} item(s) and {aliases} alias(es)")
+    return report
 
 
 @core.command(

@@ -20,6 +20,7 @@ from mxshell.commands import (
     render_json,
     render_text,
 )
+from mxshell.sim import EmbeddedGateway
 
 
 async def one(dispatcher: Dispatcher, line: str) -> Outcome:
@@ -231,3 +232,13 @@ async def test_an_empty_table_says_so() -> None:
     shell = ShellRunner()
     listed = await shell.run("items")
     assert listed.text.splitlines()[-1] == "(0 rows)"
+
+
+async def test_disconnect_says_what_it_dropped(gateway: EmbeddedGateway) -> None:
+    from mxshell.testing import ShellRunner
+
+    async with ShellRunner.connected(gateway) as shell:
+        await shell.run("add-item Tank1.Level --as level; add-item Tank2.Level")
+        result = await shell.run("disconnect")
+        assert result.ok, result.errors
+        assert "disconnect: dropped 2 item(s) and 1 alias(es)" in result.err
