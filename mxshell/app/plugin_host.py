@@ -31,7 +31,7 @@ from mxshell.commands import (
     Completer,
     Table,
 )
-from mxshell.commands.plugin_settings import PluginSetting, PluginSettings
+from mxshell.commands.plugin_settings import PluginSetting, PluginSettings, check_declaration
 
 # The package mxshell's own distribution installs its built-in families as (--no-plugins).
 BUILTIN_PACKAGE = "mxshell_plugins"
@@ -228,9 +228,9 @@ class PluginHost:
         def register(setting: PluginSetting) -> None:
             if not isinstance(setting, PluginSetting):
                 raise TypeError(f"register_settings takes PluginSetting, not {setting!r}")
-            PluginSettings().declare(record.name, setting)  # a bad type or default: now
+            full = check_declaration(record.name, setting)  # a bad type or default: now
             self.settings.append((record.name, setting))
-            record.settings.append(f"{record.name}.{setting.name}")
+            record.settings.append(full)
 
         return register
 

@@ -55,6 +55,19 @@ class PluginSetting:
             raise UsageError(f"{value!r} is below the minimum of {self.minimum:g}")
 
 
+def check_declaration(plugin: str, setting: PluginSetting) -> str:
+    """A declared setting's full name; ValueError for a type or default it cannot have."""
+    if setting.type not in (str, *SETTING_TYPES):
+        raise ValueError(f"setting {setting.name!r}: type must be str, int, float or bool")
+    full = f"{plugin}.{setting.name}"
+    if setting.default is not None:
+        try:
+            setting.check(setting.default)
+        except UsageError as error:
+            raise ValueError(f"setting {full}: its default {error}") from None
+    return full
+
+
 class PluginSettings:
     """The plugins' settings and their values, by full name (`qualityscan.threshold`)."""
 
@@ -64,16 +77,9 @@ class PluginSettings:
 
     def declare(self, plugin: str, setting: PluginSetting) -> str:
         """Add a plugin's setting at its default; its full name. ValueError if taken."""
-        if setting.type not in (str, *SETTING_TYPES):
-            raise ValueError(f"setting {setting.name!r}: type must be str, int, float or bool")
-        full = f"{plugin}.{setting.name}"
+        full = check_declaration(plugin, setting)
         if full in self.specs:
             raise ValueError(f"setting {full} is declared twice")
-        if setting.default is not None:
-            try:
-                setting.check(setting.default)
-            except UsageError as error:
-                raise ValueError(f"setting {full}: its default {error}") from None
         self.specs[full] = setting
         self.values[full] = setting.default
         return full

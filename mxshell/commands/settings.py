@@ -97,9 +97,6 @@ class Settings:
         """The shell's settings, then the plugins' (`PLUGIN.NAME`)."""
         return [*self.names(), *self.plugins.names()]
 
-    def describe_any(self, name: str) -> str:
-        return self.plugins.describe(name) if name in self.plugins else self.describe(name)
-
     def choices_of(self, name: str) -> tuple[str, ...]:
         return self.plugins.choices(name) if name in self.plugins else self.choices(name)
 

@@ -176,7 +176,10 @@ def array_hint(statuses: Iterable[types.MxStatus], reference: str | None) -> str
         and s.detail == DETAIL_ARRAY_WITHOUT_INDEX
         for s in statuses
     )
-    if not bare or not reference:
-        return ""
+    return array_fix(reference) if bare and reference else ""
+
+
+def array_fix(reference: str) -> str:
+    """How to name an array attribute instead of by its bare name."""
     name = reference.strip()
     return f"name {name}[] for the whole array, or {name}[N] for element N (from 1)"

@@ -26,6 +26,7 @@ from mxshell.commands.services import GalaxyLookup
 from mxshell.commands.variables import Variables
 from mxshell.contract import types
 from mxshell.gateway import parse_value_text, to_mx_value, type_name_for
+from mxshell.gateway.status import array_fix
 from mxshell.script.blocks import block_word
 from mxshell.script.steps import Problem, Script, Step
 
@@ -217,12 +218,7 @@ class _Validator:
             return
         element = _ELEMENT.search(text.strip())
         if facts.type_name and facts.type_name.endswith("[]") and element is None:
-            name = text.strip()
-            self.problem(
-                step,
-                f"{place}{name} is an array: name {name}[] for the whole array, "
-                f"or {name}[N] for element N (from 1)",
-            )
+            self.problem(step, f"{place}{text.strip()} is an array: {array_fix(text)}")
             return
         if write is None:
             return

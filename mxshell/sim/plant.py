@@ -116,9 +116,7 @@ class PlantRuntime:
             point.change(value, point.quality, now_ns)
 
     def _join(self, point: Point, item: Subscriber) -> None:
-        source = point.base if isinstance(point, DerivedPoint) else point
-        if isinstance(source, DerivedPoint):
-            source = source.base  # a property of an array element
+        source = _root(point)
         self.refresh(source)
         for derived in source.elements or ():
             derived.sync()
@@ -139,9 +137,7 @@ class PlantRuntime:
     def unadvise(self, point: Point, item: Subscriber) -> None:
         item.advise_token += 1
         point.advisers.discard(item)
-        source = point.base if isinstance(point, DerivedPoint) else point
-        if isinstance(source, DerivedPoint):
-            source = source.base
+        source = _root(point)
         if not _watched(source):
             self._moving.discard(source)
 
@@ -294,6 +290,14 @@ def _follow(point: Point) -> None:
             derived.publish()
             if derived.elements:
                 _follow(derived)
+
+
+def _root(point: Point) -> Point:
+    """The point that moves: a derived item's base (an element's array, a property's
+    attribute, or the array of an element whose property it is), else the point."""
+    while isinstance(point, DerivedPoint):
+        point = point.base
+    return point
 
 
 def _watched(point: Point) -> bool:
