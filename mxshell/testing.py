@@ -152,4 +152,6 @@ class ShellRunner:
         """The bottom toolbar as the prompt would draw it now, plugin fields included."""
         runtime = self.runtime
         status = runtime.connection.status() if runtime.session else None
-        return toolbar_text(status, self.host.toolbar_fields, runtime.context)
+        return toolbar_text(
+            status, self.host.toolbar_fields, runtime.context, others=runtime.connection.rows()
+        )

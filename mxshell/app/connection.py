@@ -1,12 +1,15 @@
-"""Connecting the shell to a gateway: the embedded simulator, or a real endpoint.
+"""Connecting the shell to gateways: the embedded simulator, or real endpoints.
 
-`ConnectionController` owns the PersistentSession the commands work through, and is
-what the `connect`, `disconnect`, `reconnect` and `status` commands drive.
+`ConnectionController` owns the shell's named connections (the first, unnamed one is
+`default`), each a PersistentSession that reconnects on its own, and which one is
+current: the one unqualified tag references and the plugin API's `ctx.session` reach.
+It is what `connect`, `use`, `connections`, `disconnect`, `reconnect` and `status` drive.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -17,6 +20,12 @@ from mxshell.session import Backoff, PersistentSession
 from mxshell.sim import EmbeddedGateway, SimConfig
 
 SessionChanged = Callable[["PersistentSession | None", "PersistentSession | None"], Awaitable[None]]
+# A named connection opened (its session) or closed (None): the shell follows its events.
+LinkChanged = Callable[[str, "PersistentSession | None"], None]
+
+DEFAULT = "default"
+# A connection's name: what a qualified reference `NAME:Tag.Attr` starts with.
+NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 
 
 class ConnectError(ValueError):
@@ -55,8 +64,26 @@ class Target:
         return value
 
 
+@dataclass(eq=False)
+class Link:
+    """One named connection: where it goes, its session, its own embedded gateway."""
+
+    name: str
+    target: Target
+    session: PersistentSession
+    embedded: EmbeddedGateway | None = None
+
+
+def check_name(name: str) -> str:
+    if not NAME_PATTERN.match(name):
+        raise ConnectError(
+            f"{name!r} cannot name a connection: a letter, then letters, digits, _ or -"
+        )
+    return name
+
+
 class ConnectionController:
-    """Opens, replaces and closes the shell's PersistentSession."""
+    """Opens, replaces and closes the shell's named connections; one is current."""
 
     def __init__(
         self,
@@ -64,49 +91,109 @@ class ConnectionController:
         on_change: SessionChanged | None = None,
         backoff: Backoff | None = None,
         sim_config: SimConfig | None = None,
+        on_link: LinkChanged | None = None,
     ) -> None:
         self.notify = notify
         self.on_change = on_change
+        self.on_link = on_link
         self.backoff = backoff
         self.sim_config = sim_config
-        self.session: PersistentSession | None = None
-        self.embedded: EmbeddedGateway | None = None
-        self.target: Target | None = None
+        self.links: dict[str, Link] = {}
+        self.current = DEFAULT
+        # What the current connection last went to (kept after a disconnect, for reconnect).
+        self._last_target: dict[str, Target] = {}
         self._warned_plaintext: set[str] = set()
 
-    async def connect(self, endpoint: str | None = None, **options: Any) -> dict[str, Any]:
-        """The `connect` command's entry: endpoint None is the embedded gateway."""
-        await self.connect_to(Target(endpoint=endpoint, **options))
-        return self.status()
+    # the current connection ------------------------------------------------------
+    @property
+    def session(self) -> PersistentSession | None:
+        link = self.links.get(self.current)
+        return link.session if link is not None else None
 
-    async def connect_to(self, target: Target) -> PersistentSession:
-        """Connect to target, replacing any current connection once the new one works."""
-        options = self._options_for(target)
+    @property
+    def target(self) -> Target | None:
+        link = self.links.get(self.current)
+        return link.target if link is not None else self._last_target.get(self.current)
+
+    @property
+    def embedded(self) -> EmbeddedGateway | None:
+        link = self.links.get(self.current)
+        return link.embedded if link is not None else None
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.links)
+
+    def session_of(self, name: str) -> PersistentSession:
+        """The session of the connection `name`; ConnectError naming the open ones."""
+        link = self.links.get(name)
+        if link is None:
+            raise ConnectError(f"no connection named {name!r} ({self._open_ones()})")
+        return link.session
+
+    def _open_ones(self) -> str:
+        return f"open: {', '.join(self.links)}" if self.links else "none is open"
+
+    # opening and closing ---------------------------------------------------------
+    async def connect(
+        self, endpoint: str | None = None, name: str | None = None, **options: Any
+    ) -> dict[str, Any]:
+        """The `connect` command's entry: endpoint None is the embedded gateway; a name
+        opens (or replaces) that connection beside the current one."""
+        await self.connect_to(Target(endpoint=endpoint, **options), name)
+        return self.status(name)
+
+    async def connect_to(self, target: Target, name: str | None = None) -> PersistentSession:
+        """Connect `name` (the current connection by default) to target, replacing what
+        it was connected to once the new connection works."""
+        name = check_name(name) if name is not None else self.current
+        embedded = None
+        if target.endpoint is None:
+            old = self.links.get(name)
+            embedded = old.embedded if old is not None and old.embedded is not None else None
+            if embedded is None:
+                embedded = EmbeddedGateway(self.sim_config or SimConfig()).start()
+        options = self._options_for(target, embedded)
         session = PersistentSession(
-            options, notify=self.notify, backoff=self.backoff, attach_to=target.session_id
+            options, notify=self._notifier(name), backoff=self.backoff, attach_to=target.session_id
         )
         try:
             await session.open()
         except GatewayError:
-            if target.endpoint is None:
-                self._stop_embedded()
+            if embedded is not None and not self._embedded_in_use(embedded):
+                embedded.stop()
             raise
-        previous, self.session, self.target = self.session, session, target
+        previous = self.links.get(name)
+        self.links[name] = Link(name, target, session, embedded)
+        self._last_target[name] = target
+        if self.session is None or (self.current not in self.links and name != self.current):
+            self.current = name  # nothing was current: the new connection is
         if previous is not None:
-            await previous.close()
-        if target.endpoint is not None:
-            self._stop_embedded()
-        if self.on_change is not None:
-            await self.on_change(previous, session)
+            await previous.session.close()
+            if previous.embedded is not None and previous.embedded is not embedded:
+                previous.embedded.stop()
+        if self.on_link is not None:
+            self.on_link(name, session)
+        if name == self.current and self.on_change is not None:
+            await self.on_change(previous.session if previous else None, session)
         return session
 
-    def _options_for(self, target: Target) -> ChannelOptions:
-        if target.endpoint is None:
-            if self.embedded is None:
-                self.embedded = EmbeddedGateway(self.sim_config or SimConfig()).start()
-            return ChannelOptions(
-                self.embedded.endpoint, api_key=self.embedded.api_key, plaintext=True
-            )
+    def _notifier(self, name: str) -> Callable[[str], None]:
+        # With more than one connection, what a session says names its connection.
+        def notify(text: str) -> None:
+            self.notify(f"{name}: {text}" if len(self.links) > 1 else text)
+
+        return notify
+
+    def _embedded_in_use(self, embedded: EmbeddedGateway) -> bool:
+        return any(link.embedded is embedded for link in self.links.values())
+
+    def _options_for(
+        self, target: Target, embedded: EmbeddedGateway | None = None
+    ) -> ChannelOptions:
+        if embedded is not None:
+            return ChannelOptions(embedded.endpoint, api_key=embedded.api_key, plaintext=True)
+        assert target.endpoint is not None
         api_key = target.resolve_api_key()
         if api_key and target.plaintext and not is_loopback(target.endpoint):
             self._warn_plaintext(target.endpoint)
@@ -127,6 +214,16 @@ class ConnectionController:
             "network; anyone on the path can read it (use TLS off this machine)"
         )
 
+    async def use(self, name: str) -> dict[str, Any]:
+        """Make the connection `name` current (`use NAME`)."""
+        session = self.session_of(name)
+        if name == self.current:
+            return self.status()
+        previous, self.current = self.session, name
+        if self.on_change is not None:
+            await self.on_change(previous, session)
+        return self.status()
+
     async def attach(self, session_id: str) -> dict[str, Any]:
         """The `attach` command: the same gateway, another client's session."""
         if self.target is None:
@@ -134,15 +231,22 @@ class ConnectionController:
         await self.connect_to(replace(self.target, session_id=session_id))
         return self.status()
 
-    async def disconnect(self, close: bool = False) -> bool:
-        """Close the session; False when there was none. A session this shell attached to
-        is left open on the gateway unless `close`."""
-        previous, self.session = self.session, None
-        if previous is None:
+    async def disconnect(self, close: bool = False, name: str | None = None) -> bool:
+        """Close a connection (the current one by default); False when there was none.
+        A session this shell attached to is left open on the gateway unless `close`."""
+        name = name if name is not None else self.current
+        link = self.links.pop(name, None)
+        if link is None:
+            if name != self.current:
+                raise ConnectError(f"no connection named {name!r} ({self._open_ones()})")
             return False
-        await previous.close(close_attached=close)
-        if self.on_change is not None:
-            await self.on_change(previous, None)
+        await link.session.close(close_attached=close)
+        if link.embedded is not None:
+            link.embedded.stop()
+        if self.on_link is not None:
+            self.on_link(name, None)
+        if name == self.current and self.on_change is not None:
+            await self.on_change(link.session, None)
         return True
 
     async def reconnect(self) -> Any:
@@ -152,30 +256,55 @@ class ConnectionController:
             return await self.connect_to(self.target)
         return await self.session.reconnect()
 
-    def status(self) -> dict[str, Any]:
-        if self.session is None:
-            return {"state": "disconnected", "endpoint": None, "embedded": False}
-        status = self.session.status()
-        status["embedded"] = self.target is not None and self.target.endpoint is None
-        return status
+    # what there is -----------------------------------------------------------------
+    def status(self, name: str | None = None) -> dict[str, Any]:
+        name = name if name is not None else self.current
+        link = self.links.get(name)
+        if link is None:
+            found: dict[str, Any] = {"state": "disconnected", "endpoint": None, "embedded": False}
+        else:
+            found = link.session.status()
+            found["embedded"] = link.embedded is not None
+        if len(self.links) > 1 or name != DEFAULT:
+            found["connection"] = name
+            found["current"] = name == self.current
+        return found
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per connection, for `connections` and the toolbar."""
+        rows = []
+        for name, link in self.links.items():
+            status = link.session.status()
+            rows.append(
+                {
+                    "name": name,
+                    "current": name == self.current,
+                    "endpoint": "embedded " + status["endpoint"]
+                    if link.embedded is not None
+                    else status["endpoint"],
+                    "state": status["state"],
+                    "session": status["session_id"],
+                    "advised": status["advised_items"],
+                    "events_per_second": status["events_per_second"],
+                }
+            )
+        return rows
 
     async def close(self) -> None:
+        for name in list(self.links):
+            if name != self.current:
+                await self.disconnect(name=name)
         await self.disconnect()
-        self._stop_embedded()
 
     def deploy_simulator(self) -> Callable[[int, int], Any] | None:
         """The `deploy(add, remove)` of the simulated gateway this shell is connected to
         (its embedded one, or one of this process's serving at the endpoint), or None
         against a real gateway. Command families reach the simulator only through this."""
-        if self.session is None:
+        session = self.session
+        if session is None:
             return None
-        endpoint = self.session.endpoint
-        if self.embedded is not None and self.embedded.endpoint == endpoint:
-            return self.embedded.deploy
-        found = EmbeddedGateway.serving_at(endpoint)
+        embedded = self.embedded
+        if embedded is not None and embedded.endpoint == session.endpoint:
+            return embedded.deploy
+        found = EmbeddedGateway.serving_at(session.endpoint)
         return found.deploy if found is not None else None
-
-    def _stop_embedded(self) -> None:
-        if self.embedded is not None:
-            self.embedded.stop()
-            self.embedded = None

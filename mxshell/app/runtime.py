@@ -22,6 +22,7 @@ from mxshell.commands import (
     render,
     render_result,
 )
+from mxshell.commands.routing import Routes
 from mxshell.gateway import GatewayError
 from mxshell.script.manual_steps import OperatorDesk
 from mxshell.script.runner import ScriptRunner
@@ -29,6 +30,8 @@ from mxshell.session import Backoff, EventListener, PersistentSession
 from mxshell.sim import SimConfig
 
 Writer = Callable[[str], None]
+# Makes the listener for one connection's session, given its name and the session.
+LinkListener = Callable[[str, PersistentSession], EventListener]
 
 
 def _printer(stream: Callable[[], TextIO]) -> Writer:
@@ -79,9 +82,14 @@ class ShellRuntime:
         )
         self.context.services.scripts = self.scripts
         self.connection = ConnectionController(
-            self.err, on_change=self._session_changed, backoff=backoff, sim_config=sim_config
+            self.err,
+            on_change=self._session_changed,
+            backoff=backoff,
+            sim_config=sim_config,
+            on_link=self._link_changed,
         )
         self.context.services.connection = self.connection
+        self.context.services.routes = Routes(self.context)
         # Answers to confirm, pause and prompt (--answers, --yes, a terminal), kept.
         self.operator = OperatorDesk()
         self.context.services.operator = self.operator
@@ -89,22 +97,31 @@ class ShellRuntime:
         # The columns of the table a command last streamed as CSV/TSV: the header once.
         self._streamed_columns: tuple[str, ...] | None = None
         self._plugin_listener: Any = None
-        # Listeners that follow whichever session is current (the REPL's event printer).
+        # Listeners that follow whichever session is current.
         self.session_listeners: list[EventListener] = []
+        # Listeners made for every connection's session (the REPL's event printer).
+        self.link_listeners: list[LinkListener] = []
+        self._attached: dict[str, list[tuple[PersistentSession, EventListener]]] = {}
 
     # lifecycle -----------------------------------------------------------------
-    async def start(self, target: Target | None) -> bool:
-        """Run the startup hooks and connect; False (and one line said) if it could not."""
+    async def start(self, target: Target | None, named: Sequence[tuple[str, Target]] = ()) -> bool:
+        """Run the startup hooks and connect (`target` as the current connection, or
+        the `named` ones, the first of them current); False (and one line said for each)
+        if one could not."""
         self.host.startup(self.context)
-        if target is None:
-            return True
-        try:
-            await self.connection.connect_to(target)
-        except (GatewayError, ValueError) as error:
-            where = target.endpoint or "the embedded gateway"
-            self.err(f"cannot connect to {where}: {error}")
-            return False
-        return True
+        wanted: list[tuple[str | None, Target]] = list(named) or (
+            [(None, target)] if target is not None else []
+        )
+        connected = True
+        for name, each in wanted:
+            try:
+                await self.connection.connect_to(each, name)
+            except (GatewayError, ValueError) as error:
+                where = each.endpoint or "the embedded gateway"
+                label = f"{name} ({where})" if name else where
+                self.err(f"cannot connect to {label}: {error}")
+                connected = False
+        return connected
 
     async def close(self) -> None:
         self.output_files.close()
@@ -137,6 +154,23 @@ class ShellRuntime:
         restored = [item.name for item in session.items if item.lost is None]
         lost = [item.name for item in session.items if item.lost is not None]
         self.host.session_reconnected(self.context, restored, lost)
+
+    def _link_changed(self, name: str, session: PersistentSession | None) -> None:
+        for old, listener in self._attached.pop(name, []):
+            old.remove_listener(listener)
+        if session is not None:
+            self._attached[name] = [(session, make(name, session)) for make in self.link_listeners]
+            for _, listener in self._attached[name]:
+                session.add_listener(listener)
+
+    def follow_every_connection(self, make: LinkListener) -> None:
+        """Attach a listener, made for each connection (its name and session), to every
+        open connection's session and to every later one."""
+        self.link_listeners.append(make)
+        for name, link in self.connection.links.items():
+            listener = make(name, link.session)
+            self._attached.setdefault(name, []).append((link.session, listener))
+            link.session.add_listener(listener)
 
     def follow_events(self, listener: EventListener) -> None:
         """Attach a listener to the current session and to every later one."""

@@ -21,6 +21,7 @@ from mxshell.commands.lexer import Segment, Word, split_line
 from mxshell.commands.masking import redact_line, secret_words
 from mxshell.commands.model import Command
 from mxshell.commands.registry import CommandRegistry, quote_words
+from mxshell.commands.routing import merge
 
 # Outcome lives in its own module, so that output renders it without importing the
 # dispatcher; it is offered from here as before.
@@ -144,12 +145,29 @@ class Dispatcher:
 
     async def _invoke(self, command: Command, words: Sequence[str]) -> Any:
         arguments = command.parse(words)
-        if command.needs_session and self.context.session is None:
-            raise NotConnectedError()
-        result = command.handler(self.context, **arguments)
-        if inspect.isawaitable(result):
-            result = await result
-        return result
+        routes = self.context.services.routes
+        legs = routes.plan(command, arguments) if routes is not None else None
+        if legs is None:
+            return await _call(command, self.context, arguments)
+        if len(legs) == 1:
+            return await _call(command, legs[0].context, legs[0].arguments)
+        # References of several connections: once per connection, at the same time.
+        results = await asyncio.gather(
+            *(_call(command, leg.context, leg.arguments) for leg in legs), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, Exception):
+                raise result  # a cancel (Ctrl-C) ends the command as a whole
+        return merge(legs, results)
+
+
+async def _call(command: Command, context: CommandContext, arguments: dict[str, Any]) -> Any:
+    if command.needs_session and context.session is None:
+        raise NotConnectedError()
+    result = command.handler(context, **arguments)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
 
 
 def _failure(

@@ -31,6 +31,10 @@ class Command:
     family: str | None = None
     plugin: str | None = None  # set by the plugin host
     needs_session: bool = False
+    # The dispatcher sends `NAME:Tag.Attr` references to the connection NAME (the handler
+    # sees them unqualified, in a context whose session is NAME's); a command that takes
+    # references of several connections at once itself (watch) says True.
+    own_connections: bool = False
 
     def __post_init__(self) -> None:
         for name in (self.name, *self.aliases):
@@ -106,6 +110,7 @@ def command(
     aliases: Sequence[str] = (),
     family: str | None = None,
     needs_session: bool = False,
+    own_connections: bool = False,
 ) -> Callable[[Handler], Command]:
     """Decorate a handler `async def h(ctx, **arguments)` to make it a Command."""
 
@@ -118,6 +123,7 @@ def command(
             aliases=tuple(aliases),
             family=family,
             needs_session=needs_session,
+            own_connections=own_connections,
         )
 
     return declare
@@ -144,6 +150,7 @@ class CommandSet:
         args: Sequence[Argument] = (),
         aliases: Sequence[str] = (),
         needs_session: bool = False,
+        own_connections: bool = False,
     ) -> Callable[[Handler], Command]:
         def declare(handler: Handler) -> Command:
             declared = command(
@@ -153,6 +160,7 @@ class CommandSet:
                 aliases=aliases,
                 family=self.family,
                 needs_session=needs_session,
+                own_connections=own_connections,
             )(handler)
             self.commands.append(declared)
             return declared

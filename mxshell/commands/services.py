@@ -38,17 +38,30 @@ PromptPath = Callable[[], "str | None"]
 
 @runtime_checkable
 class ConnectionControl(Protocol):
-    """Opens and closes the gateway connection for connect/disconnect/reconnect/status.
+    """Opens and closes the gateway connections for connect/use/connections/disconnect/
+    reconnect/status.
 
     `connect` takes the endpoint (None: the embedded simulated gateway) and keyword
-    options api_key, api_key_env, plaintext, tls, ca_file, server_name_override, session_id (only
-    those the user gave). A method may return a status dict; if it returns anything
-    else, the command shows `status()`. A ValueError is shown as the user's mistake.
+    options name (a further named connection beside the current one), api_key,
+    api_key_env, plaintext, tls, ca_file, server_name_override, session_id (only those
+    the user gave). A method may return a status dict; if it returns anything else, the
+    command shows `status()`. A ValueError is shown as the user's mistake.
     """
+
+    current: str  # the connection unqualified references go to
+
+    @property
+    def names(self) -> list[str]:
+        """The open connections' names, in the order they were opened."""
+
+    def session_of(self, name: str) -> Any:
+        """The session of the connection `name`; ValueError naming the open ones."""
 
     async def connect(self, endpoint: str | None = None, **options: Any) -> Any: ...
 
-    async def disconnect(self, close: bool = False) -> Any: ...
+    async def use(self, name: str) -> Any: ...
+
+    async def disconnect(self, close: bool = False, name: str | None = None) -> Any: ...
 
     async def attach(self, session_id: str) -> Any: ...
 
@@ -58,7 +71,22 @@ class ConnectionControl(Protocol):
 
     async def reconnect(self) -> Any: ...
 
-    def status(self) -> dict[str, Any]: ...
+    def status(self, name: str | None = None) -> dict[str, Any]: ...
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per open connection: name, current, endpoint, state, session,
+        advised, events_per_second."""
+
+
+class Routing(Protocol):
+    """Where a command's `NAME:Tag.Attr` references go (mxshell.commands.routing.Routes)."""
+
+    def plan(self, command: Any, arguments: dict[str, Any]) -> list[Any] | None:
+        """The legs a command runs as (one per connection it reaches), or None: no
+        reference names a connection."""
+
+    def context_for(self, name: str) -> Any:
+        """The context a command reaching the connection `name` runs in."""
 
 
 @runtime_checkable
@@ -210,6 +238,7 @@ class Services:
     prompt_path: PromptPath | None = None  # the Galaxy plugin
     operator: OperatorSteps | None = None  # the shell: --answers, --yes, the terminal
     output_files: OutputFiles | None = None  # the shell (mxshell.app.runtime)
+    routes: Routing | None = None  # the shell: where `NAME:Tag.Attr` references go
     # Services a third-party plugin lends under a name of its own (API 1.0's dict).
     lent: dict[str, Any] = field(default_factory=dict)
 

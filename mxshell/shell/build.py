@@ -45,7 +45,11 @@ class ReplHost(Protocol):
 
 
 class ReplConnection(Protocol):
+    current: str
+
     def status(self) -> dict[str, Any]: ...
+
+    def rows(self) -> list[dict[str, Any]]: ...
 
 
 class ReplRuntime(Protocol):
@@ -68,7 +72,7 @@ class ReplRuntime(Protocol):
 
     async def run_line(self, line: str, *, stop_on_error: bool | None = None) -> list[Outcome]: ...
 
-    def follow_events(self, listener: Any) -> None: ...
+    def follow_every_connection(self, make: Any) -> None: ...
 
     def out(self, text: str) -> None: ...
 
@@ -93,6 +97,7 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
             runtime.connection.status() if runtime.session else None,
             runtime.host.toolbar_fields,
             context,
+            others=runtime.connection.rows(),
         ),
         should_exit=lambda: runtime.exit_requested,
         # In a thread, so that a slow plugin completer never holds up typing.
@@ -109,7 +114,7 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
     tag_source = context.services.tag_completion
     if tag_source is not None:
         tag_source.preload()  # completion at the prompt: load the Galaxy in the background
-    runtime.follow_events(EventPrinter(runtime))
+    runtime.follow_every_connection(lambda name, session: EventPrinter(runtime, session, name))
     return Repl(hooks)
 
 
@@ -118,6 +123,8 @@ def prompt_text(runtime: ReplRuntime) -> FormattedText:
     parts = [("class:prompt", "mxshell")]
     where = runtime.context.services.prompt_path
     path = where() if where is not None else None
+    if len(runtime.connection.rows()) > 1:  # which gateway unqualified tags go to
+        parts.append(("class:prompt.path", f"@{runtime.connection.current}"))
     if path:
         parts.append(("class:prompt.path", f":{path}"))
     if session is None:
@@ -143,16 +150,18 @@ async def ask_secret(question: str) -> str:
 class EventPrinter:
     """Prints advised items' data changes above the prompt, a bounded number per batch."""
 
-    def __init__(self, runtime: ReplRuntime) -> None:
+    def __init__(self, runtime: ReplRuntime, session: Any, connection: str) -> None:
         self.runtime = runtime
+        self.session = session
+        self.connection = connection  # named on each line when more than one is open
         self.suppressed = 0
         self._last_summary = time.monotonic()
 
     def __call__(self, events: Sequence[Any]) -> None:
-        runtime = self.runtime
-        session = runtime.session
-        if session is None or not runtime.context.settings.events:
+        runtime, session = self.runtime, self.session
+        if not runtime.context.settings.events:
             return
+        prefix = f"{self.connection}:" if len(runtime.connection.rows()) > 1 else ""
         lines: list[str] = []
         settings = runtime.context.settings
         for event in events:
@@ -168,7 +177,7 @@ class EventPrinter:
             name = item.name if item else f"item {body.item_handle}"
             for change in changes:  # a buffered batch: each sample, in order
                 if len(lines) < MAX_EVENT_LINES_PER_BATCH:
-                    lines.append(f"  {name} = {event_text(change, settings)}")
+                    lines.append(f"  {prefix}{name} = {event_text(change, settings)}")
                 else:
                     self.suppressed += 1
         if lines:

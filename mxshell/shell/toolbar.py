@@ -13,10 +13,21 @@ ToolbarField = Callable[..., "str | None"]
 
 
 def toolbar_text(
-    status: dict[str, Any] | None, fields: Sequence[ToolbarField] = (), context: Any = None
+    status: dict[str, Any] | None,
+    fields: Sequence[ToolbarField] = (),
+    context: Any = None,
+    others: Sequence[dict[str, Any]] = (),
 ) -> str:
-    """One line; plugin fields that raise or return nothing are left out."""
-    if status is None:
+    """One line; plugin fields that raise or return nothing are left out. With more
+    than one connection open (`others`, ConnectionController.rows), each one's name and
+    state lead, the current one marked with *."""
+    if len(others) > 1:
+        marked = [f"{r['name']}{'*' if r['current'] else ''}:{r['state']}" for r in others]
+        parts = [" ".join(marked)]
+        if status is not None:
+            parts.append(f"advised {status.get('advised_items', 0)}")
+            parts.append(f"{status.get('events_per_second', 0):.0f} ev/s")
+    elif status is None:
         parts = ["not connected"]
     else:
         session = status.get("session_id") or "-"

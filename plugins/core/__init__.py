@@ -1,14 +1,15 @@
 """The core commands: help, exit, echo, sleep, version, plugins, set/show, output-to,
-alias, history, connect, disconnect, reconnect and status. A plugin like any other (entry
-point `core`)."""
+alias, history; and in connections.py connect, use, connections, disconnect, attach,
+reconnect and status. A plugin like any other (entry point `core`)."""
 
 from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from mxshell_plugins.core import connections
 
 from mxshell.api import (
     CommandFailed,
@@ -272,88 +273,6 @@ async def history(ctx: ShellContext, count: int | None = None) -> Table:
     return Table(["#", "line"], [(i + 1, entries[i]) for i in range(first, len(entries))])
 
 
-@core.command(
-    "connect",
-    help=(
-        "Connect to a gateway and open a session.\n"
-        "Without an endpoint, connect to the embedded simulated gateway. TLS is the "
-        "default for a remote endpoint; plaintext only with --plaintext."
-    ),
-    args=[
-        arg("endpoint", required=False, help="host:port of the gateway"),
-        arg("--api-key-env", metavar="VAR", help="Environment variable holding the API key"),
-        arg("--api-key", secret=True, metavar="KEY", help="The API key (prefer --api-key-env)"),
-        flag("--plaintext", help="No TLS (only when you mean it)"),
-        flag("--tls", help="Insist on TLS"),
-        arg("--ca-file", metavar="FILE", help="CA certificate bundle for TLS"),
-        arg("--server-name-override", metavar="NAME", help="TLS server name to expect"),
-        arg("--session-id", metavar="ID", help="attach to this session instead of opening one"),
-    ],
-)
-async def connect(ctx: ShellContext, endpoint: str | None = None, **options: Any) -> dict[str, Any]:
-    if options.get("tls") and options.get("plaintext"):
-        raise UsageError("--tls and --plaintext exclude each other", "connect [ENDPOINT] ...")
-    control = ctx.connection()
-    given = {k: v for k, v in options.items() if v not in (None, False)}
-    return await _report(control.connect(endpoint, **given), control.status)
-
-
-@core.command(
-    "disconnect",
-    help="Close the gateway session and the connection.\n"
-    "A session this shell attached to (attach, --session-id) is left open for the client "
-    "that opened it; --close closes it on the gateway too.",
-    args=[flag("--close", help="also close a session this shell attached to")],
-)
-async def disconnect(ctx: ShellContext, close: bool = False) -> dict[str, Any]:
-    control = ctx.connection()
-    session = ctx.session
-    items = list(session.items) if session is not None else []
-    aliases = sum(1 for item in items if item.alias)
-    report = await _report(control.disconnect(close=close), control.status)
-    if items:  # said, not silent: the items and their aliases are gone with the session
-        ctx.notify(f"disconnect: dropped {len(items)} item(s) and {aliases} alias(es)")
-    return report
-
-
-@core.command(
-    "attach",
-    help="Use a gateway session another client opened (same gateway, same API key).\n"
-    "As mxgw CLIs' --session-id: this shell streams its events and works in it. Leaving "
-    "it (disconnect, connect elsewhere, exit) does not close it; disconnect --close does.",
-    args=[arg("session_id", metavar="SESSION_ID", help="the session's id (status shows it)")],
-)
-async def attach(ctx: ShellContext, session_id: str) -> dict[str, Any]:
-    control = ctx.connection()
-    return await _report(control.attach(session_id), control.status)
-
-
-@core.command(
-    "reconnect",
-    help="Drop the gateway session and open a new one, restoring items and advises.",
-)
-async def reconnect(ctx: ShellContext) -> dict[str, Any]:
-    control = ctx.connection()
-    return await _report(control.reconnect(), control.status)
-
-
-@core.command(
-    "status",
-    help="Show the connection, session, capabilities, advised items and event counters.",
-)
-async def status(ctx: ShellContext) -> dict[str, Any]:
-    return ctx.connection().status()
-
-
-async def _report(call: Any, status_of: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The status after a connection change (or the dict the control returned)."""
-    try:
-        result = await call
-    except ValueError as error:  # e.g. an endpoint that is not host:port
-        raise CommandFailed(str(error)) from None
-    return result if isinstance(result, dict) else status_of()
-
-
 def _version(package: str) -> str | None:
     import importlib.metadata  # only here: it costs several ms of every start otherwise
 
@@ -366,7 +285,7 @@ def _version(package: str) -> str | None:
 # hooks --------------------------------------------------------------------------
 @hookimpl
 def register_commands(register: RegisterCommands) -> None:
-    for declared in core:
+    for declared in [*core, *connections.core]:
         register(declared)
 
 
@@ -381,6 +300,7 @@ def register_completers(register: RegisterCompleter) -> None:
     )
 
     register("command", complete_command)
+    register("connection", connections.complete_connection)
     register("alias", complete_alias)
     register("setting-name", complete_setting_name)
     register("setting-value", complete_setting_value)

@@ -16,12 +16,24 @@ from mxshell.commands import CANCELLED, FAILED, OK, USAGE, Dispatcher, Outcome, 
 
 
 class FakeConnection:
+    current = "default"
+    names = ["default"]
+
     async def connect(self, endpoint: str | None = None, **options: Any) -> None:
         if endpoint and ":" not in endpoint:
             raise ValueError(f"endpoint {endpoint!r} is not host:port")
 
-    async def disconnect(self, close: bool = False) -> bool:
+    def session_of(self, name: str) -> None:
+        raise ValueError(f"no connection named {name!r}")
+
+    async def use(self, name: str) -> None:
+        raise ValueError(f"no connection named {name!r}")
+
+    async def disconnect(self, close: bool = False, name: str | None = None) -> bool:
         return True
+
+    def rows(self) -> list[dict[str, Any]]:
+        return []
 
     def deploy_simulator(self) -> None:
         return None  # not a simulated gateway
@@ -29,7 +41,7 @@ class FakeConnection:
     async def reconnect(self) -> None:
         return None
 
-    def status(self) -> dict[str, Any]:
+    def status(self, name: str | None = None) -> dict[str, Any]:
         return {"state": "connected", "endpoint": "localhost:5000"}
 
 
@@ -52,6 +64,8 @@ COMMAND_WORDS = [
     "history",
     "connect",
     "disconnect",
+    "use",
+    "connections",
     "reconnect",
     "status",
     "nosuch",

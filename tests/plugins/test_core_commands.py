@@ -42,7 +42,7 @@ async def test_help_for_a_command_is_generated_from_its_declaration(
 ) -> None:
     outcome = await one(dispatcher, "help connect")
     assert isinstance(outcome.result, Text)
-    assert outcome.result.text.startswith("usage: connect [ENDPOINT] [--api-key-env VAR]")
+    assert outcome.result.text.startswith("usage: connect [NAME] [ENDPOINT] [--api-key-env VAR]")
     assert "--plaintext" in outcome.result.text
     assert outcome.result.text == (await one(dispatcher, "connect --help")).result.text
     data = json.loads(render_json(outcome))["result"]

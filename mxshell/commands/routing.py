@@ -1,0 +1,169 @@
+"""Tag references qualified with a connection, `north:Tank1.Level`: where they go.
+
+A shell may hold several named connections (mxshell.app.connection). Before a command
+runs, the dispatcher asks `Routes.plan` where its tag arguments go: unqualified ones to
+the current connection, `NAME:...` ones to the connection NAME. References of one
+connection run the handler once, in a context whose session (and Galaxy, for globs and
+completion) is that connection's, with the references unqualified; references of several
+connections run it once per connection, at the same time, and the tables they return are
+put together under a `connection` column. Which connection a command reaches is thus
+decided in one place, and no handler has to know about names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from mxshell.base.errors import CommandFailed, UsageError
+from mxshell.commands.context import CommandContext
+from mxshell.commands.model import Command
+from mxshell.galaxy import GalaxyCatalog
+from mxshell.output.results import Table
+
+QUALIFIER = ":"
+
+
+def split_reference(text: str, names: Collection[str]) -> tuple[str | None, str]:
+    """(connection, reference) of `north:Tank1.Level`; (None, text) when the word before
+    the colon names no open connection (a colon may belong to the reference itself)."""
+    name, colon, rest = text.partition(QUALIFIER)
+    if colon and rest and name in names:
+        return name, rest
+    return None, text
+
+
+@dataclass
+class Leg:
+    """One connection's part of a command: its name, context and arguments."""
+
+    connection: str
+    context: CommandContext
+    arguments: dict[str, Any]
+
+
+class Routes:
+    """Where a command's tag references go, and each connection's context."""
+
+    def __init__(self, context: CommandContext) -> None:
+        self.context = context
+        # Per connection other than the current one: (its session, its Galaxy catalog).
+        self._catalogs: dict[str, tuple[Any, GalaxyCatalog]] = {}
+
+    def plan(self, command: Command, arguments: dict[str, Any]) -> list[Leg] | None:
+        """The legs the command runs as, or None: no reference names a connection."""
+        control = self.context.services.connection
+        if control is None or command.own_connections:
+            return None
+        names, current = control.names, control.current
+        found: dict[str, dict[str, list[str]]] = {}
+        qualified = False
+        tags = tag_arguments(command)
+        for dest in tags:
+            value = arguments.get(dest)
+            for text in value if isinstance(value, list) else [value] if value else []:
+                name, reference = split_reference(text, names)
+                qualified = qualified or name is not None
+                found.setdefault(name or current, {}).setdefault(dest, []).append(reference)
+        if not qualified:
+            return None
+        if len(found) > 1:
+            single = [dest for dest in tags if isinstance(arguments.get(dest), str)]
+            if single:
+                raise UsageError(
+                    f"{command.name} reaches one connection at a time: its references name "
+                    f"{', '.join(found)}; run it once for each"
+                )
+        legs = []
+        for name, references in found.items():
+            leg_arguments = dict(arguments)
+            for dest in tags:
+                if isinstance(arguments.get(dest), list):
+                    leg_arguments[dest] = references.get(dest, [])
+                elif dest in references:
+                    leg_arguments[dest] = references[dest][0]
+            legs.append(Leg(name, self.context_for(name), leg_arguments))
+        return legs
+
+    def context_for(self, name: str) -> CommandContext:
+        """The context a command reaching the connection `name` runs in."""
+        control = self.context.services.connection
+        if control is None or name == control.current:
+            return self.context
+        try:
+            session = control.session_of(name)
+        except ValueError as error:
+            raise CommandFailed(str(error)) from None
+        catalog = self.catalog_for(name, session)
+        services = replace(self.context.services, galaxy=catalog, tag_completion=catalog)
+        services.prompt_path = None
+        return replace(self.context, session=session, services=services, tag_resolver=None)
+
+    def catalog_for(self, name: str, session: Any) -> GalaxyCatalog:
+        """The Galaxy of the connection `name` (built on first use, kept per session)."""
+        kept = self._catalogs.get(name)
+        if kept is not None and kept[0] is session:
+            return kept[1]
+        catalog = GalaxyCatalog()
+        catalog.attach(lambda: session.client.galaxy())
+        self._catalogs[name] = (session, catalog)
+        return catalog
+
+
+def tag_arguments(command: Command) -> list[str]:
+    """The arguments that take tag references (or items, which may be tags)."""
+    return [a.dest for a in command.arguments if a.type_name == "tag" or a.completer == "item"]
+
+
+def merge(legs: Sequence[Leg], results: Sequence[Any]) -> Any:
+    """One result of every leg's: tables under a `connection` column (a bulk report's
+    table too, its counts added up); otherwise each connection's result by name. A leg
+    that failed makes the whole fail, with what the others returned as its result."""
+    failures = [(leg, r) for leg, r in zip(legs, results, strict=True) if isinstance(r, Exception)]
+    done = [(leg, r) for leg, r in zip(legs, results, strict=True) if not isinstance(r, Exception)]
+    merged = _merged(done)
+    if failures:
+        said = "; ".join(f"{leg.connection}: {error}" for leg, error in failures)
+        raise CommandFailed(said, result=merged)
+    return merged
+
+
+def _merged(done: Sequence[tuple[Leg, Any]]) -> Any:
+    values = [result for _, result in done]
+    if not done:
+        return None
+    if all(isinstance(v, Table) for v in values) and _same(values):
+        return _joined([(leg.connection, value) for leg, value in done])
+    tables = [getattr(v, "table", None) for v in values]
+    if (
+        dataclasses.is_dataclass(values[0])
+        and len({type(v) for v in values}) == 1
+        and all(isinstance(t, Table) for t in tables)
+        and _same(tables)
+    ):
+        return _report(values, _joined([(leg.connection, v.table) for leg, v in done]))
+    if all(v is None for v in values):
+        return None
+    return {leg.connection: value for leg, value in done}
+
+
+def _same(tables: Sequence[Any]) -> bool:
+    return len({tuple(t.columns) for t in tables}) == 1
+
+
+def _joined(parts: Sequence[tuple[str, Table]]) -> Table:
+    first = parts[0][1]
+    rows = [[name, *row] for name, table in parts for row in table.rows]
+    return Table(["connection", *first.columns], rows, first.title)
+
+
+def _report(values: Sequence[Any], table: Table) -> Any:
+    # A bulk report: the joined table, and its whole-number counts added up.
+    counts = {
+        f.name: sum(getattr(v, f.name) for v in values)
+        for f in dataclasses.fields(values[0])
+        if type(getattr(values[0], f.name)) is int
+    }
+    return replace(values[0], table=table, **counts)
