@@ -18,11 +18,13 @@ import asyncio  # noqa: E402
 import gc  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
+from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from mxshell import __version__  # noqa: E402
 from mxshell.app.config import ConfigError, FileConfig, load_config  # noqa: E402
-from mxshell.app.connection import ConnectError, Target  # noqa: E402
+from mxshell.app.connection import ConnectError, Target, check_name  # noqa: E402
+from mxshell.app.fleet import is_fleet, run_fleet  # noqa: E402
 from mxshell.app.modes import EXIT_USAGE, LaunchOptions, run  # noqa: E402
 from mxshell.app.plugin_host import PluginSelection  # noqa: E402
 from mxshell.base.cmdline import StrictArgumentParser, read_pem  # noqa: E402
@@ -72,6 +74,29 @@ def _parser() -> argparse.ArgumentParser:
         "--session-id",
         metavar="ID",
         help="attach to a gateway session another client opened (left open on exit)",
+    )
+    parser.add_argument(
+        "--connection",
+        dest="connections",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="open the config file's [connections.NAME] (or NAME=HOST:PORT, with the TLS and "
+        "key flags); repeatable: the first is current, and -f runs the file on each",
+    )
+    parser.add_argument(
+        "--fleet",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="the same as one --connection per NAME",
+    )
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        default=8,
+        metavar="N",
+        help="a fleet run (-f with several connections) runs N connections at a time (8)",
     )
     parser.add_argument("-c", dest="commands", metavar="COMMANDS", help='run "a; b" and exit')
     parser.add_argument("-f", dest="file", metavar="FILE", help="run a command file and exit")
@@ -190,10 +215,13 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
             read_pem(target.ca_file, "CA file", CA_BLOCK)  # bad: a usage error, nothing started
         except ValueError as error:
             raise ConfigError(str(error)) from None
+    named = _named_connections(args, config, target)
     if args.api_key is not None:
         print(KEY_ON_COMMAND_LINE, file=sys.stderr)
     return LaunchOptions(
         target=target,
+        connections=named,
+        parallel=args.parallel,
         output="json" if args.json else (args.format or config.output),
         timestamps=config.timestamps,
         history_size=config.history_size,
@@ -219,6 +247,35 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
     )
 
 
+def _named_connections(
+    args: argparse.Namespace, config: FileConfig, flags: Target
+) -> list[tuple[str, Target]]:
+    """--connection and --fleet: the config file's [connections.NAME] tables, or
+    NAME=HOST:PORT reached as the command line's flags say."""
+    wanted = [*args.connections, *args.fleet]
+    if wanted and args.endpoint:
+        raise ConfigError("--endpoint and --connection cannot be used together")
+    named: list[tuple[str, Target]] = []
+    for text in wanted:
+        name, equals, endpoint = text.partition("=")
+        check_name(name)
+        if any(name == seen for seen, _ in named):
+            raise ConfigError(f"connection {name!r} is named twice")
+        if equals:
+            named.append((name, replace(flags, endpoint=endpoint, plaintext=bool(args.plaintext))))
+            continue
+        table = config.connections.get(name)
+        if table is None:
+            known = ", ".join(config.connections) or "none"
+            source = config.source or "the config file"
+            raise ConfigError(
+                f"--connection {name}: {source} has no [connections.{name}] (known: {known}); "
+                "or give it as NAME=HOST:PORT"
+            )
+        named.append((name, Target(**vars(table))))
+    return named
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == [PLUGIN_TOOLS]:
@@ -239,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # of the time to the first prompt. mxshell.app.modes.run switches it on once connected.
     gc.disable()
     try:
-        return asyncio.run(run(options))
+        return asyncio.run(run_fleet(options) if is_fleet(options) else run(options))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -15,6 +15,19 @@ class ConfigError(ValueError):
     """The config file cannot be used; the message names the file and the problem."""
 
 
+@dataclass(frozen=True)
+class NamedConnection:
+    """A [connections.NAME] table: where the gateway is and how to reach it. A key is
+    never in the file, only the name of the variable that holds it (api_key_env)."""
+
+    endpoint: str
+    plaintext: bool = False
+    tls: bool = False
+    ca_file: str | None = None
+    server_name_override: str | None = None
+    api_key_env: str | None = None
+
+
 @dataclass
 class FileConfig:
     endpoint: str | None = None
@@ -31,6 +44,8 @@ class FileConfig:
     disabled_plugins: list[str] = field(default_factory=list)
     # [plugins.NAME] tables: a plugin's own settings, applied once plugins are loaded.
     plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # [connections.NAME] tables: named gateways, opened with --connection NAME.
+    connections: dict[str, NamedConnection] = field(default_factory=dict)
     # Where it was read from, and what in it was ignored (one line each, said at start).
     source: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -59,6 +74,8 @@ def load_config(path: Path | None = None) -> FileConfig:
     for key, value in data.items():
         if key == "plugins":
             config.plugins = _plugin_tables(path, value, config.warnings)
+        elif key == "connections":
+            config.connections = _connection_tables(path, value)
         elif key not in known:
             # A key of a newer mxshell, or a typo: said, and start-up goes on.
             config.warnings.append(
@@ -71,7 +88,7 @@ def load_config(path: Path | None = None) -> FileConfig:
     return config
 
 
-_NOT_KEYS = ("plugins", "source", "warnings")
+_NOT_KEYS = ("plugins", "connections", "source", "warnings")
 _KINDS = {int: "a whole number", bool: "true or false", str: "a string", list: "a list"}
 
 
@@ -86,6 +103,34 @@ def _plugin_tables(path: Path, value: Any, warnings: list[str]) -> dict[str, dic
         else:
             warnings.append(f"{path}: plugins.{name} must be a [plugins.{name}] table; ignored")
     return tables
+
+
+def _connection_tables(path: Path, value: Any) -> dict[str, NamedConnection]:
+    """[connections.NAME] tables; a mistake in one is an error (a gateway is reached with
+    them: better to say so than to connect somewhere else)."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: connections must be [connections.NAME] tables")
+    known = [f.name for f in fields(NamedConnection)]
+    found = {}
+    for name, table in value.items():
+        where = f"{path}: connections.{name}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where} must be a [connections.{name}] table")
+        if "api_key" in table:
+            raise ConfigError(f"{where}: api_key does not belong in a file; use api_key_env")
+        unknown = sorted(set(table) - set(known))
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(known)})")
+        if not isinstance(table.get("endpoint"), str):
+            raise ConfigError(f'{where}: endpoint = "HOST:PORT" is needed')
+        for key, default in (("plaintext", False), ("tls", False)):
+            if not isinstance(table.get(key, default), bool):
+                raise ConfigError(f"{where}: {key} must be true or false")
+        for key in ("ca_file", "server_name_override", "api_key_env"):
+            if not isinstance(table.get(key, ""), str):
+                raise ConfigError(f"{where}: {key} must be a string")
+        found[name] = NamedConnection(**table)
+    return found
 
 
 def _check(path: Path, key: str, value: Any, default: Any) -> None:

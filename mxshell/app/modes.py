@@ -39,6 +39,10 @@ class LaunchOptions:
     """Everything the flags and the config file decided, flags winning."""
 
     target: Target
+    # --connection NAME (repeatable): named connections, the first current; with -f or
+    # -c and more than one, the file runs on each (mxshell.app.fleet).
+    connections: list[tuple[str, Target]] = field(default_factory=list)
+    parallel: int = 8  # a fleet run's connections at a time
     output: str = "table"
     timestamps: str = "local"
     history_size: int = 10_000
@@ -101,10 +105,10 @@ async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
     interactive = options.commands is None and options.file is None and sys.stdin.isatty()
     # A command file is read and checked whole before connecting: a mistake in it is
     # exit status 2 with nothing run.
-    script = None if interactive else await _load(runtime, options)
+    script = None if interactive else await load(runtime, options)
     if script is not None and script.problems:
         return _reported(runtime, options, script, await runtime.scripts.run(script))
-    connected = await runtime.start(options.target)
+    connected = await runtime.start(options.target, options.connections)
     try:
         if script is not None and options.check_only:
             return await _check_only(runtime, options, script, connected)
@@ -115,7 +119,7 @@ async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
         # A file is validated against the Galaxy first; a -c one-liner is not kept waiting
         # for the Galaxy's index (`--check -c` validates it).
         validate = options.validate and options.commands is None
-        if validate and await _validated(runtime, script):
+        if validate and await validated(runtime, script):
             return _reported(runtime, options, script, await runtime.scripts.run(script))
         collector.settle()  # start-up is over: the console script paused the collector
         return _reported(runtime, options, script, await runtime.scripts.run(script))
@@ -123,7 +127,7 @@ async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
         await runtime.close()
 
 
-async def _validated(runtime: ShellRuntime, script: Script) -> bool:
+async def validated(runtime: ShellRuntime, script: Script) -> bool:
     """Look the file's tags up in the Galaxy; True when that found problems (they are
     added to the script, which then runs nothing). Without a Galaxy it says so and lets
     the file run."""
@@ -144,7 +148,7 @@ async def _check_only(
     runtime: ShellRuntime, options: LaunchOptions, script: Script, connected: bool
 ) -> int:
     """--check: the whole-file check and, with a gateway, the Galaxy; nothing runs."""
-    if connected and await _validated(runtime, script):
+    if connected and await validated(runtime, script):
         return _reported(runtime, options, script, await runtime.scripts.run(script))
     label = script.source or "-c"
     galaxy = (
@@ -159,8 +163,22 @@ def _reported(runtime: ShellRuntime, options: LaunchOptions, script: Script, run
     one line and makes a passing run's status 1 (the run itself is on stdout)."""
     if not options.reports:
         return run.status
+    errors = write_reports(options.reports, run_facts(runtime, options, script, run))
+    for error in errors:
+        runtime.err(f"mxshell: {error}")
+    return run.status or (EXIT_FAILED if errors else 0)
+
+
+def run_facts(
+    runtime: ShellRuntime,
+    options: LaunchOptions,
+    script: Script,
+    run: ScriptRun,
+    connection: str | None = None,
+) -> RunFacts:
+    """What the reports tell of one run."""
     session = runtime.session
-    facts = RunFacts(
+    return RunFacts(
         source=script.source,
         started=run.started or datetime.now(UTC),
         ended=run.ended or datetime.now(UTC),
@@ -172,11 +190,8 @@ def _reported(runtime: ShellRuntime, options: LaunchOptions, script: Script, run
         session_id=session.session_id if session is not None else None,
         interrupted=run.interrupted,
         secrets=frozenset(runtime.context.variables.secret_values()),
+        connection=connection,
     )
-    errors = write_reports(options.reports, facts)
-    for error in errors:
-        runtime.err(f"mxshell: {error}")
-    return run.status or (EXIT_FAILED if errors else 0)
 
 
 @contextmanager
@@ -208,7 +223,7 @@ def _sigterm_stops(runtime: ShellRuntime) -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-async def _load(runtime: ShellRuntime, options: LaunchOptions) -> Script:
+async def load(runtime: ShellRuntime, options: LaunchOptions) -> Script:
     scripts = runtime.scripts
     if options.commands is not None:
         return await scripts.load_text(options.commands, None)
@@ -245,4 +260,4 @@ def banner(runtime: ShellRuntime) -> str:
     )
 
 
-__all__ = ["banner", "paths", "run", "settings_for"]
+__all__ = ["banner", "load", "paths", "run", "run_facts", "settings_for", "validated"]

@@ -78,10 +78,12 @@ class RunFacts:
     session_id: str | None = None
     interrupted: bool = False
     secrets: Collection[str] = ()
+    connection: str | None = None  # the named connection of one run of a fleet
 
     @property
     def label(self) -> str:
-        return self.source or "-c"
+        label = self.source or "-c"
+        return f"{label} on {self.connection}" if self.connection else label
 
     @property
     def elapsed(self) -> float:
@@ -93,11 +95,22 @@ class RunFacts:
         return [r for r in self.records if r.kind != "command" or not r.outcome.ok]
 
 
-def write_reports(targets: Sequence[ReportTarget], facts: RunFacts) -> list[str]:
-    """Write every report; the one-line errors of those that could not be written."""
+def write_reports(
+    targets: Sequence[ReportTarget], facts: RunFacts | Sequence[RunFacts]
+) -> list[str]:
+    """Write every report (of one run, or of a fleet's runs: one per connection); the
+    one-line errors of those that could not be written."""
+    runs = [facts] if isinstance(facts, RunFacts) else list(facts)
     errors = []
     for target in targets:
-        text = {"junit": junit, "markdown": markdown, "json": as_json}[target.kind](facts)
+        if target.kind == "junit":
+            text = junit(*runs)
+        elif target.kind == "markdown":
+            text = "\n".join(markdown(run) for run in runs)
+        elif len(runs) == 1:
+            text = as_json(runs[0])
+        else:
+            text = fleet_json(runs)
         try:
             target.path.write_text(text, encoding="utf-8")
         except OSError as error:
@@ -108,17 +121,32 @@ def write_reports(targets: Sequence[ReportTarget], facts: RunFacts) -> list[str]
 # JUnit XML -------------------------------------------------------------------------------
 
 
-def junit(facts: RunFacts) -> str:
-    """JUnit XML as CI servers read it (the schema of Jenkins' and GitLab's readers)."""
+def junit(*runs: RunFacts) -> str:
+    """JUnit XML as CI servers read it (the schema of Jenkins' and GitLab's readers): a
+    testsuite per run (a fleet's runs: one per connection)."""
+    suites = ET.Element("testsuites", name="mxshell")
+    totals = [0, 0, 0]
+    for facts in runs:
+        tests, failures, errors = _suite(suites, facts)
+        totals = [totals[0] + tests, totals[1] + failures, totals[2] + errors]
+    suites.set("tests", str(totals[0]))
+    suites.set("failures", str(totals[1]))
+    suites.set("errors", str(totals[2]))
+    elapsed = max(r.ended for r in runs) - min(r.started for r in runs)
+    suites.set("time", f"{max(elapsed.total_seconds(), 0.0):.3f}")
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
+
+
+def _suite(suites: ET.Element, facts: RunFacts) -> tuple[int, int, int]:
+    """One run's testsuite; its (tests, failures, errors)."""
     listed = facts.listed()
     failures = sum(1 for r in listed if not r.outcome.ok and r.kind != "command")
     errors = sum(1 for r in listed if not r.outcome.ok and r.kind == "command")
     errors += len(facts.problems)
     tests = len(listed) + len(facts.problems)
-    suites = ET.Element("testsuites", name="mxshell", tests=str(tests))
-    suites.set("failures", str(failures))
-    suites.set("errors", str(errors))
-    suites.set("time", f"{facts.elapsed:.3f}")
     suite = ET.SubElement(suites, "testsuite", name=facts.label, tests=str(tests))
     suite.set("failures", str(failures))
     suite.set("errors", str(errors))
@@ -127,7 +155,8 @@ def junit(facts: RunFacts) -> str:
     suite.set("timestamp", facts.started.replace(tzinfo=None).isoformat(timespec="seconds"))
     suite.set("hostname", socket.gethostname())
     properties = ET.SubElement(suite, "properties")
-    for name, value in (("endpoint", facts.endpoint), ("session_id", facts.session_id)):
+    named = (("connection", facts.connection), ("endpoint", facts.endpoint))
+    for name, value in (*named, ("session_id", facts.session_id)):
         if value:
             ET.SubElement(properties, "property", name=name, value=value)
     ET.SubElement(properties, "property", name="exit_status", value=str(facts.status))
@@ -146,10 +175,7 @@ def junit(facts: RunFacts) -> str:
         element = ET.SubElement(case, tag, message=outcome.describe())
         element.set("type", outcome.command)
         element.text = _observed_text(record, facts.secrets)
-    ET.indent(suites)
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
-    )
+    return tests, failures, errors
 
 
 def _case(suite: ET.Element, name: str, where: Any, line: int, elapsed: float) -> ET.Element:
@@ -182,7 +208,8 @@ def markdown(facts: RunFacts) -> str:
         "",
         "| | |",
         "|---|---|",
-        f"| File | {_cell(facts.label)} |",
+        f"| File | {_cell(facts.source or '-c')} |",
+        *([f"| Connection | {_cell(facts.connection)} |"] if facts.connection else []),
         f"| Gateway | {_cell(facts.endpoint or 'embedded simulated gateway')} |",
         f"| Session | {_cell(facts.session_id or '-')} |",
         f"| Started | {rfc3339(facts.started)} |",
@@ -256,8 +283,21 @@ def _cell(value: Any) -> str:
 def as_json(facts: RunFacts) -> str:
     """The run as one JSON document: facts, counts, every check, manual step and failed
     command, problems, answers."""
-    document = {
+    return json.dumps(to_data(_document(facts), facts.secrets), indent=2, sort_keys=True) + "\n"
+
+
+def fleet_json(runs: Sequence[RunFacts]) -> str:
+    """A fleet's runs as one JSON document: the worst status, and each run's document
+    (with its connection) as as_json gives it."""
+    document = {"status": max(r.status for r in runs), "runs": [_document(r) for r in runs]}
+    secrets = frozenset(s for r in runs for s in r.secrets)
+    return json.dumps(to_data(document, secrets), indent=2, sort_keys=True) + "\n"
+
+
+def _document(facts: RunFacts) -> dict[str, Any]:
+    return {
         "source": facts.source,
+        "connection": facts.connection,
         "endpoint": facts.endpoint,
         "session_id": facts.session_id,
         "started": facts.started,
@@ -286,4 +326,3 @@ def as_json(facts: RunFacts) -> str:
         ],
         "answers": [a.as_data() for a in facts.answers],
     }
-    return json.dumps(to_data(document, facts.secrets), indent=2, sort_keys=True) + "\n"
