@@ -22,6 +22,7 @@ from mxshell.api import (
     TrackedItem,
     UsageError,
     arg,
+    by_connection,
     flag,
     give_back,
     hookimpl,
@@ -44,6 +45,14 @@ class Borrowed:
     def advised_only(self) -> list[TrackedItem]:
         """Items the watch advised but did not add: given back by unadvising."""
         return [i for i in self.advised if not self.is_added(i)]
+
+    @classmethod
+    def of(cls, groups: list[Watched]) -> Borrowed:
+        """What every connection's part of a watch borrowed, together."""
+        return cls(
+            [i for g in groups for i in g.borrowed.added],
+            [i for g in groups for i in g.borrowed.advised],
+        )
 
     def describe(self, keep: bool) -> str:
         added = len(self.added)
@@ -100,6 +109,7 @@ class Borrowed:
         flag("--keep", help="keep the items the watch added, and its advises"),
     ],
     needs_session=True,
+    own_connections=True,
 )
 async def watch(
     ctx: ShellContext,
@@ -114,18 +124,23 @@ async def watch(
         raise UsageError("--interval must be longer than 0")
     if duration is not None and duration <= 0:
         raise UsageError("--for must be longer than 0")
-    session = ctx.require_session()
     view = None if ctx.settings.output == "json" else ctx.services.watch_view
-    borrowed = Borrowed()
+    # `watch a:Tank1.Level b:Tank1.Level`: each connection's items, in one view.
+    parts = by_connection(ctx, items or [])
+    groups = [Watched(name, each) for name, each, _ in parts]
+    references = [names for _, _, names in parts]
     try:
-        watched = await _watched_items(ctx, session, items or [], borrowed)
-        model = WatchModel(session, watched, settings=ctx.settings)
+        for group, names in zip(groups, references, strict=True):
+            group.items = await _watched_items(group.ctx, group.session, names, group.borrowed)
+        first = groups[0]
+        model = WatchModel(first.session, first.items, settings=ctx.settings, connection=first.name)
+        for group in groups[1:]:
+            model.add_source(group.name, group.session, group.items)
         # Made before advising: each new advise's first value counts as a change.
         with model.listening():
-            for item in watched:
-                if item.advise == "none" and item.lost is None:
-                    await session.advise(item)
-                    borrowed.advised.append(item)
+            for group in groups:
+                await group.advise()
+            borrowed = Borrowed.of(groups)
             if view is not None and not once:
                 ended = await view(model, duration=duration)
                 return _summary(model, ended, borrowed, keep)
@@ -136,7 +151,31 @@ async def watch(
             return _summary(model, "duration", borrowed, keep)
     finally:
         if not keep:
-            await give_back(ctx, session, borrowed.added, borrowed.advised_only(), label="watch: ")
+            for group in groups:
+                given = group.borrowed
+                await give_back(
+                    group.ctx, group.session, given.added, given.advised_only(), label="watch: "
+                )
+
+
+@dataclass
+class Watched:
+    """One connection's part of a watch: its context, session, items and what it borrowed."""
+
+    name: str | None
+    ctx: ShellContext
+    items: list[TrackedItem] = field(default_factory=list)
+    borrowed: Borrowed = field(default_factory=Borrowed)
+
+    @property
+    def session(self) -> ShellSession:
+        return self.ctx.require_session()
+
+    async def advise(self) -> None:
+        for item in self.items:
+            if item.advise == "none" and item.lost is None:
+                await self.session.advise(item)
+                self.borrowed.advised.append(item)
 
 
 async def _watched_items(

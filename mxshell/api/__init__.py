@@ -21,7 +21,14 @@ from __future__ import annotations
 
 from mxshell.api.bulk import BulkReport, EntryResult, WriteEntry
 from mxshell.api.context import PluginState, ShellContext
-from mxshell.api.items import borrowed_item, give_back, session_of, until, wait_for_value
+from mxshell.api.items import (
+    borrowed_item,
+    by_connection,
+    give_back,
+    session_of,
+    until,
+    wait_for_value,
+)
 from mxshell.api.shell_session import EventListener, ShellSession
 from mxshell.app.hookspecs import (
     RegisterCommands,
@@ -81,7 +88,7 @@ from mxshell.session import (
     WriteOutcomeUnknown,
 )
 
-API_VERSION = _HOST_API_VERSION  # (1, 1)
+API_VERSION = _HOST_API_VERSION  # (1, 2)
 
 # What on_event receives: one gateway event, a protobuf message of the contract
 # (`event.WhichOneof("event")` is on_data_change, on_write_complete, …).
@@ -149,6 +156,7 @@ __all__ = [
     "quality_is_good",
     "quality_name",
     "session_of",
+    "by_connection",
     "until",
     "wait_for_value",
 ]

@@ -126,6 +126,23 @@ def session_of(ctx: ShellContext) -> ShellSession:
     return ctx.require_session()
 
 
+def by_connection(
+    ctx: ShellContext, references: Sequence[str]
+) -> list[tuple[str | None, ShellContext, list[str]]]:
+    """References grouped by the named connection they go to (API 1.2): for each, the
+    connection's name, the context whose session (and Galaxy) is that connection's, and
+    the references without their `NAME:`. Unqualified references go to the current
+    connection; when no reference is qualified, one group named None with `ctx` itself.
+
+    A command declared `own_connections=True` (as `watch`) takes references of several
+    connections at once this way; any other command gets them already routed.
+    """
+    routes = ctx.services.routes
+    if routes is None:
+        return [(None, ctx, list(references))]
+    return routes.group(references)  # type: ignore[no-any-return]
+
+
 @asynccontextmanager
 async def borrowed_item(
     ctx: ShellContext, reference: str, *, advise: bool = True

@@ -14,9 +14,11 @@ from mxshell.output import (
     scrub,
     to_data,
 )
+from mxshell.output.recording import COLUMNS as RECORD_COLUMNS
 from mxshell.output.recording import open_private
 
 __all__ = [
+    "RECORD_COLUMNS",
     "BackgroundRecorder",
     "Display",
     "WatchModel",

@@ -1,4 +1,4 @@
-"""Fleet runs: one command file (or -c line) on several named connections at once.
+"""Fleet runs: one command file on several named connections at once.
 
 `mxshell -f check.mxsh --connection north --connection south` runs the file once per
 connection, each run in a shell of its own (its own variables, session and answers log),
@@ -35,9 +35,9 @@ from mxshell.shell.plain import ask_plain, at_terminal
 
 
 def is_fleet(options: LaunchOptions) -> bool:
-    """A file or -c line on more than one named connection."""
-    scripted = options.file is not None or options.commands is not None
-    return scripted and len(options.connections) > 1
+    """A command file (-f) on more than one named connection. A -c line, stdin and the
+    prompt open all the connections in one shell instead (`a:Tank1.Level` reaches a)."""
+    return options.file is not None and len(options.connections) > 1
 
 
 @dataclass
@@ -102,7 +102,7 @@ async def _leg(
         if not await runtime.start(None, [(name, target)]):
             runtime.err("not run: the gateway could not be reached")
             return LegRun(name, EXIT_FAILED)
-        if options.validate and options.commands is None:
+        if options.validate:
             await validated(runtime, script)  # problems found: the run says them, runs nothing
         run = await runtime.scripts.run(script)
         facts = run_facts(runtime, options, script, run, name)
@@ -140,7 +140,7 @@ def _with_connection(line: str, name: str) -> str:
 
 
 def _overall(options: LaunchOptions, legs: list[LegRun], status: int) -> str:
-    label = options.file or "-c"
+    label = options.file
     parts = [
         f"{leg.connection} {'passed' if leg.status == 0 else f'exit {leg.status}'}" for leg in legs
     ]

@@ -39,8 +39,8 @@ class LaunchOptions:
     """Everything the flags and the config file decided, flags winning."""
 
     target: Target
-    # --connection NAME (repeatable): named connections, the first current; with -f or
-    # -c and more than one, the file runs on each (mxshell.app.fleet).
+    # --connection NAME (repeatable): named connections, the first current; with -f and
+    # more than one, the file runs on each (mxshell.app.fleet).
     connections: list[tuple[str, Target]] = field(default_factory=list)
     parallel: int = 8  # a fleet run's connections at a time
     output: str = "table"

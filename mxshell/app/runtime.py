@@ -89,7 +89,7 @@ class ShellRuntime:
             on_link=self._link_changed,
         )
         self.context.services.connection = self.connection
-        self.context.services.routes = Routes(self.context)
+        self.routes = self.context.services.routes = Routes(self.context)
         # Answers to confirm, pause and prompt (--answers, --yes, a terminal), kept.
         self.operator = OperatorDesk()
         self.context.services.operator = self.operator
@@ -156,6 +156,7 @@ class ShellRuntime:
         self.host.session_reconnected(self.context, restored, lost)
 
     def _link_changed(self, name: str, session: PersistentSession | None) -> None:
+        self.routes.connection_changed(name, session)
         for old, listener in self._attached.pop(name, []):
             old.remove_listener(listener)
         if session is not None:

@@ -87,6 +87,24 @@ class Routes:
             legs.append(Leg(name, self.context_for(name), leg_arguments))
         return legs
 
+    def group(
+        self, references: Sequence[str]
+    ) -> list[tuple[str | None, CommandContext, list[str]]]:
+        """References by the connection they name, each group with that connection's
+        context and the references unqualified; one group named None when none is
+        qualified (everything goes to the current connection)."""
+        control = self.context.services.connection
+        names = control.names if control is not None else []
+        found: dict[str, list[str]] = {}
+        qualified = False
+        for text in references:
+            name, reference = split_reference(text, names)
+            qualified = qualified or name is not None
+            found.setdefault(name or (control.current if control else ""), []).append(reference)
+        if not qualified:
+            return [(None, self.context, list(references))]
+        return [(name, self.context_for(name), found[name]) for name in found]
+
     def context_for(self, name: str) -> CommandContext:
         """The context a command reaching the connection `name` runs in."""
         control = self.context.services.connection
@@ -102,7 +120,8 @@ class Routes:
         return replace(self.context, session=session, services=services, tag_resolver=None)
 
     def catalog_for(self, name: str, session: Any) -> GalaxyCatalog:
-        """The Galaxy of the connection `name` (built on first use, kept per session)."""
+        """The Galaxy of the connection `name` (its index built on first use, kept while
+        the connection keeps its session)."""
         kept = self._catalogs.get(name)
         if kept is not None and kept[0] is session:
             return kept[1]
@@ -110,6 +129,29 @@ class Routes:
         catalog.attach(lambda: session.client.galaxy())
         self._catalogs[name] = (session, catalog)
         return catalog
+
+    def connection_changed(self, name: str, session: Any) -> None:
+        """A connection opened (its session) or closed (None). Called on the event loop,
+        where a catalog must be made to load itself later (completion runs on a thread)."""
+        kept = self._catalogs.pop(name, None)
+        if kept is not None:
+            kept[1].detach()
+        if session is not None:
+            self.catalog_for(name, session)
+
+    def complete(self, text: str) -> tuple[str, Any] | None:
+        """For completing `NAME:Tag...`: (NAME, that connection's tag completion), or
+        None when `text` is not qualified with an open connection's name."""
+        control = self.context.services.connection
+        if control is None:
+            return None
+        name, _ = split_reference(text, control.names)
+        if name is None:
+            return None
+        if name == control.current:
+            return name, self.context.services.tag_completion
+        kept = self._catalogs.get(name)
+        return (name, kept[1]) if kept is not None else None
 
 
 def tag_arguments(command: Command) -> list[str]:

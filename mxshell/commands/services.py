@@ -88,6 +88,13 @@ class Routing(Protocol):
     def context_for(self, name: str) -> Any:
         """The context a command reaching the connection `name` runs in."""
 
+    def group(self, references: Sequence[str]) -> list[tuple[str | None, Any, list[str]]]:
+        """References by the connection they name: (name, its context, references
+        unqualified); one group named None when none is qualified."""
+
+    def complete(self, text: str) -> tuple[str, Any] | None:
+        """(NAME, its TagCompletion) for a `NAME:...` being completed, else None."""
+
 
 @runtime_checkable
 class HistoryAccess(Protocol):

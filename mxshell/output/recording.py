@@ -100,15 +100,22 @@ class EventRecorder:
     """Writes one row per event; the format follows the file's suffix (.jsonl or .csv)."""
 
     def __init__(
-        self, path: str | Path, *, overwrite: bool = False, secrets: SecretValues | None = None
+        self,
+        path: str | Path,
+        *,
+        overwrite: bool = False,
+        secrets: SecretValues | None = None,
+        columns: Sequence[str] = COLUMNS,
     ) -> None:
         self.path = Path(path)
         self.format = check_format(self.path)
+        self.columns = tuple(columns)  # a CSV file's (a recording of several connections
+        # starts with a connection column)
         self._file = open_private(self.path, overwrite=overwrite)
         self._secrets = secrets
         self._csv = csv.writer(self._file) if self.format == "csv" else None
         if self._csv is not None:
-            self._csv.writerow(COLUMNS)
+            self._csv.writerow(self.columns)
         self.count = 0
 
     def known_secrets(self) -> Collection[str]:
@@ -122,7 +129,7 @@ class EventRecorder:
             # data change) is masked, as in every other output; other values untouched.
             row = redact(row, known)
         if self._csv is not None:
-            self._csv.writerow([_csv_cell(plain(row.get(c))) for c in COLUMNS])
+            self._csv.writerow([_csv_cell(plain(row.get(c))) for c in self.columns])
         else:
             self._file.write(json.dumps({k: plain(v) for k, v in row.items()}) + "\n")
         self.count += 1
@@ -192,12 +199,13 @@ class BackgroundRecorder:
         on_failure: Callable[[str], None] | None = None,
         overwrite: bool = False,
         secrets: SecretValues | None = None,
+        columns: Sequence[str] = COLUMNS,
     ) -> BackgroundRecorder:
         """Create the file (in a thread) and start the writer; ValueError for a bad suffix,
         an existing file without `overwrite`, or a symbolic link."""
         check_format(path)
         recorder = await asyncio.to_thread(
-            lambda: EventRecorder(path, overwrite=overwrite, secrets=secrets)
+            lambda: EventRecorder(path, overwrite=overwrite, secrets=secrets, columns=columns)
         )
         return cls(recorder, to_row, on_failure=on_failure)
 

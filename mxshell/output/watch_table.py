@@ -61,6 +61,7 @@ class WatchRow:
     rate: float  # data changes per second over the sliding window
     recent: bool  # changed within the highlight time
     lost: str | None = None  # why the item could not be restored after a reconnect
+    connection: str | None = None  # the named connection, when a watch spans several
 
     @property
     def name(self) -> str:
@@ -86,6 +87,7 @@ class _Watched:
     baseline: int  # the item's change_count when the watch began
     # (monotonic time, changes) samples: the first is the anchor at or before the window.
     samples: deque[tuple[float, int]] = field(default_factory=deque)
+    connection: str | None = None
 
     @property
     def changes(self) -> int:
@@ -109,6 +111,7 @@ class WatchModel:
         clock: Callable[[], float] = time.monotonic,
         rate_window: float = RATE_WINDOW_S,
         highlight: float = HIGHLIGHT_S,
+        connection: str | None = None,
     ) -> None:
         self.session = session
         self.settings = settings
@@ -116,15 +119,34 @@ class WatchModel:
         self.highlight = highlight
         self._clock = clock  # must tick like time.monotonic: the session stamps with it
         self.started = clock()
-        self._watched: dict[int, _Watched] = {}
-        for item in items:  # an item named twice is watched once, in first-named order
-            if item.handle not in self._watched:
-                self._watched[item.handle] = _Watched(
-                    item, item.change_count, deque([(self.started, 0)])
-                )
+        # Keyed by (connection, handle): handles are numbered per session.
+        self._watched: dict[tuple[str | None, int], _Watched] = {}
+        self._by_item: dict[int, _Watched] = {}  # id(item): its entry
+        self.sources: list[tuple[str | None, EventSource]] = []
+        self.add_source(connection, session, items)
         self._total_samples: deque[tuple[float, int]] = deque([(self.started, 0)])
         self.batches = 0  # event batches seen while listening
         self.dirty = True  # set when a batch arrives, cleared by rows()
+
+    def add_source(
+        self, connection: str | None, session: EventSource, items: Iterable[TrackedItem]
+    ) -> None:
+        """Watch items of one more connection's session as well (`watch a:X b:Y`)."""
+        self.sources.append((connection, session))
+        for item in items:  # an item named twice is watched once, in first-named order
+            key = (connection, item.handle)
+            if key not in self._watched:
+                entry = _Watched(item, item.change_count, deque([(self.started, 0)]), connection)
+                self._watched[key] = self._by_item[id(item)] = entry
+
+    @property
+    def connections(self) -> bool:
+        """Whether rows name their connection: the watch spans more than one."""
+        return len(self.sources) > 1
+
+    @property
+    def view_columns(self) -> tuple[str, ...]:
+        return ("connection", *VIEW_COLUMNS) if self.connections else VIEW_COLUMNS
 
     @property
     def items(self) -> list[TrackedItem]:
@@ -146,12 +168,14 @@ class WatchModel:
 
     @contextmanager
     def listening(self) -> Iterator[WatchModel]:
-        """Follow the session's events for the duration of the block."""
-        self.session.add_listener(self.on_events)
+        """Follow the sessions' events for the duration of the block."""
+        for _, session in self.sources:
+            session.add_listener(self.on_events)
         try:
             yield self
         finally:
-            self.session.remove_listener(self.on_events)
+            for _, session in self.sources:
+                session.remove_listener(self.on_events)
 
     # rows --------------------------------------------------------------------------
     def rows(self) -> list[WatchRow]:
@@ -174,6 +198,7 @@ class WatchModel:
             rate=self._slide(entry.samples, now, changes),
             recent=item.last_change_at is not None and now - item.last_change_at < self.highlight,
             lost=item.lost,
+            connection=entry.connection if len(self.sources) > 1 else None,
         )
 
     def rate(self) -> float:
@@ -195,7 +220,7 @@ class WatchModel:
         """Those of `items` that have had no data change since the watch began."""
         waiting = []
         for item in items:
-            entry = self._watched.get(item.handle)
+            entry = self._by_item.get(id(item))
             if entry is not None and entry.changes == 0:
                 waiting.append(item)
         return waiting
@@ -203,8 +228,10 @@ class WatchModel:
     # output ------------------------------------------------------------------------
     def table(self, title: str | None = None) -> Table:
         """The current rows as a snapshot table (aligned for people, row objects in JSON)."""
+        named = self.connections
         rows = [
             [
+                *([row.connection] if named else []),
                 row.handle,
                 row.alias,
                 row.tag,
@@ -216,7 +243,8 @@ class WatchModel:
             ]
             for row in self.rows()
         ]
-        return Table(list(SNAPSHOT_COLUMNS), rows, title=title)
+        columns = ["connection", *SNAPSHOT_COLUMNS] if named else list(SNAPSHOT_COLUMNS)
+        return Table(columns, rows, title=title)
 
     def snapshot_title(self) -> str:
         """When a snapshot was taken and how busy the watch is, for a line above it."""
@@ -234,12 +262,14 @@ class WatchModel:
 
 
 def view_cells(row: WatchRow, settings: Display | None) -> list[str]:
-    """A row's cells for the live view, in VIEW_COLUMNS order, each on one line."""
+    """A row's cells for the live view, in its model's view_columns order, each on one
+    line (the connection first when the watch spans several)."""
     value = " ".join(format_value(row.value, settings).splitlines())
     if len(value) > VALUE_WIDTH:
         value = value[: VALUE_WIDTH - 1] + "…"
     quality = "lost" if row.lost is not None else row.quality_text or "-"
     return [
+        *([row.connection] if row.connection is not None else []),
         row.name,
         row.tag,
         value,

@@ -37,10 +37,28 @@ def service_tags(context: CommandContext) -> TagSource:
     call: the plugin may place it after the REPL is built, or not at all."""
 
     def tags(prefix: str) -> Iterable[Suggestion]:
+        routes, control = context.services.routes, context.services.connection
+        qualified = routes.complete(prefix) if routes is not None else None
+        if qualified is not None:  # `north:Tank1.L`: north's Galaxy, the name kept
+            name, source = qualified
+            rest = prefix[len(name) + 1 :]
+            if not isinstance(source, TagCompletion):
+                return []
+            return [
+                Suggestion(f"{name}:{c.text}", c.display, c.meta) for c in source.complete_tag(rest)
+            ]
+        found = []
         source = context.services.tag_completion
-        if not isinstance(source, TagCompletion):
-            return []
-        return [Suggestion(c.text, c.display, c.meta) for c in source.complete_tag(prefix)]
+        if isinstance(source, TagCompletion):
+            found = [Suggestion(c.text, c.display, c.meta) for c in source.complete_tag(prefix)]
+        names = control.names if control is not None else []
+        if len(names) > 1:  # the connections, as `NAME:` to go on with
+            found += [
+                Suggestion(f"{n}:", meta="connection")
+                for n in names
+                if n.lower().startswith(prefix.lower())
+            ]
+        return found
 
     return tags
 

@@ -8,7 +8,7 @@ Ctrl-C leave; p pauses the table (changes are still counted meanwhile).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,7 +22,7 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
 from mxshell.commands import Settings
-from mxshell.output.watch_table import VIEW_COLUMNS, WatchModel, WatchRow, view_cells
+from mxshell.output.watch_table import WatchModel, WatchRow, view_cells
 
 REFRESH_S = 0.25  # four redraws a second: fast enough to look live, cheap on big tables
 RIGHT_ALIGNED = {"changes", "rate/s"}
@@ -106,16 +106,17 @@ class WatchView:
         room = max(1, self._height() - CHROME_LINES)
         shown = rows[:room]
         cells = [view_cells(row, settings) for row in shown]
-        widths = [len(c) for c in VIEW_COLUMNS]
+        columns = model.view_columns
+        widths = [len(c) for c in columns]
         for line in cells:
             widths = [max(w, len(c)) for w, c in zip(widths, line, strict=True)]
 
         out: StyleAndTextTuples = []
         out += self._title(model)
-        out.append(("class:watch.header", _join(list(VIEW_COLUMNS), widths).rstrip()))
+        out.append(("class:watch.header", _join(list(columns), widths, columns).rstrip()))
         out.append(("", "\n"))
         for row, line in zip(shown, cells, strict=True):
-            out += _row_fragments(row, line, widths)
+            out += _row_fragments(row, line, widths, columns)
             out.append(("", "\n"))
         if len(rows) > len(shown):
             hidden = len(rows) - len(shown)
@@ -125,8 +126,12 @@ class WatchView:
         return out
 
     def _title(self, model: WatchModel) -> StyleAndTextTuples:
-        session = model.session
-        state = "" if session.connected else f" · {session.state.value}"
+        down = [
+            f"{name + ' ' if name else ''}{session.state.value}"
+            for name, session in model.sources
+            if not session.connected
+        ]
+        state = f" · {', '.join(down)}" if down else ""
         title = (
             f"watch · {len(model)} item(s) · {model.rate():.1f} changes/s · "
             f"{model.elapsed():.0f} s{state}"
@@ -187,16 +192,18 @@ def _leave(app: Application[Any], result: str) -> None:
         app.exit(result=result)
 
 
-def _join(cells: list[str], widths: list[int]) -> str:
+def _join(cells: list[str], widths: list[int], columns: Sequence[str]) -> str:
     return "  ".join(
         c.rjust(w) if name in RIGHT_ALIGNED else c.ljust(w)
-        for c, w, name in zip(cells, widths, VIEW_COLUMNS, strict=True)
+        for c, w, name in zip(cells, widths, columns, strict=True)
     )
 
 
-def _row_fragments(row: WatchRow, cells: list[str], widths: list[int]) -> StyleAndTextTuples:
+def _row_fragments(
+    row: WatchRow, cells: list[str], widths: list[int], columns: Sequence[str]
+) -> StyleAndTextTuples:
     out: StyleAndTextTuples = []
-    for index, (cell, width, name) in enumerate(zip(cells, widths, VIEW_COLUMNS, strict=True)):
+    for index, (cell, width, name) in enumerate(zip(cells, widths, columns, strict=True)):
         text = cell.rjust(width) if name in RIGHT_ALIGNED else cell.ljust(width)
         style = ""
         if name == "value" and row.recent:

@@ -5,7 +5,8 @@ handler; handlers call the session and return data (tables, texts with their JSO
                 unadvise, items
     writes.py   write, write2, write-secured, write-secured2, authenticate-user
     reads.py    read
-    events.py   stream-events, record, smoke
+    events.py   stream-events, smoke
+    recording.py record
     backlog.py  the session's events kept for the next stream-events
 
 What other families share with these (the ITEM argument, value conversion, refusals,
@@ -14,7 +15,7 @@ events as rows) is public in mxshell.api.items and mxshell.api.conversion.
 
 from __future__ import annotations
 
-from mxshell_plugins.mxaccess import backlog, events, items, reads, writes
+from mxshell_plugins.mxaccess import backlog, events, items, reads, recording, writes
 
 from mxshell.api import RegisterCommands, RegisterCompleter, ShellContext, hookimpl
 from mxshell.api.items import complete_item
@@ -26,6 +27,7 @@ def register_commands(register: RegisterCommands) -> None:
     register(list(writes.mxaccess))
     register(list(reads.mxaccess))
     register(list(events.commands))
+    register(list(recording.commands))
 
 
 @hookimpl
@@ -40,12 +42,12 @@ def session_opened(context: ShellContext) -> None:
 
 @hookimpl
 def session_closed(context: ShellContext) -> None:
-    events.stop_recording(context, "the gateway session closed")
+    recording.stop_recording(context, "the gateway session closed")
 
 
 @hookimpl
 def shutdown(context: ShellContext) -> None:
-    events.stop_recording(context, None)
+    recording.stop_recording(context, None)
 
 
 # The plugin API this family is written for (`plugins` shows it).
