@@ -18,7 +18,7 @@ from mxshell_plugins.snapshot.files import (
     read_snapshot,
     write_snapshot,
 )
-from mxshell_plugins.snapshot.live import read_live, why, write_back
+from mxshell_plugins.snapshot.live import Credentials, read_live, why, write_back
 
 from mxshell.api import (
     CommandFailed,
@@ -30,6 +30,7 @@ from mxshell.api import (
     flag,
     session_of,
 )
+from mxshell.api.conversion import password_from
 from mxshell.api.galaxy import security_name
 from mxshell.api.gateway import to_mx_value
 from mxshell.api.output import render_result
@@ -37,14 +38,14 @@ from mxshell.api.tag_input import references
 
 snapshot = CommandSet("snapshot")
 
-# Classifications a plain Write is refused for: restore lists them and does not send them.
+# Classifications a plain Write is refused for: restore lists them and does not send them,
+# unless it is given who may write them (--user; VerifiedWrite also --verifier).
 REFUSED = {
     "ViewOnly": "ViewOnly: not writable",
-    "SecuredWrite": "SecuredWrite: restore does not write secured attributes; "
-    "use write-secured-bulk",
-    "VerifiedWrite": "VerifiedWrite: restore does not write verified attributes; "
-    "use write-secured-bulk with --verifier",
+    "SecuredWrite": "SecuredWrite: give --user (and --password-env) to write it back",
+    "VerifiedWrite": "VerifiedWrite: give --user and --verifier to write it back",
 }
+SECURED = ("SecuredWrite", "VerifiedWrite")
 
 
 @dataclass
@@ -149,46 +150,74 @@ def _diff_report(
 RESTORE_COLUMNS = ["tag", "value", "live", "type", "action", "status"]
 
 
-async def snapshot_restore(ctx: ShellContext, file: str, dry_run: bool = False) -> SnapshotReport:
+async def snapshot_restore(
+    ctx: ShellContext, file: str, dry_run: bool = False, **who: Any
+) -> SnapshotReport:
     recorded = await _read_file(file)
     usable = [s for s in recorded.tags if s.ok and s.type not in (None, "empty")]
     live, _ = await read_live(ctx, [s.tag for s in usable])
     rows: list[list[Any]] = []
-    planned: list[tuple[list[Any], TagState]] = []
+    planned: dict[bool, list[tuple[list[Any], TagState]]] = {False: [], True: []}
     for want, now in zip(usable, live, strict=True):
         if now.ok and now.type == want.type and Tolerance().same(want.value, now.value):
             continue
         row = [want.tag, want.value, now.value if now.ok else None, want.type, "", ""]
         rows.append(row)
-        refusal = await _refusal(ctx, want.tag)
+        security = await _security(ctx, want.tag)
+        refusal = _refusal(security, who)
         if refusal:
             row[4:] = ["refused", refusal]
         else:
             row[4:] = ["would write" if dry_run else "write", ""]
-            planned.append((row, want))
-    if planned and not dry_run:
-        for _, want in planned:
-            ctx.notify(f"restore: {want.tag} = {want.value!r} ({want.type})")
-        values = [(w.tag, to_mx_value(w.value, w.type)) for _, w in planned]
-        results = await write_back(ctx, values)
-        for (row, _), result in zip(planned, results, strict=True):
-            row[4:] = ["written", "Ok"] if result.ok else ["failed", why(result)]
+            planned[security in SECURED].append((row, want))
+    if not dry_run:
+        credentials = await _credentials(ctx, who) if planned[True] else None
+        for secured, entries in planned.items():
+            if entries:
+                await _write_entries(ctx, entries, credentials if secured else None)
     return _restore_report(ctx, recorded, rows, dry_run)
 
 
-async def _refusal(ctx: ShellContext, tag: str) -> str:
-    """Why restore will not write tag, '' when it may (unknown to the Galaxy: the gateway
-    decides, and its refusal is the entry's status)."""
+async def _write_entries(
+    ctx: ShellContext, entries: list[tuple[list[Any], TagState]], credentials: Any
+) -> None:
+    for _, want in entries:
+        ctx.notify(f"restore: {want.tag} = {want.value!r} ({want.type})")
+    values = [(w.tag, to_mx_value(w.value, w.type)) for _, w in entries]
+    results = await write_back(ctx, values, credentials)
+    for (row, _), result in zip(entries, results, strict=True):
+        row[4:] = ["written", "Ok"] if result.ok else ["failed", why(result)]
+
+
+async def _security(ctx: ShellContext, tag: str) -> str | None:
+    """The tag's security classification as the Galaxy says it, None when unknown (the
+    gateway decides, and its refusal is the entry's status)."""
     galaxy = ctx.services.galaxy
     if galaxy is None:
-        return ""
+        return None
     try:
         info = await galaxy.attribute_info(tag)
     except CommandFailed:
+        return None
+    return security_name(info.security) if info is not None else None
+
+
+def _refusal(security: str | None, who: dict[str, Any]) -> str:
+    """Why restore will not write a tag of this classification, '' when it may."""
+    if security == "SecuredWrite" and who.get("user"):
         return ""
-    if info is None:
+    if security == "VerifiedWrite" and who.get("user") and who.get("verifier"):
         return ""
-    return REFUSED.get(security_name(info.security), "")
+    return REFUSED.get(security or "", "")
+
+
+async def _credentials(ctx: ShellContext, who: dict[str, Any]) -> Credentials:
+    user, verifier = who["user"], who.get("verifier")
+    password = await password_from(ctx, who.get("password_env"), user)
+    checked = None
+    if verifier:
+        checked = await password_from(ctx, who.get("verifier_password_env"), verifier)
+    return Credentials(user, password, verifier, checked)
 
 
 def _restore_report(
@@ -234,8 +263,10 @@ ACTIONS = ("save", "diff", "restore")
     "earlier value); exit status 1 when anything differs.\n"
     "snapshot restore FILE   read the tags now, list what differs, and write those "
     "values back once each (WriteBulk, as their recorded type; never retried); "
-    "ViewOnly, SecuredWrite and VerifiedWrite attributes are listed as refused and not "
-    "sent; --dry-run writes nothing.",
+    "ViewOnly attributes are listed as refused and not sent, and so are SecuredWrite and "
+    "VerifiedWrite ones unless --user (and for VerifiedWrite --verifier) is given: those are "
+    "written with WriteSecuredBulk, the passwords from --password-env / "
+    "--verifier-password-env or asked for with hidden input; --dry-run writes nothing.",
     args=[
         arg("action", choices=list(ACTIONS), help="save, diff or restore"),
         arg("file", metavar="FILE", help="the snapshot (A for diff): FILE.jsonl or FILE.csv"),
@@ -249,6 +280,10 @@ ACTIONS = ("save", "diff", "restore")
         flag("--force", help="save: overwrite FILE if it exists"),
         arg("--tolerance", metavar="X", help="diff: how far a number may move: 0.5 or 2%"),
         flag("--dry-run", help="restore: list what would be written; write nothing"),
+        arg("--user", metavar="NAME", help="restore: who writes SecuredWrite values back"),
+        arg("--password-env", metavar="VAR", help="restore: variable holding --user's password"),
+        arg("--verifier", metavar="NAME", help="restore: who verifies VerifiedWrite values"),
+        arg("--verifier-password-env", metavar="VAR", help="restore: the verifier's password"),
     ],
 )
 async def snapshot_command(
@@ -259,11 +294,12 @@ async def snapshot_command(
     force: bool = False,
     tolerance: str | None = None,
     dry_run: bool = False,
+    **who: Any,
 ) -> SnapshotReport:
     usage = {
         "save": "snapshot save FILE TAGS... [--force]",
         "diff": "snapshot diff A [B] [--tolerance X]",
-        "restore": "snapshot restore FILE [--dry-run]",
+        "restore": "snapshot restore FILE [--dry-run] [--user NAME [--verifier NAME]]",
     }[action]
     misplaced = [
         option
@@ -271,6 +307,7 @@ async def snapshot_command(
             ("--force", force, "save"),
             ("--tolerance", tolerance is not None, "diff"),
             ("--dry-run", dry_run, "restore"),
+            *((f"--{k.replace('_', '-')}", v is not None, "restore") for k, v in who.items()),
         )
         if given and owner != action
     ]
@@ -286,4 +323,6 @@ async def snapshot_command(
         return await snapshot_diff(ctx, file, rest[0] if rest else None, tolerance)
     if rest:
         raise UsageError("snapshot restore takes one FILE", usage)
-    return await snapshot_restore(ctx, file, dry_run)
+    if who.get("verifier") and not who.get("user"):
+        raise UsageError("--verifier goes with --user", usage)
+    return await snapshot_restore(ctx, file, dry_run, **who)

@@ -3,8 +3,9 @@ written back with WriteBulk, each write sent once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import aclosing
+from dataclasses import dataclass
 from typing import Any
 
 from mxshell_plugins.snapshot.files import TagState
@@ -64,13 +65,35 @@ async def read_live(ctx: ShellContext, tags: Sequence[str]) -> tuple[list[TagSta
     return states, run.calls
 
 
-async def write_back(ctx: ShellContext, planned: Sequence[tuple[str, Any]]) -> list[EntryResult]:
-    """WriteBulk of (tag, MxValue) pairs, never retried; items this adds to do it are
-    removed again afterwards. One EntryResult per pair, in order."""
+@dataclass(repr=False)
+class Credentials:
+    """Who writes secured values back (WriteSecuredBulk): the user, and for VerifiedWrite
+    a verifier; passwords as given (never shown: `secrets` masks them in errors)."""
+
+    user: str
+    password: str
+    verifier: str | None = None
+    verifier_password: str | None = None
+
+    @property
+    def secrets(self) -> list[str]:
+        return [p for p in (self.password, self.verifier_password) if p]
+
+
+async def write_back(
+    ctx: ShellContext,
+    planned: Sequence[tuple[str, Any]],
+    credentials: Credentials | None = None,
+) -> list[EntryResult]:
+    """WriteBulk of (tag, MxValue) pairs (WriteSecuredBulk as `credentials` say), never
+    retried; items this adds to do it are removed again afterwards. One EntryResult per
+    pair, in order."""
     session = session_of(ctx)
     require(ctx, BULK_WRITE, "bulk writes")
-    with refusals():
+    secrets = credentials.secrets if credentials else []
+    with refusals(None, secrets):
         registration = await session.ensure_registration()
+    users = await _authenticate(session, registration.handle, credentials) if credentials else None
     run = BulkRun(session)
     slots: list[TrackedItem | str] = []
     for tag, _ in planned:
@@ -91,8 +114,11 @@ async def write_back(ctx: ShellContext, planned: Sequence[tuple[str, Any]]) -> l
             continue
         entries.append((index, WriteEntry(item, value, None)))
     try:
-        with refusals():
-            written = await write_items(run, [e for _, e in entries], "write")
+        with refusals(None, secrets):
+            if users is None:
+                written = await write_items(run, [e for _, e in entries], "write")
+            else:
+                written = await write_items(run, [e for _, e in entries], "write_secured", users)
         for (index, _), result in zip(entries, written, strict=True):
             results[index] = result
     finally:
@@ -102,3 +128,35 @@ async def write_back(ctx: ShellContext, planned: Sequence[tuple[str, Any]]) -> l
                 if not removed.ok:
                     ctx.notify(f"could not remove {removed.reference} again: {why(removed)}")
     return [r if r is not None else EntryResult.refused("?", "not sent") for r in results]
+
+
+async def _authenticate(
+    session: Any, handle: int, credentials: Credentials
+) -> Callable[[Any], Awaitable[tuple[int, int]]]:
+    """(user id, verifier id) for a registration: a user id holds under the server handle
+    that authenticated it, so it is asked for under each one the writes go through."""
+    known: dict[int, tuple[int, int]] = {}
+
+    async def users(registration: Any) -> tuple[int, int]:
+        handle = registration.handle
+        if handle not in known:
+            with refusals(credentials.user, credentials.secrets):
+                user = await session.authenticate_user(
+                    credentials.user, credentials.password, handle
+                )
+            verifier = 0
+            if credentials.verifier and credentials.verifier_password:
+                with refusals(credentials.verifier, credentials.secrets):
+                    verifier = await session.authenticate_user(
+                        credentials.verifier, credentials.verifier_password, handle
+                    )
+            known[handle] = (user, verifier)
+        return known[handle]
+
+    await users(_Handle(handle))  # a wrong password is said before anything is written
+    return users
+
+
+@dataclass(frozen=True)
+class _Handle:
+    handle: int

@@ -7,13 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +18,9 @@ import pytest
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
 from tests.script.conftest import launch, wait_for_line
+from tests.sim_processes import KEY
+from tests.sim_processes import SimProcess as Sim
 
-SIM = [sys.executable, "-m", "mxshell.sim.cli"]
-KEY = "fault-run-key-0123456789"
 MARK = 1111.0  # what the deferred write leaves on the gateway that came back
 
 RUN = (
@@ -39,54 +34,9 @@ echo started
 )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Sim:
-    """mxshell-sim in its own process, on a port that outlives it."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.process: subprocess.Popen[str] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                *SIM,
-                "--port",
-                str(self.port),
-                "--api-key-env",
-                "SIM_KEY",
-                "--update-interval",
-                "0.1",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env={**os.environ, "SIM_KEY": KEY},
-        )
-        assert self.process.stdout is not None
-        banner = self.process.stdout.readline()
-        assert re.search(r"listening on \S+", banner), banner
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
 @pytest.fixture
 def sim() -> Iterator[Sim]:
-    running = Sim(free_port())
-    running.start()
+    running = Sim(args=["--update-interval", "0.1"]).start()
     yield running
     running.stop()
 
