@@ -176,3 +176,50 @@ async def test_bad_input_is_one_line(
     result = await mx_shell.run(line.format(tmp=tmp_path))
     assert result.outcomes[-1].exit_status == status
     assert words in result.errors and "\n" not in result.errors
+
+
+async def test_restore_writes_secured_and_verified_values_with_the_credentials_given(
+    own_shell: ShellRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPERATOR_PW", "operator1")
+    monkeypatch.setenv("SUPERVISOR_PW", "supervisor1")
+    monkeypatch.setenv("WRONG_PW", "not-the-password")
+    who = "--user operator --password-env OPERATOR_PW"
+    verified = f"{who} --verifier supervisor --verifier-password-env SUPERVISOR_PW"
+    shot = tmp_path / "secured.jsonl"
+    secured = "Tank1.BatchId Tank1.DrainValve.Open"
+    assert (await own_shell.run(f"write-secured Tank1.BatchId B-1 {who}")).ok
+    assert (await own_shell.run(f"snapshot save {shot} {secured}")).ok
+    changed = await own_shell.run(
+        f"write-secured Tank1.BatchId B-2 {who}; "
+        f"write-secured Tank1.DrainValve.Open true {verified}"
+    )
+    assert changed.ok, changed.errors
+
+    # Only a SecuredWrite user: the verified one stays refused, the secured one is written.
+    result = await own_shell.run(f"snapshot restore {shot} {who}")
+    entries = {e["tag"]: e for e in result.result.as_data()["entries"]}
+    assert entries["Tank1.BatchId"]["action"] == "written", result.errors
+    assert entries["Tank1.DrainValve.Open"]["action"] == "refused"
+    assert "--verifier" in entries["Tank1.DrainValve.Open"]["status"]
+
+    result = await own_shell.run(f"snapshot restore {shot} {verified}")
+    entries = {e["tag"]: e for e in result.result.as_data()["entries"]}
+    assert entries == {
+        "Tank1.DrainValve.Open": entries["Tank1.DrainValve.Open"]
+    }  # BatchId is back already
+    assert entries["Tank1.DrainValve.Open"]["action"] == "written", result.errors
+    read = await own_shell.run("read Tank1.BatchId Tank1.DrainValve.Open")
+    assert [row[1] for row in read.result.rows] == ["B-1", False]
+
+    # A wrong password: one clear line, nothing written, the password never shown.
+    assert (await own_shell.run(f"write-secured Tank1.BatchId B-3 {who}")).ok
+    wrong = await own_shell.run(f"snapshot restore {shot} --user operator --password-env WRONG_PW")
+    assert not wrong.ok
+    assert "not-the-password" not in wrong.errors
+    assert wrong.err[-1].startswith("snapshot: MXAccess refused AuthenticateUser for operator")
+    assert (await own_shell.run("read Tank1.BatchId")).result.rows[0][1] == "B-3"
+    usage = await own_shell.run(f"snapshot restore {shot} --verifier supervisor")
+    assert usage.outcomes[-1].exit_status == 2 and "--verifier goes with --user" in usage.errors
+    misplaced = await own_shell.run(f"snapshot diff {shot} --user operator")
+    assert misplaced.outcomes[-1].exit_status == 2
