@@ -26,6 +26,8 @@ BENCHMARKS = (
     "discover_rss",
     "expect_lines",
     "long_file",
+    "snapshot_save",
+    "fleet",
 )
 FIGURE_MARKERS = ("ratio", "commands/s", "growth")
 

@@ -13,12 +13,19 @@ from mxshell_plugins.snapshot.compare import Difference, Tolerance, compare, cou
 from mxshell_plugins.snapshot.files import (
     Snapshot,
     SnapshotFileError,
+    SnapshotWriter,
     TagState,
     file_format,
     read_snapshot,
-    write_snapshot,
 )
-from mxshell_plugins.snapshot.live import Credentials, read_live, why, write_back
+from mxshell_plugins.snapshot.live import (
+    Credentials,
+    read_answers,
+    read_live,
+    read_state,
+    why,
+    write_back,
+)
 
 from mxshell.api import (
     CommandFailed,
@@ -91,19 +98,29 @@ async def snapshot_save(
     if path.exists() and not force:
         raise CommandFailed(f"{path} exists; add --force to overwrite it")
     found = list(dict.fromkeys(await references(ctx, tags, resolve=True)))
-    states, calls = await read_live(ctx, found)
     taken = datetime.now(UTC).isoformat(timespec="seconds")
-    shot = Snapshot(session_of(ctx).endpoint, taken, states)
+    endpoint = session_of(ctx).endpoint
     try:
-        await asyncio.to_thread(write_snapshot, path, shot, overwrite=force)
+        writer = SnapshotWriter(
+            path, endpoint, taken, len(found), overwrite=force, to_state=read_state
+        )
     except SnapshotFileError as error:
         raise CommandFailed(str(error)) from None
-    failed = [s for s in states if not s.ok]
+    try:
+        calls = await read_answers(ctx, found, writer.add)
+    except SnapshotFileError as error:
+        writer.abort()
+        raise CommandFailed(str(error)) from None
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
+    failed = writer.failed
     table = Table(["tag", "status"], [[s.tag, s.status] for s in failed])
-    summary = f"snapshot save: {len(states)} tags to {path}" + (
+    summary = f"snapshot save: {writer.written} tags to {path}" + (
         f", {len(failed)} could not be read (kept with the reason)" if failed else ""
     )
-    data = {"file": str(path), "tags": len(states), "failed": len(failed), "calls": calls}
+    data = {"file": str(path), "tags": writer.written, "failed": len(failed), "calls": calls}
     return SnapshotReport(summary, table, data, ctx.settings)
 
 

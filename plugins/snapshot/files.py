@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -95,39 +95,92 @@ def typed_value(value: Any, type_name: str | None) -> Any:
     return parse_value_text(text, type_name)
 
 
-def write_snapshot(path: Path, snapshot: Snapshot, *, overwrite: bool) -> None:
-    """Write the file (created 0600, never through a symbolic link)."""
-    kind = file_format(path)
-    try:
-        out = open_private(path, overwrite=overwrite)
-    except ValueError as error:
-        raise SnapshotFileError(str(error)) from None
-    except OSError as error:
-        raise SnapshotFileError(f"cannot write {path}: {error.strerror}") from None
-    with out:
-        if kind == "jsonl":
-            head = {"endpoint": snapshot.endpoint, "taken": snapshot.taken}
-            out.write(json.dumps({"snapshot": {**head, "tags": len(snapshot.tags)}}) + "\n")
-            for state in snapshot.tags:
-                row = {c: getattr(state, c) for c in COLUMNS}
-                out.write(json.dumps({**row, "value": plain(state.value)}) + "\n")
+class SnapshotWriter:
+    """Writes a snapshot as its tags are read: the file is created (0600, never through a
+    symbolic link) and its header written before the first read, and each call's answers
+    are made rows (`to_state`) and written as they come, while the next calls are out at
+    the gateway. `close()` ends the file; `failed` holds the tags that could not be read;
+    `abort()` removes a file left half written (a snapshot is whole or not at all)."""
+
+    def __init__(
+        self,
+        path: Path,
+        endpoint: str,
+        taken: str,
+        count: int,
+        *,
+        overwrite: bool,
+        to_state: Callable[[str, Any], TagState],
+    ) -> None:
+        self.path, self.kind, self.to_state = path, file_format(path), to_state
+        self.written = 0
+        self.failed: list[TagState] = []
+        try:
+            self._out = open_private(path, overwrite=overwrite)
+        except ValueError as error:
+            raise SnapshotFileError(str(error)) from None
+        except OSError as error:
+            raise SnapshotFileError(f"cannot write {path}: {error.strerror}") from None
+        self._csv = csv.writer(self._out) if self.kind == "csv" else None
+        if self._csv is None:
+            head = {"endpoint": endpoint, "taken": taken, "tags": count}
+            self._out.write(json.dumps({"snapshot": head}) + "\n")
         else:
-            writer = csv.writer(out)
-            writer.writerow(
-                [
-                    CSV_MARK,
-                    f"endpoint={snapshot.endpoint}",
-                    f"taken={snapshot.taken}",
-                    f"tags={len(snapshot.tags)}",
-                ]
-            )
-            writer.writerow(COLUMNS)
-            for s in snapshot.tags:
-                value = value_text(s.value) if s.ok else ""
-                quality = "" if s.quality is None else s.quality
-                writer.writerow(
-                    [s.tag, value, s.type or "", quality, s.timestamp or "", s.ok, s.status]
+            mark = [CSV_MARK, f"endpoint={endpoint}", f"taken={taken}", f"tags={count}"]
+            self._csv.writerows([mark, COLUMNS])
+
+    def add(self, tags: Sequence[str], answers: Any) -> None:
+        """One call's answers, as rows in the file; SnapshotFileError if it cannot be
+        written (the read stops there)."""
+        states = [self.to_state(t, a) for t, a in zip(tags, answers, strict=True)]
+        self.failed += [s for s in states if not s.ok]
+        self.written += len(states)
+        try:
+            self._write(states)
+        except (OSError, ValueError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise SnapshotFileError(f"cannot write {self.path}: {reason}") from None
+
+    def close(self) -> None:
+        self._out.close()
+
+    def abort(self) -> None:
+        self._out.close()
+        self.path.unlink(missing_ok=True)
+
+    def _write(self, states: Sequence[TagState]) -> None:
+        if self._csv is None:
+            dumps = json.dumps
+            self._out.write(
+                "".join(
+                    dumps(
+                        {
+                            "tag": s.tag,
+                            "value": plain(s.value),
+                            "type": s.type,
+                            "quality": s.quality,
+                            "timestamp": s.timestamp,
+                            "ok": s.ok,
+                            "status": s.status,
+                        }
+                    )
+                    + "\n"
+                    for s in states
                 )
+            )
+            return
+        self._csv.writerows(
+            [
+                s.tag,
+                value_text(s.value) if s.ok else "",
+                s.type or "",
+                "" if s.quality is None else s.quality,
+                s.timestamp or "",
+                s.ok,
+                s.status,
+            ]
+            for s in states
+        )
 
 
 def read_snapshot(path: Path) -> Snapshot:

@@ -52,17 +52,30 @@ def read_state(tag: str, read: Any) -> TagState:
 
 async def read_live(ctx: ShellContext, tags: Sequence[str]) -> tuple[list[TagState], int]:
     """The tags as they read now, in order, and how many bulk calls that took."""
+    states: list[TagState] = []
+
+    def convert(chunk: Sequence[str], answers: Sequence[Any]) -> None:
+        states.extend(read_state(t, a) for t, a in zip(chunk, answers, strict=True))
+
+    calls = await read_answers(ctx, tags, convert)
+    return states, calls
+
+
+async def read_answers(
+    ctx: ShellContext, tags: Sequence[str], on_chunk: Callable[[Sequence[str], Any], None]
+) -> int:
+    """Read the tags, handing each call's (tags, answers) to `on_chunk` as it comes (a
+    file written while reading goes on); how many bulk calls that took."""
     session = session_of(ctx)
     require(ctx, BULK_READ, "bulk reads")
     with refusals():
         registration = await session.ensure_registration()
     run = BulkRun(session)
-    states: list[TagState] = []
     with refusals():
         async with aclosing(read_tags(run, registration, list(tags), 0)) as answered:
             async for chunk, answers in answered:
-                states += [read_state(t, a) for t, a in zip(chunk, answers, strict=True)]
-    return states, run.calls
+                on_chunk(chunk, answers)
+    return run.calls
 
 
 @dataclass(repr=False)

@@ -86,3 +86,16 @@ def test_the_suite_runner_knows_every_benchmark_script() -> None:
     listed = run.stdout.split()
     scripts = {p.stem for p in (ROOT / "benchmarks").glob("*.py")} - {"harness", "run_all"}
     assert scripts <= set(listed), f"run_all.py does not run {sorted(scripts - set(listed))}"
+
+
+def test_snapshot_save_benchmark_reports_a_floor_a_figure_and_a_ratio() -> None:
+    out = run_benchmark("snapshot_save.py")
+    figure = r"snapshot save of 50 tags \(2 saves, medians\): floor [\d.]+ ms, mxshell [\d.]+ ms"
+    assert re.search(figure + r", ratio \d+\.\d\d \(goal <= 1\.2\)", out), out
+
+
+def test_fleet_benchmark_reports_the_slowest_single_run_the_fleet_and_a_ratio() -> None:
+    out = run_benchmark("fleet.py")
+    assert re.search(r"single runs, s: [\d.]+, [\d.]+\n", out), out
+    figure = r"fleet run of a 30-line file on 2 gateways vs the slowest single run .*"
+    assert re.search(figure + r"ratio \d+\.\d\d \(goal <= 1\.5\)", out), out
