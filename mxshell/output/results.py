@@ -37,10 +37,14 @@ class Table:
 
 @dataclass
 class Text:
-    """Text shown as it is, such as help; `data` is what JSON gets (the text if None)."""
+    """Text shown as it is, such as help; `data` is what JSON gets (the text if None).
+
+    `cut`: the text is a list of one line per thing (the command list): at the prompt,
+    a line wider than the terminal is cut with … rather than run onto the next line."""
 
     text: str
     data: Any = field(default=None, repr=False)
+    cut: bool = False
 
     def as_text(self, format_value: Callable[[Any], str]) -> str:
         return self.text
