@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.application import get_app
 from prompt_toolkit.completion import ThreadedCompleter
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
@@ -93,6 +94,7 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
             runtime.connection.status() if runtime.session else None,
             runtime.host.toolbar_fields,
             context,
+            width=get_app().output.get_size().columns,  # fits: never cut by the terminal
         ),
         should_exit=lambda: runtime.exit_requested,
         # In a thread, so that a slow plugin completer never holds up typing.

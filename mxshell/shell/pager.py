@@ -61,12 +61,26 @@ class TerminalScreen:
         if pager == "off" or (pager == "on" and screen_lines(text, columns) < rows - 1):
             print(text, flush=True)
             return
-        sys.stdout.flush()  # what was printed before comes before the pager
+        await _printed()
         command = pager_command()
         if command is None:
             await page_builtin(text)
         else:
             await page_external(command, text)
+
+
+async def _printed() -> None:
+    """Wait for what was printed before to reach the terminal, so it comes before the
+    pager: under patch_stdout, prompt_toolkit's StdoutProxy writes from its own thread."""
+    sys.stdout.flush()
+    queued = getattr(sys.stdout, "_flush_queue", None)  # StdoutProxy's, when patched
+    if queued is None:
+        return
+    for _ in range(50):  # half a second at most: never hold the pager back for long
+        if queued.empty():
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.02)  # the text the thread took last, being written
 
 
 def screen_lines(text: str, columns: int) -> int:
@@ -99,7 +113,8 @@ async def page_external(command: list[str], text: str) -> None:
 
 async def page_builtin(text: str) -> None:
     """A full-screen read-only view of `text`; q (or Esc, or Ctrl-C) returns to the prompt."""
-    area = TextArea(text=text, read_only=True, scrollbar=True, wrap_lines=False)
+    # No scrollbar: it would take the last column of lines fitted to the full width.
+    area = TextArea(text=text, read_only=True, scrollbar=False, wrap_lines=False)
     keys = KeyBindings()
 
     @keys.add("q")
