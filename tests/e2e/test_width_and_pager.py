@@ -130,3 +130,36 @@ def test_backslash_q_leaves_like_exit(tmp_path: Path, terminal: list[pexpect.spa
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_the_bottom_toolbar_fits_the_terminal_in_whole_fields(
+    tmp_path: Path, terminal: list[pexpect.spawn], columns: int
+) -> None:
+    # A plugin's field makes the whole line wider than 80 columns.
+    (tmp_path / "mxtest_wide_field.py").write_text(
+        "from mxshell.api import hookimpl\n\n"
+        "@hookimpl\n"
+        "def register_toolbar_fields(register):\n"
+        "    register(lambda: 'historian forwarding to three stores')\n"
+    )
+    # The toolbar is drawn only once the cursor's row is known: answer its position request.
+    child = spawn_shell(
+        tmp_path,
+        "--plugin",
+        "mxtest_wide_field",
+        dimensions=(24, columns),
+        PROMPT_TOOLKIT_NO_CPR="0",
+        PYTHONPATH=str(tmp_path),
+    )
+    terminal.append(child)
+    while child.expect([r"\x1b\[6n", r"ev/s[^\r\n]*"]) == 0:
+        child.send("\x1b[1;1R")
+    drawn = ANSI.sub("", child.before + child.after).split("\r")[-1].split("\n")[-1]
+    toolbar = drawn[drawn.index("127.0.0.1:") :].rstrip()
+    assert len(toolbar) <= columns
+    fields = toolbar.split(" | ")
+    assert fields[1] == "connected" and "advised 0" in fields
+    whole = columns == 200
+    assert any(f.startswith("session ") for f in fields) == whole  # the first to give way
+    assert ("historian forwarding to three stores" in fields) == whole
