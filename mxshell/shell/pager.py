@@ -14,20 +14,12 @@ import shlex
 import shutil
 import sys
 from collections.abc import Callable
-
-from prompt_toolkit.application import Application
-from prompt_toolkit.data_structures import Size
-from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
-from prompt_toolkit.key_binding.bindings.page_navigation import (
-    scroll_page_down,
-    scroll_page_up,
-)
-from prompt_toolkit.layout import HSplit, Layout, Window
-from prompt_toolkit.layout.controls import FormattedTextControl
-from prompt_toolkit.styles import Style
-from prompt_toolkit.widgets import TextArea
+from typing import TYPE_CHECKING
 
 from mxshell.output.fit import Fit
+
+if TYPE_CHECKING:
+    from prompt_toolkit.data_structures import Size
 
 LESS = ["less", "-SRXF"]  # S: long lines not folded, R: colours, X: screen kept, F: short exits
 HELP_LINE = " q quits · ↑ ↓ PgUp PgDn space b scroll · g G top and end "
@@ -113,6 +105,18 @@ async def page_external(command: list[str], text: str) -> None:
 
 async def page_builtin(text: str) -> None:
     """A full-screen read-only view of `text`; q (or Esc, or Ctrl-C) returns to the prompt."""
+    # Imported here: the widgets cost start-up time, and most sessions never page.
+    from prompt_toolkit.application import Application
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+    from prompt_toolkit.key_binding.bindings.page_navigation import (
+        scroll_page_down,
+        scroll_page_up,
+    )
+    from prompt_toolkit.layout import HSplit, Layout, Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+    from prompt_toolkit.styles import Style
+    from prompt_toolkit.widgets import TextArea
+
     # No scrollbar: it would take the last column of lines fitted to the full width.
     area = TextArea(text=text, read_only=True, scrollbar=False, wrap_lines=False)
     keys = KeyBindings()
