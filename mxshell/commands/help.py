@@ -41,7 +41,7 @@ def overview(registry: CommandBook, family: str | None = None) -> Text:
         for name, commands in families.items()
         for c in commands
     ]
-    return Text("\n".join(lines), rows, cut=True)
+    return Text("\n".join(lines), rows, fit="cut")
 
 
 def _first_sentence(summary: str) -> str:
@@ -52,7 +52,7 @@ def _first_sentence(summary: str) -> str:
 
 def command_page(command: Declared) -> Text:
     """`help COMMAND` and `COMMAND --help`: the text for people, the declaration for JSON."""
-    return Text(command_help(command), reference(command))
+    return Text(command_help(command), reference(command), fit="fold")
 
 
 def command_help(command: Declared) -> str:

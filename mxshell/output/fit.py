@@ -77,3 +77,36 @@ def fit_cells(cells: list[str], widths: list[int], fit: Fit) -> list[list[str]]:
 def fit_lines(text: str, width: int) -> str:
     """Every line of `text` cut to `width` (a list of one line per thing, such as help)."""
     return "\n".join(cut(line, width) for line in text.split("\n"))
+
+
+def fold_lines(text: str, width: int) -> str:
+    """A page (a command's help) to `width`: a long line is broken between words, and its
+    next lines start under its description (after the first gap of two spaces, as in an
+    option list), under the command after `usage:`, or under its own indent."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        hang = " " * _hanging_indent(line, width)
+        lines += textwrap.wrap(
+            line,
+            width,
+            subsequent_indent=hang,
+            break_on_hyphens=False,
+            drop_whitespace=True,
+        ) or [line]
+    return "\n".join(lines)
+
+
+def _hanging_indent(line: str, width: int) -> int:
+    body = line.lstrip(" ")
+    indent = len(line) - len(body)
+    if body.startswith("usage: "):
+        return min(len("usage: ") + len(body.split(" ")[1]) + 1, width // 2)
+    gap = body.find("  ")
+    if gap > 0:
+        column = indent + gap + len(body[gap:]) - len(body[gap:].lstrip(" "))
+        if column <= width // 2:
+            return column
+    return indent

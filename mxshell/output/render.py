@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mxshell.output.fit import Fit, column_widths, cut, fit_cells, fit_lines
+from mxshell.output.fit import Fit, column_widths, cut, fit_cells, fit_lines, fold_lines
 from mxshell.output.formats import ROW_FORMATS, render_rows
 from mxshell.output.formatting import Display, format_value
 from mxshell.output.jsonable import Secrets, redact, redact_result, result_data, to_data
@@ -128,7 +128,9 @@ def _text(value: Any, settings: Display, indent: str, fit: Fit | None = None) ->
         return value
     if isinstance(value, Table):
         return render_table(value, settings, fit)
-    if isinstance(value, Text) and value.cut and fit is not None:
+    if isinstance(value, Text) and value.fit and fit is not None:
+        if value.fit == "fold":
+            return fold_lines(value.text, fit.width)
         return fit_lines(value.text, fit.width)  # one line per thing: cut, never wrapped
     if isinstance(value, Renderable):
         return value.as_text(lambda v: format_value(v, settings))

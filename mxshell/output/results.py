@@ -39,12 +39,13 @@ class Table:
 class Text:
     """Text shown as it is, such as help; `data` is what JSON gets (the text if None).
 
-    `cut`: the text is a list of one line per thing (the command list): at the prompt,
-    a line wider than the terminal is cut with … rather than run onto the next line."""
+    `fit`, at the prompt: "cut" for a list of one line per thing (the command list), a
+    line wider than the terminal cut with …; "fold" for a page (a command's help), long
+    lines broken between words, under their own indent or their description's column."""
 
     text: str
     data: Any = field(default=None, repr=False)
-    cut: bool = False
+    fit: str = ""
 
     def as_text(self, format_value: Callable[[Any], str]) -> str:
         return self.text

@@ -63,7 +63,7 @@ def test_csv_is_never_cut_even_with_a_fit() -> None:
 
 
 def test_a_listing_text_is_cut_line_by_line_and_plain_text_is_left_alone() -> None:
-    listing = Text("core\n  help, ?   " + "h" * 200, cut=True)
+    listing = Text("core\n  help, ?   " + "h" * 200, fit="cut")
     assert all(
         len(line) <= 80 for line in render_result(listing, Settings(), fit=Fit(80)).split("\n")
     )
@@ -76,3 +76,21 @@ def test_a_long_mapping_value_is_cut_at_the_prompt() -> None:
     text = render_result({"description": "d" * 300, "state": "Running"}, Settings(), fit=Fit(80))
     assert all(len(line) <= 80 for line in text.splitlines())
     assert "Running" in text
+
+
+def test_a_help_page_folds_between_words_under_its_description_column() -> None:
+    page = (
+        "usage: read-bulk --tags N|GLOB --iterations ITERATIONS [--concurrency C] [--warmup W]\n"
+        "\n"
+        "options:\n"
+        "  --tags N|GLOB     a count (that many tags picked from the plant's objects) or a "
+        "glob such as Tank*.Level"
+    )
+    folded = render_result(Text(page, fit="fold"), Settings(), fit=Fit(60)).split("\n")
+    assert all(len(line) <= 60 for line in folded)
+    assert " ".join(" ".join(folded).split()) == " ".join(page.split())  # every word kept
+    hang = len("usage: read-bulk ")
+    assert folded[1][:hang] == " " * hang and folded[1][hang] != " "
+    option = folded.index(next(line for line in folded if line.startswith("  --tags")))
+    assert folded[option + 1].startswith(" " * 20) and folded[option + 1][20] != " "
+    assert render_result(Text(page, fit="fold"), Settings()) == page  # whole without a fit

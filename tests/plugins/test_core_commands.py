@@ -38,7 +38,7 @@ async def test_help_lists_every_command_by_family(dispatcher: Dispatcher) -> Non
     lines = outcome.result.text.splitlines()
     assert lines[0] == "core"
     assert any(line.startswith("  exit, quit  ") for line in lines)
-    assert outcome.result.cut  # at the prompt, cut to the terminal's width
+    assert outcome.result.fit == "cut"  # at the prompt, cut to the terminal's width
 
 
 async def test_help_family_lists_only_that_family(dispatcher: Dispatcher) -> None:
