@@ -6,7 +6,7 @@ one), so the terminal layer does not import the assembly above it."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from prompt_toolkit import PromptSession
@@ -26,6 +26,7 @@ from mxshell.commands import (
 )
 from mxshell.gateway import format_quality, from_mx_value
 from mxshell.gateway.value_decode import timestamp_datetime
+from mxshell.output.fit import cut
 from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl, ReplHooks
@@ -111,8 +112,9 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
     tag_source = context.services.tag_completion
     if tag_source is not None:
         tag_source.preload()  # completion at the prompt: load the Galaxy in the background
-    runtime.follow_events(EventPrinter(runtime))
-    return Repl(hooks)
+    repl = Repl(hooks)
+    runtime.follow_events(EventPrinter(runtime, width=lambda: repl.screen.size()[0]))
+    return repl
 
 
 def prompt_text(runtime: ReplRuntime) -> FormattedText:
@@ -145,8 +147,9 @@ async def ask_secret(question: str) -> str:
 class EventPrinter:
     """Prints advised items' data changes above the prompt, a bounded number per batch."""
 
-    def __init__(self, runtime: ReplRuntime) -> None:
+    def __init__(self, runtime: ReplRuntime, width: Callable[[], int] | None = None) -> None:
         self.runtime = runtime
+        self.width = width  # the terminal's: a long value is cut, as in a table
         self.suppressed = 0
         self._last_summary = time.monotonic()
 
@@ -173,6 +176,9 @@ class EventPrinter:
                     lines.append(f"  {name} = {event_text(change, settings)}")
                 else:
                     self.suppressed += 1
+        if lines and self.width is not None and not settings.wrap:
+            width = self.width()
+            lines = [cut(line, width) for line in lines]
         if lines:
             runtime.out("\n".join(lines))
         now = time.monotonic()

@@ -61,7 +61,7 @@ def test_a_wide_table_is_cut_at_80_columns_and_whole_at_200(
     output_of(child, f"write Pump1.MaintenanceNote '{NOTE}'")
     lines = output_of(child, "read Pump1.MaintenanceNote")
     table = lines[lines.index(next(x for x in lines if x.startswith("tag "))) :]
-    assert max(len(line) for line in table) <= columns
+    assert max(len(line) for line in lines) <= columns  # read's own event lines are cut too
     row = next(line for line in table if line.startswith("Pump1.MaintenanceNote"))
     assert (NOTE in row) == (columns == 200)
     assert ("…" in row) == (columns == 80)
@@ -163,3 +163,14 @@ def test_the_bottom_toolbar_fits_the_terminal_in_whole_fields(
     whole = columns == 200
     assert any(f.startswith("session ") for f in fields) == whole  # the first to give way
     assert ("historian forwarding to three stores" in fields) == whole
+
+
+def test_read_of_an_objects_attribute_list_fits_80_columns(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = shell(tmp_path, 80)
+    terminal.append(child)
+    # A 250-character value; the pause lets the read's own event line arrive in the output.
+    lines = output_of(child, "read Pump1._Attributes; sleep 0.5")
+    assert any(line.startswith("Pump1._Attributes") for line in lines)
+    assert max(len(line) for line in lines) <= 80
