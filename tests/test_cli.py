@@ -95,7 +95,7 @@ def test_an_unknown_config_key_is_a_warning_naming_the_file_and_start_up_goes_on
     assert config.output == "json"  # the rest of the file still counts
     assert config.warnings == [
         f"{path}: unknown setting 'colour' ignored (known: endpoint, plaintext, tls, ca_file, "
-        "server_name_override, api_key_env, output, timestamps, history_size, style, "
+        "server_name_override, api_key_env, output, timestamps, history_size, wrap, pager, style, "
         "disabled_plugins, and [plugins.NAME] tables)",
         f"{path}: plugins.trend must be a [plugins.trend] table; ignored",
     ]

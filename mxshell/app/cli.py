@@ -225,6 +225,8 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
         output="json" if args.json else (args.format or config.output),
         timestamps=config.timestamps,
         history_size=config.history_size,
+        wrap=config.wrap,
+        pager=config.pager,
         debug=args.debug,
         commands=args.commands,
         file=args.file,

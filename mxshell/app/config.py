@@ -39,6 +39,8 @@ class FileConfig:
     output: str = "table"
     timestamps: str = "local"
     history_size: int = 10_000
+    wrap: bool = False  # at the prompt: long table cells wrap instead of being cut
+    pager: str = "on"  # on (taller than the terminal), always, off
     style: str = DEFAULT_STYLE
     # Installed plugins (entry-point names, as `plugins` lists them) not to load.
     disabled_plugins: list[str] = field(default_factory=list)
@@ -51,7 +53,7 @@ class FileConfig:
     warnings: list[str] = field(default_factory=list)
 
 
-_CHOICES = {"output": FORMATS, "timestamps": ("local", "utc")}
+_CHOICES = {"output": FORMATS, "timestamps": ("local", "utc"), "pager": ("on", "off", "always")}
 
 
 def load_config(path: Path | None = None) -> FileConfig:

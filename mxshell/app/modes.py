@@ -46,6 +46,8 @@ class LaunchOptions:
     output: str = "table"
     timestamps: str = "local"
     history_size: int = 10_000
+    wrap: bool = False
+    pager: str = "on"
     debug: bool = False
     commands: str | None = None
     file: str | None = None
@@ -70,6 +72,7 @@ def settings_for(options: LaunchOptions) -> Settings:
     settings.timestamps = options.timestamps
     settings.debug = options.debug
     settings.history_size = options.history_size
+    settings.wrap, settings.pager = options.wrap, options.pager
     settings.stop_on_error = options.on_error == "stop"
     return settings
 
@@ -237,6 +240,7 @@ async def _repl(runtime: ShellRuntime, options: LaunchOptions) -> int:
     from mxshell.shell.build import build_repl
 
     repl = build_repl(runtime, history=options.history)
+    runtime.screen = repl.screen  # results at the prompt: fitted, and paged when tall
     runtime.out(banner(runtime))
     # Start-up is over once the REPL is built (prompt_toolkit is imported for it): what
     # it all made is frozen with the rest.

@@ -59,6 +59,11 @@ class FileOutput:
     def target(self) -> Path | None:
         return self._kept.path if self._kept is not None else None
 
+    @property
+    def at_terminal(self) -> bool:
+        """Results go to the terminal just now (no `output-to` file takes them)."""
+        return self._once is None and self._kept is None
+
     def write_result(self, text: str) -> None:
         """A result's text (a rendered outcome, a streamed row, a JSON line)."""
         where = self._once or self._kept

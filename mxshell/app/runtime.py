@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from mxshell.app.connection import ConnectionController, Target
 from mxshell.app.output_files import FileOutput
@@ -24,6 +24,7 @@ from mxshell.commands import (
 )
 from mxshell.commands.routing import Routes
 from mxshell.gateway import GatewayError
+from mxshell.output.fit import Fit
 from mxshell.script.manual_steps import OperatorDesk
 from mxshell.script.runner import ScriptRunner
 from mxshell.session import Backoff, EventListener, PersistentSession
@@ -40,6 +41,15 @@ def _printer(stream: Callable[[], TextIO]) -> Writer:
         print(text, file=stream(), flush=True)
 
     return write
+
+
+class Screen(Protocol):
+    """The terminal at the prompt (mxshell.shell.pager.TerminalScreen): results there are
+    fitted to its width and paged when taller than it."""
+
+    def fit(self, wrap: bool) -> Fit: ...
+
+    async def show(self, text: str, pager: str) -> None: ...
 
 
 class ShellRuntime:
@@ -102,6 +112,8 @@ class ShellRuntime:
         # Listeners made for every connection's session (the REPL's event printer).
         self.link_listeners: list[LinkListener] = []
         self._attached: dict[str, list[tuple[PersistentSession, EventListener]]] = {}
+        # The terminal, at the prompt only (the REPL sets it): never for files or -c.
+        self.screen: Screen | None = None
 
     # lifecycle -----------------------------------------------------------------
     async def start(self, target: Target | None, named: Sequence[tuple[str, Target]] = ()) -> bool:
@@ -187,27 +199,43 @@ class ShellRuntime:
     async def run_line(self, line: str, *, stop_on_error: bool | None = None) -> list[Outcome]:
         """Run a line and print each outcome as its command ends (so `output-to` in the
         line sends what follows it): results to out (or the file), failures to err."""
-        return await self.dispatcher.run_line(
-            line, stop_on_error=stop_on_error, on_outcome=self.show
-        )
+        show = self.show if self.screen is None else self.show_at_prompt
+        return await self.dispatcher.run_line(line, stop_on_error=stop_on_error, on_outcome=show)
 
     def show(self, outcome: Outcome) -> None:
+        self._present(outcome, None, self.output_files.write_result)
+        self._timing(outcome)
+
+    async def show_at_prompt(self, outcome: Outcome) -> None:
+        """As show, but a result for the terminal fits its width and may go through the
+        pager; JSON and results going to an `output-to` file are left whole."""
+        screen, settings = self.screen, self.context.settings
+        if screen is None or settings.output == "json" or not self.output_files.at_terminal:
+            self.show(outcome)
+            return
+        texts: list[str] = []
+        self._present(outcome, screen.fit(settings.wrap), texts.append)
+        for text in texts:
+            await screen.show(text, settings.pager)
+        self._timing(outcome)
+
+    def _present(self, outcome: Outcome, fit: Fit | None, write: Writer) -> None:
         settings = self.context.settings
         self._streamed_columns = None  # the next command's stream starts with its header
         if not outcome.ok:
             self.failures += 1
         secrets = self._secrets()
         if settings.output == "json":
-            write = self.output_files.write_result if outcome.ok else self.out
-            write(render(outcome, settings, secrets))
-            return
-        if outcome.ok:
-            text = render(outcome, settings, secrets)
+            (write if outcome.ok else self.out)(render(outcome, settings, secrets))
+        elif outcome.ok:
+            text = render(outcome, settings, secrets, fit)
             if text:
-                self.output_files.write_result(text)
+                write(text)
         else:
             self.err(render(outcome, settings, secrets))  # the traceback too, under debug
-        if settings.timing:
+
+    def _timing(self, outcome: Outcome) -> None:
+        if self.context.settings.timing and self.context.settings.output != "json":
             self.err(f"({outcome.elapsed * 1000:.1f} ms)")
 
     def emit(self, value: Any) -> None:
@@ -221,7 +249,11 @@ class ShellRuntime:
             data = result_data(value, self._secrets())
             text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         else:
-            text = self._one_header(value, render_result(value, settings, self._secrets()))
+            fit = None
+            if self.screen is not None and self.output_files.at_terminal:
+                fit = self.screen.fit(settings.wrap)  # a streamed table fits the terminal
+            rendered = render_result(value, settings, self._secrets(), fit)
+            text = self._one_header(value, rendered)
             if not text:
                 return  # a value with nothing to show people (a Text of data only)
         self.output_files.write_result(text)

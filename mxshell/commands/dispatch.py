@@ -6,7 +6,7 @@ import asyncio
 import inspect
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from mxshell.base.errors import (
@@ -33,6 +33,8 @@ from mxshell.output.outcome import Outcome as Outcome
 from mxshell.output.secrets import scrub
 from mxshell.session import NotConnectedError
 
+PSQL_QUIT = "\\q"
+
 
 class Dispatcher:
     """Runs lines and word lists against the registry, with the context handed to handlers."""
@@ -49,29 +51,32 @@ class Dispatcher:
         line: str,
         *,
         stop_on_error: bool | None = None,
-        on_outcome: Callable[[Outcome], None] | None = None,
+        on_outcome: Callable[[Outcome], Awaitable[None] | None] | None = None,
     ) -> list[Outcome]:
         """Run every command on the line, in order; a blank or comment line gives [].
 
         Stops after a failure (unless stop_on_error is False; by default the
         `stop_on_error` setting decides), after a cancel, and after `exit`.
-        `on_outcome` sees each outcome as its command ends, before the next one runs.
+        `on_outcome` sees each outcome as its command ends, before the next one runs (and
+        is awaited when it is a coroutine: the prompt's pager holds the next command back).
         """
         if stop_on_error is None:
             stop_on_error = self.context.settings.stop_on_error
+        if line.strip() == PSQL_QUIT:
+            line = "exit"  # psql's muscle memory; the lexer would read the word as `q`
         try:
             segments = split_line(line)
         except ShellError as error:
             failure = _failure("", redact_line(line, self.registry), error)
             if on_outcome is not None:
-                on_outcome(failure)
+                await _seen(on_outcome(failure))
             return [failure]
         outcomes: list[Outcome] = []
         for segment in segments:
             outcome = await self._run_segment(segment)
             outcomes.append(outcome)
             if on_outcome is not None:
-                on_outcome(outcome)
+                await _seen(on_outcome(outcome))
             if outcome.status == CANCELLED or self.context.exit_requested:
                 break
             if not outcome.ok and stop_on_error:
@@ -237,3 +242,8 @@ def _uncancel() -> None:
     task = asyncio.current_task()
     if task is not None and task.cancelling():
         task.uncancel()
+
+
+async def _seen(shown: Awaitable[None] | None) -> None:
+    if shown is not None:
+        await shown

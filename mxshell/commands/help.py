@@ -4,28 +4,55 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mxshell.output.results import Table, Text
+from mxshell.output.results import Text
 
 if TYPE_CHECKING:
     from mxshell.commands.arguments import Argument, CommandBook, Declared
 
 _HELP_LINE = ("-h, --help", "Show this help.")
+_NAME_WIDTH = 22  # a longer name with its aliases runs into its summary's space
 
 
-def overview(registry: CommandBook, family: str | None = None) -> Table:
-    """Every command (or one family's), family by family, with aliases and summary."""
-    rows = [
-        (name, command.name, ", ".join(command.aliases), command.summary)
+def overview(registry: CommandBook, family: str | None = None) -> Text:
+    """Every command (or one family's) under its family's heading, one line each: name,
+    aliases and summary (cut to the terminal's width at the prompt). JSON gets the rows."""
+    families = {
+        name: commands
         for name, commands in registry.families().items()
         if family is None or name == family
+    }
+    labels = {
+        command.name: ", ".join([command.name, *command.aliases])
+        for commands in families.values()
         for command in commands
+    }
+    width = min(max((len(label) for label in labels.values()), default=0), _NAME_WIDTH) + 2
+    lines: list[str] = []
+    for name, commands in families.items():
+        lines += ["", name] if lines else [name]
+        lines += [
+            f"  {labels[c.name].ljust(width)}{_first_sentence(c.summary)}".rstrip()
+            for c in commands
+        ]
+    if family is None and lines:
+        lines += ["", "help FAMILY lists a family's commands; help COMMAND shows one."]
+    rows = [
+        {"family": name, "command": c.name, "aliases": ", ".join(c.aliases), "summary": c.summary}
+        for name, commands in families.items()
+        for c in commands
     ]
-    return Table(["family", "command", "aliases", "summary"], rows)
+    return Text("\n".join(lines), rows, fit="cut")
+
+
+def _first_sentence(summary: str) -> str:
+    # The list says what a command is for; `help COMMAND` has the rest.
+    head, dot, rest = summary.partition(". ")
+    return head + "." if dot and rest else summary
 
 
 def command_page(command: Declared) -> Text:
     """`help COMMAND` and `COMMAND --help`: the text for people, the declaration for JSON."""
-    return Text(command_help(command), reference(command))
+    return Text(command_help(command), reference(command), fit="fold")
 
 
 def command_help(command: Declared) -> str:

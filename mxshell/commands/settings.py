@@ -12,6 +12,8 @@ from mxshell.commands.plugin_settings import PluginSettings
 from mxshell.highlight import DEFAULT_STYLE, style_names, style_problem
 from mxshell.output.formats import FORMATS
 
+PAGER_CHOICES = ("on", "off", "always")
+
 
 def _setting(
     help_text: str,
@@ -43,6 +45,21 @@ class Settings:
             "(vertical), csv or tsv with a header, one JSON object per command, or values "
             "only, tab separated (plain)",
             choices=FORMATS,
+        ),
+    )
+    wrap: bool = field(
+        default=False,
+        metadata=_setting(
+            "at the prompt, wrap table cells too long for the terminal onto more lines "
+            "instead of cutting them with … (files, JSON and CSV always get them whole)"
+        ),
+    )
+    pager: str = field(
+        default="on",
+        metadata=_setting(
+            "at the prompt, show results through a pager ($MXSHELL_PAGER, $PAGER, less, "
+            "else a built-in one): on when taller than the terminal, always, or off",
+            choices=PAGER_CHOICES,
         ),
     )
     timestamps: str = field(

@@ -3,6 +3,7 @@
 A handler returns a value (a `Table`, a `Text`, a dict, a list, a scalar); `render`
 turns a command's `Outcome` into text, rows (`formats`: vertical, csv, tsv, plain)
 or one JSON object, `format_value` shows one value,
+`fit` cuts or wraps cells to a terminal's width (the prompt asks for it),
 `jsonable` makes values plain data and masks secrets in them value by value (never in
 rendered text), `recording` writes events to JSON Lines or CSV files, `watch` is the
 live watch's table without a terminal. Nothing here knows commands or the terminal.

@@ -41,7 +41,7 @@ def redact(value: Any, secrets: Secrets = frozenset()) -> Any:
     if isinstance(value, Secret):
         return REDACTED
     if isinstance(value, Text):
-        return Text(scrub(value.text, secrets), redact(value.data, secrets))
+        return Text(scrub(value.text, secrets), redact(value.data, secrets), fit=value.fit)
     if isinstance(value, Table):
         rows = [[redact(cell, secrets) for cell in row] for row in value.rows]
         masked = [i for i, column in enumerate(value.columns) if is_secret_name(str(column))]

@@ -6,10 +6,11 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from mxshell.output.fit import Fit, column_widths, cut, fit_cells, fit_lines, fold_lines
 from mxshell.output.formats import ROW_FORMATS, render_rows
 from mxshell.output.formatting import Display, format_value
 from mxshell.output.jsonable import Secrets, redact, redact_result, result_data, to_data
-from mxshell.output.results import Renderable, Table
+from mxshell.output.results import Renderable, Table, Text
 from mxshell.output.secrets import scrub
 
 if TYPE_CHECKING:
@@ -28,14 +29,17 @@ __all__ = [
 ]
 
 
-def render(outcome: Outcome, settings: Display, secrets: Secrets = frozenset()) -> str:
+def render(
+    outcome: Outcome, settings: Display, secrets: Secrets = frozenset(), fit: Fit | None = None
+) -> str:
     """The outcome as the `output` setting asks: text, rows or one line of JSON.
 
     `secrets` are the values known to be secret: masked in the outcome's data before it is
-    rendered (see `redact`), so the text or JSON around them is never touched."""
+    rendered (see `redact`), so the text or JSON around them is never touched. `fit` (at
+    the prompt only) cuts or wraps table cells to the terminal's width."""
     if settings.output == "json":
         return render_json(outcome, secrets)
-    return render_text(outcome, settings, secrets)
+    return render_text(outcome, settings, secrets, fit)
 
 
 def outcome_data(outcome: Outcome, secrets: Secrets = frozenset()) -> dict[str, Any]:
@@ -61,10 +65,12 @@ def render_json(outcome: Outcome, secrets: Secrets = frozenset()) -> str:
     )
 
 
-def render_text(outcome: Outcome, settings: Display, secrets: Secrets = frozenset()) -> str:
+def render_text(
+    outcome: Outcome, settings: Display, secrets: Secrets = frozenset(), fit: Fit | None = None
+) -> str:
     """What a person sees: the result, or the one-line failure ('' when there is nothing)."""
     if outcome.ok:
-        text = render_result(outcome.result, settings, secrets)
+        text = render_result(outcome.result, settings, secrets, fit)
     else:
         text = scrub(outcome.describe(), secrets)  # free text: masked where secrets stand
         if outcome.traceback:
@@ -76,21 +82,30 @@ def render_text(outcome: Outcome, settings: Display, secrets: Secrets = frozense
     return text  # `set timing on`: the shell says the time on its own line (stderr)
 
 
-def render_result(result: Any, settings: Display, secrets: Secrets = frozenset()) -> str:
+def render_result(
+    result: Any, settings: Display, secrets: Secrets = frozenset(), fit: Fit | None = None
+) -> str:
     """A handler's result as text: tables aligned, mappings as key/value lines; or in
-    one of the row formats (vertical, csv, tsv, plain) with the same cells."""
+    one of the row formats (vertical, csv, tsv, plain) with the same cells. Only `table`
+    text is fitted to the terminal: the row formats are for reading back whole."""
     if settings.output in ROW_FORMATS:
         redacted = redact_result(result, secrets)
         return render_rows(redacted, settings.output, lambda value: _cell(value, settings))
-    return _text(redact_result(result, secrets), settings, indent="")
+    return _text(redact_result(result, secrets), settings, indent="", fit=fit)
 
 
-def render_table(table: Table, settings: Display) -> str:
+def render_table(table: Table, settings: Display, fit: Fit | None = None) -> str:
+    """Aligned columns; with `fit`, the widest columns give way until a row fits the
+    terminal, their cells cut with … (or wrapped onto more lines, `set wrap on`)."""
     cells = [[_cell(value, settings) for value in row] for row in table.rows]
     header = [str(column) for column in table.columns]
     widths = [len(h) for h in header]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    if fit is not None:
+        widths = column_widths(widths, fit.width)
+        header = [cut(h, w) for h, w in zip(header, widths, strict=True)]
+        cells = [line for row in cells for line in fit_cells(row, widths, fit)]
     numeric = [
         bool(table.rows)
         and all(_is_number(row[i]) or row[i] is None for row in table.rows)
@@ -106,27 +121,33 @@ def render_table(table: Table, settings: Display) -> str:
     return "\n".join(lines)
 
 
-def _text(value: Any, settings: Display, indent: str) -> str:
+def _text(value: Any, settings: Display, indent: str, fit: Fit | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
         return value
     if isinstance(value, Table):
-        return render_table(value, settings)
+        return render_table(value, settings, fit)
+    if isinstance(value, Text) and value.fit and fit is not None:
+        if value.fit == "fold":
+            return fold_lines(value.text, fit.width)
+        return fit_lines(value.text, fit.width)  # one line per thing: cut, never wrapped
     if isinstance(value, Renderable):
         return value.as_text(lambda v: format_value(v, settings))
     if isinstance(value, Mapping):
-        return _mapping(value, settings, indent)
+        return _mapping(value, settings, indent, fit)
     if isinstance(value, list):
         if value and all(isinstance(v, Mapping) for v in value):
             columns = list(dict.fromkeys(k for v in value for k in v))
             rows = [[v.get(c) for c in columns] for v in value]
-            return render_table(Table([str(c) for c in columns], rows), settings)
-        return "\n".join(_text(v, settings, indent) for v in value)
+            return render_table(Table([str(c) for c in columns], rows), settings, fit)
+        return "\n".join(_text(v, settings, indent, fit) for v in value)
     return format_value(value, settings)
 
 
-def _mapping(value: Mapping[Any, Any], settings: Display, indent: str) -> str:
+def _mapping(
+    value: Mapping[Any, Any], settings: Display, indent: str, fit: Fit | None = None
+) -> str:
     if not value:
         return ""
     width = max(len(str(k)) for k in value) + 2
@@ -135,15 +156,17 @@ def _mapping(value: Mapping[Any, Any], settings: Display, indent: str) -> str:
         label = f"{indent}{str(key).ljust(width)}"
         if isinstance(item, Mapping) and item:
             lines.append(f"{indent}{key}:")
-            lines.append(_mapping(item, settings, indent + "  "))
+            lines.append(_mapping(item, settings, indent + "  ", fit))
         elif isinstance(item, list) and any(isinstance(v, Mapping | list) for v in item):
             lines.append(f"{indent}{key}:")
-            nested = _text(item, settings, indent + "  ")
+            nested = _text(item, settings, indent + "  ", fit)
             lines += [f"{indent}  {line}" for line in nested.splitlines()]
         elif isinstance(item, list):
             lines.append(label + (", ".join(format_value(v, settings) for v in item) or "-"))
         else:
             lines.append(label + _cell(item, settings))
+    if fit is not None and not fit.wrap:  # a long value is cut as a table's cell is
+        lines = [cut(line, fit.width) for line in lines]
     return "\n".join(lines)
 
 

@@ -37,10 +37,15 @@ class Table:
 
 @dataclass
 class Text:
-    """Text shown as it is, such as help; `data` is what JSON gets (the text if None)."""
+    """Text shown as it is, such as help; `data` is what JSON gets (the text if None).
+
+    `fit`, at the prompt: "cut" for a list of one line per thing (the command list), a
+    line wider than the terminal cut with …; "fold" for a page (a command's help), long
+    lines broken between words, under their own indent or their description's column."""
 
     text: str
     data: Any = field(default=None, repr=False)
+    fit: str = ""
 
     def as_text(self, format_value: Callable[[Any], str]) -> str:
         return self.text

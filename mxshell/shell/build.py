@@ -6,10 +6,11 @@ one), so the terminal layer does not import the assembly above it."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.application import get_app
 from prompt_toolkit.completion import ThreadedCompleter
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
@@ -25,6 +26,7 @@ from mxshell.commands import (
 )
 from mxshell.gateway import format_quality, from_mx_value
 from mxshell.gateway.value_decode import timestamp_datetime
+from mxshell.output.fit import cut
 from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl, ReplHooks
@@ -97,6 +99,7 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
             runtime.connection.status() if runtime.session else None,
             runtime.host.toolbar_fields,
             context,
+            width=get_app().output.get_size().columns,  # fits: never cut by the terminal
             others=runtime.connection.rows(),
         ),
         should_exit=lambda: runtime.exit_requested,
@@ -114,8 +117,12 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
     tag_source = context.services.tag_completion
     if tag_source is not None:
         tag_source.preload()  # completion at the prompt: load the Galaxy in the background
-    runtime.follow_every_connection(lambda name, session: EventPrinter(runtime, session, name))
-    return Repl(hooks)
+    repl = Repl(hooks)
+    width = lambda: repl.screen.size()[0]  # noqa: E731 - the terminal's, as it is now
+    runtime.follow_every_connection(
+        lambda name, session: EventPrinter(runtime, session, name, width=width)
+    )
+    return repl
 
 
 def prompt_text(runtime: ReplRuntime) -> FormattedText:
@@ -150,10 +157,17 @@ async def ask_secret(question: str) -> str:
 class EventPrinter:
     """Prints advised items' data changes above the prompt, a bounded number per batch."""
 
-    def __init__(self, runtime: ReplRuntime, session: Any, connection: str) -> None:
+    def __init__(
+        self,
+        runtime: ReplRuntime,
+        session: Any,
+        connection: str,
+        width: Callable[[], int] | None = None,
+    ) -> None:
         self.runtime = runtime
         self.session = session
         self.connection = connection  # named on each line when more than one is open
+        self.width = width  # the terminal's: a long value is cut, as in a table
         self.suppressed = 0
         self._last_summary = time.monotonic()
 
@@ -180,6 +194,9 @@ class EventPrinter:
                     lines.append(f"  {prefix}{name} = {event_text(change, settings)}")
                 else:
                     self.suppressed += 1
+        if lines and self.width is not None and not settings.wrap:
+            width = self.width()
+            lines = [cut(line, width) for line in lines]
         if lines:
             runtime.out("\n".join(lines))
         now = time.monotonic()

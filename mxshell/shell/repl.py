@@ -26,6 +26,7 @@ from prompt_toolkit.styles import DynamicStyle, Style
 
 from mxshell.highlight import DEFAULT_STYLE
 from mxshell.shell.lexer import MxshInputLexer, input_style
+from mxshell.shell.pager import TerminalScreen
 
 # The prompt and the toolbar; the input line's colours come from the pygments style.
 STYLE = Style.from_dict(
@@ -71,6 +72,8 @@ class Repl:
             output=output,
         )
         self._running: asyncio.Task[Any] | None = None
+        # Results are fitted to this terminal and paged when taller than it.
+        self.screen = TerminalScreen(self.prompt.app.output.get_size)
 
     async def run(self) -> int:
         with patch_stdout(raw=True), self._interrupts_cancel_commands():

@@ -63,7 +63,7 @@ async def help_command(ctx: ShellContext, name: str | None = None) -> Any:
 @core.command(
     "exit",
     aliases=["quit"],
-    help="Leave the shell (closing the gateway session cleanly).",
+    help="Leave the shell (closing the gateway session cleanly); at the prompt \\q too.",
     args=[arg("status", type="int", default=0, help="Exit status for scripts")],
 )
 async def exit_command(ctx: ShellContext, status: int = 0) -> None:

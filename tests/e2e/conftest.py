@@ -18,15 +18,19 @@ LAUNCH = "import sys; from mxshell.app.launch import main; sys.exit(main())"
 PROMPT = r"mxshell(?:\x1b\[[0-9;]*m| \([a-z ]+\))*>"
 
 
-def spawn_shell(tmp_path: Path, *args: str, **env: str) -> pexpect.spawn:
-    environment = shell_env(tmp_path, PROMPT_TOOLKIT_NO_CPR="1", **env)
+def spawn_shell(
+    tmp_path: Path, *args: str, dimensions: tuple[int, int] = (40, 160), **env: str
+) -> pexpect.spawn:
+    """The console script in a pseudo-terminal of `dimensions` (rows, columns)."""
+    # No cursor position requests unless a test answers them (PROMPT_TOOLKIT_NO_CPR="0").
+    environment = shell_env(tmp_path, **{"PROMPT_TOOLKIT_NO_CPR": "1", **env})
     child = pexpect.spawn(
         sys.executable,
         ["-c", LAUNCH, *args],
         env=environment,
         encoding="utf-8",
         timeout=20,
-        dimensions=(40, 160),
+        dimensions=dimensions,
     )
     child.logfile_read = open(tmp_path / "terminal.log", "a")  # noqa: SIM115 - closed below
     return child

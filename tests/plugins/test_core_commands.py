@@ -15,7 +15,6 @@ from mxshell.commands import (
     CommandContext,
     Dispatcher,
     Outcome,
-    Table,
     Text,
     render_json,
     render_text,
@@ -30,11 +29,23 @@ async def one(dispatcher: Dispatcher, line: str) -> Outcome:
 
 async def test_help_lists_every_command_by_family(dispatcher: Dispatcher) -> None:
     outcome = await one(dispatcher, "help")
-    assert isinstance(outcome.result, Table)
-    rows = outcome.result.records()
+    assert isinstance(outcome.result, Text)
+    rows = json.loads(render_json(outcome))["result"]  # JSON keeps one object per command
     assert {r["family"] for r in rows} == {"core"}
     assert {"help", "exit", "connect", "status", "alias", "history"} <= {r["command"] for r in rows}
     assert next(r for r in rows if r["command"] == "exit")["aliases"] == "quit"
+    # People get one line per command under its family's heading, aliases after the name.
+    lines = outcome.result.text.splitlines()
+    assert lines[0] == "core"
+    assert any(line.startswith("  exit, quit  ") for line in lines)
+    assert outcome.result.fit == "cut"  # at the prompt, cut to the terminal's width
+
+
+async def test_help_family_lists_only_that_family(dispatcher: Dispatcher) -> None:
+    outcome = await one(dispatcher, "help core")
+    assert isinstance(outcome.result, Text)
+    assert outcome.result.text.splitlines()[0] == "core"
+    assert "help FAMILY" not in outcome.result.text  # the hint is for the whole list
 
 
 async def test_help_for_a_command_is_generated_from_its_declaration(
@@ -217,7 +228,7 @@ async def test_help_lists_a_family_and_question_mark_is_help() -> None:
     shell = ShellRunner()
     family = await shell.run("help bulk")
     assert family.ok, family.errors
-    rows = family.result.records()
+    rows = family.result.as_data()
     assert rows and {r["family"] for r in rows} == {"bulk"}
     assert "read-bulk" in [r["command"] for r in rows]
     asked = await shell.run("? read-bulk")

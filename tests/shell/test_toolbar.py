@@ -26,3 +26,26 @@ def test_gaps_and_plugin_fields_are_added_and_a_failing_field_is_left_out() -> N
     text = toolbar_text(status, [lambda: "tank farm ok", broken, lambda: None])
     assert text.endswith("| gaps 2 | tank farm ok")
     assert toolbar_text(None) == "not connected"
+
+
+def test_at_80_columns_whole_fields_give_way_least_useful_first() -> None:
+    status = {
+        "endpoint": "gateway-primary.plant.example.com:50051",
+        "state": "reconnecting",
+        "session_id": "abcdef0123456789",
+        "advised_items": 1000,
+        "events_per_second": 10000.4,
+        "sequence_gaps": 7,
+    }
+    fields = [lambda: "historian: 3 stores\nforwarding", lambda: "tank farm ok"]
+    whole = toolbar_text(status, fields)
+    assert len(whole) > 80
+    fitted = toolbar_text(status, fields, width=80)
+    assert len(fitted) <= 80
+    kept = fitted.split(" | ")
+    assert set(kept) <= set(whole.split(" | "))  # every field whole, none cut mid-word
+    assert kept[:2] == ["gateway-primary.plant.example.com:50051", "reconnecting"]
+    assert "session abcdef012345" not in kept  # the session id goes first
+    assert "advised 1000" in kept and "gaps 7" in kept
+    assert toolbar_text(status, fields, width=20) == "reconnecting"
+    assert toolbar_text(status, width=200) == toolbar_text(status)  # room: nothing goes
