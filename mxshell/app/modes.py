@@ -28,7 +28,7 @@ from mxshell.gateway import GatewayError
 from mxshell.script.reports import ReportTarget, RunFacts, write_reports
 from mxshell.script.runner import ScriptRun
 from mxshell.script.steps import Script
-from mxshell.script.validation import GalaxyTags, validate
+from mxshell.script.validation import ConnectionTags, GalaxyTags, validate
 from mxshell.shell.plain import ask_plain, at_terminal
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TERMINATED = 0, 1, 2, 143
@@ -139,7 +139,8 @@ async def validated(runtime: ShellRuntime, script: Script) -> bool:
         return False
     context = runtime.context
     try:
-        problems = await validate(script, context.registry, context.variables, GalaxyTags(galaxy))
+        lookup = ConnectionTags(runtime.routes, GalaxyTags(galaxy))
+        problems = await validate(script, context.registry, context.variables, lookup)
     except (ShellError, GatewayError) as error:
         runtime.err(f"mxshell: the tags were not checked against the Galaxy: {error}")
         return False

@@ -22,6 +22,7 @@ from mxshell.base.errors import CommandFailed, HelpRequested, ShellError, UsageE
 from mxshell.commands.entry_files import is_glob, read_entry_lines, read_write_specs
 from mxshell.commands.lexer import Reference, Word
 from mxshell.commands.registry import CommandRegistry
+from mxshell.commands.routing import Routes, split_reference
 from mxshell.commands.services import GalaxyLookup
 from mxshell.commands.variables import Variables
 from mxshell.contract import types
@@ -67,6 +68,31 @@ class GalaxyTags:
             return None
         view_only = info.security == types.SECURITY_CLASSIFICATION_VIEW_ONLY
         return TagFacts(type_name_for(info.data_type, info.is_array), view_only)
+
+
+QUALIFIED = re.compile(r"[A-Za-z][A-Za-z0-9_-]*:[A-Za-z_$]")
+
+
+class ConnectionTags:
+    """TagLookup over every open connection's Galaxy: `north:Tank1.Level` is looked up in
+    north's, an unqualified reference in the current connection's."""
+
+    def __init__(self, routes: Routes, current: TagLookup) -> None:
+        self.routes, self.current = routes, current
+
+    async def tag_facts(self, reference: str) -> TagFacts | None:
+        control = self.routes.context.services.connection
+        if control is None:
+            return await self.current.tag_facts(reference)
+        name, rest = split_reference(reference, control.names)
+        if name is None and QUALIFIED.match(reference):
+            # A connection the file opens itself (connect NAME ...): its Galaxy is not
+            # there to ask before the run, so the tag is checked when it is used.
+            return TagFacts(None, view_only=False)
+        if name is None or name == control.current:
+            return await self.current.tag_facts(rest)
+        galaxy = self.routes.context_for(name).services.galaxy
+        return await GalaxyTags(galaxy).tag_facts(rest) if galaxy is not None else None
 
 
 async def validate(

@@ -104,3 +104,25 @@ async def test_completion_offers_connections_then_that_connections_galaxy(
 
             await eventually(lab_completes, "lab's Galaxy completes under its name")
             assert all(s.text.startswith("lab:") for s in tags("lab:Tank1.Le"))
+
+
+async def test_a_files_qualified_tags_are_checked_against_their_connections_galaxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mxshell.app.modes import validated
+
+    with simulated_gateway() as first, simulated_gateway() as second:
+        monkeypatch.setenv("LAB_KEY", second.api_key)
+        async with ShellRunner.connected(first) as shell:
+            connect = f"connect lab {second.endpoint} --plaintext --api-key-env LAB_KEY"
+            assert (await shell.run(connect)).ok
+            text = (
+                "read lab:Tank1.Level.Hi default:Tank1.Level Tank1.Level\n"
+                "read lab:Tank1.Nope\n"
+                "read later:Tank1.Nope\n"  # a connection the file would open: not asked
+            )
+            script = await shell.runtime.scripts.load_text(text, "check.mxsh")
+            assert await validated(shell.runtime, script)
+            assert [str(p) for p in script.problems] == [
+                "check.mxsh:2: read: no tag 'lab:Tank1.Nope' in the Galaxy"
+            ]
