@@ -8,6 +8,7 @@ from __future__ import annotations
 from mxshell.output import (
     BackgroundRecorder,
     Display,
+    LazyRows,
     WatchModel,
     format_value,
     render_result,
@@ -19,6 +20,7 @@ from mxshell.output.recording import open_private
 __all__ = [
     "BackgroundRecorder",
     "Display",
+    "LazyRows",
     "WatchModel",
     "format_value",
     "open_private",
