@@ -52,6 +52,14 @@ def test_read_bulk_benchmark_reports_latencies_client_cpu_and_a_ratio() -> None:
     )
 
 
+def test_write_bulk_benchmark_reports_latencies_client_cpu_and_a_ratio() -> None:
+    out = run_benchmark("write_bulk.py")
+    assert re.search(r"^floor \(raw stub\) ms per write: p50 [\d.]+", out, re.MULTILINE)
+    assert re.search(r"^mxshell \(write-bulk\) ms per write: p50 [\d.]+", out, re.MULTILINE)
+    figure = r"client CPU per write-bulk of 50 values .*: floor [\d.]+ ms, mxshell [\d.,]+ ms"
+    assert re.search(figure + r", ratio \d+\.\d\d \(goal <= 1\.5\)", out), out
+
+
 def test_discover_rss_benchmark_reports_peak_memory_and_its_growth() -> None:
     out = run_benchmark("discover_rss.py")
     assert len(re.findall(r"floor paged [\d,]+ attributes; mxshell said: \S", out)) == 2
