@@ -22,20 +22,20 @@ class LazyRows(Sequence[tuple[Any, ...]]):
     only when they are shown (rendered, written as JSON or CSV), once."""
 
     def __init__(self, count: int, width: int, build: Callable[[], list[tuple[Any, ...]]]):
-        self.count, self.width = count, width
+        self.length, self.width = count, width
         self._build: Callable[[], list[tuple[Any, ...]]] | None = build
         self._rows: list[tuple[Any, ...]] = []
 
     def built(self) -> list[tuple[Any, ...]]:
         if self._build is not None:
             rows, self._build = self._build(), None
-            if len(rows) != self.count or set(map(len, rows)) - {self.width}:
-                raise ValueError(f"built {len(rows)} rows, not {self.count} of {self.width} cells")
+            if len(rows) != self.length or set(map(len, rows)) - {self.width}:
+                raise ValueError(f"built {len(rows)} rows, not {self.length} of {self.width} cells")
             self._rows = rows
         return self._rows
 
     def __len__(self) -> int:
-        return self.count
+        return self.length
 
     @overload
     def __getitem__(self, index: int) -> tuple[Any, ...]: ...
