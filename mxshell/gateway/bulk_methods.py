@@ -227,13 +227,17 @@ class BulkMethods:
             command.server_handle = server_handle
             add = command.entries.add
             for tag in chunk:
-                entry = add()
                 if isinstance(tag, str):
-                    entry.tag_reference, wait = tag, timeout_ms
-                else:
-                    entry.tag_reference, wait = tag
+                    add().tag_reference = tag
+                    continue
+                entry = add()
+                entry.tag_reference, wait = tag
                 if wait:
                     entry.timeout_ms = wait
+            if timeout_ms:  # the default wait, for each tag not given its own
+                for entry, tag in zip(command.entries, chunk, strict=True):
+                    if isinstance(tag, str):
+                        entry.timeout_ms = timeout_ms
             return request
 
         return await self._bulk(list(tags), build, lambda reply: reply.bulk_read_results.results)

@@ -48,7 +48,7 @@ def _failures(answers: Sequence[Any]) -> int:
     EntryResult refusals; otherwise the reply's BulkReadResults, counted in C."""
     if answers and isinstance(answers[0], EntryResult):
         return sum(not answer.ok for answer in answers)
-    return list(map(_succeeded, answers)).count(False)
+    return len(answers) - sum(map(_succeeded, answers))
 
 
 def _rows_of(answered: list[tuple[Sequence[str], Sequence[Any]]]) -> list[tuple[Any, ...]]:
