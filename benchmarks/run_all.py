@@ -19,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 # In the order; a benchmark whose script is not there yet is reported as missing.
 BENCHMARKS = (
     "read_bulk",
+    "write_bulk",
     "event_ingest",
     "completion",
     "startup",

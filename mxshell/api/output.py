@@ -8,6 +8,7 @@ from __future__ import annotations
 from mxshell.output import (
     BackgroundRecorder,
     Display,
+    LazyRows,
     WatchModel,
     format_value,
     render_result,
@@ -21,6 +22,7 @@ __all__ = [
     "RECORD_COLUMNS",
     "BackgroundRecorder",
     "Display",
+    "LazyRows",
     "WatchModel",
     "format_value",
     "open_private",

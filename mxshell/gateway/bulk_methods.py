@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from mxshell.contract import mx
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from mxshell.contract import mx, types
 from mxshell.gateway.errors import GatewayError
 from mxshell.gateway.protocol import command_name
 from mxshell.gateway.values import timestamp_message, to_mx_value
@@ -19,6 +21,8 @@ _Result = TypeVar("_Result")
 # for Write2Bulk / WriteSecured2Bulk; or a ready mx.WriteBulkEntry.
 WriteEntry = tuple[int, Any] | mx.WriteBulkEntry
 TimedWriteEntry = tuple[int, Any, datetime] | mx.WriteBulkEntry
+# An entry ready for its request: a WriteBulkEntry, or (item_handle, MxValue, Timestamp).
+_Prepared = mx.WriteBulkEntry | tuple[int, types.MxValue, Timestamp | None]
 
 
 class BulkMethods:
@@ -116,8 +120,29 @@ class BulkMethods:
         )
 
     async def _write_family(
-        self, entries: Sequence[mx.WriteBulkEntry], build: Callable[[Sequence[Any]], Any]
+        self, entries: Sequence[_Prepared], field: str, **fields: int
     ) -> Sequence[mx.BulkWriteResult]:
+        def build(chunk: Sequence[_Prepared]) -> mx.InvokeRequest:
+            # Built inside its request, each entry in place with its value copied once:
+            # building entries, then the command, then the request copied 10,000 entries
+            # three times (about 20 ms, against 5).
+            request = mx.InvokeRequest()
+            command = getattr(request, field)
+            for name, number in fields.items():
+                setattr(command, name, number)
+            add = command.entries.add
+            for entry in chunk:
+                if isinstance(entry, mx.WriteBulkEntry):
+                    add().CopyFrom(entry)
+                    continue
+                handle, value, stamp = entry
+                wire = add()
+                wire.item_handle = handle
+                wire.value.CopyFrom(value)
+                if stamp is not None:
+                    wire.timestamp.CopyFrom(stamp)
+            return request
+
         return await self._bulk(entries, build, lambda reply: reply.bulk_write_results.results)
 
     async def write_bulk(
@@ -131,9 +156,9 @@ class BulkMethods:
         """Write for each (item_handle, value); values go through to_mx_value first."""
         return await self._write_family(
             _write_entries(entries, type_name, timed=False),
-            lambda chunk: mx.WriteBulkCommand(
-                server_handle=server_handle, entries=chunk, user_id=user_id
-            ),
+            "write_bulk",
+            server_handle=server_handle,
+            user_id=user_id,
         )
 
     async def write2_bulk(
@@ -147,9 +172,9 @@ class BulkMethods:
         """Write2 for each (item_handle, value, timestamp)."""
         return await self._write_family(
             _write_entries(entries, type_name, timed=True),
-            lambda chunk: mx.Write2BulkCommand(
-                server_handle=server_handle, entries=chunk, user_id=user_id
-            ),
+            "write2_bulk",
+            server_handle=server_handle,
+            user_id=user_id,
         )
 
     async def write_secured_bulk(
@@ -163,12 +188,10 @@ class BulkMethods:
     ) -> Sequence[mx.BulkWriteResult]:
         return await self._write_family(
             _write_entries(entries, type_name, timed=False),
-            lambda chunk: mx.WriteSecuredBulkCommand(
-                server_handle=server_handle,
-                entries=chunk,
-                current_user_id=current_user_id,
-                verifier_user_id=verifier_user_id,
-            ),
+            "write_secured_bulk",
+            server_handle=server_handle,
+            current_user_id=current_user_id,
+            verifier_user_id=verifier_user_id,
         )
 
     async def write_secured2_bulk(
@@ -182,12 +205,10 @@ class BulkMethods:
     ) -> Sequence[mx.BulkWriteResult]:
         return await self._write_family(
             _write_entries(entries, type_name, timed=True),
-            lambda chunk: mx.WriteSecured2BulkCommand(
-                server_handle=server_handle,
-                entries=chunk,
-                current_user_id=current_user_id,
-                verifier_user_id=verifier_user_id,
-            ),
+            "write_secured2_bulk",
+            server_handle=server_handle,
+            current_user_id=current_user_id,
+            verifier_user_id=verifier_user_id,
         )
 
     async def read_bulk(
@@ -206,13 +227,17 @@ class BulkMethods:
             command.server_handle = server_handle
             add = command.entries.add
             for tag in chunk:
-                entry = add()
                 if isinstance(tag, str):
-                    entry.tag_reference, wait = tag, timeout_ms
-                else:
-                    entry.tag_reference, wait = tag
+                    add().tag_reference = tag
+                    continue
+                entry = add()
+                entry.tag_reference, wait = tag
                 if wait:
                     entry.timeout_ms = wait
+            if timeout_ms:  # the default wait, for each tag not given its own
+                for entry, tag in zip(command.entries, chunk, strict=True):
+                    if isinstance(tag, str):
+                        entry.timeout_ms = timeout_ms
             return request
 
         return await self._bulk(list(tags), build, lambda reply: reply.bulk_read_results.results)
@@ -220,9 +245,12 @@ class BulkMethods:
 
 def _write_entries(
     entries: Iterable[Any], type_name: str | None, *, timed: bool
-) -> list[mx.WriteBulkEntry]:
-    """WriteBulkEntry messages, every value converted (and checked) before anything is sent."""
-    built: list[mx.WriteBulkEntry] = []
+) -> list[_Prepared]:
+    """Each entry as it goes on the wire, every value converted (and checked) before
+    anything is sent: a ready WriteBulkEntry as it is, else (item handle, MxValue, the
+    Timestamp of a timed write or None). An MxValue is taken as it is (copied once, into
+    its request)."""
+    built: list[_Prepared] = []
     for index, entry in enumerate(entries):
         if isinstance(entry, mx.WriteBulkEntry):
             built.append(entry)
@@ -230,18 +258,13 @@ def _write_entries(
         try:
             if timed:
                 item_handle, value, moment = entry
-                built.append(
-                    mx.WriteBulkEntry(
-                        item_handle=item_handle,
-                        value=to_mx_value(value, type_name),
-                        timestamp=timestamp_message(moment),
-                    )
-                )
+                stamp: Timestamp | None = timestamp_message(moment)
             else:
                 item_handle, value = entry
-                built.append(
-                    mx.WriteBulkEntry(item_handle=item_handle, value=to_mx_value(value, type_name))
-                )
+                stamp = None
+            if not isinstance(value, types.MxValue):
+                value = to_mx_value(value, type_name)
         except ValueError as error:
             raise ValueError(f"write entry {index}: {error}") from None
+        built.append((item_handle, value, stamp))
     return built

@@ -24,7 +24,7 @@ from mxshell.output.render import (
     render_table,
     render_text,
 )
-from mxshell.output.results import Renderable, Table, Text
+from mxshell.output.results import LazyRows, Renderable, Table, Text
 from mxshell.output.secrets import REDACTED, Secret, is_secret_name, scrub
 from mxshell.output.watch_table import WatchModel, WatchRow
 
@@ -38,6 +38,7 @@ __all__ = [
     "BackgroundRecorder",
     "Display",
     "EventRecorder",
+    "LazyRows",
     "Outcome",
     "Renderable",
     "Secret",

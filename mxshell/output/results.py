@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, overload, runtime_checkable
 
 
 @runtime_checkable
@@ -14,6 +14,38 @@ class Renderable(Protocol):
     def as_text(self, format_value: Callable[[Any], str]) -> str: ...
 
     def as_data(self) -> Any: ...
+
+
+class LazyRows(Sequence[tuple[Any, ...]]):
+    """Rows of a known count and width, built by `build` the first time any is read, and
+    kept. A bulk read of 10,000 tags holds the gateway's answers and turns them into rows
+    only when they are shown (rendered, written as JSON or CSV), once."""
+
+    def __init__(self, count: int, width: int, build: Callable[[], list[tuple[Any, ...]]]):
+        self.length, self.width = count, width
+        self._build: Callable[[], list[tuple[Any, ...]]] | None = build
+        self._rows: list[tuple[Any, ...]] = []
+
+    def built(self) -> list[tuple[Any, ...]]:
+        if self._build is not None:
+            rows, self._build = self._build(), None
+            if len(rows) != self.length or set(map(len, rows)) - {self.width}:
+                raise ValueError(f"built {len(rows)} rows, not {self.length} of {self.width} cells")
+            self._rows = rows
+        return self._rows
+
+    def __len__(self) -> int:
+        return self.length
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Any, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Any, ...]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[Any, ...] | list[tuple[Any, ...]]:
+        return self.built()[index]
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.built())
 
 
 @dataclass
@@ -26,6 +58,10 @@ class Table:
 
     def __post_init__(self) -> None:
         width = len(self.columns)
+        if isinstance(self.rows, LazyRows):  # checked when built: not building them now
+            if self.rows.width != width:
+                raise ValueError(f"rows of {self.rows.width} cells under {width} columns")
+            return
         # The widths gathered in C first: a bulk command's table has 10,000 rows.
         if set(map(len, self.rows)) - {width}:
             row = next(row for row in self.rows if len(row) != width)

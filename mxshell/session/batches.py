@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from mxshell.contract import mx
 from mxshell.gateway import Session
 from mxshell.gateway.errors import GatewayError
 from mxshell.session.item_table import ItemTable, Registration, TrackedItem
@@ -322,11 +321,12 @@ async def write_items(
     return [results[id(e)] for e in entries]
 
 
-def _wire_entry(entry: WriteEntry) -> mx.WriteBulkEntry:
-    wire = mx.WriteBulkEntry(item_handle=entry.item.gateway_handle, value=entry.value)
-    if entry.timestamp is not None:
-        wire.timestamp.FromDatetime(entry.timestamp)
-    return wire
+def _wire_entry(entry: WriteEntry) -> tuple[int, Any] | tuple[int, Any, datetime]:
+    """(item handle, value[, timestamp]): the gateway session builds each entry in its
+    request, once."""
+    if entry.timestamp is None:
+        return entry.item.gateway_handle, entry.value
+    return entry.item.gateway_handle, entry.value, entry.timestamp
 
 
 def _write_call(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import aclosing
+from operator import attrgetter
 from typing import Any
 
 from mxshell_plugins.bulk.steps import (
@@ -22,6 +23,7 @@ from mxshell.api.bulk import READ_CALL_ENTRIES, READS_IN_FLIGHT, EntryResult, re
 from mxshell.api.conversion import quality_text, refusals
 from mxshell.api.gateway import kind_value, mx, types, utc_datetime
 from mxshell.api.items import SERVER_HANDLE
+from mxshell.api.output import LazyRows
 from mxshell.api.tag_input import references
 
 bulk = CommandSet("bulk")
@@ -33,6 +35,7 @@ _QUALITY_TEXTS: dict[int, str | None] = {}
 # Called unbound in read-bulk's loop, which saves building a bound method per entry.
 _which = types.MxValue.WhichOneof
 _has = mx.BulkReadResult.HasField
+_succeeded = attrgetter("was_successful")
 
 
 def _quality(quality: int) -> str | None:
@@ -40,21 +43,35 @@ def _quality(quality: int) -> str | None:
     return text
 
 
+def _failures(answers: Sequence[Any]) -> int:
+    """How many of a call's answers failed: a chunk the shell did not send is all
+    EntryResult refusals; otherwise the reply's BulkReadResults, counted in C."""
+    if answers and isinstance(answers[0], EntryResult):
+        return sum(not answer.ok for answer in answers)
+    return len(answers) - sum(map(_succeeded, answers))
+
+
+def _rows_of(answered: list[tuple[Sequence[str], Sequence[Any]]]) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    for tags, answers in answered:
+        _read_rows(tags, answers, rows.append)
+    return rows
+
+
 def _read_rows(
     tags: Sequence[str], answers: Sequence[Any], append: Callable[[tuple[Any, ...]], None]
-) -> int:
+) -> None:
     """Append a row for each tag's answer (a BulkReadResult, or the EntryResult of an
-    entry not sent); returns how many failed.
+    entry not sent).
 
     One pass, names bound once: this loop runs for each of 10,000 entries. An entry that
     went well needs no EntryResult, only its row. Each access of a sub-message (value,
     timestamp) builds a Python wrapper, so each is read once, and a timestamp with a
     second or nanosecond set needs no HasField. Rows are tuples: the collector stops
     tracking them, which it cannot do for lists."""
-    qualities, failed = _QUALITY_TEXTS, 0
+    qualities = _QUALITY_TEXTS
     for tag, read in zip(tags, answers, strict=True):
         if isinstance(read, EntryResult) or not read.was_successful:
-            failed += 1
             verdict = read if isinstance(read, EntryResult) else EntryResult(tag, None, False, read)
             append((tag, None, None, None, None, False, entry_status(verdict)))
             continue
@@ -73,7 +90,6 @@ def _read_rows(
                 "Ok",
             )
         )
-    return failed
 
 
 @bulk.command(
@@ -112,12 +128,15 @@ async def read_bulk(
     with refusals():
         registration = await session.ensure_registration(server_handle)
     run = new_run(ctx, "read-bulk", len(found))
-    rows: list[tuple[Any, ...]] = []
+    kept: list[tuple[Sequence[str], Sequence[Any]]] = []
     failed = 0
     with refusals():
-        # The calls overlap: each answer becomes rows while the gateway works on the next.
+        # The calls overlap; only the failures are counted now. The answers become rows
+        # when the table is first shown, once (a reply's values and timestamps are most of
+        # a read's own cost, and a run that never shows them never pays it).
         async with aclosing(read_tags(run, registration, found, timeout_ms)) as answered:
             async for chunk, answers in answered:
-                failed += _read_rows(chunk, answers, rows.append)
-    table = Table(READ_COLUMNS, rows)
-    return report(ctx, "read-bulk", table, len(rows), failed, run, allow_partial)
+                kept.append((chunk, answers))
+                failed += _failures(answers)
+    table = Table(READ_COLUMNS, LazyRows(len(found), len(READ_COLUMNS), lambda: _rows_of(kept)))
+    return report(ctx, "read-bulk", table, len(found), failed, run, allow_partial)

@@ -54,6 +54,7 @@ from mxshell.api.conversion import (
 )
 from mxshell.api.gateway import mx_value_kind
 from mxshell.api.items import SECURED_ARGS, SERVER_HANDLE, TYPE
+from mxshell.api.output import LazyRows
 from mxshell.api.tag_input import WriteSpec, write_specs
 
 bulk = CommandSet("bulk")
@@ -113,21 +114,21 @@ async def _write(
     by_entry = dict(zip(entries, written, strict=True))
     results = [p.slot if isinstance(p.slot, EntryResult) else by_entry[id(p)] for p in plan]
     await give_back_failed(ctx, session, to_add, results)
+    # The rows are built when the table is first shown, once (see read-bulk).
+    rows = LazyRows(len(plan), len(WRITE_COLUMNS), lambda: _write_rows(plan, results, method))
+    return finish(ctx, name, Table(WRITE_COLUMNS, rows), results, run, options["allow_partial"])
+
+
+def _write_rows(
+    plan: Sequence[Planned], results: Sequence[EntryResult], method: WriteMethod
+) -> list[tuple[Any, ...]]:
     rows = []
     for planned, result in zip(plan, results, strict=True):
         sent = from_mx_value(planned.value) if planned.value is not None else None
         kind = mx_value_kind(planned.value) if planned.value is not None else None
-        rows.append(
-            [
-                planned.spec.tag,
-                item_label(result.item),
-                sent,
-                kind,
-                result.ok,
-                entry_status(result, method),
-            ]
-        )
-    return finish(ctx, name, Table(WRITE_COLUMNS, rows), results, run, options["allow_partial"])
+        status = entry_status(result, method)
+        rows.append((planned.spec.tag, item_label(result.item), sent, kind, result.ok, status))
+    return rows
 
 
 async def plan_writes(

@@ -44,9 +44,20 @@ def test_read_bulk_benchmark_reports_latencies_client_cpu_and_a_ratio() -> None:
     assert re.search(r"^floor, one call \(raw stub\) ms per read: p50 [\d.]+", out, re.MULTILINE)
     for name in ("bench-read-bulk", "read-bulk"):
         assert re.search(rf"client CPU per read of 50 tags, {name} .*ratio \d+\.\d\d", out)
+    # The command's own CPU is a goal; with its table rendered (rows built then), a figure.
+    assert re.search(r"client CPU .*, read-bulk \(means per read\).*\(goal <= 1\.5\)", out)
+    assert re.search(r"client CPU .*, read-bulk and its table rendered .*ratio \d+\.\d\d", out)
     assert re.search(
         r"read-bulk of 50 tags .*floor [\d.]+ ms, mxshell [\d.]+ ms, ratio \d+\.\d\d", out
     )
+
+
+def test_write_bulk_benchmark_reports_latencies_client_cpu_and_a_ratio() -> None:
+    out = run_benchmark("write_bulk.py")
+    assert re.search(r"^floor \(raw stub\) ms per write: p50 [\d.]+", out, re.MULTILINE)
+    assert re.search(r"^mxshell \(write-bulk\) ms per write: p50 [\d.]+", out, re.MULTILINE)
+    figure = r"client CPU per write-bulk of 50 values .*: floor [\d.]+ ms, mxshell [\d.,]+ ms"
+    assert re.search(figure + r", ratio \d+\.\d\d \(goal <= 1\.5\)", out), out
 
 
 def test_discover_rss_benchmark_reports_peak_memory_and_its_growth() -> None:

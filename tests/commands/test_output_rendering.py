@@ -25,6 +25,7 @@ from mxshell.commands import (
     render_text,
     to_data,
 )
+from mxshell.output import LazyRows
 
 
 def ok(result: Any, command: str = "demo") -> Outcome:
@@ -47,6 +48,29 @@ def test_a_table_row_must_fit_the_columns() -> None:
     # The first row that does not fit is the one named, wherever it is.
     with pytest.raises(ValueError, match=r"row \[5, 6, 7\] does not have 2 cells"):
         Table(["a", "b"], [(1, 2), (3, 4), (5, 6, 7), (8,)])
+
+
+def test_lazy_rows_are_built_when_first_shown_and_only_once() -> None:
+    built: list[int] = []
+
+    def build() -> list[tuple[Any, ...]]:
+        built.append(1)
+        return [("Tank1.Level", 3.5), ("P1.On", 12)]
+
+    table = Table(["tag", "value"], LazyRows(2, 2, build))
+    assert built == [] and len(table.rows) == 2  # counted without being built
+    text = render_result(table, Settings())
+    assert "Tank1.Level    3.5" in text and "P1.On" in text
+    assert render_json(ok(table))
+    assert built == [1]
+
+
+def test_lazy_rows_that_do_not_fit_are_refused() -> None:
+    with pytest.raises(ValueError, match="rows of 3 cells under 2 columns"):
+        Table(["a", "b"], LazyRows(1, 3, lambda: [(1, 2, 3)]))
+    rows = LazyRows(2, 2, lambda: [(1, 2)])  # one row short of its count
+    with pytest.raises(ValueError, match="built 1 rows, not 2"):
+        list(rows)
 
 
 def test_a_mapping_renders_as_key_value_lines() -> None:

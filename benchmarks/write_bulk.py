@@ -1,0 +1,237 @@
+"""Write-bulk of 10,000 values through the shell's command path, against the raw stub.
+
+The simulator runs in its own process on a generated Galaxy; the tags are 10,000 of its
+writable Double attributes. The floor is the raw generated stub writing the same values
+to the same tags with WriteBulk, its items added once beforehand (as the command's are
+after its first run: it keeps the items it added), each call building its request from
+the values, the cheapest way the generated code allows. On the shell's side, the whole
+`write-bulk @FILE --type double` command line through the Dispatcher: the file of
+TAG=VALUE lines read, every value checked and converted, the calls made, one row per
+entry (rendering not included: the floor renders nothing). The values alternate between
+two sets, so every write changes the value, for both sides alike.
+
+Floor and command take turns call by call (who goes first rotates), so a moment of
+machine noise falls on both. The figure is the client process's CPU per write (every
+thread of this process, gRPC's included): the shell's own cost, apart from the gateway's.
+Goal: ratio of means <= 1.5. The wall-clock times are printed beside it.
+
+    python benchmarks/write_bulk.py [--tags 10000] [--iterations 20] [--rounds 3] [--smoke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+import grpc
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import SimProcess, raw_invoke, raw_stub, report, simulator_process, summary  # noqa: E402
+
+from mxshell.app import collector  # noqa: E402
+from mxshell.app.connection import Target  # noqa: E402
+from mxshell.app.runtime import ShellRuntime  # noqa: E402
+from mxshell.contract import galaxy as gr  # noqa: E402
+from mxshell.contract import galaxy_grpc, mx, types  # noqa: E402
+
+FLOOR, COMMAND = "floor", "write-bulk"
+WRITABLE = {types.SECURITY_CLASSIFICATION_OPERATE, types.SECURITY_CLASSIFICATION_TUNE}
+
+
+def writable_doubles(sim: SimProcess, count: int) -> list[str]:
+    """The first `count` writable Double attributes of the simulator's Galaxy (raw stub)."""
+    with grpc.insecure_channel(sim.endpoint) as channel:
+        stub = galaxy_grpc.GalaxyRepositoryStub(channel)
+        found: list[str] = []
+        token = ""
+        while len(found) < count:
+            page = stub.DiscoverHierarchy(
+                gr.DiscoverHierarchyRequest(page_size=500, page_token=token),
+                metadata=sim.metadata,
+            )
+            found += [
+                a.full_tag_reference
+                for obj in page.objects
+                for a in obj.attributes
+                if a.data_type == types.MX_DATA_TYPE_DOUBLE
+                and a.security_classification in WRITABLE
+                and not a.is_array
+                and not a.attribute_name.startswith("_")
+            ]
+            token = page.next_page_token
+            if not token:
+                break
+    if len(found) < count:
+        raise RuntimeError(f"the Galaxy has only {len(found)} writable Double attributes")
+    return found[:count]
+
+
+def value_sets(count: int) -> list[list[float]]:
+    """Two sets of values, written in turn: each write changes every value."""
+    return [
+        [float(n % 1000) + 0.25 for n in range(count)],
+        [float(n % 1000) + 0.5 for n in range(count)],
+    ]
+
+
+class Floor:
+    """The raw stub's side: its own channel, session, registration and items."""
+
+    def __init__(self, sim: SimProcess, tags: list[str]) -> None:
+        self.sim = sim
+        self.channel, self.stub = raw_stub(sim)
+        opened = self.stub.OpenSession(
+            mx.OpenSessionRequest(client_session_name="bench-floor"), metadata=sim.metadata
+        )
+        self.session = opened.session_id
+        self.server = self.invoke(register=mx.RegisterCommand(client_name="bench")).handle
+        self.size = opened.max_bulk_entries or len(tags)
+        self.handles: list[int] = []
+        for start in range(0, len(tags), self.size):
+            added = self.invoke(
+                add_item_bulk=mx.AddItemBulkCommand(
+                    server_handle=self.server, tag_references=tags[start : start + self.size]
+                )
+            )
+            self.handles += [result.item_handle for result in added.subscribe_results.results]
+
+    def invoke(self, **command: object) -> mx.InvokeResponse:
+        return raw_invoke(self.stub, self.sim, self.session, **command)
+
+    def write(self, values: Sequence[float]) -> None:
+        """WriteBulk of every value, a call of up to the gateway's limit at a time."""
+        for start in range(0, len(values), self.size):
+            request = mx.InvokeRequest(session_id=self.session)
+            command = request.write_bulk
+            command.server_handle = self.server
+            add = command.entries.add
+            handles = self.handles[start : start + self.size]
+            for handle, value in zip(handles, values[start : start + self.size], strict=True):
+                entry = add()
+                entry.item_handle = handle
+                entry.value.double_value = value
+            reply = self.stub.Invoke(request, metadata=self.sim.metadata)
+            results = reply.bulk_write_results.results
+            if sum(1 for result in results if result.was_successful) != len(handles):
+                raise RuntimeError("the floor's WriteBulk did not write every value")
+
+    def close(self) -> None:
+        self.stub.CloseSession(
+            mx.CloseSessionRequest(session_id=self.session), metadata=self.sim.metadata
+        )
+        self.channel.close()
+
+
+class Timings:
+    """ms per write and client CPU ms per write, for one side."""
+
+    def __init__(self) -> None:
+        self.ms: list[float] = []
+        self.cpu: list[float] = []
+
+    async def time_async(self, call: Callable[[], Awaitable[None]]) -> None:
+        cpu, started = time.process_time(), time.perf_counter()
+        await call()
+        self.ms.append((time.perf_counter() - started) * 1000)
+        self.cpu.append((time.process_time() - cpu) * 1000)
+
+
+async def one_round(
+    sim: SimProcess,
+    tags: list[str],
+    files: list[Path],
+    iterations: int,
+    sides: dict[str, Timings],
+) -> None:
+    """Floor and command write by write, taking turns (who goes first rotates). The first
+    write of each side adds the command's items and warms both; it is not kept."""
+    floor = Floor(sim, tags)
+    values = value_sets(len(tags))
+    runtime = ShellRuntime(out=lambda text: None, err=lambda text: None)
+    target = Target(sim.endpoint, plaintext=True, api_key=sim.api_key)
+    if not await runtime.start(target):
+        raise RuntimeError("the shell could not connect to the simulator")
+    threshold = gc.get_threshold()
+    collector.settle()  # the collector as the shell sets it once it is up
+
+    async def floor_write(index: int) -> None:
+        floor.write(values[index % 2])
+
+    async def command(index: int) -> None:
+        line = f"write-bulk @{files[index % 2]} --type double"
+        outcomes = await runtime.dispatcher.run_line(line)
+        if not outcomes[0].ok:
+            raise RuntimeError(f"write-bulk failed: {outcomes[0].error}")
+
+    turns: list[tuple[str, Callable[[int], Awaitable[None]]]] = [
+        (FLOOR, floor_write),
+        (COMMAND, command),
+    ]
+    try:
+        for _, turn in turns:
+            await turn(1)
+        for index in range(iterations):
+            shift = index % len(turns)
+            for name, turn in turns[shift:] + turns[:shift]:
+                await sides[name].time_async(lambda turn=turn, index=index: turn(index))  # type: ignore[misc]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+        await runtime.close()
+        floor.close()
+
+
+def write_files(folder: Path, tags: list[str]) -> list[Path]:
+    files = []
+    for number, values in enumerate(value_sets(len(tags))):
+        path = folder / f"values{number}.txt"
+        path.write_text(
+            "".join(f"{tag}={value}\n" for tag, value in zip(tags, values, strict=True))
+        )
+        files.append(path)
+    return files
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tags", type=int, default=10_000)
+    parser.add_argument("--iterations", type=int, default=20, help="writes per round and side")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="tiny run, for the test suite")
+    args = parser.parse_args()
+    count, iterations, rounds = (
+        (50, 3, 1) if args.smoke else (args.tags, args.iterations, args.rounds)
+    )
+    sides = {name: Timings() for name in (FLOOR, COMMAND)}
+    # About one attribute in ten is a writable Double.
+    with simulator_process("--generate", str(max(count * 12, 2000))) as sim:
+        tags = writable_doubles(sim, count)
+        with tempfile.TemporaryDirectory() as folder:
+            files = write_files(Path(folder), tags)
+            for _ in range(rounds):
+                asyncio.run(one_round(sim, tags, files, iterations, sides))
+    print(f"floor (raw stub) ms per write: {summary(sides[FLOOR].ms)}")
+    print(f"mxshell ({COMMAND}) ms per write: {summary(sides[COMMAND].ms)}")
+    # Means, not medians: a collection now and then is part of what a write costs.
+    report(
+        f"client CPU per write-bulk of {len(tags)} values ({rounds} rounds x {iterations} "
+        "writes, means)",
+        statistics.fmean(sides[FLOOR].cpu),
+        statistics.fmean(sides[COMMAND].cpu),
+        "ms",
+        "<= 1.5",
+        higher_is_better=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

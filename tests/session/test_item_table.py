@@ -1,0 +1,28 @@
+"""The item table finds items by alias, stable handle and tag reference."""
+
+from __future__ import annotations
+
+from mxshell.session import ItemTable
+
+
+def test_a_tag_reference_finds_its_oldest_item_whatever_the_case() -> None:
+    table = ItemTable()
+    registration = table.add_registration("mxshell", 1)
+    first = table.add(registration, "Tank_001.Level", 10)
+    second = table.add(registration, "tank_001.level", 11)
+    table.add(registration, "Tank_002.Level", 12)
+    assert table.find("TANK_001.LEVEL") is first
+    table.drop(first)
+    assert table.find("Tank_001.Level") is second  # the next item of the same tag
+    table.drop(second)
+    assert table.find("Tank_001.Level") is None
+    assert table.find("Tank_002.Level") is not None
+
+
+def test_dropping_a_registration_forgets_its_items_tags() -> None:
+    table = ItemTable()
+    registration = table.add_registration("mxshell", 1)
+    for number in range(3):
+        table.add(registration, f"Pump_{number:03d}.Speed", 100 + number)
+    table.drop_registration(registration)
+    assert [table.find(f"Pump_{n:03d}.Speed") for n in range(3)] == [None, None, None]
