@@ -245,8 +245,13 @@ class ConnectionController:
             link.embedded.stop()
         if self.on_link is not None:
             self.on_link(name, None)
-        if name == self.current and self.on_change is not None:
-            await self.on_change(link.session, None)
+        if name != self.current:
+            return True
+        if self.links:  # another connection is left: it becomes current, said
+            self.current = next(iter(self.links))
+            self.notify(f"{name} closed; the current connection is now {self.current}")
+        if self.on_change is not None:
+            await self.on_change(link.session, self.session)
         return True
 
     async def reconnect(self) -> Any:

@@ -126,3 +126,15 @@ async def test_a_files_qualified_tags_are_checked_against_their_connections_gala
             assert [str(p) for p in script.problems] == [
                 "check.mxsh:2: read: no tag 'lab:Tank1.Nope' in the Galaxy"
             ]
+
+
+async def test_closing_the_current_connection_makes_the_next_one_current_and_says_so() -> None:
+    with simulated_gateway() as first:
+        async with ShellRunner.connected(first) as shell:
+            assert (await shell.run("connect --name lab; use lab")).ok
+            closed = await shell.run("disconnect")
+            assert "lab closed; the current connection is now default" in closed.errors
+            assert shell.runtime.connection.names == ["default"]
+            assert (await shell.run("read Tank1.Level.Hi")).ok  # default's session now
+            left = await shell.run("disconnect lab")
+            assert not left.ok and "no connection named 'lab' (open: default)" in left.errors
