@@ -25,7 +25,7 @@ from mxshell.gateway.status import (
     hresult_name,
     hresult_unsigned,
 )
-from mxshell.gateway.value_decode import kind_value, timestamp_datetime, utc_datetime
+from mxshell.gateway.value_decode import kind_value, timestamp_datetime, utc_datetime, utc_text
 from mxshell.gateway.values import INT32_MAX, INT32_MIN
 
 __all__ = [
@@ -54,4 +54,5 @@ __all__ = [
     "to_mx_value",
     "types",
     "utc_datetime",
+    "utc_text",
 ]

@@ -61,6 +61,18 @@ def timestamp_datetime(stamp: Timestamp) -> datetime:
     return utc_datetime(stamp.seconds, stamp.nanos)
 
 
+def utc_text(seconds: int, nanos: int) -> str:
+    """utc_datetime(seconds, nanos).isoformat(), without making the datetime: a snapshot
+    of 100,000 tags writes one a tag."""
+    fields = _SECONDS.get(seconds) if 0 <= nanos < _NANOS_PER_SECOND else None
+    if fields is None:
+        return utc_datetime(seconds, nanos).isoformat()
+    year, month, day, hour, minute, second = fields
+    micro = nanos // 1000
+    fraction = f".{micro:06d}" if micro else ""
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}{fraction}+00:00"
+
+
 def utc_datetime(seconds: int, nanos: int) -> datetime:
     """timestamp_datetime of the Timestamp with these fields, for a caller that has read
     them already; out of range, Timestamp.ToDatetime's own ValueError."""

@@ -13,7 +13,7 @@ from mxshell_plugins.snapshot.files import TagState
 from mxshell.api import CommandFailed, EntryResult, ShellContext, TrackedItem, session_of
 from mxshell.api.bulk import BulkRun, WriteEntry, add_items, item_calls, read_tags, write_items
 from mxshell.api.conversion import refusals
-from mxshell.api.gateway import describe_status, kind_value, mx_value_kind, utc_datetime
+from mxshell.api.gateway import describe_status, kind_value, mx_value_kind, utc_text
 
 BULK_READ = "bulk-read-commands"
 BULK_WRITE = "bulk-write-commands"
@@ -40,13 +40,9 @@ def read_state(tag: str, read: Any) -> TagState:
     if not read.was_successful:
         return TagState(tag, ok=False, status=why(EntryResult(tag, None, False, read)))
     value, stamp = read.value, read.timestamp
-    moment = utc_datetime(stamp.seconds, stamp.nanos) if read.HasField("timestamp") else None
+    moment = utc_text(stamp.seconds, stamp.nanos) if read.HasField("timestamp") else None
     return TagState(
-        tag,
-        kind_value(value, value.WhichOneof("kind")),
-        mx_value_kind(value),
-        read.quality,
-        moment.isoformat() if moment else None,
+        tag, kind_value(value, value.WhichOneof("kind")), mx_value_kind(value), read.quality, moment
     )
 
 

@@ -346,3 +346,14 @@ def test_float32_values_come_back_as_the_shortest_decimal_that_is_the_same_float
         if digits > 1:
             shorter = float(f"{single:.{digits - 1}g}")
             assert _float32_of(shorter) != single, (single, shown)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_utc_text_is_the_datetimes_isoformat_every_time(seed: int) -> None:
+    pick = random.Random(seed)
+    for _ in range(2000):
+        seconds = pick.randint(-(10**9), 4 * 10**9)
+        nanos = pick.choice([0, 999, 1000, 999_999_999, pick.randint(0, 999_999_999)])
+        for _ in range(2):  # the first call fills the cache of seconds, the second uses it
+            made = value_decode.utc_datetime(seconds, nanos).isoformat()
+            assert value_decode.utc_text(seconds, nanos) == made
