@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from mxshell.app.modes import (
     EXIT_TERMINATED,
     LaunchOptions,
     load,
+    on_sigterm,
     run_facts,
     settings_for,
     validated,
@@ -156,20 +156,15 @@ def _sigterm_stops(
     runtimes: list[ShellRuntime], tasks: Sequence[asyncio.Future[Any]]
 ) -> Iterator[None]:
     """SIGTERM ends every run as it ends one file's: cancelled, deferred commands run."""
-    loop = asyncio.get_running_loop()
 
     def stop() -> None:
+        if any(runtime.scripts.terminated for runtime in runtimes):
+            return
+        print("mxshell: terminated (SIGTERM); finishing the runs", file=sys.stderr, flush=True)
         for runtime in runtimes:
             runtime.scripts.terminated = True
         for task in tasks:
             task.cancel()
 
-    try:
-        previous = signal.signal(signal.SIGTERM, lambda *_: loop.call_soon_threadsafe(stop))
-    except (ValueError, AttributeError):  # not the main thread (tests), or no SIGTERM
+    with on_sigterm(asyncio.get_running_loop(), stop):
         yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -213,11 +213,19 @@ def _sigterm_stops(runtime: ShellRuntime) -> Iterator[None]:
         runtime.err("mxshell: terminated (SIGTERM); finishing the run and closing the session")
         task.cancel()
 
-    def on_sigterm(signum: int, frame: Any) -> None:
+    with on_sigterm(loop, stop):
+        yield
+
+
+@contextmanager
+def on_sigterm(loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> Iterator[None]:
+    """Call `stop` on the loop when SIGTERM comes, for the duration of the block."""
+
+    def handler(signum: int, frame: Any) -> None:
         loop.call_soon_threadsafe(stop)
 
     try:
-        previous = signal.signal(signal.SIGTERM, on_sigterm)
+        previous = signal.signal(signal.SIGTERM, handler)
     except (ValueError, AttributeError):  # not the main thread (tests), or no SIGTERM
         yield
         return
@@ -265,4 +273,4 @@ def banner(runtime: ShellRuntime) -> str:
     )
 
 
-__all__ = ["banner", "load", "paths", "run", "run_facts", "settings_for", "validated"]
+__all__ = ["banner", "load", "on_sigterm", "paths", "run", "run_facts", "settings_for", "validated"]

@@ -220,3 +220,35 @@ def test_a_fleet_run_of_a_failing_check_on_one_of_three_exits_1_and_says_which(
     lines = [json.loads(line) for line in run.stdout.splitlines()]  # every line parses
     assert {line["connection"] for line in lines} == {"north", "south", "east"}
     assert "east exit 2" in run.stderr and "south exit 1" in run.stderr
+
+
+def test_sigterm_ends_every_run_of_a_fleet_with_its_deferred_commands_and_143(
+    sims: list[SimProcess], tmp_path: Path
+) -> None:
+    import signal
+    import time
+
+    check = tmp_path / "long.mxsh"
+    check.write_text("defer echo put-back\necho started\nsleep 30\necho never\n")
+    named = [f"--connection=north={sims[0].endpoint}", f"--connection=south={sims[1].endpoint}"]
+    child = subprocess.Popen(
+        [sys.executable, "-c", LAUNCH, "-f", str(check), *named, "--plaintext"]
+        + ["--api-key-env", KEY_VARIABLE, "--no-validate"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=shell_env(tmp_path, **{KEY_VARIABLE: KEY}),
+        stdin=subprocess.DEVNULL,
+    )
+    assert child.stdout is not None
+    started: set[str] = set()
+    deadline = time.monotonic() + 60
+    while started != {"north", "south"} and time.monotonic() < deadline:
+        line = child.stdout.readline()
+        if line.endswith("| started\n"):
+            started.add(line.split()[0])
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 143, err
+    assert "north | put-back" in out and "south | put-back" in out and "never" not in out
+    assert err.strip().splitlines()[-1].endswith("(north exit 143, south exit 143); exit 143")
