@@ -51,6 +51,13 @@ class Settings:
             "the time zone timestamps print in (JSON is always UTC)", choices=("local", "utc")
         ),
     )
+    precision: int = field(
+        default=6,
+        metadata=_setting(
+            "significant digits a double prints with (files, CSV and JSON keep them all)",
+            minimum=1,
+        ),
+    )
     debug: bool = field(
         default=False, metadata=_setting("show a traceback when a command or plugin fails")
     )

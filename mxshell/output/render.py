@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from mxshell.output.formats import ROW_FORMATS, render_rows
-from mxshell.output.formatting import Display, format_value
+from mxshell.output.formatting import Display, format_value, whole
 from mxshell.output.jsonable import Secrets, redact, redact_result, result_data, to_data
 from mxshell.output.results import Renderable, Table
 from mxshell.output.secrets import scrub
@@ -81,7 +81,9 @@ def render_result(result: Any, settings: Display, secrets: Secrets = frozenset()
     one of the row formats (vertical, csv, tsv, plain) with the same cells."""
     if settings.output in ROW_FORMATS:
         redacted = redact_result(result, secrets)
-        return render_rows(redacted, settings.output, lambda value: _cell(value, settings))
+        # csv and tsv are for programs: every digit, every item (vertical and plain are read)
+        shown = whole(settings) if settings.output in ("csv", "tsv") else settings
+        return render_rows(redacted, settings.output, lambda value: _cell(value, shown))
     return _text(redact_result(result, secrets), settings, indent="")
 
 
@@ -148,8 +150,6 @@ def _mapping(value: Mapping[Any, Any], settings: Display, indent: str) -> str:
 
 
 def _cell(value: Any, settings: Display) -> str:
-    if isinstance(value, list):
-        return ", ".join(format_value(v, settings) for v in value)
     if isinstance(value, Mapping):
         return ", ".join(f"{k}={format_value(v, settings)}" for k, v in value.items())
     return " ".join(format_value(value, settings).splitlines())
