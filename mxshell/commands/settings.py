@@ -48,7 +48,9 @@ class Settings:
     timestamps: str = field(
         default="local",
         metadata=_setting(
-            "the time zone timestamps print in (JSON is always UTC)", choices=("local", "utc")
+            "the zone times print in, one shape everywhere: tables, event lines, watch, "
+            "recordings, snapshots (--json output is always RFC 3339 UTC)",
+            choices=("local", "utc"),
         ),
     )
     precision: int = field(

@@ -59,10 +59,15 @@ def rfc3339(moment: datetime) -> str:
 
 
 def format_timestamp(moment: datetime, zone: str = "local") -> str:
-    """Milliseconds, in local time or in UTC (then ending in Z)."""
+    """The one shape a time prints in, everywhere but --json (tables, event lines, the
+    watch view, recordings, snapshots, script messages): milliseconds, and the zone said,
+    so a line copied out of a file still means one instant. `utc`: 2024-05-01
+    12:03:02.123Z; `local`: 2024-05-01 14:03:02.123+02:00."""
     if zone == "utc":
         return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + "Z"
-    return as_utc(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    local = as_utc(moment).astimezone()
+    offset = local.strftime("%z")  # +0200
+    return local.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + f"{offset[:3]}:{offset[3:]}"
 
 
 def format_duration(value: timedelta) -> str:

@@ -32,7 +32,7 @@ from mxshell.api import (
 )
 from mxshell.api.galaxy import security_name
 from mxshell.api.gateway import to_mx_value
-from mxshell.api.output import render_result
+from mxshell.api.output import format_value, render_result
 from mxshell.api.tag_input import references
 
 snapshot = CommandSet("snapshot")
@@ -91,7 +91,7 @@ async def snapshot_save(
         raise CommandFailed(f"{path} exists; add --force to overwrite it")
     found = list(dict.fromkeys(await references(ctx, tags, resolve=True)))
     states, calls = await read_live(ctx, found)
-    taken = datetime.now(UTC).isoformat(timespec="seconds")
+    taken = format_value(datetime.now(UTC), ctx.settings)
     shot = Snapshot(session_of(ctx).endpoint, taken, states)
     try:
         await asyncio.to_thread(write_snapshot, path, shot, overwrite=force)

@@ -13,6 +13,7 @@ from mxshell.api import CommandFailed, EntryResult, ShellContext, TrackedItem, s
 from mxshell.api.bulk import BulkRun, WriteEntry, add_items, item_calls, read_tags, write_items
 from mxshell.api.conversion import refusals
 from mxshell.api.gateway import describe_status, kind_value, mx_value_kind, utc_datetime
+from mxshell.api.output import Display, format_value
 
 BULK_READ = "bulk-read-commands"
 BULK_WRITE = "bulk-write-commands"
@@ -32,8 +33,9 @@ def why(result: EntryResult) -> str:
     return f"{text} ({'; '.join(codes)})" if codes else text
 
 
-def read_state(tag: str, read: Any) -> TagState:
-    """A TagState from one ReadBulk answer (or the EntryResult of an entry not sent)."""
+def read_state(tag: str, read: Any, settings: Display) -> TagState:
+    """A TagState from one ReadBulk answer (or the EntryResult of an entry not sent); its
+    time in the shape tables show (the `timestamps` setting)."""
     if isinstance(read, EntryResult):
         return TagState(tag, ok=False, status=why(read))
     if not read.was_successful:
@@ -45,7 +47,7 @@ def read_state(tag: str, read: Any) -> TagState:
         kind_value(value, value.WhichOneof("kind")),
         mx_value_kind(value),
         read.quality,
-        moment.isoformat() if moment else None,
+        format_value(moment, settings) if moment else None,
     )
 
 
@@ -60,7 +62,9 @@ async def read_live(ctx: ShellContext, tags: Sequence[str]) -> tuple[list[TagSta
     with refusals():
         async with aclosing(read_tags(run, registration, list(tags), 0)) as answered:
             async for chunk, answers in answered:
-                states += [read_state(t, a) for t, a in zip(chunk, answers, strict=True)]
+                states += [
+                    read_state(t, a, ctx.settings) for t, a in zip(chunk, answers, strict=True)
+                ]
     return states, run.calls
 
 

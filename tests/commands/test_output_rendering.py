@@ -77,8 +77,11 @@ def test_timestamps_follow_the_setting_in_text() -> None:
     moment = datetime(2026, 1, 31, 12, 0, 1, 250000)  # naive: UTC, as the gateway's are
     assert render_result(moment, Settings(timestamps="utc")) == "2026-01-31 12:00:01.250Z"
     local = render_result(moment, Settings(timestamps="local"))
-    expected = moment.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    there = moment.replace(tzinfo=UTC).astimezone()
+    offset = there.strftime("%z")
+    expected = there.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + f"{offset[:3]}:{offset[3:]}"
     assert local == expected
+    assert datetime.fromisoformat(local) == moment.replace(tzinfo=UTC)  # one instant
 
 
 def test_json_is_one_line_one_object_with_sorted_keys() -> None:
