@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from mxshell.app.connection import ConnectionController, Target
 from mxshell.app.output_files import FileOutput
@@ -27,6 +27,9 @@ from mxshell.script.manual_steps import OperatorDesk
 from mxshell.script.runner import ScriptRunner
 from mxshell.session import Backoff, EventListener, PersistentSession
 from mxshell.sim import SimConfig
+
+if TYPE_CHECKING:
+    from mxshell.shell.colour import Painter
 
 Writer = Callable[[str], None]
 
@@ -66,8 +69,12 @@ class ShellRuntime:
         if plugin_config:
             self.context.settings.plugins.load(plugin_config, config_source, self.err)
         self.dispatcher = Dispatcher(self.context)
+        # Colour for the terminal alone (the REPL sets one when stdout is a terminal).
+        self.painter: Painter | None = None
         # Results go to the terminal, or to the file `output-to` names.
-        self.output_files = FileOutput(self.out, self.dispatcher.run_command, self._rendered)
+        self.output_files = FileOutput(
+            self._to_terminal, self.dispatcher.run_command, self._rendered
+        )
         self.context.services.output_files = self.output_files
         # Command files, -c, stdin and `source` at the prompt all run through this one.
         self.scripts = ScriptRunner(
@@ -163,7 +170,7 @@ class ShellRuntime:
             self.failures += 1
         secrets = self._secrets()
         if settings.output == "json":
-            write = self.output_files.write_result if outcome.ok else self.out
+            write = self.output_files.write_result if outcome.ok else self._to_terminal
             write(render(outcome, settings, secrets))
             return
         if outcome.ok:
@@ -171,7 +178,8 @@ class ShellRuntime:
             if text:
                 self.output_files.write_result(text)
         else:
-            self.err(render(outcome, settings, secrets))  # the traceback too, under debug
+            failure = render(outcome, settings, secrets)  # the traceback too, under debug
+            self.err(self.painter.error(failure) if self.painter else failure)
         if settings.timing:
             self.err(f"({outcome.elapsed * 1000:.1f} ms)")
 
@@ -201,6 +209,9 @@ class ShellRuntime:
             return text.partition("\n")[2]
         self._streamed_columns = columns
         return text
+
+    def _to_terminal(self, text: str) -> None:
+        self.out(self.painter.result(text) if self.painter else text)
 
     def _rendered(self, outcome: Outcome) -> str:
         # What show prints for a command that went well: `output-to FILE COMMAND` writes it.

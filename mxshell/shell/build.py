@@ -25,6 +25,7 @@ from mxshell.commands import (
 )
 from mxshell.gateway import format_quality, from_mx_value
 from mxshell.gateway.value_decode import timestamp_datetime
+from mxshell.shell.colour import Painter, colour_wanted
 from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl, ReplHooks
@@ -70,6 +71,8 @@ class ReplRuntime(Protocol):
 
     def follow_events(self, listener: Any) -> None: ...
 
+    painter: Painter | None  # colour for the terminal; None: plain text
+
     def out(self, text: str) -> None: ...
 
 
@@ -102,6 +105,9 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
         history=kept,
         style_name=lambda: context.settings.style,
     )
+    if colour_wanted():
+        settings = context.settings
+        runtime.painter = Painter(lambda: settings.style, lambda: settings.output)
     context.services.ask_secret = ask_secret
     if context.services.operator is not None:
         context.services.operator.ask = ask_line
@@ -172,7 +178,8 @@ class EventPrinter:
                 else:
                     self.suppressed += 1
         if lines:
-            runtime.out("\n".join(lines))
+            text = "\n".join(lines)
+            runtime.out(runtime.painter.qualities(text) if runtime.painter else text)
         now = time.monotonic()
         if self.suppressed and now - self._last_summary > 1.0:
             runtime.out(f"  (+{self.suppressed} more data changes; watch shows them all)")
