@@ -64,7 +64,7 @@ async def test_cd_pwd_and_relative_references_in_other_families(shell: ShellRunn
     assert read.ok, read.errors
     assert read.result.rows[0][0] == "Tank1.Level"
     added = await shell.run("add-item .Temperature --as temp")
-    assert added.ok and added.result.rows[0][2] == "Tank1.Temperature"
+    assert added.ok and added.result.as_data().rows[0][2] == "Tank1.Temperature"
 
 
 async def test_cd_dotdot_slash_and_dash_move_like_a_filesystem(shell: ShellRunner) -> None:
