@@ -197,6 +197,7 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
         output="json" if args.json else (args.format or config.output),
         timestamps=config.timestamps,
         history_size=config.history_size,
+        settings=config.settings,
         debug=args.debug,
         commands=args.commands,
         file=args.file,

@@ -58,10 +58,14 @@ class LaunchOptions:
     # The config file's [plugins.NAME] tables, and the file (for the warnings they give).
     plugin_config: dict[str, dict[str, Any]] = field(default_factory=dict)
     config_source: str = ""
+    # The config file's other shell settings (events, precision, timing...), set first.
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 def settings_for(options: LaunchOptions) -> Settings:
     settings = Settings()
+    for name, value in options.settings.items():
+        setattr(settings, name, value)  # checked as `set` checks them when the file was read
     settings.output = options.output
     settings.timestamps = options.timestamps
     settings.debug = options.debug

@@ -133,6 +133,9 @@ class Settings:
         for name in cls.names():
             if hasattr(config, name):
                 setattr(settings, name, getattr(config, name))
+        for name, value in getattr(config, "settings", {}).items():
+            if name in cls.names():  # the file's other settings (events, precision...)
+                setattr(settings, name, value)
         return settings
 
     def get(self, name: str) -> Any:

@@ -269,3 +269,10 @@ async def test_four_state_changes_print_four_lines_and_json_keeps_the_tables(
     assert shown["result"]["rows"] == [
         {"handle": 1, "alias": "a", "tag": "Tank1.Level", "advise": "none"}
     ]
+
+
+async def test_set_name_tab_offers_only_that_settings_values(mx_shell: ShellRunner) -> None:
+    assert complete(mx_shell, "set timestamps ") == ["local", "utc"]
+    assert complete(mx_shell, "set events o") == ["off", "on"]
+    assert "json" not in complete(mx_shell, "set timestamps ")
+    assert complete(mx_shell, "set tank ") == []  # a variable: nothing to offer
