@@ -23,7 +23,7 @@ QUALITY = re.compile(r"\b(Uncertain|Bad)(?:, [a-z][a-z ,-]*)? \(\d+\)")
 def colour_wanted(stream: Any = None) -> bool:
     """Colour only for a person at a terminal who has not asked for none (no-color.org)."""
     stream = sys.stdout if stream is None else stream
-    if os.environ.get("NO_COLOR"):
+    if "NO_COLOR" in os.environ:  # any value, as prompt_toolkit reads it for the input line
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
