@@ -171,6 +171,8 @@ class EventPrinter:
                 continue
             body = getattr(event, kind)
             item = session.items.by_gateway(body.server_handle, body.item_handle)
+            if item is not None and item.borrowed:
+                continue  # a command's own advise (read, expect): its result says the value
             name = item.name if item else f"item {body.item_handle}"
             for change in changes:  # a buffered batch: each sample, in order
                 if len(lines) < MAX_EVENT_LINES_PER_BATCH:

@@ -112,10 +112,12 @@ async def _read_entry(
         return ReadEntry(item.tag_reference, problem=f"not restored after a reconnect: {item.lost}")
     if item.advise == "none":
         before = item.change_count
+        item.borrowed = True  # the read's own advise: no event lines above its table
         try:
             with refusals(item.tag_reference):
                 await session.advise(item)
         except CommandFailed as error:
+            item.borrowed = False  # not advised: nothing of the read's to keep quiet
             return ReadEntry(item.tag_reference, problem=str(error))
         advised.append(item)
         return ReadEntry(item.tag_reference, item, before=before)
