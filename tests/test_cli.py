@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -95,8 +96,9 @@ def test_an_unknown_config_key_is_a_warning_naming_the_file_and_start_up_goes_on
     assert config.output == "json"  # the rest of the file still counts
     assert config.warnings == [
         f"{path}: unknown setting 'colour' ignored (known: endpoint, plaintext, tls, ca_file, "
-        "server_name_override, api_key_env, output, timestamps, history_size, wrap, pager, style, "
-        "disabled_plugins, and [plugins.NAME] tables)",
+        "server_name_override, api_key_env, output, timestamps, history_size, "
+        "disabled_plugins, wrap, pager, precision, debug, timing, stop_on_error, events, "
+        "style, event_backlog, and [connections.NAME] and [plugins.NAME] tables)",
         f"{path}: plugins.trend must be a [plugins.trend] table; ignored",
     ]
 
@@ -341,3 +343,13 @@ def test_once_connected_the_collector_runs_with_start_up_frozen_and_a_raised_thr
     enabled, threshold, frozen = json.loads(run.stdout.splitlines()[0])["result"]
     assert enabled and threshold == YOUNG_THRESHOLD
     assert frozen > 10_000  # start-up's modules, classes and descriptors
+
+
+def test_a_setting_in_the_config_file_reaches_the_running_shell(tmp_path: Path) -> None:
+    """`events off` and the rest can be made permanent (issue 22)."""
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text("events = false\nprecision = 3\n")
+    done = run_cli(tmp_path, "--format", "json", "-c", "show events; show precision")
+    assert done.returncode == 0, done.stderr
+    shown = [json.loads(line)["result"] for line in done.stdout.splitlines()]
+    assert shown == [{"events": False}, {"precision": 3}]

@@ -7,11 +7,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from mxshell.api.context import ShellContext
 from mxshell.base.errors import CommandFailed
+from mxshell.contract import types
 from mxshell.gateway import (
     GatewayError,
     MxAccessError,
@@ -85,6 +86,29 @@ async def declared_type(ctx: ShellContext, tag: str) -> str | None:
     if galaxy is None:
         return None
     return await galaxy.attribute_type(tag)
+
+
+async def shown_value(ctx: ShellContext, tag: str, value: Any) -> Any:
+    """value as its declared data type reads: an ElapsedTime's milliseconds as a timedelta
+    (a duration: 01:02:03.500), an array's too; unchanged when the Galaxy does not say."""
+    if not isinstance(value, int | list) or isinstance(value, bool):
+        return value
+    galaxy = ctx.services.galaxy
+    if galaxy is None:
+        return value
+    try:
+        info = await galaxy.attribute_info(tag)
+    except (CommandFailed, GatewayError):  # no Galaxy to ask: the number as it came
+        return value
+    if info is None or info.data_type != types.MX_DATA_TYPE_ELAPSED_TIME:
+        return value
+    if isinstance(value, list):
+        return [_elapsed(v) for v in value]
+    return _elapsed(value)
+
+
+def _elapsed(millis: Any) -> Any:
+    return timedelta(milliseconds=millis) if isinstance(millis, int) else millis
 
 
 async def convert(ctx: ShellContext, item: TrackedItem, text: str, type_name: str | None) -> Any:

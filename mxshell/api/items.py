@@ -159,10 +159,12 @@ async def borrowed_item(
     advised = False
     try:
         if advise and item.advise == "none":
+            item.borrowed = True  # before the advise: its first value is the command's
             await session.advise(item)
             advised = True
         yield item
     finally:
+        item.borrowed = False  # whatever happened: the item is the user's again
         await give_back(ctx, session, [item] if added else [], [item] if advised else [])
 
 
@@ -224,6 +226,7 @@ async def give_back(
     only_advised = [i for i in advised if not any(i is a for a in added)]
     for item in [*added, *only_advised]:
         was_added = any(item is a for a in added)
+        item.borrowed = False
         if not session.connected:
             # The gateway session is gone: forget locally, so no reconnect restores them.
             if was_added:

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from mxshell.base import paths
-from mxshell.highlight import DEFAULT_STYLE, style_problem
+from mxshell.base.errors import UsageError
+from mxshell.commands.settings import Settings
 from mxshell.output.formats import FORMATS
 
 
@@ -39,21 +40,21 @@ class FileConfig:
     output: str = "table"
     timestamps: str = "local"
     history_size: int = 10_000
-    wrap: bool = False  # at the prompt: long table cells wrap instead of being cut
-    pager: str = "on"  # on (taller than the terminal), always, off
-    style: str = DEFAULT_STYLE
     # Installed plugins (entry-point names, as `plugins` lists them) not to load.
     disabled_plugins: list[str] = field(default_factory=list)
     # [plugins.NAME] tables: a plugin's own settings, applied once plugins are loaded.
     plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
     # [connections.NAME] tables: named gateways, opened with --connection NAME.
     connections: dict[str, NamedConnection] = field(default_factory=dict)
+    # Every other shell setting (`events = false`, `precision = 4`...): the names `show`
+    # lists, checked by the same declaration `set` uses (mxshell.commands.Settings).
+    settings: dict[str, Any] = field(default_factory=dict)
     # Where it was read from, and what in it was ignored (one line each, said at start).
     source: str = ""
     warnings: list[str] = field(default_factory=list)
 
 
-_CHOICES = {"output": FORMATS, "timestamps": ("local", "utc"), "pager": ("on", "off", "always")}
+_CHOICES = {"output": FORMATS, "timestamps": ("local", "utc")}
 
 
 def load_config(path: Path | None = None) -> FileConfig:
@@ -71,18 +72,22 @@ def load_config(path: Path | None = None) -> FileConfig:
         raise ConfigError(
             f"{path}: api_key does not belong in a file; name a variable with api_key_env"
         )
-    known = [f.name for f in fields(FileConfig) if f.name not in _NOT_KEYS]
+    own = [f.name for f in fields(FileConfig) if f.name not in _NOT_KEYS]
+    shell_settings = [name for name in Settings.names() if name not in own]
+    known = [*own, *shell_settings]
     config = FileConfig(source=str(path))
     for key, value in data.items():
         if key == "plugins":
             config.plugins = _plugin_tables(path, value, config.warnings)
         elif key == "connections":
             config.connections = _connection_tables(path, value)
+        elif key in shell_settings:
+            config.settings[key] = _setting(path, key, value)
         elif key not in known:
             # A key of a newer mxshell, or a typo: said, and start-up goes on.
             config.warnings.append(
                 f"{path}: unknown setting {key!r} ignored (known: {', '.join(known)}, "
-                "and [plugins.NAME] tables)"
+                "and [connections.NAME] and [plugins.NAME] tables)"
             )
         else:
             _check(path, key, value, getattr(config, key))
@@ -90,7 +95,23 @@ def load_config(path: Path | None = None) -> FileConfig:
     return config
 
 
-_NOT_KEYS = ("plugins", "connections", "source", "warnings")
+_NOT_KEYS = ("plugins", "connections", "source", "warnings", "settings")
+
+
+def _setting(path: Path, key: str, value: Any) -> Any:
+    """A shell setting's value from the file, checked as `set KEY VALUE` checks it."""
+    if isinstance(value, bool):
+        text = "on" if value else "off"
+    elif isinstance(value, int | str):
+        text = str(value)
+    else:
+        raise ConfigError(f"{path}: {key} must be a string, a number or true/false")
+    try:
+        return Settings().set(key, text)
+    except UsageError as error:
+        raise ConfigError(f"{path}: {error}") from None
+
+
 _KINDS = {int: "a whole number", bool: "true or false", str: "a string", list: "a list"}
 
 
@@ -144,5 +165,3 @@ def _check(path: Path, key: str, value: Any, default: Any) -> None:
         raise ConfigError(f"{path}: {key} must be a list of names, not {value!r}")
     if key in _CHOICES and value not in _CHOICES[key]:
         raise ConfigError(f"{path}: {key} must be one of {', '.join(_CHOICES[key])}")
-    if key == "style" and (problem := style_problem(value)):  # pygments loads only here
-        raise ConfigError(f"{path}: style: {problem}")

@@ -46,8 +46,6 @@ class LaunchOptions:
     output: str = "table"
     timestamps: str = "local"
     history_size: int = 10_000
-    wrap: bool = False
-    pager: str = "on"
     debug: bool = False
     commands: str | None = None
     file: str | None = None
@@ -64,15 +62,18 @@ class LaunchOptions:
     # The config file's [plugins.NAME] tables, and the file (for the warnings they give).
     plugin_config: dict[str, dict[str, Any]] = field(default_factory=dict)
     config_source: str = ""
+    # The config file's other shell settings (events, precision, timing...), set first.
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 def settings_for(options: LaunchOptions) -> Settings:
     settings = Settings()
+    for name, value in options.settings.items():
+        setattr(settings, name, value)  # checked as `set` checks them when the file was read
     settings.output = options.output
     settings.timestamps = options.timestamps
     settings.debug = options.debug
     settings.history_size = options.history_size
-    settings.wrap, settings.pager = options.wrap, options.pager
     settings.stop_on_error = options.on_error == "stop"
     return settings
 

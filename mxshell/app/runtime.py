@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from mxshell.app.connection import ConnectionController, Target
 from mxshell.app.output_files import FileOutput
@@ -29,6 +29,9 @@ from mxshell.script.manual_steps import OperatorDesk
 from mxshell.script.runner import ScriptRunner
 from mxshell.session import Backoff, EventListener, PersistentSession
 from mxshell.sim import SimConfig
+
+if TYPE_CHECKING:
+    from mxshell.shell.colour import Painter
 
 Writer = Callable[[str], None]
 # Makes the listener for one connection's session, given its name and the session.
@@ -79,8 +82,12 @@ class ShellRuntime:
         if plugin_config:
             self.context.settings.plugins.load(plugin_config, config_source, self.err)
         self.dispatcher = Dispatcher(self.context)
+        # Colour for the terminal alone (the REPL sets one when stdout is a terminal).
+        self.painter: Painter | None = None
         # Results go to the terminal, or to the file `output-to` names.
-        self.output_files = FileOutput(self.out, self.dispatcher.run_command, self._rendered)
+        self.output_files = FileOutput(
+            self._to_terminal, self.dispatcher.run_command, self._rendered
+        )
         self.context.services.output_files = self.output_files
         # Command files, -c, stdin and `source` at the prompt all run through this one.
         self.scripts = ScriptRunner(
@@ -226,13 +233,14 @@ class ShellRuntime:
             self.failures += 1
         secrets = self._secrets()
         if settings.output == "json":
-            (write if outcome.ok else self.out)(render(outcome, settings, secrets))
+            (write if outcome.ok else self._to_terminal)(render(outcome, settings, secrets))
         elif outcome.ok:
             text = render(outcome, settings, secrets, fit)
             if text:
                 write(text)
         else:
-            self.err(render(outcome, settings, secrets))  # the traceback too, under debug
+            failure = render(outcome, settings, secrets)  # the traceback too, under debug
+            self.err(self.painter.error(failure) if self.painter else failure)
 
     def _timing(self, outcome: Outcome) -> None:
         if self.context.settings.timing and self.context.settings.output != "json":
@@ -268,6 +276,9 @@ class ShellRuntime:
             return text.partition("\n")[2]
         self._streamed_columns = columns
         return text
+
+    def _to_terminal(self, text: str) -> None:
+        self.out(self.painter.result(text) if self.painter else text)
 
     def _rendered(self, outcome: Outcome) -> str:
         # What show prints for a command that went well: `output-to FILE COMMAND` writes it.

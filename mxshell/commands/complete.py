@@ -3,6 +3,7 @@ candidates, from the declarations alone; the REPL adds Galaxy tags for `is_tag` 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,9 @@ class CompletionSlot:
     prefix: str
     command: Command | None = None
     argument: Argument | None = None
+    # The words typed after the command name, before this one: a completer that takes a
+    # `words` parameter gets them (`set NAME <Tab>` offers NAME's values alone).
+    words: tuple[str, ...] = ()
 
 
 def completion_slot(registry: CommandRegistry, text: str) -> CompletionSlot:
@@ -50,7 +54,7 @@ def completion_slot(registry: CommandRegistry, text: str) -> CompletionSlot:
     argument = _argument_at(command, expanded[1:])
     if argument is None:
         return CompletionSlot(NOTHING, prefix, command)
-    return CompletionSlot(VALUE, prefix, command, argument)
+    return CompletionSlot(VALUE, prefix, command, argument, tuple(expanded[1:]))
 
 
 def candidates(
@@ -67,14 +71,17 @@ def candidates(
     elif slot.kind == OPTION and slot.command is not None:
         found = [f for a in slot.command.options for f in a.flags] + ["--help"]
     elif slot.kind == VALUE and slot.argument is not None:
-        found = _values(slot.argument, slot.prefix, context, completers or {})
+        found = _values(slot, slot.argument, context, completers or {})
     else:
         found = []
     return sorted({str(c) for c in found if str(c).startswith(slot.prefix)})
 
 
 def _values(
-    argument: Argument, prefix: str, context: CommandContext, completers: Mapping[str, Completer]
+    slot: CompletionSlot,
+    argument: Argument,
+    context: CommandContext,
+    completers: Mapping[str, Completer],
 ) -> Iterable[Any]:
     if argument.choices:
         return argument.choices
@@ -84,7 +91,9 @@ def _values(
     if completer is None:
         return []
     try:
-        return list(completer(context, prefix))
+        if "words" in inspect.signature(completer).parameters:
+            return list(completer(context, slot.prefix, words=slot.words))  # type: ignore[call-arg]
+        return list(completer(context, slot.prefix))
     except Exception:  # noqa: BLE001 - a broken completer must not break typing
         return []
 

@@ -65,7 +65,16 @@ class Settings:
     timestamps: str = field(
         default="local",
         metadata=_setting(
-            "the time zone timestamps print in (JSON is always UTC)", choices=("local", "utc")
+            "the zone times print in, one shape everywhere: tables, event lines, watch, "
+            "recordings, snapshots (--json output is always RFC 3339 UTC)",
+            choices=("local", "utc"),
+        ),
+    )
+    precision: int = field(
+        default=6,
+        metadata=_setting(
+            "significant digits a double prints with (files, CSV and JSON keep them all)",
+            minimum=1,
         ),
     )
     debug: bool = field(
@@ -141,6 +150,9 @@ class Settings:
         for name in cls.names():
             if hasattr(config, name):
                 setattr(settings, name, getattr(config, name))
+        for name, value in getattr(config, "settings", {}).items():
+            if name in cls.names():  # the file's other settings (events, precision...)
+                setattr(settings, name, value)
         return settings
 
     def get(self, name: str) -> Any:

@@ -198,8 +198,12 @@ class GalaxyCatalog:
         return None if found is None else found[1]
 
     def resolve(self, reference: str) -> str:
-        """GalaxyLookup: `.Level` after `cd Tank1` is `Tank1.Level`; others unchanged."""
+        """GalaxyLookup: `.Level` after `cd Tank1` is `Tank1.Level`, and so is a bare `Level`
+        when it is not a tag itself and the loaded index knows Tank1.Level; others
+        unchanged (this never waits for the index)."""
         text = reference.strip()
+        if not text.startswith(".") and self.path.current is not None:
+            return self._relative(text) or reference
         if not text.startswith(".") or text.startswith("..") or len(text) < 2:
             return reference
         if self.path.current is None:
@@ -207,6 +211,13 @@ class GalaxyCatalog:
                 f"{text} is relative to the current object, and there is none: cd to one first"
             )
         return f"{self.path.current}{text}"
+
+    def _relative(self, text: str) -> str | None:
+        index, current = self.index, self.path.current
+        if index is None or current is None or not text or index.has_reference(text):
+            return None
+        candidate = f"{current}.{text}"
+        return candidate if index.has_reference(candidate) else None
 
     # completion (on the completer's thread: never waits) ------------------------
     def complete_tag(self, text: str) -> list[TagCandidate]:

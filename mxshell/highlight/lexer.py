@@ -16,6 +16,7 @@ from pygments.lexer import RegexLexer, bygroups, default, include
 from pygments.style import Style
 from pygments.token import (
     Comment,
+    Generic,
     Keyword,
     Name,
     Number,
@@ -129,4 +130,6 @@ class MxshellStyle(Style):
         String.Escape: "ansiyellow",
         Number: "ansicyan",
         Operator: "bold",
+        Generic.Emph: "ansiyellow",  # Uncertain quality in what the prompt prints
+        Generic.Error: "ansired",  # Bad quality and failures
     }

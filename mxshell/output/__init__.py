@@ -12,7 +12,15 @@ live watch's table without a terminal. Nothing here knows commands or the termin
 from __future__ import annotations
 
 from mxshell.output.formats import FORMATS, render_rows
-from mxshell.output.formatting import Display, format_timestamp, format_value, rfc3339
+from mxshell.output.formatting import (
+    Display,
+    Whole,
+    format_duration,
+    format_timestamp,
+    format_value,
+    rfc3339,
+    whole,
+)
 from mxshell.output.jsonable import redact, redact_result, result_data, to_data
 from mxshell.output.outcome import CANCELLED, FAILED, OK, USAGE, Outcome
 from mxshell.output.recording import BackgroundRecorder, EventRecorder
@@ -46,6 +54,7 @@ __all__ = [
     "Text",
     "WatchModel",
     "WatchRow",
+    "format_duration",
     "format_timestamp",
     "format_value",
     "is_secret_name",
@@ -60,6 +69,8 @@ __all__ = [
     "render_text",
     "result_data",
     "rfc3339",
+    "Whole",
+    "whole",
     "scrub",
     "to_data",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import math
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
@@ -25,7 +26,26 @@ class Display(Protocol):
     def timing(self) -> bool: ...  # each command's duration
 
 
-_AS_STR = frozenset({str, int, float})
+@dataclass(frozen=True)
+class Whole:
+    """Display settings for text that must stay whole (CSV, TSV, files): every digit of a
+    double, every item of an array; timestamps still as the setting says."""
+
+    timestamps: str = "local"
+    output: str = "csv"
+    debug: bool = False
+    timing: bool = False
+    precision: int | None = None
+
+
+def whole(settings: Display | None) -> Whole:
+    """The whole-value view of the settings."""
+    return Whole(timestamps=settings.timestamps if settings else "local")
+
+
+_AS_STR = frozenset({str, int})
+# An array shows this many items, then how many there are: `[1, 2, 3, … (100 items)]`.
+ARRAY_SHOWN = 10
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -39,15 +59,48 @@ def rfc3339(moment: datetime) -> str:
 
 
 def format_timestamp(moment: datetime, zone: str = "local") -> str:
-    """Milliseconds, in local time or in UTC (then ending in Z)."""
+    """The one shape a time prints in, everywhere but --json (tables, event lines, the
+    watch view, recordings, snapshots, script messages): milliseconds, and the zone said,
+    so a line copied out of a file still means one instant. `utc`: 2024-05-01
+    12:03:02.123Z; `local`: 2024-05-01 14:03:02.123+02:00."""
     if zone == "utc":
         return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + "Z"
-    return as_utc(moment).astimezone().strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    local = as_utc(moment).astimezone()
+    offset = local.strftime("%z")  # +0200
+    return local.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + f"{offset[:3]}:{offset[3:]}"
+
+
+def format_duration(value: timedelta) -> str:
+    """An ElapsedTime as hours, minutes, seconds and milliseconds: 01:02:03.500, with the
+    days in front past one (7d 00:00:00.000) and a minus sign when it is negative."""
+    millis = round(value.total_seconds() * 1000)
+    sign = "-" if millis < 0 else ""
+    seconds, millis = divmod(abs(millis), 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    text = f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+    return f"{sign}{days}d {text}" if days else sign + text
+
+
+def format_float(value: float, precision: int | None = None) -> str:
+    """A double to `precision` significant digits (the `precision` setting); None: all of
+    them, as Python's shortest round-trip repr (0.1, not 0.10000000000000001)."""
+    text = str(value)
+    if precision is None or not math.isfinite(value):
+        return text
+    mantissa = text.split("e")[0].lstrip("-").replace(".", "").lstrip("0").rstrip("0")
+    if len(mantissa) <= precision:
+        return text  # short already: 1250.0 and 0.1 print as they are
+    return f"{value:.{precision}g}"
 
 
 def format_value(value: Any, settings: Display | None = None) -> str:
+    """A value as people read it: settings None is for files (every digit, every item)."""
     if type(value) in _AS_STR:
-        return str(value)  # most cells: text and numbers (inf and nan print as they are)
+        return str(value)  # most cells: text and whole numbers
+    if type(value) is float:
+        return format_float(value, getattr(settings, "precision", None))
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -55,13 +108,24 @@ def format_value(value: Any, settings: Display | None = None) -> str:
     if isinstance(value, datetime):
         return format_timestamp(value, settings.timestamps if settings else "local")
     if isinstance(value, timedelta):
-        return f"{value.total_seconds():g} s"
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
+        return format_duration(value)
+    if isinstance(value, float):
+        return format_float(value, getattr(settings, "precision", None))
     if isinstance(value, bytes | bytearray | memoryview):
         return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, Enum):
-        return format_value(value.value, settings)
+        return f"{value.name} ({format_value(value.value, settings)})"
     if isinstance(value, list | tuple):
-        return ", ".join(format_value(v, settings) for v in value)
+        return format_array(value, settings)
     return str(value)
+
+
+def format_array(values: list[Any] | tuple[Any, ...], settings: Display | None = None) -> str:
+    """`[a, b, c]`; at the prompt (settings given) cut after ARRAY_SHOWN items with the count:
+    `[1, 2, 3, … (100 items)]`. Files (settings None) get every item."""
+    cut = settings is not None and not isinstance(settings, Whole) and len(values) > ARRAY_SHOWN
+    shown = values[:ARRAY_SHOWN] if cut else values
+    text = ", ".join(format_value(v, settings) for v in shown)
+    if len(shown) < len(values):
+        text += f", … ({len(values)} items)"
+    return f"[{text}]"

@@ -19,10 +19,11 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from mxshell.output.formatting import format_timestamp
 from mxshell.output.jsonable import redact
 
 # The columns of a CSV recording (a JSONL recording writes each row's keys as they are).
@@ -44,16 +45,19 @@ COLUMNS = (
 FORMATS = (".jsonl", ".csv")
 
 
-def plain(value: Any) -> Any:
-    """A JSON-ready form of a value: RFC 3339 datetimes, base64 bytes, lists kept."""
+def plain(value: Any, zone: str = "local") -> Any:
+    """A JSON-ready form of a value: datetimes as the `timestamps` setting shows them in
+    tables (`zone`), durations in seconds, base64 bytes, lists kept."""
     if isinstance(value, datetime):
-        return value.isoformat(timespec="microseconds")
+        return format_timestamp(value, zone)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [plain(v, zone) for v in value]
     if isinstance(value, dict):  # an OnBufferedDataChange's samples
-        return {k: plain(v) for k, v in value.items()}
+        return {k: plain(v, zone) for k, v in value.items()}
     return value
 
 
@@ -106,8 +110,10 @@ class EventRecorder:
         overwrite: bool = False,
         secrets: SecretValues | None = None,
         columns: Sequence[str] = COLUMNS,
+        timestamps: str = "local",
     ) -> None:
         self.path = Path(path)
+        self.timestamps = timestamps  # one shape for the whole file, as it was opened
         self.format = check_format(self.path)
         self.columns = tuple(columns)  # a CSV file's (a recording of several connections
         # starts with a connection column)
@@ -129,9 +135,11 @@ class EventRecorder:
             # data change) is masked, as in every other output; other values untouched.
             row = redact(row, known)
         if self._csv is not None:
-            self._csv.writerow([_csv_cell(plain(row.get(c))) for c in self.columns])
+            zone = self.timestamps
+            self._csv.writerow([_csv_cell(plain(row.get(c), zone)) for c in self.columns])
         else:
-            self._file.write(json.dumps({k: plain(v) for k, v in row.items()}) + "\n")
+            line = {k: plain(v, self.timestamps) for k, v in row.items()}
+            self._file.write(json.dumps(line) + "\n")
         self.count += 1
 
     def flush(self) -> None:
@@ -200,12 +208,15 @@ class BackgroundRecorder:
         overwrite: bool = False,
         secrets: SecretValues | None = None,
         columns: Sequence[str] = COLUMNS,
+        timestamps: str = "local",
     ) -> BackgroundRecorder:
         """Create the file (in a thread) and start the writer; ValueError for a bad suffix,
         an existing file without `overwrite`, or a symbolic link."""
         check_format(path)
         recorder = await asyncio.to_thread(
-            lambda: EventRecorder(path, overwrite=overwrite, secrets=secrets, columns=columns)
+            lambda: EventRecorder(
+                path, overwrite=overwrite, secrets=secrets, columns=columns, timestamps=timestamps
+            )
         )
         return cls(recorder, to_row, on_failure=on_failure)
 

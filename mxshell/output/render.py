@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from mxshell.output.fit import Fit, column_widths, cut, fit_cells, fit_lines, fold_lines
 from mxshell.output.formats import ROW_FORMATS, render_rows
-from mxshell.output.formatting import Display, format_value
+from mxshell.output.formatting import Display, format_value, whole
 from mxshell.output.jsonable import Secrets, redact, redact_result, result_data, to_data
 from mxshell.output.results import Renderable, Table, Text
 from mxshell.output.secrets import scrub
@@ -90,7 +90,9 @@ def render_result(
     text is fitted to the terminal: the row formats are for reading back whole."""
     if settings.output in ROW_FORMATS:
         redacted = redact_result(result, secrets)
-        return render_rows(redacted, settings.output, lambda value: _cell(value, settings))
+        # csv and tsv are for programs: every digit, every item (vertical and plain are read)
+        shown = whole(settings) if settings.output in ("csv", "tsv") else settings
+        return render_rows(redacted, settings.output, lambda value: _cell(value, shown))
     return _text(redact_result(result, secrets), settings, indent="", fit=fit)
 
 
@@ -171,8 +173,6 @@ def _mapping(
 
 
 def _cell(value: Any, settings: Display) -> str:
-    if isinstance(value, list):
-        return ", ".join(format_value(v, settings) for v in value)
     if isinstance(value, Mapping):
         return ", ".join(f"{k}={format_value(v, settings)}" for k, v in value.items())
     return " ".join(format_value(value, settings).splitlines())

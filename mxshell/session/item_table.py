@@ -44,6 +44,9 @@ class TrackedItem:
     timestamp: datetime | None = None
     change_count: int = 0
     lost: str | None = None  # why the item could not be restored after a reconnect
+    # Advised by a command for its own use (read, expect): its data changes are that
+    # command's, not events to print above the prompt. Cleared when it is given back.
+    borrowed: bool = False
     first_change_at: float | None = field(default=None, repr=False)
     last_change_at: float | None = field(default=None, repr=False)
 

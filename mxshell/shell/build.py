@@ -27,6 +27,7 @@ from mxshell.commands import (
 from mxshell.gateway import format_quality, from_mx_value
 from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.output.fit import cut
+from mxshell.shell.colour import Painter, colour_wanted
 from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl, ReplHooks
@@ -76,6 +77,8 @@ class ReplRuntime(Protocol):
 
     def follow_every_connection(self, make: Any) -> None: ...
 
+    painter: Painter | None  # colour for the terminal; None: plain text
+
     def out(self, text: str) -> None: ...
 
 
@@ -110,6 +113,9 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
         history=kept,
         style_name=lambda: context.settings.style,
     )
+    if colour_wanted():
+        settings = context.settings
+        runtime.painter = Painter(lambda: settings.style, lambda: settings.output)
     context.services.ask_secret = ask_secret
     if context.services.operator is not None:
         context.services.operator.ask = ask_line
@@ -188,6 +194,8 @@ class EventPrinter:
                 continue
             body = getattr(event, kind)
             item = session.items.by_gateway(body.server_handle, body.item_handle)
+            if item is not None and item.borrowed:
+                continue  # a command's own advise (read, expect): its result says the value
             name = item.name if item else f"item {body.item_handle}"
             for change in changes:  # a buffered batch: each sample, in order
                 if len(lines) < MAX_EVENT_LINES_PER_BATCH:
@@ -198,7 +206,8 @@ class EventPrinter:
             width = self.width()
             lines = [cut(line, width) for line in lines]
         if lines:
-            runtime.out("\n".join(lines))
+            text = "\n".join(lines)
+            runtime.out(runtime.painter.qualities(text) if runtime.painter else text)
         now = time.monotonic()
         if self.suppressed and now - self._last_summary > 1.0:
             runtime.out(f"  (+{self.suppressed} more data changes; watch shows them all)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from mxshell.api import ShellContext
 
@@ -23,6 +23,10 @@ def complete_setting_only(ctx: ShellContext, text: str) -> Iterable[str]:
     return ctx.settings.all_names()
 
 
-def complete_setting_value(ctx: ShellContext, text: str) -> Iterable[str]:
+def complete_setting_value(
+    ctx: ShellContext, text: str, words: Sequence[str] = ()
+) -> Iterable[str]:
+    """`set NAME <Tab>`: NAME's own values (nothing for a variable)."""
     settings = ctx.settings
-    return sorted({c for name in settings.all_names() for c in settings.choices_of(name)})
+    name = words[0] if words else None
+    return settings.choices_of(name) if name in settings.all_names() else ()

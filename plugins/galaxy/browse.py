@@ -167,7 +167,8 @@ async def attrs(ctx: ShellContext, object: str | None = None) -> Table:
 @galaxy.command(
     "find",
     help="Find objects or attributes by a shell-style pattern, ignoring case.\n"
-    "`find 'Tank*'` matches tag names; `find 'Tank*.Level*'` matches attributes (the "
+    "`find 'Tank*'` matches tag names, and attribute names too (`find Level`, "
+    "`find '*Speed*'`); `find 'Tank*.Level*'` matches attributes (the "
     "part before the first dot is the object). --type and --security look at "
     "attributes only (a pattern without a dot then means all of those objects' "
     "attributes). `.Level*` is relative to the current object.",
@@ -207,29 +208,31 @@ async def find(
     rows: list[list[Any]] = []
     total = 0
     filtered = wanted_type is not None or wanted_security is not None
+
+    def accept(attribute: AttributeInfo) -> bool:
+        return (wanted_type is None or attribute.data_type == wanted_type) and (
+            wanted_security is None or attribute.security == wanted_security
+        )
+
+    attribute_pattern = pattern
     if split_glob(pattern)[1] is None and not filtered:
         for obj in glob_objects(index, pattern):
             total += 1
             if total <= limit:
                 rows.append([obj.tag_name, category_name(obj.category), obj.template, None])
-    else:
-
-        def accept(attribute: AttributeInfo) -> bool:
-            return (wanted_type is None or attribute.data_type == wanted_type) and (
-                wanted_security is None or attribute.security == wanted_security
+        # Without a dot the name may be an attribute's too: `find Level`, `find '*Speed*'`.
+        attribute_pattern = f"*.{pattern}"
+    for obj, attribute in glob_attributes(index, attribute_pattern, accept):
+        total += 1
+        if total <= limit:
+            rows.append(
+                [
+                    reference_of(obj, attribute),
+                    "attribute",
+                    data_type_name(attribute.data_type, attribute.is_array),
+                    security_name(attribute.security),
+                ]
             )
-
-        for obj, attribute in glob_attributes(index, pattern, accept):
-            total += 1
-            if total <= limit:
-                rows.append(
-                    [
-                        reference_of(obj, attribute),
-                        "attribute",
-                        data_type_name(attribute.data_type, attribute.is_array),
-                        security_name(attribute.security),
-                    ]
-                )
     if total == 0:
         raise CommandFailed(f"nothing in the Galaxy matches {pattern!r}")
     title = f"first {limit:,} of {total:,} matches (--limit N for more)" if total > limit else None

@@ -22,6 +22,7 @@ from mxshell.api.galaxy import (
     security_name,
 )
 from mxshell.api.gateway import galaxy as gr
+from mxshell.api.output import format_value
 
 galaxy = CommandSet("galaxy")
 
@@ -42,15 +43,14 @@ async def galaxy_test_connection(ctx: ShellContext) -> Text:
 
 @galaxy.command(
     "galaxy-last-deploy",
-    help="Show when the Galaxy was last deployed (RFC 3339, UTC).",
+    help="Show when the Galaxy was last deployed (as the timestamps setting says).",
     needs_session=True,
 )
 async def galaxy_last_deploy(ctx: ShellContext) -> Text:
     deployed = await client_of(ctx).get_last_deploy_time()
     if deployed is None:
         return Text("the Galaxy has never been deployed", {"time_of_last_deploy": None})
-    text = deployed.isoformat().replace("+00:00", "Z")
-    return Text(text, {"time_of_last_deploy": text})
+    return Text(format_value(deployed, ctx.settings), {"time_of_last_deploy": deployed})
 
 
 @galaxy.command(

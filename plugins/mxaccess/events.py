@@ -32,7 +32,10 @@ commands = CommandSet("mxaccess")
 async def open_recorder(ctx: ShellContext, path: str, **options: Any) -> BackgroundRecorder:
     try:
         return await BackgroundRecorder.open(
-            Path(path).expanduser(), secrets=ctx.variables.secret_values, **options
+            Path(path).expanduser(),
+            secrets=ctx.variables.secret_values,
+            timestamps=ctx.settings.timestamps,
+            **options,
         )
     except (ValueError, OSError) as error:
         raise CommandFailed(f"cannot record to {path}: {error}") from None

@@ -19,6 +19,13 @@ def item_table(item: TrackedItem) -> Table:
     return Table(ITEM_COLUMNS, [[item.handle, item.alias, item.tag_reference, advise_of(item)]])
 
 
+def item_changed(what: str, item: TrackedItem) -> Text:
+    """A state change said in one line at the prompt (`advised item 3 (level):
+    Tank1.Level`); JSON, and `items`, still give the item's table."""
+    label = f" ({item.alias})" if item.alias else ""
+    return Text(f"{what} item {item.handle}{label}: {item.tag_reference}", item_table(item))
+
+
 def advise_of(item: TrackedItem) -> str:
     return "lost" if item.lost is not None else item.advise
 
@@ -67,11 +74,11 @@ async def unregister(ctx: ShellContext, server_handle: int | None = None) -> Tex
 )
 async def add_item(
     ctx: ShellContext, tag: str, alias: str | None = None, server_handle: int | None = None
-) -> Table:
+) -> Text:
     reference = ctx.resolve_tag(tag)
     with refusals(reference):
         item = await session_of(ctx).add_item(reference, alias, server_handle)
-    return item_table(item)
+    return item_changed("added", item)
 
 
 @mxaccess.command(
@@ -94,11 +101,11 @@ async def remove_item(ctx: ShellContext, item: str) -> Text:
 
 async def _advise(
     ctx: ShellContext, item: str, server_handle: int | None, supervisory: bool
-) -> Table:
+) -> Text:
     async with using_item(ctx, item, server_handle) as found:
         with refusals(found.tag_reference):
             await session_of(ctx).advise(found, supervisory=supervisory)
-    return item_table(found)
+    return item_changed("advised (supervisory)" if supervisory else "advised", found)
 
 
 @mxaccess.command(
@@ -108,7 +115,7 @@ async def _advise(
     args=[item_arg(), SERVER_HANDLE],
     needs_session=True,
 )
-async def advise(ctx: ShellContext, item: str, server_handle: int | None = None) -> Table:
+async def advise(ctx: ShellContext, item: str, server_handle: int | None = None) -> Text:
     return await _advise(ctx, item, server_handle, supervisory=False)
 
 
@@ -122,7 +129,7 @@ async def advise(ctx: ShellContext, item: str, server_handle: int | None = None)
 )
 async def advise_supervisory(
     ctx: ShellContext, item: str, server_handle: int | None = None
-) -> Table:
+) -> Text:
     return await _advise(ctx, item, server_handle, supervisory=True)
 
 
@@ -132,12 +139,12 @@ async def advise_supervisory(
     args=[item_arg(adds=False)],
     needs_session=True,
 )
-async def unadvise(ctx: ShellContext, item: str) -> Table:
+async def unadvise(ctx: ShellContext, item: str) -> Text:
     session = session_of(ctx)
     found = session.find(item)
     with refusals(found.tag_reference):
         await session.unadvise(found)
-    return item_table(found)
+    return item_changed("unadvised", found)
 
 
 @mxaccess.command(

@@ -17,7 +17,7 @@ from mxshell.api import (
     session_of,
     until,
 )
-from mxshell.api.conversion import quality_text, refusals
+from mxshell.api.conversion import quality_text, refusals, shown_value
 from mxshell.api.items import ITEM_HELP, find_or_add
 from mxshell.api.tag_input import references
 
@@ -53,6 +53,8 @@ async def read(ctx: ShellContext, tags: list[str], timeout: float = 5.0) -> Tabl
         owed = [entry for entry in entries if entry.owed]
         await until(session, lambda: not any(entry.owed for entry in owed), timeout)
         rows = [entry.row(timeout) for entry in entries]
+        for row in rows:
+            row[1] = await shown_value(ctx, row[0], row[1])
     finally:
         await give_back(ctx, session, added, advised)
     failed = [row for row in rows if row[-1] != "Ok"]
@@ -110,10 +112,12 @@ async def _read_entry(
         return ReadEntry(item.tag_reference, problem=f"not restored after a reconnect: {item.lost}")
     if item.advise == "none":
         before = item.change_count
+        item.borrowed = True  # the read's own advise: no event lines above its table
         try:
             with refusals(item.tag_reference):
                 await session.advise(item)
         except CommandFailed as error:
+            item.borrowed = False  # not advised: nothing of the read's to keep quiet
             return ReadEntry(item.tag_reference, problem=str(error))
         advised.append(item)
         return ReadEntry(item.tag_reference, item, before=before)

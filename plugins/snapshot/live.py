@@ -34,7 +34,8 @@ def why(result: EntryResult) -> str:
 
 
 def read_state(tag: str, read: Any) -> TagState:
-    """A TagState from one ReadBulk answer (or the EntryResult of an entry not sent)."""
+    """A TagState from one ReadBulk answer (or the EntryResult of an entry not sent); its
+    time in the shape tables show (the `timestamps` setting)."""
     if isinstance(read, EntryResult):
         return TagState(tag, ok=False, status=why(read))
     if not read.was_successful:

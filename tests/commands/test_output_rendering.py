@@ -19,6 +19,7 @@ from mxshell.commands import (
     Settings,
     Table,
     Text,
+    format_value,
     render,
     render_json,
     render_result,
@@ -100,8 +101,11 @@ def test_timestamps_follow_the_setting_in_text() -> None:
     moment = datetime(2026, 1, 31, 12, 0, 1, 250000)  # naive: UTC, as the gateway's are
     assert render_result(moment, Settings(timestamps="utc")) == "2026-01-31 12:00:01.250Z"
     local = render_result(moment, Settings(timestamps="local"))
-    expected = moment.replace(tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    there = moment.replace(tzinfo=UTC).astimezone()
+    offset = there.strftime("%z")
+    expected = there.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + f"{offset[:3]}:{offset[3:]}"
     assert local == expected
+    assert datetime.fromisoformat(local) == moment.replace(tzinfo=UTC)  # one instant
 
 
 def test_json_is_one_line_one_object_with_sorted_keys() -> None:
@@ -264,3 +268,47 @@ def test_under_debug_a_crash_shows_its_traceback_once() -> None:
     trace = "Traceback (most recent call last):\nZeroDivisionError: division by zero"
     shell.runtime.show(Outcome("x", "x", False, error="boom", status=FAILED, traceback=trace))
     assert "\n".join(shell.err).count("Traceback (most recent call last)") == 1
+
+
+def test_doubles_print_to_the_precision_setting_and_short_ones_as_they_are() -> None:
+    settings = Settings()
+    assert format_value(48.23456789123, settings) == "48.2346"
+    assert format_value(1250.0, settings) == "1250.0"
+    assert format_value(0.1, settings) == "0.1"
+    settings.set("precision", "3")
+    assert format_value(48.23456789123, settings) == "48.2"
+    assert format_value(48.23456789123) == "48.23456789123"  # no settings: every digit
+
+
+def test_csv_keeps_every_digit_and_every_item_the_table_cuts() -> None:
+    table = Table(["tag", "value", "levels"], [["T.L", 48.23456789123, list(range(12))]])
+    shown = render_result(table, Settings())
+    assert "48.2346" in shown and "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, … (12 items)]" in shown
+    as_csv = render_result(table, Settings(output="csv"))
+    assert "48.23456789123" in as_csv and ", 11]" in as_csv
+
+
+def test_arrays_print_in_brackets_with_the_count_when_cut() -> None:
+    assert format_value([1, 2, 3], Settings()) == "[1, 2, 3]"
+    assert format_value(list(range(100)), Settings()).endswith(", 9, … (100 items)]")
+    assert format_value([True, None], Settings()) == "[true, -]"
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "text"),
+    [
+        (timedelta(hours=1, minutes=2, seconds=3.5), "01:02:03.500"),
+        (timedelta(milliseconds=1500), "00:00:01.500"),
+        (timedelta(days=7), "7d 00:00:00.000"),
+        (timedelta(seconds=-90), "-00:01:30.000"),
+    ],
+)
+def test_elapsed_times_print_as_durations(elapsed: timedelta, text: str) -> None:
+    assert format_value(elapsed, Settings()) == text
+
+
+def test_an_enum_prints_its_name_with_its_number() -> None:
+    class Mode(enum.IntEnum):
+        Running = 2
+
+    assert format_value(Mode.Running, Settings()) == "Running (2)"

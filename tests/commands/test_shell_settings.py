@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mxshell.app.config import FileConfig, load_config
+from mxshell.app.config import ConfigError, FileConfig, load_config
 from mxshell.commands import Settings, UsageError
 
 
@@ -67,3 +67,32 @@ def test_a_bad_style_is_one_line_that_names_the_installed_styles() -> None:
         Settings().set("style", "monokia")
     message = str(raised.value)
     assert "\n" not in message and "monokai" in message and "solarized-dark" in message
+
+
+@pytest.mark.parametrize("name", Settings.names())
+def test_every_setting_is_accepted_at_the_prompt_and_in_the_config_file(
+    tmp_path: Path, name: str
+) -> None:
+    """One declaration for both: a value `set` takes is a value the file takes."""
+    choices = Settings.choices(name)
+    field_type = type(getattr(Settings(), name))
+    word = choices[-1] if choices else ("7" if field_type is int else "x")
+    at_prompt = Settings()
+    value = at_prompt.set(name, word)
+    in_file = value if not isinstance(value, str) else f'"{value}"'
+    path = tmp_path / "config.toml"
+    path.write_text(f"{name} = {str(in_file).lower() if isinstance(value, bool) else in_file}\n")
+    config = load_config(path)
+    assert config.warnings == []
+    assert getattr(Settings.from_config(config), name) == value
+
+
+def test_events_off_can_be_made_permanent_and_a_bad_value_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("events = false\nprecision = 4\n")
+    settings = Settings.from_config(load_config(path))
+    assert (settings.events, settings.precision) == (False, 4)
+    path.write_text("precision = 0\n")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert str(raised.value) == f"{path}: precision: '0' is below the minimum of 1"

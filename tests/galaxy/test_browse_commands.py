@@ -64,7 +64,20 @@ async def test_cd_pwd_and_relative_references_in_other_families(shell: ShellRunn
     assert read.ok, read.errors
     assert read.result.rows[0][0] == "Tank1.Level"
     added = await shell.run("add-item .Temperature --as temp")
-    assert added.ok and added.result.rows[0][2] == "Tank1.Temperature"
+    assert added.ok and added.result.as_data().rows[0][2] == "Tank1.Temperature"
+
+
+async def test_after_cd_a_bare_attribute_name_reads_relative_to_the_object(
+    shell: ShellRunner,
+) -> None:
+    assert (await shell.run("cd Tank1")).ok
+    read = await shell.run("read Level")
+    assert read.ok, read.errors
+    assert read.result.rows[0][0] == "Tank1.Level"
+    other = await shell.run("read Tank2.Level")  # a tag itself stays what it names
+    assert other.ok and other.result.rows[0][0] == "Tank2.Level"
+    missing = await shell.run("read NoSuchAttribute")
+    assert not missing.ok  # neither a tag nor Tank1's: refused as typed
 
 
 async def test_cd_dotdot_slash_and_dash_move_like_a_filesystem(shell: ShellRunner) -> None:
@@ -151,6 +164,16 @@ async def test_find_matches_objects_and_attributes_with_filters(shell: ShellRunn
         "Tank2.Level.HiAlarm",
         "Tank2.Level.HiHi",
     ]
+
+
+async def test_find_without_a_dot_finds_attributes_too(shell: ShellRunner) -> None:
+    level = await shell.run("find Level")
+    assert level.ok, level.errors
+    assert [row[0] for row in level.result.rows] == [f"Tank{n}.Level" for n in range(1, 5)]
+    assert {row[1] for row in level.result.rows} == {"attribute"}
+    speeds = await shell.run("find '*Speed*' --limit 1000")
+    found = [row[0] for row in speeds.result.rows]
+    assert "Pump1.Speed" in found and "Pump1.Speed.SP" in found
 
 
 async def test_find_failures_are_one_line(shell: ShellRunner) -> None:

@@ -17,8 +17,12 @@ from tests.conftest import shell_env
 async def test_galaxy_test_connection_and_last_deploy(shell: ShellRunner) -> None:
     tested = await shell.run("galaxy-test-connection")
     assert tested.ok and tested.text == "connected to Galaxy DemoPlant (simulated)"
+    await shell.run("set timestamps utc")
     deployed = await shell.run("galaxy-last-deploy")
-    assert deployed.text == "2025-01-06T08:00:00Z"
+    assert deployed.text == "2025-01-06 08:00:00.000Z"  # the shape tables show times in
+    await shell.run("set output json")
+    data = json.loads((await shell.run("galaxy-last-deploy")).text)["result"]
+    assert data == {"time_of_last_deploy": "2025-01-06T08:00:00.000000Z"}  # JSON: RFC 3339
 
 
 async def test_galaxy_discover_streams_every_object_then_a_summary(shell: ShellRunner) -> None:

@@ -3,6 +3,8 @@ simulated gateway, including their failures."""
 
 from __future__ import annotations
 
+import json
+
 from mxshell.commands import USAGE, Table, candidates, completion_slot
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
@@ -38,15 +40,16 @@ async def test_unregister_of_an_unknown_server_handle_fails_in_one_line(
     assert result.errors == "unregister: no registration with server handle 9"
 
 
-async def test_add_item_shows_one_row_and_the_gateway_holds_the_item(
+async def test_add_item_says_what_changed_in_one_line_and_the_gateway_holds_the_item(
     gateway: EmbeddedGateway, mx_shell: ShellRunner
 ) -> None:
     result = await mx_shell.run("add-item Tank1.Level --as level")
-    assert isinstance(result.result, Table)
-    assert result.result.records() == [
+    assert result.text == "added item 1 (level): Tank1.Level"
+    table = result.result.as_data()  # what JSON gets: the item's row, as before
+    assert isinstance(table, Table)
+    assert table.records() == [
         {"handle": 1, "alias": "level", "tag": "Tank1.Level", "advise": "none"}
     ]
-    assert result.text.splitlines()[0].split() == ["handle", "alias", "tag", "advise"]
     assert held_by_gateway(gateway, mx_shell.session.session_id) == [("Tank1.Level", False)]
 
 
@@ -101,7 +104,8 @@ async def test_advise_a_tag_adds_it_and_values_arrive(
     gateway: EmbeddedGateway, mx_shell: ShellRunner
 ) -> None:
     result = await mx_shell.run("advise Tank1.Capacity")
-    assert result.result.records() == [
+    assert result.text == "advised item 1: Tank1.Capacity"
+    assert result.result.as_data().records() == [
         {"handle": 1, "alias": None, "tag": "Tank1.Capacity", "advise": "advise"}
     ]
     item = mx_shell.session.find("Tank1.Capacity")
@@ -115,7 +119,8 @@ async def test_unadvise_keeps_the_item_and_stops_its_events(
 ) -> None:
     await mx_shell.run("add-item Tank1.Level --as level; advise level")
     result = await mx_shell.run("unadvise level")
-    assert result.result.records()[0]["advise"] == "none"
+    assert result.text == "unadvised item 1 (level): Tank1.Level"
+    assert result.result.as_data().records()[0]["advise"] == "none"
     assert held_by_gateway(gateway, mx_shell.session.session_id) == [("Tank1.Level", False)]
 
 
@@ -248,3 +253,26 @@ async def test_type_option_completes_its_choices(mx_shell: ShellRunner) -> None:
 async def test_without_a_session_items_complete_to_nothing() -> None:
     shell = ShellRunner()
     assert complete(shell, "remove-item ") == []
+
+
+async def test_four_state_changes_print_four_lines_and_json_keeps_the_tables(
+    mx_shell: ShellRunner,
+) -> None:
+    quiet = await mx_shell.run("add-item Tank1.Level --as a; add-item Tank2.Level --as b")
+    quiet = await mx_shell.run("advise a; advise b")
+    assert quiet.text.splitlines() == [
+        "advised item 1 (a): Tank1.Level",
+        "advised item 2 (b): Tank2.Level",
+    ]
+    await mx_shell.run("set output json")
+    shown = json.loads((await mx_shell.run("unadvise a")).text)
+    assert shown["result"]["rows"] == [
+        {"handle": 1, "alias": "a", "tag": "Tank1.Level", "advise": "none"}
+    ]
+
+
+async def test_set_name_tab_offers_only_that_settings_values(mx_shell: ShellRunner) -> None:
+    assert complete(mx_shell, "set timestamps ") == ["local", "utc"]
+    assert complete(mx_shell, "set events o") == ["off", "on"]
+    assert "json" not in complete(mx_shell, "set timestamps ")
+    assert complete(mx_shell, "set tank ") == []  # a variable: nothing to offer

@@ -144,3 +144,14 @@ async def test_read_in_json_gives_rfc3339_timestamps(mx_shell: ShellRunner) -> N
     (row,) = data["rows"]
     assert row["quality"] == "Good (192)" and row["value"] == 25000
     assert row["timestamp"].endswith("Z") and "T" in row["timestamp"]
+
+
+async def test_read_shows_an_elapsed_time_as_a_duration_and_json_as_seconds(
+    mx_shell: ShellRunner,
+) -> None:
+    result = await mx_shell.run("read AppEngine1.ScanPeriod")
+    assert result.ok, result.errors
+    assert result.text.splitlines()[2].split()[:2] == ["AppEngine1.ScanPeriod", "00:00:01.000"]
+    await mx_shell.run("set output json")
+    shown = json.loads((await mx_shell.run("read AppEngine1.ScanPeriod")).text)
+    assert shown["result"]["rows"][0]["value"] == 1.0

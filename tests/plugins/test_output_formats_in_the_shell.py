@@ -11,14 +11,18 @@ from pathlib import Path
 import pytest
 
 from mxshell.commands import Table, format_value
+from mxshell.output import Whole
 from mxshell.testing import ShellRunner
 from tests.test_cli import run_cli
 
 READ = "read Tank1.Level Tank2.Level"
 
 
-def cells(table: Table, shell: ShellRunner) -> list[list[str]]:
-    return [[format_value(v, shell.context.settings) for v in row] for row in table.rows]
+def cells(table: Table, shell: ShellRunner, *, whole: bool = False) -> list[list[str]]:
+    """The table's cells as text; `whole`: as CSV and TSV give them (every digit)."""
+    settings = shell.context.settings
+    shown = Whole(timestamps=settings.timestamps) if whole else settings
+    return [[format_value(v, shown) for v in row] for row in table.rows]
 
 
 @pytest.mark.parametrize(("output", "dialect"), [("csv", "excel"), ("tsv", "excel-tab")])
@@ -30,7 +34,7 @@ async def test_a_read_in_csv_and_tsv_parses_back_to_its_tables_values(
     table = run.result
     assert isinstance(table, Table) and run.ok
     rows = list(csv.reader(io.StringIO(run.text), dialect=dialect))
-    assert rows == [list(table.columns), *cells(table, mx_shell)]
+    assert rows == [list(table.columns), *cells(table, mx_shell, whole=True)]
     assert [row[0] for row in rows[1:]] == ["Tank1.Level", "Tank2.Level"]
 
 
