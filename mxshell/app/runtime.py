@@ -52,7 +52,9 @@ class Screen(Protocol):
 
     def fit(self, wrap: bool) -> Fit: ...
 
-    async def show(self, text: str, pager: str) -> None: ...
+    async def show(
+        self, text: str, pager: str, paint: Callable[[str], str] | None = None
+    ) -> None: ...
 
 
 class ShellRuntime:
@@ -222,8 +224,9 @@ class ShellRuntime:
             return
         texts: list[str] = []
         self._present(outcome, screen.fit(settings.wrap), texts.append)
+        paint = self.painter.result if self.painter else None
         for text in texts:
-            await screen.show(text, settings.pager)
+            await screen.show(text, settings.pager, paint)
         self._timing(outcome)
 
     def _present(self, outcome: Outcome, fit: Fit | None, write: Writer) -> None:

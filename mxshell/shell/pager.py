@@ -46,19 +46,21 @@ class TerminalScreen:
     def fit(self, wrap: bool) -> Fit:
         return Fit(self.size()[0], wrap)
 
-    async def show(self, text: str, pager: str) -> None:
+    async def show(self, text: str, pager: str, paint: Callable[[str], str] | None = None) -> None:
         """`text` through the pager (`set pager`: on when taller than the terminal, always,
-        off), or printed as it is."""
+        off), or printed as it is; coloured by `paint` on the terminal and in an external
+        pager (less -R shows colour), plain in the built-in one."""
+        painted = paint(text) if paint is not None else text
         columns, rows = self.size()
         if pager == "off" or (pager == "on" and screen_lines(text, columns) < rows - 1):
-            print(text, flush=True)
+            print(painted, flush=True)
             return
         await _printed()
         command = pager_command()
         if command is None:
             await page_builtin(text)
         else:
-            await page_external(command, text)
+            await page_external(command, painted)
 
 
 async def _printed() -> None:
