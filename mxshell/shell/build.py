@@ -30,6 +30,7 @@ from mxshell.output.fit import cut
 from mxshell.shell.colour import Painter, colour_wanted
 from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.shell.history import SecretSafeHistory
+from mxshell.shell.progress import screen_in_use
 from mxshell.shell.repl import Repl, ReplHooks
 from mxshell.shell.toolbar import ToolbarField, toolbar_text
 from mxshell.shell.watch_view import WatchView
@@ -112,6 +113,7 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
         ),
         history=kept,
         style_name=lambda: context.settings.style,
+        progress=lambda: context.settings.output != "json" and _to_terminal(context),
     )
     if colour_wanted():
         settings = context.settings
@@ -151,13 +153,15 @@ def prompt_text(runtime: ReplRuntime) -> FormattedText:
 async def ask_line(question: str) -> str:
     """A typed answer (a manual step of a command file), asked while no other prompt shows."""
     asker: PromptSession[str] = PromptSession()
-    return await asker.prompt_async(question)
+    with screen_in_use():
+        return await asker.prompt_async(question)
 
 
 async def ask_secret(question: str) -> str:
     """Hidden input for a password, asked while no other prompt is showing."""
     asker: PromptSession[str] = PromptSession()
-    return await asker.prompt_async(question, is_password=True)
+    with screen_in_use():
+        return await asker.prompt_async(question, is_password=True)
 
 
 class EventPrinter:
@@ -222,3 +226,9 @@ def event_text(change: Any, settings: Any) -> str:
     if change.HasField("timestamp"):
         text += f"  {format_value(timestamp_datetime(change.timestamp), settings)}"
     return text
+
+
+def _to_terminal(context: Any) -> bool:
+    """Whether results go to the terminal now (not to an `output-to` file)."""
+    files = context.services.output_files
+    return files is None or bool(getattr(files, "at_terminal", True))

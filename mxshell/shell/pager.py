@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mxshell.output.fit import Fit
+from mxshell.shell.progress import screen_in_use
 
 if TYPE_CHECKING:
     from prompt_toolkit.data_structures import Size
@@ -57,10 +58,11 @@ class TerminalScreen:
             return
         await _printed()
         command = pager_command()
-        if command is None:
-            await page_builtin(text)
-        else:
-            await page_external(command, painted)
+        with screen_in_use():
+            if command is None:
+                await page_builtin(text)
+            else:
+                await page_external(command, painted)
 
 
 async def _printed() -> None:

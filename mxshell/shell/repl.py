@@ -27,6 +27,7 @@ from prompt_toolkit.styles import DynamicStyle, Style
 from mxshell.highlight import DEFAULT_STYLE
 from mxshell.shell.lexer import MxshInputLexer, input_style
 from mxshell.shell.pager import TerminalScreen
+from mxshell.shell.progress import Spinner
 
 # The prompt and the toolbar; the input line's colours come from the pygments style.
 STYLE = Style.from_dict(
@@ -50,6 +51,9 @@ class ReplHooks:
     history: History = field(default_factory=InMemoryHistory)
     # The pygments style the input line is coloured with (the `style` setting).
     style_name: Callable[[], str] = lambda: DEFAULT_STYLE
+    # Whether a long command may show its spinner now (not under JSON output, not when
+    # results go to a file).
+    progress: Callable[[], bool] = lambda: False
 
 
 class Repl:
@@ -90,13 +94,17 @@ class Repl:
 
     async def _run(self, line: str) -> None:
         self._running = asyncio.create_task(self.hooks.run_line(line))
+        spinner = Spinner(self.hooks.progress)
+        spinner.start()
         try:
             await self._running
         except asyncio.CancelledError:
             if not self._running.cancelled():
                 raise  # the REPL itself is being cancelled
+            await spinner.stop()
             print("^C cancelled", flush=True)
         finally:
+            await spinner.stop()
             self._running = None
 
     def interrupt(self) -> None:

@@ -23,6 +23,7 @@ from prompt_toolkit.styles import Style
 
 from mxshell.commands import Settings
 from mxshell.output.watch_table import WatchModel, WatchRow, view_cells
+from mxshell.shell.progress import screen_in_use
 
 REFRESH_S = 0.25  # four redraws a second: fast enough to look live, cheap on big tables
 RIGHT_ALIGNED = {"changes", "rate/s"}
@@ -83,7 +84,7 @@ class WatchView:
         if duration is not None:
             timer = asyncio.get_running_loop().call_later(duration, _leave, app, "duration")
         try:
-            with self._events_not_printed():
+            with self._events_not_printed(), screen_in_use():
                 return await app.run_async()
         finally:
             if timer is not None:
