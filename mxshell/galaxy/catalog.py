@@ -190,6 +190,13 @@ class GalaxyCatalog:
         attribute = found[1]
         return type_name_for(attribute.data_type, attribute.is_array)
 
+    def known_attribute(self, reference: str) -> AttributeInfo | None:
+        """The attribute as the index loaded so far knows it, without waiting (None when
+        the index is not there yet or has no such tag): for what is drawn as it comes."""
+        index = self.index
+        found = index.attribute(reference) if index is not None else None
+        return None if found is None else found[1]
+
     async def attribute_info(self, reference: str) -> AttributeInfo | None:
         """GalaxyLookup: an attribute as the Galaxy describes it (type, security...), None
         when the Galaxy has no such tag; GalaxyUnavailable (or a GatewayError) when the

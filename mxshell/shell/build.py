@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any, Protocol
 
 from prompt_toolkit import PromptSession
@@ -24,6 +25,7 @@ from mxshell.commands import (
     redact_line,
     scrub,
 )
+from mxshell.contract import types
 from mxshell.gateway import format_quality, from_mx_value
 from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.output.fit import cut
@@ -180,11 +182,22 @@ class EventPrinter:
         self.width = width  # the terminal's: a long value is cut, as in a table
         self.suppressed = 0
         self._last_summary = time.monotonic()
+        self._galaxy: Any = None
+
+    def _galaxy_now(self) -> Any:
+        """This connection's Galaxy (for what each tag's data type is)."""
+        context = self.runtime.context
+        routes = context.services.routes
+        try:
+            return (routes.context_for(self.connection) if routes else context).services.galaxy
+        except Exception:  # noqa: BLE001 - a connection going: its lines print plain
+            return None
 
     def __call__(self, events: Sequence[Any]) -> None:
         runtime, session = self.runtime, self.session
         if not runtime.context.settings.events:
             return
+        self._galaxy = self._galaxy_now()
         prefix = f"{self.connection}:" if len(runtime.connection.rows()) > 1 else ""
         lines: list[str] = []
         settings = runtime.context.settings
@@ -203,7 +216,8 @@ class EventPrinter:
             name = item.name if item else f"item {body.item_handle}"
             for change in changes:  # a buffered batch: each sample, in order
                 if len(lines) < MAX_EVENT_LINES_PER_BATCH:
-                    lines.append(f"  {prefix}{name} = {event_text(change, settings)}")
+                    elapsed = _known_elapsed(self._galaxy, item.tag_reference if item else None)
+                    lines.append(f"  {prefix}{name} = {event_text(change, settings, elapsed)}")
                 else:
                     self.suppressed += 1
         if lines and self.width is not None and not settings.wrap:
@@ -218,14 +232,34 @@ class EventPrinter:
             self.suppressed, self._last_summary = 0, now
 
 
-def event_text(change: Any, settings: Any) -> str:
+def event_text(change: Any, settings: Any, elapsed: bool = False) -> str:
     """A data change as the tables show values: `true`, `Idle`, a time in the
-    `timestamps` zone (not Python's repr: `True`, `'Idle'`, `datetime.datetime(...)`)."""
-    value = format_value(from_mx_value(change.value), settings)
+    `timestamps` zone (not Python's repr: `True`, `'Idle'`, `datetime.datetime(...)`), an
+    ElapsedTime (`elapsed`: the Galaxy says so) as a duration."""
+    value = from_mx_value(change.value)
+    if elapsed:
+        value = as_duration(value)
+    value = format_value(value, settings)
     text = f"{value}  {format_quality(change.quality)}"
     if change.HasField("timestamp"):
         text += f"  {format_value(timestamp_datetime(change.timestamp), settings)}"
     return text
+
+
+def _known_elapsed(galaxy: Any, tag: str | None) -> bool:
+    """Whether the Galaxy, as loaded so far, declares the tag an ElapsedTime."""
+    known = getattr(galaxy, "known_attribute", None)
+    info = known(tag) if known is not None and tag else None
+    return info is not None and info.data_type == types.MX_DATA_TYPE_ELAPSED_TIME
+
+
+def as_duration(value: Any) -> Any:
+    """An ElapsedTime's milliseconds (or an array of them) as timedelta, for format_value."""
+    if isinstance(value, list):
+        return [as_duration(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return timedelta(milliseconds=value)
+    return value
 
 
 def _to_terminal(context: Any) -> bool:

@@ -1,26 +1,29 @@
-"""The data changes printed above the prompt read as the tables do (issue 22): `true`, not
-`True`; text without quotes; the time in the `timestamps` zone."""
+"""The lines data changes print above the prompt: an ElapsedTime as a duration, as `read`
+shows it, once the Galaxy says what the tag is."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from mxshell.commands import Settings
-from mxshell.contract import mx
-from mxshell.gateway import to_mx_value
-from mxshell.shell.build import event_text
+from mxshell.shell.build import EventPrinter
+from mxshell.testing import ShellRunner, simulated_gateway
+from tests.conftest import eventually
 
 
-def change(value: object, type_name: str | None = None) -> mx.OnDataChange:
-    event = mx.OnDataChange(server_handle=1, item_handle=1, quality=192)
-    event.value.CopyFrom(to_mx_value(value, type_name))
-    event.timestamp.FromDatetime(datetime(2025, 1, 6, 8, 0, 1, 250000, tzinfo=UTC))
-    return event
+async def test_an_elapsed_time_prints_as_a_duration_and_a_number_as_itself() -> None:
+    with simulated_gateway() as gateway:
+        async with ShellRunner.connected(gateway) as shell:
+            catalog = shell.context.services.galaxy
+            await catalog.ready()  # what the REPL loads in the background
+            printer = EventPrinter(shell.runtime, shell.session, "default")
+            shell.session.add_listener(printer)
+            added = await shell.run("add-item PLC1.PollRate --as poll; advise poll")
+            assert added.ok, added.errors
+            added = await shell.run("add-item Tank1.Capacity --as cap; advise cap")
+            assert added.ok, added.errors
 
+            def printed(name: str) -> str | None:
+                lines = (line.strip() for text in shell.out for line in text.splitlines())
+                return next((line for line in lines if line.startswith(name)), None)
 
-def test_an_event_line_shows_values_as_a_table_does() -> None:
-    utc = Settings(timestamps="utc")
-    assert event_text(change(True), utc) == "true  Good (192)  2025-01-06 08:00:01.250Z"
-    assert event_text(change("Idle"), utc).startswith("Idle  Good (192)")
-    assert event_text(change(48.5), utc).startswith("48.5  Good")
-    assert "True" not in event_text(change(True), Settings())
+            await eventually(lambda: printed("poll =") and printed("cap ="), "both print")
+            assert printed("poll =").split("=")[1].split()[0] == "00:00:00.500"
+            assert printed("cap =").split("=")[1].split()[0] == "25000"
