@@ -183,13 +183,14 @@ def test_a_fleet_run_of_a_failing_check_on_one_of_three_exits_1_and_says_which(
     asyncio.run(gateway_write(sims[1], SETPOINT, 40.0))
     check = tmp_path / "check.mxsh"
     check.write_text(f"expect {SETPOINT} == 85 --timeout 2s\necho checked\n", encoding="utf-8")
-    report = tmp_path / "fleet.xml"
+    report, record, document = (tmp_path / f"fleet.{kind}" for kind in ("xml", "md", "json"))
     named = [f"--connection=north={sims[0].endpoint}", f"--connection=south={sims[1].endpoint}"]
     # The third gateway has another Galaxy: the file's tag is not in it (a problem, exit 2,
     # found before anything runs there). Without it the worst is south's failed check.
     run = subprocess.run(
         [sys.executable, "-c", LAUNCH, "-f", str(check), *named, "--plaintext"]
-        + ["--api-key-env", KEY_VARIABLE, "--report", f"junit:{report}"],
+        + ["--api-key-env", KEY_VARIABLE, "--report", f"junit:{report}"]
+        + ["--report", f"markdown:{record}", "--report", f"json:{document}"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -205,6 +206,12 @@ def test_a_fleet_run_of_a_failing_check_on_one_of_three_exits_1_and_says_which(
     assert set(suites) == {f"{check} on north", f"{check} on south"}
     assert suites[f"{check} on north"].failures == 0
     assert suites[f"{check} on south"].failures == 1
+    markdown = record.read_text()
+    assert markdown.count("# Commissioning record:") == 2
+    assert "| Connection | north |" in markdown and "| Connection | south |" in markdown
+    runs = json.loads(document.read_text())
+    assert runs["status"] == 1
+    assert {(r["connection"], r["status"]) for r in runs["runs"]} == {("north", 0), ("south", 1)}
 
     third = [*named, f"--connection=east={sims[2].endpoint}"]
     run = subprocess.run(
