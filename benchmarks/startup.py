@@ -44,6 +44,10 @@ def prompt_seconds(folder: str) -> float:
         PROMPT_TOOLKIT_NO_CPR="1",
         MXSHELL_DATA_DIR=folder,
         MXSHELL_CONFIG_DIR=folder,
+        # The plugin entry-point cache of this run alone: the user's cache folder is
+        # shared with every other checkout and test run on the machine, and keeps only a
+        # few installations, so there a start could scan because of someone else's run.
+        MXSHELL_CACHE_DIR=folder,
         TERM="xterm",
     )
     started = time.perf_counter()
