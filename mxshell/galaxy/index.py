@@ -89,18 +89,20 @@ class ObjectEntry:
 
 
 class FuzzyBlock:
-    """Tag names joined by newlines (one regex scans them all), and where each line starts."""
+    """Tag names in lower case joined by newlines (one regex scans them all), and where
+    each line starts. Lower case, so the scan's pattern can start with a plain letter,
+    which the regex engine looks for with a fast search rather than trying every line."""
 
     __slots__ = ("text", "entries", "starts")
 
     def __init__(self, entries: list[ObjectEntry]) -> None:
         self.entries = entries
-        self.text = "\n".join(o.tag_name for o in entries)
+        self.text = "\n".join(o.key for o in entries)
         self.starts: list[int] = []
         position = 0
         for obj in entries:
             self.starts.append(position)
-            position += len(obj.tag_name) + 1
+            position += len(obj.key) + 1
 
     def entry_at(self, offset: int) -> ObjectEntry:
         return self.entries[bisect.bisect_right(self.starts, offset) - 1]
