@@ -203,7 +203,7 @@ class IndexBuilder:
         self.objects: list[ObjectEntry] = []
         self.attribute_count = 0
         self._attributes: dict[tuple[object, ...], AttributeInfo] = {}
-        self._sets: dict[tuple[AttributeInfo, ...], AttributeSet] = {}
+        self._sets: dict[tuple[int, ...], AttributeSet] = {}
         self._strings: dict[str, str] = {}
 
     def _shared(self, text: str) -> str:
@@ -235,10 +235,13 @@ class IndexBuilder:
                 )
                 self._attributes[key] = info
             infos.append(info)
-        signature = tuple(infos)
+        # Each info is interned above (one per distinct description), so their ids name
+        # the list: hashing ids is C work, where hashing the infos would run each frozen
+        # dataclass's generated __hash__ (half of indexing a page took that).
+        signature = tuple(map(id, infos))
         attribute_set = self._sets.get(signature)
         if attribute_set is None:
-            attribute_set = self._sets[signature] = AttributeSet(signature)
+            attribute_set = self._sets[signature] = AttributeSet(infos)
         tag = proto.tag_name
         entry = ObjectEntry(
             tag_name=tag,
