@@ -33,6 +33,7 @@ from harness import SimProcess, percentile, simulator_process  # noqa: E402
 from prompt_toolkit.completion import CompleteEvent  # noqa: E402
 from prompt_toolkit.document import Document  # noqa: E402
 
+from mxshell.app import collector  # noqa: E402
 from mxshell.app.plugin_host import load_plugins  # noqa: E402
 from mxshell.commands import TAG_COMPLETION, CommandContext, CommandRegistry  # noqa: E402
 from mxshell.contract import galaxy as gr  # noqa: E402
@@ -160,6 +161,7 @@ def main() -> int:
     sizes, rounds, queries, builds = args.sizes, args.rounds, args.queries, args.builds
     if args.smoke:
         sizes, rounds, queries, builds = [2_000], 1, 70, 1
+    collector.settle()  # the collector as the shell sets it once it is up
     for size in sizes:
         timings, built = asyncio.run(measure(size, rounds, queries, builds))
         attributes = built.index.attribute_count
