@@ -2,7 +2,8 @@
 
 The floor is `python -c "import grpc, prompt_toolkit"`: what any Python shell on these
 libraries pays before doing anything. mxshell's figure is the time until its prompt is
-drawn in a pseudo-terminal, connected to a freshly started embedded gateway. Goal: <= 1.5.
+drawn in a pseudo-terminal, connected to a freshly started embedded gateway. Goal: <= 1.2
+(issue 23; the first round's was 1.5).
 
 The package is byte-compiled first, as an installed wheel is: with PYTHONDONTWRITEBYTECODE
 set (as in this workplace) every recently edited module would otherwise be compiled again
@@ -75,7 +76,7 @@ def main() -> int:
     floor, measured = statistics.median(floors), statistics.median(prompts)
     print(
         f"time to first prompt ({runs} runs, medians): floor {floor * 1000:.0f} ms, "
-        f"mxshell {measured * 1000:.0f} ms, ratio {measured / floor:.2f} (goal <= 1.5)"
+        f"mxshell {measured * 1000:.0f} ms, ratio {measured / floor:.2f} (goal <= 1.2)"
     )
     return 0
 
