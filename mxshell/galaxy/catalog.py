@@ -161,9 +161,9 @@ class GalaxyCatalog:
 
     async def _discover(self, client: GalaxyRepositoryClient) -> IndexBuilder:
         """Index the hierarchy page by page. The next page is asked for before this one is
-        indexed, so the gateway reads it while the shell works (as the raw stub's paging,
-        which keeps nothing, would not have to wait), and the loop is let go every
-        INDEX_SLICE objects so that typing at the prompt never waits for a whole page."""
+        indexed, so the gateway reads it while the shell indexes rather than after; and
+        the loop is let go every INDEX_SLICE objects, so typing at the prompt never waits
+        for a whole page."""
         builder = IndexBuilder()
         self.loaded_objects = self.loaded_attributes = 0
         following: asyncio.Task[Any] | None = None
