@@ -2,7 +2,8 @@
 
 The floor is `python -c "import grpc, prompt_toolkit"`: what any Python shell on these
 libraries pays before doing anything. mxshell's figure is the time until its prompt is
-drawn in a pseudo-terminal, connected to a freshly started embedded gateway. Goal: <= 1.5.
+drawn in a pseudo-terminal, connected to a freshly started embedded gateway. Goal: <= 1.2
+(issue 23; the first round's was 1.5).
 
 The package is byte-compiled first, as an installed wheel is: with PYTHONDONTWRITEBYTECODE
 set (as in this workplace) every recently edited module would otherwise be compiled again
@@ -44,6 +45,10 @@ def prompt_seconds(folder: str) -> float:
         PROMPT_TOOLKIT_NO_CPR="1",
         MXSHELL_DATA_DIR=folder,
         MXSHELL_CONFIG_DIR=folder,
+        # The plugin entry-point cache of this run alone: the user's cache folder is
+        # shared with every other checkout and test run on the machine, and keeps only a
+        # few installations, so there a start could scan because of someone else's run.
+        MXSHELL_CACHE_DIR=folder,
         TERM="xterm",
     )
     started = time.perf_counter()
@@ -71,7 +76,7 @@ def main() -> int:
     floor, measured = statistics.median(floors), statistics.median(prompts)
     print(
         f"time to first prompt ({runs} runs, medians): floor {floor * 1000:.0f} ms, "
-        f"mxshell {measured * 1000:.0f} ms, ratio {measured / floor:.2f} (goal <= 1.5)"
+        f"mxshell {measured * 1000:.0f} ms, ratio {measured / floor:.2f} (goal <= 1.2)"
     )
     return 0
 

@@ -28,7 +28,6 @@ from mxshell.gateway import GatewayError
 from mxshell.script.reports import ReportTarget, RunFacts, write_reports
 from mxshell.script.runner import ScriptRun
 from mxshell.script.steps import Script
-from mxshell.script.validation import ConnectionTags, GalaxyTags, validate
 from mxshell.shell.plain import ask_plain, at_terminal
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TERMINATED = 0, 1, 2, 143
@@ -135,6 +134,9 @@ async def validated(runtime: ShellRuntime, script: Script) -> bool:
     """Look the file's tags up in the Galaxy; True when that found problems (they are
     added to the script, which then runs nothing). Without a Galaxy it says so and lets
     the file run."""
+    # Here, not at the top: the REPL and -c never validate, and start-up is measured.
+    from mxshell.script.validation import ConnectionTags, GalaxyTags, validate
+
     galaxy = runtime.context.services.galaxy
     if galaxy is None:
         return False

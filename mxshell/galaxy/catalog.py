@@ -25,6 +25,7 @@ from mxshell.gateway import GalaxyRepositoryClient, GatewayError, type_name_for
 from mxshell.gateway.errors import FailedPreconditionError
 
 PAGE_SIZE = 1000
+INDEX_SLICE = 100  # objects indexed between two turns of the event loop
 REDEPLOY_RETRIES = 3
 IDLE, LOADING, READY, FAILED = "idle", "loading", "ready", "failed"
 
@@ -43,6 +44,15 @@ class Rebuilt:
     index: GalaxyIndex
     previous: GalaxyIndex | None
     moved: tuple[str, str] | None = None  # (object that went, the browse path now)
+
+
+def _abandon(task: asyncio.Task[Any]) -> None:
+    """A page asked for ahead that will not be read (the build failed or was cancelled):
+    cancelled if still on its way, its error (if any) taken so asyncio does not log it."""
+    if task.cancel():
+        return
+    if not task.cancelled():
+        task.exception()
 
 
 class GalaxyCatalog:
@@ -150,13 +160,33 @@ class GalaxyCatalog:
         return Rebuilt(index, previous, moved)
 
     async def _discover(self, client: GalaxyRepositoryClient) -> IndexBuilder:
+        """Index the hierarchy page by page. The next page is asked for before this one is
+        indexed, so the gateway reads it while the shell indexes rather than after; and
+        the loop is let go every INDEX_SLICE objects, so typing at the prompt never waits
+        for a whole page."""
         builder = IndexBuilder()
         self.loaded_objects = self.loaded_attributes = 0
-        async for obj in client.iter_hierarchy(PAGE_SIZE):
-            builder.add(obj)
-            self.loaded_objects = builder.object_count
-            self.loaded_attributes = builder.attribute_count
-        return builder
+        following: asyncio.Task[Any] | None = None
+        try:
+            page = await client.discover_page(PAGE_SIZE, "")
+            while True:
+                token = page.next_page_token
+                following = (
+                    asyncio.create_task(client.discover_page(PAGE_SIZE, token)) if token else None
+                )
+                objects = page.objects
+                for start in range(0, len(objects), INDEX_SLICE):
+                    await asyncio.sleep(0)
+                    for obj in objects[start : start + INDEX_SLICE]:
+                        builder.add(obj)
+                    self.loaded_objects = builder.object_count
+                    self.loaded_attributes = builder.attribute_count
+                if following is None:
+                    return builder
+                page = await following
+        finally:
+            if following is not None:
+                _abandon(following)
 
     def _built(self, task: asyncio.Task[Rebuilt]) -> None:
         if task is not self._task or task.cancelled():

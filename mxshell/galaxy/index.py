@@ -89,18 +89,20 @@ class ObjectEntry:
 
 
 class FuzzyBlock:
-    """Tag names joined by newlines (one regex scans them all), and where each line starts."""
+    """Tag names in lower case joined by newlines (one regex scans them all), and where
+    each line starts. Lower case, so the scan's pattern can start with a plain letter,
+    which the regex engine looks for with a fast search rather than trying every line."""
 
     __slots__ = ("text", "entries", "starts")
 
     def __init__(self, entries: list[ObjectEntry]) -> None:
         self.entries = entries
-        self.text = "\n".join(o.tag_name for o in entries)
+        self.text = "\n".join(o.key for o in entries)
         self.starts: list[int] = []
         position = 0
         for obj in entries:
             self.starts.append(position)
-            position += len(obj.tag_name) + 1
+            position += len(obj.key) + 1
 
     def entry_at(self, offset: int) -> ObjectEntry:
         return self.entries[bisect.bisect_right(self.starts, offset) - 1]
@@ -201,7 +203,7 @@ class IndexBuilder:
         self.objects: list[ObjectEntry] = []
         self.attribute_count = 0
         self._attributes: dict[tuple[object, ...], AttributeInfo] = {}
-        self._sets: dict[tuple[AttributeInfo, ...], AttributeSet] = {}
+        self._sets: dict[tuple[int, ...], AttributeSet] = {}
         self._strings: dict[str, str] = {}
 
     def _shared(self, text: str) -> str:
@@ -233,10 +235,13 @@ class IndexBuilder:
                 )
                 self._attributes[key] = info
             infos.append(info)
-        signature = tuple(infos)
+        # Each info is interned above (one per distinct description), so their ids name
+        # the list: hashing ids is C work, where hashing the infos would run each frozen
+        # dataclass's generated __hash__ (half of indexing a page took that).
+        signature = tuple(map(id, infos))
         attribute_set = self._sets.get(signature)
         if attribute_set is None:
-            attribute_set = self._sets[signature] = AttributeSet(signature)
+            attribute_set = self._sets[signature] = AttributeSet(infos)
         tag = proto.tag_name
         entry = ObjectEntry(
             tag_name=tag,

@@ -10,7 +10,6 @@ piped, CI, `--json`) and without those, the step fails with one line saying what
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -101,6 +100,8 @@ def read_answers(path: Path) -> dict[str, str]:
         raise ValueError(f"cannot read answers file {path}: {error.strerror or error}") from None
     if len(raw) > MAX_ANSWERS_BYTES:
         raise ValueError(f"answers file {path} is over {MAX_ANSWERS_BYTES:,} bytes")
+    import tomllib  # here: most runs have no answers file
+
     try:
         text = raw.decode("utf-8")
         data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)

@@ -16,12 +16,11 @@ from __future__ import annotations
 import json
 import os
 import socket
-import xml.etree.ElementTree as ET
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mxshell.output.formatting import rfc3339
 from mxshell.output.jsonable import to_data
@@ -29,6 +28,9 @@ from mxshell.output.secrets import scrub
 from mxshell.script.manual_steps import Answer
 from mxshell.script.record import StepRecord, counts
 from mxshell.script.steps import Problem
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 KINDS = ("junit", "markdown", "json")
 
@@ -124,6 +126,8 @@ def write_reports(
 def junit(*runs: RunFacts) -> str:
     """JUnit XML as CI servers read it (the schema of Jenkins' and GitLab's readers): a
     testsuite per run (a fleet's runs: one per connection)."""
+    import xml.etree.ElementTree as ET  # here: a shell that writes no report never pays for it
+
     suites = ET.Element("testsuites", name="mxshell")
     totals = [0, 0, 0]
     for facts in runs:
@@ -142,6 +146,8 @@ def junit(*runs: RunFacts) -> str:
 
 def _suite(suites: ET.Element, facts: RunFacts) -> tuple[int, int, int]:
     """One run's testsuite; its (tests, failures, errors)."""
+    import xml.etree.ElementTree as ET
+
     listed = facts.listed()
     failures = sum(1 for r in listed if not r.outcome.ok and r.kind != "command")
     errors = sum(1 for r in listed if not r.outcome.ok and r.kind == "command")
@@ -179,6 +185,8 @@ def _suite(suites: ET.Element, facts: RunFacts) -> tuple[int, int, int]:
 
 
 def _case(suite: ET.Element, name: str, where: Any, line: int, elapsed: float) -> ET.Element:
+    import xml.etree.ElementTree as ET
+
     case = ET.SubElement(suite, "testcase", name=name, classname=where.source or "-c")
     case.set("file", where.source or "-c")
     case.set("line", str(line))
