@@ -13,9 +13,10 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 
@@ -75,8 +76,11 @@ def simulator_process(*extra: str) -> Iterator[SimProcess]:
         process.wait(timeout=10)
 
 
-def tag_references(sim: SimProcess, count: int) -> list[str]:
-    """The first `count` attribute references of the simulator's Galaxy (raw stub)."""
+def tag_references(
+    sim: SimProcess, count: int, accept: Callable[[Any], bool] = lambda attribute: True
+) -> list[str]:
+    """The first `count` attribute references of the simulator's Galaxy (raw stub), of
+    the attributes `accept` takes (not arrays nor `_` ones in any case)."""
     with grpc.insecure_channel(sim.endpoint) as channel:
         stub = galaxy_grpc.GalaxyRepositoryStub(channel)
         found: list[str] = []
@@ -90,7 +94,7 @@ def tag_references(sim: SimProcess, count: int) -> list[str]:
                 found += [
                     a.full_tag_reference
                     for a in obj.attributes
-                    if not a.attribute_name.startswith("_") and not a.is_array
+                    if not a.attribute_name.startswith("_") and not a.is_array and accept(a)
                 ]
             token = page.next_page_token
             if not token:
@@ -145,3 +149,19 @@ class Stopwatch:
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
+
+
+class Timings:
+    """ms per call and client CPU ms per call (this process, every thread), for one side
+    of a benchmark whose sides take turns."""
+
+    def __init__(self) -> None:
+        self.ms: list[float] = []
+        self.cpu: list[float] = []
+
+    async def time_async(self, call: Callable[[], Awaitable[Any]]) -> Any:
+        cpu, started = time.process_time(), time.perf_counter()
+        result = await call()
+        self.ms.append((time.perf_counter() - started) * 1000)
+        self.cpu.append((time.process_time() - cpu) * 1000)
+        return result

@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (  # noqa: E402
     SimProcess,
+    Timings,
     raw_invoke,
     raw_stub,
     report,
@@ -137,21 +138,6 @@ class Floor:
             mx.CloseSessionRequest(session_id=self.session), metadata=self.sim.metadata
         )
         self.channel.close()
-
-
-class Timings:
-    """ms per call and client CPU ms per call, for one side."""
-
-    def __init__(self) -> None:
-        self.ms: list[float] = []
-        self.cpu: list[float] = []
-
-    async def time_async(self, call: Callable[[], Awaitable[Any]]) -> Any:
-        cpu, started = time.process_time(), time.perf_counter()
-        result = await call()
-        self.ms.append((time.perf_counter() - started) * 1000)
-        self.cpu.append((time.process_time() - cpu) * 1000)
-        return result
 
 
 async def one_round(

@@ -26,21 +26,26 @@ import gc
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-import grpc
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import SimProcess, raw_invoke, raw_stub, report, simulator_process, summary  # noqa: E402
+from harness import (  # noqa: E402
+    SimProcess,
+    Timings,
+    raw_invoke,
+    raw_stub,
+    report,
+    simulator_process,
+    summary,
+    tag_references,
+)
 
 from mxshell.app import collector  # noqa: E402
 from mxshell.app.connection import Target  # noqa: E402
 from mxshell.app.runtime import ShellRuntime  # noqa: E402
-from mxshell.contract import galaxy as gr  # noqa: E402
-from mxshell.contract import galaxy_grpc, mx, types  # noqa: E402
+from mxshell.contract import mx, types  # noqa: E402
 
 FLOOR, COMMAND = "floor", "write-bulk"
 WRITABLE = {types.SECURITY_CLASSIFICATION_OPERATE, types.SECURITY_CLASSIFICATION_TUNE}
@@ -48,30 +53,16 @@ WRITABLE = {types.SECURITY_CLASSIFICATION_OPERATE, types.SECURITY_CLASSIFICATION
 
 def writable_doubles(sim: SimProcess, count: int) -> list[str]:
     """The first `count` writable Double attributes of the simulator's Galaxy (raw stub)."""
-    with grpc.insecure_channel(sim.endpoint) as channel:
-        stub = galaxy_grpc.GalaxyRepositoryStub(channel)
-        found: list[str] = []
-        token = ""
-        while len(found) < count:
-            page = stub.DiscoverHierarchy(
-                gr.DiscoverHierarchyRequest(page_size=500, page_token=token),
-                metadata=sim.metadata,
-            )
-            found += [
-                a.full_tag_reference
-                for obj in page.objects
-                for a in obj.attributes
-                if a.data_type == types.MX_DATA_TYPE_DOUBLE
-                and a.security_classification in WRITABLE
-                and not a.is_array
-                and not a.attribute_name.startswith("_")
-            ]
-            token = page.next_page_token
-            if not token:
-                break
+    found = tag_references(
+        sim,
+        count,
+        lambda a: (
+            a.data_type == types.MX_DATA_TYPE_DOUBLE and a.security_classification in WRITABLE
+        ),
+    )
     if len(found) < count:
         raise RuntimeError(f"the Galaxy has only {len(found)} writable Double attributes")
-    return found[:count]
+    return found
 
 
 def value_sets(count: int) -> list[list[float]]:
@@ -128,20 +119,6 @@ class Floor:
             mx.CloseSessionRequest(session_id=self.session), metadata=self.sim.metadata
         )
         self.channel.close()
-
-
-class Timings:
-    """ms per write and client CPU ms per write, for one side."""
-
-    def __init__(self) -> None:
-        self.ms: list[float] = []
-        self.cpu: list[float] = []
-
-    async def time_async(self, call: Callable[[], Awaitable[None]]) -> None:
-        cpu, started = time.process_time(), time.perf_counter()
-        await call()
-        self.ms.append((time.perf_counter() - started) * 1000)
-        self.cpu.append((time.process_time() - cpu) * 1000)
 
 
 async def one_round(
