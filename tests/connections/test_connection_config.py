@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -84,48 +85,52 @@ def test_a_connection_name_is_a_word() -> None:
         parse_launch(["--connection", "9lives=gw:1"], FileConfig())
 
 
-async def test_completion_offers_connections_then_that_connections_galaxy(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+async def shell(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[ShellRunner]:
+    """A shell on one simulated gateway (default), and `lab_connect` for a second one."""
     with simulated_gateway() as first, simulated_gateway() as second:
         monkeypatch.setenv("LAB_KEY", second.api_key)
-        async with ShellRunner.connected(first) as shell:
-            tags = service_tags(shell.context)
-            assert not any(s.text.endswith(":") for s in tags("T"))  # one connection: no names
-            connect = f"connect lab {second.endpoint} --plaintext --api-key-env LAB_KEY"
-            opened = await shell.run(connect)
-            assert opened.ok, opened.errors
-            names = [s.text for s in tags("") if s.meta == "connection"]
-            assert names == ["default:", "lab:"]
-            assert [s.text for s in tags("la") if s.meta == "connection"] == ["lab:"]
+        async with ShellRunner.connected(first) as runner:
+            runner.lab_connect = (  # type: ignore[attr-defined]
+                f"connect lab {second.endpoint} --plaintext --api-key-env LAB_KEY"
+            )
+            yield runner
 
-            def lab_completes() -> bool:
-                return any(s.text == "lab:Tank1.Level" for s in tags("lab:Tank1.Le"))
 
-            await eventually(lab_completes, "lab's Galaxy completes under its name")
-            assert all(s.text.startswith("lab:") for s in tags("lab:Tank1.Le"))
+async def test_completion_offers_connections_then_that_connections_galaxy(
+    shell: ShellRunner,
+) -> None:
+    tags = service_tags(shell.context)
+    assert not any(s.text.endswith(":") for s in tags("T"))  # one connection: no names
+    opened = await shell.run(shell.lab_connect)  # type: ignore[attr-defined]
+    assert opened.ok, opened.errors
+    names = [s.text for s in tags("") if s.meta == "connection"]
+    assert names == ["default:", "lab:"]
+    assert [s.text for s in tags("la") if s.meta == "connection"] == ["lab:"]
+
+    def lab_completes() -> bool:
+        return any(s.text == "lab:Tank1.Level" for s in tags("lab:Tank1.Le"))
+
+    await eventually(lab_completes, "lab's Galaxy completes under its name")
+    assert all(s.text.startswith("lab:") for s in tags("lab:Tank1.Le"))
 
 
 async def test_a_files_qualified_tags_are_checked_against_their_connections_galaxy(
-    monkeypatch: pytest.MonkeyPatch,
+    shell: ShellRunner,
 ) -> None:
     from mxshell.app.modes import validated
 
-    with simulated_gateway() as first, simulated_gateway() as second:
-        monkeypatch.setenv("LAB_KEY", second.api_key)
-        async with ShellRunner.connected(first) as shell:
-            connect = f"connect lab {second.endpoint} --plaintext --api-key-env LAB_KEY"
-            assert (await shell.run(connect)).ok
-            text = (
-                "read lab:Tank1.Level.Hi default:Tank1.Level Tank1.Level\n"
-                "read lab:Tank1.Nope\n"
-                "read later:Tank1.Nope\n"  # a connection the file would open: not asked
-            )
-            script = await shell.runtime.scripts.load_text(text, "check.mxsh")
-            assert await validated(shell.runtime, script)
-            assert [str(p) for p in script.problems] == [
-                "check.mxsh:2: read: no tag 'lab:Tank1.Nope' in the Galaxy"
-            ]
+    assert (await shell.run(shell.lab_connect)).ok  # type: ignore[attr-defined]
+    text = (
+        "read lab:Tank1.Level.Hi default:Tank1.Level Tank1.Level\n"
+        "read lab:Tank1.Nope\n"
+        "read later:Tank1.Nope\n"  # a connection the file would open: not asked
+    )
+    script = await shell.runtime.scripts.load_text(text, "check.mxsh")
+    assert await validated(shell.runtime, script)
+    assert [str(p) for p in script.problems] == [
+        "check.mxsh:2: read: no tag 'lab:Tank1.Nope' in the Galaxy"
+    ]
 
 
 async def test_closing_the_current_connection_makes_the_next_one_current_and_says_so() -> None:
