@@ -13,6 +13,7 @@ under a quarter of one core (open CPU minus closed) and keypress p99 stays under
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -23,18 +24,66 @@ import pexpect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import grpc  # noqa: E402
 from harness import (  # noqa: E402
     KEY_VARIABLE,
     SimProcess,
     percentile,
     simulator_process,
-    tag_references,
 )
+
+from mxshell.contract import galaxy as gr  # noqa: E402
+from mxshell.contract import galaxy_grpc  # noqa: E402
+from mxshell.sim.model_file import demo_plant_path  # noqa: E402
 
 LAUNCH = "import sys; from mxshell.app.launch import main; sys.exit(main())"
 PROMPT = r"mxshell(?:\x1b\[[0-9;]*m| \([a-z ]+\))*>"
 TICKS = os.sysconf("SC_CLK_TCK")
 CURSOR = "▏"  # the watch view's filter line ends in it, and nothing else draws it
+
+
+def every_tick_attributes() -> set[str]:
+    """Attribute names of the demo templates whose value moves at every simulator tick."""
+    names: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for name, spec in node.items():
+                if (
+                    isinstance(spec, dict)
+                    and spec.get("gen") in ("random_walk", "clock")
+                    and not {"every_s", "period_s", "delay_ms"} & spec.keys()
+                ):
+                    names.add(name)
+                walk(spec)
+        elif isinstance(node, list):
+            for each in node:
+                walk(each)
+
+    walk(json.loads(demo_plant_path().read_text()))
+    return names
+
+
+def moving_tag_references(sim: SimProcess, count: int) -> list[str]:
+    """The first `count` references of the generated Galaxy that change at every tick."""
+    moving = every_tick_attributes()
+    found: list[str] = []
+    with grpc.insecure_channel(sim.endpoint) as channel:
+        stub = galaxy_grpc.GalaxyRepositoryStub(channel)
+        token = ""
+        while len(found) < count:
+            page = stub.DiscoverHierarchy(
+                gr.DiscoverHierarchyRequest(page_size=500, page_token=token),
+                metadata=sim.metadata,
+            )
+            for obj in page.objects:
+                found += [
+                    a.full_tag_reference for a in obj.attributes if a.attribute_name in moving
+                ]
+            token = page.next_page_token
+            if not token:
+                break
+    return found[:count]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -150,9 +199,9 @@ def main() -> int:
     args = parser.parse_args()
     items, seconds, keys = (50, 1.0, 10) if args.smoke else (args.items, args.seconds, args.keys)
     with simulator_process(
-        "--generate", str(max(items * 2, 1000)), "--update-interval", args.update_interval
+        "--generate", str(max(items * 15, 1000)), "--update-interval", args.update_interval
     ) as sim:
-        tags = tag_references(sim, items)
+        tags = moving_tag_references(sim, items)
         got = measure(sim, tags, seconds, keys)
     closed, opened = float(got["closed_cpu"]), float(got["open_cpu"])  # type: ignore[arg-type]
     closed_p99 = percentile(got["closed_keys"], 0.99)  # type: ignore[arg-type]
