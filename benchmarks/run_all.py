@@ -28,6 +28,7 @@ BENCHMARKS = (
     "long_file",
     "snapshot_save",
     "fleet",
+    "watch_view",
 )
 FIGURE_MARKERS = ("ratio", "commands/s", "growth")
 

@@ -13,6 +13,7 @@ under a quarter of one core (open CPU minus closed) and keypress p99 stays under
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -96,10 +97,8 @@ def drain(child: pexpect.spawn, seconds: float) -> None:
     """Read what the shell draws for `seconds` (a terminal that stops reading stalls it)."""
     end = time.perf_counter() + seconds
     while (left := end - time.perf_counter()) > 0:
-        try:
+        with contextlib.suppress(pexpect.TIMEOUT):
             child.read_nonblocking(1 << 16, timeout=min(left, 0.05))
-        except pexpect.TIMEOUT:
-            pass
 
 
 def cpu_per_second(child: pexpect.spawn, seconds: float) -> float:

@@ -145,7 +145,7 @@ class WatchView:
             out.append(("class:watch.more", f"… {hidden} more item(s): enlarge the terminal"))
             out.append(("", "\n"))
         if filter_line:
-            out += self._filter_line()
+            out += self._filter_line(len(rows), len(self._frozen))
         if out and out[-1] == ("", "\n"):
             out.pop()
         return out
@@ -155,16 +155,16 @@ class WatchView:
             return ""
         return " ▼" if self.reverse else " ▲"
 
-    def _filter_line(self) -> StyleAndTextTuples:
+    def _filter_line(self, shown: int, total: int) -> StyleAndTextTuples:
+        count = f"   {shown} of {total} · "
         if self.filtering:
-            hint = "   Enter keeps · Esc clears"
             return [
                 ("class:watch.filter", f"filter: {self.filter_text}▏"),
-                ("class:watch.keys", hint),
+                ("class:watch.keys", f"{count}Enter keeps · Esc clears"),
             ]
         return [
             ("class:watch.filter", f"filter: {self.filter_text}"),
-            ("class:watch.keys", "   / edits"),
+            ("class:watch.keys", f"{count}/ edits"),
         ]
 
     def _title(self, model: WatchModel, shown: int) -> StyleAndTextTuples:

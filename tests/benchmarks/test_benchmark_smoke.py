@@ -99,3 +99,17 @@ def test_fleet_benchmark_reports_the_slowest_single_run_the_fleet_and_a_ratio() 
     assert re.search(r"single runs, s: [\d.]+, [\d.]+\n", out), out
     figure = r"fleet run of a 30-line file on 2 gateways vs the slowest single run .*"
     assert re.search(figure + r"ratio \d+\.\d\d \(goal <= 1\.5\)", out), out
+
+
+def test_watch_view_benchmark_reports_cpu_open_and_closed_and_keypress_p99() -> None:
+    out = run_benchmark("watch_view.py")
+    assert re.search(
+        r"watch view CPU \(50 items, [\d,]+ changes/s watched\): closed \d+\.\d{3} cores, "
+        r"open \d+\.\d{3} cores, view cost -?\d+\.\d{3} cores, ratio \d+\.\d\d",
+        out,
+    ), out
+    assert re.search(
+        r"watch view keypress echo \(10 keys\): closed p99 [\d.]+ ms, open p99 [\d.]+ ms, "
+        r"ratio \d+\.\d\d",
+        out,
+    ), out
