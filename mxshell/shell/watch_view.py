@@ -12,6 +12,7 @@ that fit the terminal.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -78,7 +79,9 @@ class WatchView:
         self.sort_column: str | None = None  # None: the order the items were named
         self.reverse = False
         self.redraw: CoalescedRedraw | None = None
-        self._frozen: list[WatchRow] = []
+        self._rows: list[WatchRow] = []  # the rows last computed (kept while paused)
+        self._rows_wanted = True  # the data changed: compute rows at the next drawing
+        self._rows_at = 0.0
 
     async def __call__(self, model: WatchModel, *, duration: float | None = None) -> str:
         self.paused = self.filtering = self.reverse = False
@@ -94,7 +97,8 @@ class WatchView:
             output=self.output,
         )
         self.application = app
-        self.redraw = CoalescedRedraw(app.invalidate, self.refresh_interval)
+        self._rows_wanted = True
+        self.redraw = CoalescedRedraw(lambda: self._data_changed(app), self.refresh_interval)
         model.on_change = self.redraw.mark_dirty
         timer = None
         if duration is not None:
@@ -119,9 +123,12 @@ class WatchView:
     # drawing -----------------------------------------------------------------------
     def fragments(self, model: WatchModel) -> StyleAndTextTuples:
         settings = model.settings
-        if not self.paused:
-            self._frozen = model.rows()
-        rows = sorted_rows(matching(self._frozen, self.filter_text), self.sort_column, self.reverse)
+        now = time.monotonic()
+        if not self.paused and (self._rows_wanted or now - self._rows_at >= CLOCK_S):
+            # Only a data redraw (or the clock) computes rows: a key press redraws at
+            # once with the rows it has, so typing never waits for 1,000 rows.
+            self._rows, self._rows_wanted, self._rows_at = model.rows(), False, now
+        rows = sorted_rows(matching(self._rows, self.filter_text), self.sort_column, self.reverse)
         filter_line = self.filtering or bool(self.filter_text)
         room = max(1, self._height() - CHROME_LINES - filter_line)
         shown = rows[:room]  # only these are formatted: a redraw of 1,000 rows stays cheap
@@ -145,10 +152,14 @@ class WatchView:
             out.append(("class:watch.more", f"… {hidden} more item(s): enlarge the terminal"))
             out.append(("", "\n"))
         if filter_line:
-            out += self._filter_line(len(rows), len(self._frozen))
+            out += self._filter_line(len(rows), len(self._rows))
         if out and out[-1] == ("", "\n"):
             out.pop()
         return out
+
+    def _data_changed(self, app: Application[str]) -> None:
+        self._rows_wanted = True
+        app.invalidate()
 
     def _sort_mark(self, column: str) -> str:
         if column != self.sort_column:
@@ -222,6 +233,7 @@ class WatchView:
         @bindings.add("P", filter=browsing)
         def pause(event: KeyPressEvent) -> None:
             self.paused = not self.paused
+            self._rows_wanted = True
 
         @bindings.add("/", filter=browsing)
         def open_filter(event: KeyPressEvent) -> None:
