@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
-from mxshell.output.watch_table import WatchRow, matching, sorted_rows
+from prompt_toolkit.formatted_text import fragment_list_to_text
+
+from mxshell.output.watch_table import WatchModel, WatchRow, matching, sorted_rows
+from mxshell.session import ItemTable
+from mxshell.shell.watch_view import WatchView
 from mxshell.sim import EmbeddedGateway
 from tests.shell.test_watch_view import shell_with_view, start_watch, until
 
@@ -118,3 +123,22 @@ async def test_s_cycles_the_sort_column_and_r_reverses(gateway: EmbeddedGateway)
         assert body(view.text()) == ["b", "c", "a"]
         pipe.send_text("q")
         assert (await asyncio.wait_for(task, 5)).ok
+
+
+def test_a_key_press_redraws_with_the_rows_it_has_and_a_data_change_computes_them() -> None:
+    table = ItemTable()
+    registration = table.add_registration("mxshell", 1)
+    tags = [f"Tank{n}.Level" for n in range(1, 4)]
+    items = [table.add(registration, tag, handle) for handle, tag in enumerate(tags, start=10)]
+    model = WatchModel(SimpleNamespace(items=table, connected=True), items)  # type: ignore[arg-type]
+    computed = []
+    rows = model.rows
+    model.rows = lambda: computed.append(1) or rows()  # type: ignore[method-assign]
+    view = WatchView()
+    view.fragments(model)
+    view.filter_text = "tank2"  # as a key press would, then its redraw
+    assert len(view.fragments(model)) and len(computed) == 1
+    assert "1 of 3" in fragment_list_to_text(view.fragments(model))  # the filter took
+    view._data_changed(SimpleNamespace(invalidate=lambda: None))  # type: ignore[arg-type]
+    view.fragments(model)
+    assert len(computed) == 2
