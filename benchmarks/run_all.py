@@ -29,6 +29,7 @@ BENCHMARKS = (
     "long_file",
     "snapshot_save",
     "fleet",
+    "watch_view",
 )
 FIGURE_MARKERS = ("ratio", "commands/s", "growth")
 

@@ -75,7 +75,10 @@ class Borrowed:
     "Without ITEMs, every advised item of the session. A tag that is not an item yet is "
     "added and advised for the watch, an item that is not advised is advised for it; both "
     "are given back when the watch ends, unless --keep. At the prompt the table updates in "
-    "place until q, Esc or Ctrl-C (p pauses it). Without a terminal (command files, -c, "
+    "place (at most ten times a second) until q, Esc or Ctrl-C. Keys, as htop's: p pauses; / "
+    "filters rows by item name or tag (any case; Enter keeps the filter, Esc clears it); s "
+    "sorts by the next column (< and > step left and right, past the last back to the "
+    "named order); r reverses the order. Without a terminal (command files, -c, "
     "piped input, JSON output) watch prints one snapshot table, as --once does; with --for "
     "it prints one every --interval until the time is up.",
     args=[

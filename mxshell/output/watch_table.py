@@ -127,6 +127,7 @@ class WatchModel:
         self._total_samples: deque[tuple[float, int]] = deque([(self.started, 0)])
         self.batches = 0  # event batches seen while listening
         self.dirty = True  # set when a batch arrives, cleared by rows()
+        self.on_change: Callable[[], None] | None = None  # told of each batch (the view)
 
     def add_source(
         self, connection: str | None, session: EventSource, items: Iterable[TrackedItem]
@@ -165,6 +166,8 @@ class WatchModel:
         """The session listener: note that values may have moved (O(1) per batch)."""
         self.batches += 1
         self.dirty = True
+        if self.on_change is not None:
+            self.on_change()
 
     @contextmanager
     def listening(self) -> Iterator[WatchModel]:
@@ -259,6 +262,55 @@ class WatchModel:
             "seconds": round(self.elapsed(), 3),
             "ended": ended,
         }
+
+
+def matching(rows: Sequence[WatchRow], text: str) -> list[WatchRow]:
+    """The rows whose item name or tag (or connection) holds `text`, ignoring case."""
+    needle = text.casefold()
+    if not needle:
+        return list(rows)
+    return [
+        row
+        for row in rows
+        if needle in row.name.casefold()
+        or needle in row.tag.casefold()
+        or (row.connection is not None and needle in row.connection.casefold())
+    ]
+
+
+def sorted_rows(rows: list[WatchRow], column: str | None, reverse: bool) -> list[WatchRow]:
+    """The rows ordered by a view column (None: the order the items were named)."""
+    if column is None:
+        return rows[::-1] if reverse else rows
+    return sorted(rows, key=_SORT_KEYS[column], reverse=reverse)
+
+
+def _value_key(row: WatchRow) -> tuple[int, Any]:
+    # Values of one watch mix numbers, strings and nothing yet: numbers first, in order,
+    # then everything else by its text, then rows with no value.
+    value = row.value
+    if value is None:
+        return (2, "")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (0, value)
+    return (1, str(value))
+
+
+_NO_TIME = datetime.min.replace(tzinfo=UTC)
+_SORT_KEYS: dict[str, Callable[[WatchRow], Any]] = {
+    "connection": lambda row: row.connection or "",
+    "item": lambda row: row.name.casefold(),
+    "tag": lambda row: row.tag.casefold(),
+    "value": _value_key,
+    "quality": lambda row: -1 if row.quality is None else row.quality,
+    "timestamp": lambda row: _NO_TIME if row.timestamp is None else _aware(row.timestamp),
+    "changes": lambda row: row.changes,
+    "rate/s": lambda row: row.rate,
+}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def view_cells(row: WatchRow, settings: Display | None) -> list[str]:

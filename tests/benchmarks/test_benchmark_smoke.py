@@ -25,6 +25,11 @@ def run_benchmark(name: str) -> str:
 def test_event_ingest_benchmark_reports_a_floor_a_figure_and_a_ratio() -> None:
     out = run_benchmark("event_ingest.py")
     assert re.search(r"floor [\d,.]+ events/s, mxshell [\d,.]+ events/s, ratio \d+\.\d\d", out)
+    assert re.search(
+        r"event ingest with the watch view open on 100 of the items: floor [\d,.]+ events/s, "
+        r"mxshell [\d,.]+ events/s, ratio \d+\.\d\d",
+        out,
+    ), out
 
 
 def test_startup_benchmark_reports_both_times_and_a_ratio() -> None:
@@ -112,3 +117,17 @@ def test_fleet_benchmark_reports_the_slowest_single_run_the_fleet_and_a_ratio() 
     assert re.search(r"single runs, s: [\d.]+, [\d.]+\n", out), out
     figure = r"fleet run of a 30-line file on 2 gateways vs the slowest single run .*"
     assert re.search(figure + r"ratio \d+\.\d\d \(goal <= 1\.5\)", out), out
+
+
+def test_watch_view_benchmark_reports_cpu_open_and_closed_and_keypress_p99() -> None:
+    out = run_benchmark("watch_view.py")
+    assert re.search(
+        r"watch view CPU \(50 items, [\d,]+ changes/s watched\): closed \d+\.\d{3} cores, "
+        r"open \d+\.\d{3} cores, view cost -?\d+\.\d{3} cores, ratio \d+\.\d\d",
+        out,
+    ), out
+    assert re.search(
+        r"watch view keypress echo \(10 keys\): closed p99 [\d.]+ ms, open p99 [\d.]+ ms, "
+        r"ratio \d+\.\d\d",
+        out,
+    ), out
