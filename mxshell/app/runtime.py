@@ -28,6 +28,7 @@ from mxshell.output.fit import Fit
 from mxshell.script.manual_steps import OperatorDesk
 from mxshell.script.runner import ScriptRunner
 from mxshell.session import Backoff, EventListener, PersistentSession
+from mxshell.shell.progress import erase as erase_spinner
 from mxshell.sim import SimConfig
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ LinkListener = Callable[[str, PersistentSession], EventListener]
 def _printer(stream: Callable[[], TextIO]) -> Writer:
     # Look the stream up at each call: under the REPL, patch_stdout swaps sys.stdout.
     def write(text: str) -> None:
+        erase_spinner()  # a long command's spinner leaves the line first
         print(text, file=stream(), flush=True)
 
     return write

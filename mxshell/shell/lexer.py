@@ -9,6 +9,7 @@ thread, which redraws the prompt when it is ready (before anyone has typed much)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from functools import lru_cache
@@ -64,7 +65,9 @@ class MxshInputLexer(Lexer):
 
         def load_and_redraw() -> None:
             self.load()
-            app.invalidate()  # thread-safe: schedules a redraw on the app's loop
+            if app.is_running:  # thread-safe: schedules a redraw on the app's loop
+                with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                    app.invalidate()
 
         # call_soon: after the draw under way is written, so the first prompt never waits.
         loop.call_soon(lambda: threading.Thread(target=load_and_redraw, daemon=True).start())

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mxshell.output.fit import Fit
-from mxshell.shell.progress import screen_in_use
+from mxshell.shell.progress import erase, screen_in_use
 
 if TYPE_CHECKING:
     from prompt_toolkit.data_structures import Size
@@ -54,6 +54,7 @@ class TerminalScreen:
         painted = paint(text) if paint is not None else text
         columns, rows = self.size()
         if pager == "off" or (pager == "on" and screen_lines(text, columns) < rows - 1):
+            erase()
             print(painted, flush=True)
             return
         await _printed()

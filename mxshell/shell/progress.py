@@ -25,11 +25,16 @@ ERASE = "\r\x1b[K"
 _in_use = [0]  # screens up now (the watch view, a pager, a question)
 
 
+def erase() -> None:
+    """Take a spinner off its line before anything else is printed there."""
+    for spinner in list(_spinners):
+        spinner._erase()
+
+
 @contextmanager
 def screen_in_use() -> Iterator[None]:
     """Held by anything that draws on the terminal while a command runs."""
-    for spinner in list(_spinners):
-        spinner._erase()
+    erase()
     _in_use[0] += 1
     try:
         yield

@@ -33,7 +33,10 @@ def output_of(child: pexpect.spawn, command: str) -> list[str]:
     child.expect(r"END-MARK\r\n")
     text = ANSI.sub("", child.before)
     child.expect(PROMPT)
-    return [line.rstrip("\r") for line in text.split("\r\n") if line.strip("\r")]
+    # What a terminal shows of each line: after its last carriage return (a long
+    # command's spinner, erased, leaves one before the line printed over it).
+    shown = [line.rstrip("\r").rpartition("\r")[2] for line in text.split("\r\n")]
+    return [line for line in shown if line]
 
 
 @pytest.mark.parametrize("columns", [80, 200])

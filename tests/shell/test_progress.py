@@ -57,3 +57,14 @@ async def test_a_screen_coming_up_erases_the_spinner_first() -> None:
         await asyncio.sleep(0.1)
         assert len(stream.getvalue()) == size  # nothing drawn over the other screen
     await spinner.stop()
+
+
+async def test_a_line_printed_meanwhile_takes_the_spinner_off_its_line_first() -> None:
+    stream = io.StringIO()
+    spinner = Spinner(lambda: True, stream)
+    spinner.start()
+    await asyncio.sleep(0.1)
+    progress.erase()  # what the shell's printers do before each line
+    assert stream.getvalue().endswith(ERASE) and not spinner.drawn
+    await spinner.stop()
+    assert stream.getvalue().count(ERASE) == stream.getvalue().count(" s\r") + 1
