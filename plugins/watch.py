@@ -15,6 +15,7 @@ from typing import Any
 from mxshell.api import (
     CommandFailed,
     CommandSet,
+    GatewayError,
     RegisterCommands,
     ShellContext,
     ShellSession,
@@ -74,11 +75,13 @@ class Borrowed:
     help="Watch items in a live table: value, quality, timestamp, changes and rate.\n"
     "Without ITEMs, every advised item of the session. A tag that is not an item yet is "
     "added and advised for the watch, an item that is not advised is advised for it; both "
-    "are given back when the watch ends, unless --keep. At the prompt the table updates in "
-    "place (at most ten times a second) until q, Esc or Ctrl-C. Keys, as htop's: p pauses; / "
-    "filters rows by item name or tag (any case; Enter keeps the filter, Esc clears it); s "
-    "sorts by the next column (< and > step left and right, past the last back to the "
-    "named order); r reverses the order. Without a terminal (command files, -c, "
+    "are given back when the watch ends, unless --keep. A tag that cannot be watched gets a "
+    "row saying why and the others are watched (printed tables then fail, exit status 1). "
+    "At the prompt the table updates in place (at most ten times a second) until q, Esc or "
+    "Ctrl-C. Keys, as htop's: p pauses; / filters rows by item name or tag (any case; "
+    "Enter keeps the filter, Esc clears it); s sorts by the next column (< and > step "
+    "left and right, past the last back to the named order); r reverses the order. "
+    "Without a terminal (command files, -c, "
     "piped input, JSON output) watch prints one snapshot table, as --once does; with --for "
     "it prints one every --interval until the time is up.",
     args=[
@@ -134,11 +137,18 @@ async def watch(
     references = [names for _, _, names in parts]
     try:
         for group, names in zip(groups, references, strict=True):
-            group.items = await _watched_items(group.ctx, group.session, names, group.borrowed)
+            group.items = await _watched_items(group, names)
+        if items and not any(group.items for group in groups):
+            said = "; ".join(f"{ref}: {why}" for g in groups for ref, why in g.failed)
+            raise CommandFailed(f"nothing to watch: {said}")
         first = groups[0]
         model = WatchModel(first.session, first.items, settings=ctx.settings, connection=first.name)
         for group in groups[1:]:
             model.add_source(group.name, group.session, group.items)
+        for group in groups:  # the tags that could not be watched: a row each, and a line
+            for reference, why in group.failed:
+                model.add_failed(group.name, reference, why)
+                ctx.notify(f"watch: {reference}: {why}; watching the others")
         # Made before advising: each new advise's first value counts as a change.
         with model.listening():
             for group in groups:
@@ -149,9 +159,9 @@ async def watch(
                 return _summary(model, ended, borrowed, keep)
             await _first_values(model, borrowed.advised, timeout)
             if once or duration is None:
-                return model.table()
+                return _unless_failed(model, model.table())
             await _print_tables(ctx, model, duration, interval)
-            return _summary(model, "duration", borrowed, keep)
+            return _unless_failed(model, _summary(model, "duration", borrowed, keep))
     finally:
         if not keep:
             for group in groups:
@@ -169,6 +179,7 @@ class Watched:
     ctx: ShellContext
     items: list[TrackedItem] = field(default_factory=list)
     borrowed: Borrowed = field(default_factory=Borrowed)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (reference, why)
 
     @property
     def session(self) -> ShellSession:
@@ -181,9 +192,10 @@ class Watched:
                 self.borrowed.advised.append(item)
 
 
-async def _watched_items(
-    ctx: ShellContext, session: ShellSession, references: list[str], borrowed: Borrowed
-) -> list[TrackedItem]:
+async def _watched_items(group: Watched, references: list[str]) -> list[TrackedItem]:
+    """The items the references name (added when they are tags); a reference that names
+    none, or that the gateway refuses, is kept in `group.failed` with why."""
+    ctx, session, borrowed = group.ctx, group.session, group.borrowed
     if not references:
         advised = [i for i in session.items if i.advise != "none"]
         if not advised:
@@ -193,11 +205,26 @@ async def _watched_items(
         return advised
     found = []
     for reference in references:
-        item, added = await session.resolve(ctx.resolve_tag(reference))
+        try:
+            item, added = await session.resolve(ctx.resolve_tag(reference))
+        except (CommandFailed, GatewayError, LookupError) as error:
+            group.failed.append((reference, str(error)))
+            continue
         if added:
             borrowed.added.append(item)
         found.append(item)
     return found
+
+
+def _unless_failed(model: WatchModel, result: Any) -> Any:
+    """A printed watch (a script's) with tags it could not watch fails, after its rows:
+    a mistyped tag in a check file must not pass unseen."""
+    if model.failed:
+        raise CommandFailed(
+            f"{len(model.failed)} of {len(model) + len(model.failed)} tag(s) could not be watched",
+            result=result,
+        )
+    return result
 
 
 async def _first_values(model: WatchModel, advised: list[TrackedItem], timeout: float) -> None:

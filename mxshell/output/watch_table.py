@@ -12,7 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -62,11 +62,19 @@ class WatchRow:
     recent: bool  # changed within the highlight time
     lost: str | None = None  # why the item could not be restored after a reconnect
     connection: str | None = None  # the named connection, when a watch spans several
+    failed: str | None = None  # why a named tag could not be watched (the others are)
 
     @property
     def name(self) -> str:
-        """What the user calls the item: its alias, else #handle."""
-        return self.alias or f"#{self.handle}"
+        """What the user calls the item: its alias, else #handle ("-": no item)."""
+        return "-" if self.failed is not None else self.alias or f"#{self.handle}"
+
+    @property
+    def state(self) -> str | None:
+        """The quality cell: the quality, else why there is none ("lost", "failed: ...")."""
+        if self.failed is not None:
+            return f"failed: {self.failed}"
+        return "lost" if self.lost is not None else self.quality_text
 
     @property
     def quality_text(self) -> str | None:
@@ -75,8 +83,8 @@ class WatchRow:
 
     @property
     def bad(self) -> bool:
-        """Lost, or a value whose quality is not good (no value yet is not bad)."""
-        if self.lost is not None:
+        """Lost or failed, or a value whose quality is not good (no value yet is not bad)."""
+        if self.lost is not None or self.failed is not None:
             return True
         return self.quality is not None and not quality_is_good(self.quality)
 
@@ -123,11 +131,18 @@ class WatchModel:
         self._watched: dict[tuple[str | None, int], _Watched] = {}
         self._by_item: dict[int, _Watched] = {}  # id(item): its entry
         self.sources: list[tuple[str | None, EventSource]] = []
+        self.failed: list[WatchRow] = []  # named tags that could not be watched
         self.add_source(connection, session, items)
         self._total_samples: deque[tuple[float, int]] = deque([(self.started, 0)])
         self.batches = 0  # event batches seen while listening
         self.dirty = True  # set when a batch arrives, cleared by rows()
         self.on_change: Callable[[], None] | None = None  # told of each batch (the view)
+
+    def add_failed(self, connection: str | None, reference: str, reason: str) -> None:
+        """A named tag that could not be watched: a row saying why, after the others."""
+        self.failed.append(
+            WatchRow(0, None, reference, None, None, None, 0, 0.0, False, None, connection, reason)
+        )
 
     def add_source(
         self, connection: str | None, session: EventSource, items: Iterable[TrackedItem]
@@ -186,7 +201,11 @@ class WatchModel:
         now = self._clock()
         rows = [self._row(entry, now) for entry in self._watched.values()]
         self.dirty = False
-        return rows
+        return rows + self._failed_rows()
+
+    def _failed_rows(self) -> list[WatchRow]:
+        named = len(self.sources) > 1
+        return [row if named else replace(row, connection=None) for row in self.failed]
 
     def _row(self, entry: _Watched, now: float) -> WatchRow:
         item, changes = entry.item, entry.changes
@@ -235,11 +254,11 @@ class WatchModel:
         rows = [
             [
                 *([row.connection] if named else []),
-                row.handle,
+                None if row.failed is not None else row.handle,
                 row.alias,
                 row.tag,
                 row.value,
-                "lost" if row.lost else row.quality_text,
+                row.state,
                 row.timestamp,
                 row.changes,
                 round(row.rate, 2),
@@ -319,7 +338,7 @@ def view_cells(row: WatchRow, settings: Display | None) -> list[str]:
     value = " ".join(format_value(row.value, settings).splitlines())
     if len(value) > VALUE_WIDTH:
         value = value[: VALUE_WIDTH - 1] + "…"
-    quality = "lost" if row.lost is not None else row.quality_text or "-"
+    quality = row.state or "-"
     return [
         *([row.connection] if row.connection is not None else []),
         row.name,

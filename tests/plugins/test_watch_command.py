@@ -262,19 +262,19 @@ async def test_ctrl_c_during_the_view_still_gives_back_what_the_watch_added(
     ("line", "message"),
     [
         ("watch Nope.Thing", "unknown tag reference 'Nope.Thing'"),
-        ("watch nosuchalias", "watch: no item or alias 'nosuchalias'"),
-        ("watch 99", "watch: no item with handle 99"),
+        ("watch nosuchalias", "watch: nothing to watch: nosuchalias: no item or alias"),
+        ("watch 99", "watch: nothing to watch: 99: no item with handle 99"),
         ("watch Tank1.Level --interval 0", "watch: --interval must be longer than 0"),
     ],
 )
-async def test_a_bad_item_is_one_clear_line_and_nothing_is_left_behind(
+async def test_nothing_to_watch_is_one_clear_line_and_nothing_is_left_behind(
     gateway: EmbeddedGateway, line: str, message: str
 ) -> None:
     async with ShellRunner.connected(gateway) as shell:
-        result = await shell.run(line.replace("watch ", "watch Pump1.Speed ", 1))
+        result = await shell.run(line)
         assert not result.ok
         assert len(result.err) == 1 and message in result.err[0]
-        assert list(shell.session.items) == []  # Pump1.Speed, added first, is gone again
+        assert list(shell.session.items) == []
         assert await quiet(shell)
 
 
@@ -309,3 +309,32 @@ async def test_json_mode_prints_data_and_never_opens_the_view(gateway: EmbeddedG
         assert set(summary["result"]) == {"items", "changes", "seconds", "ended", "kept"}
         assert summary["result"]["ended"] == "duration" and summary["result"]["items"] == 1
         assert view.calls == []
+
+
+async def test_one_bad_tag_gets_a_row_saying_why_and_the_others_are_watched(
+    gateway: EmbeddedGateway,
+) -> None:
+    async with ShellRunner.connected(gateway) as shell:
+        result = await shell.run("watch Tank1.Level Tank9.Nope Pump1.Speed --once")
+        assert result.outcomes[-1].exit_status == 1  # a printed watch with a bad tag fails
+        assert "1 of 3 tag(s) could not be watched" in result.errors
+        assert "watch: Tank9.Nope: " in result.errors and "watching the others" in result.errors
+        records = {r["tag"]: r for r in result.outcomes[-1].result.records()}
+        assert records["Tank1.Level"]["quality"] == "Good (192)"
+        assert records["Pump1.Speed"]["quality"] == "Good (192)"
+        assert records["Tank9.Nope"]["handle"] is None
+        assert records["Tank9.Nope"]["quality"].startswith("failed: ")
+        assert "unknown tag reference 'Tank9.Nope'" in records["Tank9.Nope"]["quality"]
+        assert list(shell.session.items) == []  # what it added is given back
+        nothing = await shell.run("watch Tank9.Nope --once")
+        assert nothing.outcomes[-1].exit_status == 1
+        assert "nothing to watch: Tank9.Nope:" in nothing.errors
+
+
+def test_a_failed_row_is_marked_bad_in_the_view() -> None:
+    model = WatchModel(SimpleNamespace(), [])
+    model.add_failed(None, "Tank9.Nope", "unknown tag reference 'Tank9.Nope'")
+    (row,) = model.rows()
+    assert row.bad and row.name == "-"
+    cells = view_cells(row, None)
+    assert cells[1] == "Tank9.Nope" and cells[3].startswith("failed: unknown tag")
