@@ -25,6 +25,7 @@ from mxshell.commands import (
 from mxshell.commands.routing import Routes
 from mxshell.gateway import GatewayError
 from mxshell.output.fit import Fit
+from mxshell.output.formatting import whole
 from mxshell.script.manual_steps import OperatorDesk
 from mxshell.script.runner import ScriptRunner
 from mxshell.session import Backoff, EventListener, PersistentSession
@@ -240,7 +241,9 @@ class ShellRuntime:
         if settings.output == "json":
             (write if outcome.ok else self._to_terminal)(render(outcome, settings, secrets))
         elif outcome.ok:
-            text = render(outcome, settings, secrets, fit)
+            # A file (output-to) gets every digit and every item, as CSV does.
+            shown = settings if self.output_files.at_terminal else whole(settings)
+            text = render(outcome, shown, secrets, fit)
             if text:
                 write(text)
         else:
@@ -286,8 +289,9 @@ class ShellRuntime:
         self.out(self.painter.result(text) if self.painter else text)
 
     def _rendered(self, outcome: Outcome) -> str:
-        # What show prints for a command that went well: `output-to FILE COMMAND` writes it.
-        return render(outcome, self.context.settings, self._secrets())
+        # What show prints for a command that went well: `output-to FILE COMMAND` writes it,
+        # whole (every digit, every item).
+        return render(outcome, whole(self.context.settings), self._secrets())
 
     def _secrets(self) -> frozenset[str]:
         # A variable holding a secret (a password from ${ENV:...}) never reaches output:

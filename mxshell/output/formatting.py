@@ -39,8 +39,10 @@ class Whole:
 
 
 def whole(settings: Display | None) -> Whole:
-    """The whole-value view of the settings."""
-    return Whole(timestamps=settings.timestamps if settings else "local")
+    """The whole-value view of the settings (in their output format)."""
+    if settings is None:
+        return Whole()
+    return Whole(settings.timestamps, settings.output, settings.debug, settings.timing)
 
 
 _AS_STR = frozenset({str, int})

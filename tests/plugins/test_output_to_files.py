@@ -219,3 +219,21 @@ def test_under_json_a_command_lines_failure_stays_on_the_terminal(tmp_path: Path
     assert failure["command"] == "read" and failure["ok"] is False
     written = [json.loads(text) for text in target.read_text().splitlines()]
     assert [(d["command"], d["ok"]) for d in written] == [("output-to", True), ("echo", True)]
+
+
+async def test_a_file_keeps_every_digit_the_prompt_rounds(
+    mx_shell: ShellRunner, tmp_path: Path
+) -> None:
+    await mx_shell.run("set precision 3")
+    shown = await mx_shell.run("read Tank1.Level")
+    level = shown.result.rows[0][1]
+    assert format_value(level, mx_shell.context.settings) in shown.text  # rounded on screen
+    target = tmp_path / "level.txt"
+    assert (await mx_shell.run(f"output-to {target} read Tank1.Level")).ok
+    written = target.read_text()
+    assert len(written.split("Tank1.Level", 1)[1].split()[0]) > 5  # more than 3 digits
+    appended = tmp_path / "levels.txt"  # everything until off, to a file, is whole too
+    assert (await mx_shell.run(f"output-to {appended}; read Tank1.Level")).ok
+    await mx_shell.run("output-to off")
+    last = appended.read_text().splitlines()[-1]
+    assert len(last.split()[1]) > 5
