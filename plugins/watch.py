@@ -28,6 +28,7 @@ from mxshell.api import (
     give_back,
     hookimpl,
 )
+from mxshell.api.gateway import types
 from mxshell.api.output import WatchModel
 
 mxaccess = CommandSet("mxaccess")
@@ -145,6 +146,7 @@ async def watch(
         model = WatchModel(first.session, first.items, settings=ctx.settings, connection=first.name)
         for group in groups[1:]:
             model.add_source(group.name, group.session, group.items)
+        await _durations(model, groups)
         for group in groups:  # the tags that could not be watched: a row each, and a line
             for reference, why in group.failed:
                 model.add_failed(group.name, reference, why)
@@ -214,6 +216,22 @@ async def _watched_items(group: Watched, references: list[str]) -> list[TrackedI
             borrowed.added.append(item)
         found.append(item)
     return found
+
+
+async def _durations(model: WatchModel, groups: list[Watched]) -> None:
+    """ElapsedTime items read as durations, as `read` shows them (the Galaxy says which;
+    without one, or not loaded, their milliseconds show as numbers)."""
+    for group in groups:
+        galaxy = group.ctx.services.galaxy
+        if galaxy is None:
+            continue
+        for item in group.items:
+            try:
+                info = await galaxy.attribute_info(item.tag_reference)
+            except (CommandFailed, GatewayError):
+                return
+            if info is not None and info.data_type == types.MX_DATA_TYPE_ELAPSED_TIME:
+                model.show_as_duration(item)
 
 
 def _unless_failed(model: WatchModel, result: Any) -> Any:

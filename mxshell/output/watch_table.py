@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mxshell.gateway import format_quality, quality_is_good
@@ -82,6 +82,11 @@ class WatchRow:
         return format_quality(self.quality) if self.quality is not None else None
 
     @property
+    def uncertain(self) -> bool:
+        """A value of Uncertain quality (64-127: the quality bits 01)."""
+        return self.failed is None and self.quality is not None and self.quality & 0xC0 == 0x40
+
+    @property
     def bad(self) -> bool:
         """Lost or failed, or a value whose quality is not good (no value yet is not bad)."""
         if self.lost is not None or self.failed is not None:
@@ -96,6 +101,7 @@ class _Watched:
     # (monotonic time, changes) samples: the first is the anchor at or before the window.
     samples: deque[tuple[float, int]] = field(default_factory=deque)
     connection: str | None = None
+    duration: bool = False  # an ElapsedTime: its milliseconds shown as a duration
 
     @property
     def changes(self) -> int:
@@ -143,6 +149,12 @@ class WatchModel:
         self.failed.append(
             WatchRow(0, None, reference, None, None, None, 0, 0.0, False, None, connection, reason)
         )
+
+    def show_as_duration(self, item: TrackedItem) -> None:
+        """The item is an ElapsedTime (the Galaxy says so): its value reads as a duration."""
+        entry = self._by_item.get(id(item))
+        if entry is not None:
+            entry.duration = True
 
     def add_source(
         self, connection: str | None, session: EventSource, items: Iterable[TrackedItem]
@@ -213,7 +225,7 @@ class WatchModel:
             handle=item.handle,
             alias=item.alias,
             tag=item.tag_reference,
-            value=item.value,
+            value=_duration(item.value) if entry.duration else item.value,
             quality=item.quality,
             timestamp=item.timestamp,
             changes=changes,
@@ -326,6 +338,15 @@ _SORT_KEYS: dict[str, Callable[[WatchRow], Any]] = {
     "changes": lambda row: row.changes,
     "rate/s": lambda row: row.rate,
 }
+
+
+def _duration(value: Any) -> Any:
+    """An ElapsedTime's milliseconds (or an array of them) as timedeltas."""
+    if isinstance(value, list):
+        return [_duration(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return timedelta(milliseconds=value)
+    return value
 
 
 def _aware(moment: datetime) -> datetime:

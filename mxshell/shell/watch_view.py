@@ -46,6 +46,7 @@ STYLE = Style.from_dict(
         "watch.header": "bold underline",
         "watch.changed": "bold ansibrightgreen",
         "watch.bad": "ansired",
+        "watch.uncertain": "ansiyellow",
         "watch.more": "italic #808080",
         "watch.filter": "bold ansicyan",
     }
@@ -312,7 +313,7 @@ def _row_fragments(
         if name == "value" and row.recent:
             style = "class:watch.changed"
         elif name == "quality" and row.bad:
-            style = "class:watch.bad"
+            style = "class:watch.uncertain" if row.uncertain else "class:watch.bad"
         if index:
             out.append(("", "  "))
         out.append((style, text.rstrip() if index == len(cells) - 1 else text))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -338,3 +339,26 @@ def test_a_failed_row_is_marked_bad_in_the_view() -> None:
     assert row.bad and row.name == "-"
     cells = view_cells(row, None)
     assert cells[1] == "Tank9.Nope" and cells[3].startswith("failed: unknown tag")
+
+
+async def test_an_elapsed_time_is_watched_as_a_duration(gateway: EmbeddedGateway) -> None:
+    async with ShellRunner.connected(gateway) as shell:
+        result = await shell.run("watch PLC1.PollRate Tank1.Capacity --once")
+        assert result.ok, result.errors
+        values = {r["tag"]: r["value"] for r in result.result.records()}
+        assert str(values["PLC1.PollRate"]) == "0:00:00.500000"  # a timedelta
+        assert values["Tank1.Capacity"] == 25000
+        assert "00:00:00.500" in result.text
+
+
+def test_uncertain_quality_is_told_from_bad() -> None:
+    model = WatchModel(SimpleNamespace(), [])
+    model.add_failed(None, "X.Y", "why")
+    (failed,) = model.rows()
+    assert failed.bad and not failed.uncertain
+    uncertain = replace(failed, failed=None, quality=68)
+    bad = replace(failed, failed=None, quality=24)
+    good = replace(failed, failed=None, quality=192)
+    assert uncertain.bad and uncertain.uncertain
+    assert bad.bad and not bad.uncertain
+    assert not good.bad and not good.uncertain
