@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from mxshell.base.errors import HelpRequested, ShellError, UsageError
+from mxshell.commands.dispatch import PSQL_QUIT
 from mxshell.commands.lexer import Reference, Segment, Word, split_line
 from mxshell.commands.masking import secret_words
 from mxshell.commands.registry import CommandRegistry
@@ -160,8 +161,10 @@ class _Loader:
         for line in lines:
             if not line.text or line.text.startswith("#"):
                 continue
+            # psql's `\q` ends a file as `exit` does (the lexer would read the word as `q`).
+            text = "exit" if line.text.strip() == PSQL_QUIT else line.text
             try:
-                segments = split_line(line.text)
+                segments = split_line(text)
             except ShellError as error:
                 self.problem(origin.source, line.number, str(error))
                 continue

@@ -143,3 +143,12 @@ async def test_a_late_include_with_problems_prints_no_summary_of_its_own_under_j
     summaries = [o for o in objects if "summary" in o]
     assert summaries == [objects[-1]]
     assert summaries[0]["summary"]["source"] == str(tmp_path / "check.mxsh")
+
+
+async def test_a_files_backslash_q_ends_it_as_exit_does() -> None:
+    from mxshell.testing import ShellRunner
+
+    shell = ShellRunner()
+    run = await shell.runtime.scripts.run_text("echo one\n\\q\necho never\n", "q.mxsh")
+    assert run.status == 0 and run.exited
+    assert shell.out == ["one"]
