@@ -31,11 +31,15 @@ def output_of(child: pexpect.spawn, command: str) -> list[str]:
     child.sendline(f"echo BEGIN-MARK; {command}; echo END-MARK; echo -")
     child.expect(r"BEGIN-MARK\r\n")
     child.expect(r"END-MARK\r\n")
-    text = ANSI.sub("", child.before)
+    raw = child.before
     child.expect(PROMPT)
     # What a terminal shows of each line: after its last carriage return (a long
-    # command's spinner, erased, leaves one before the line printed over it).
-    shown = [line.rstrip("\r").rpartition("\r")[2] for line in text.split("\r\n")]
+    # command's spinner, erased, leaves one before the line printed over it) and after its
+    # last erase-below (a prompt redrawn and wiped on the line before output came).
+    shown = [
+        ANSI.sub("", line.rpartition("\x1b[J")[2]).rstrip("\r").rpartition("\r")[2]
+        for line in raw.split("\r\n")
+    ]
     return [line for line in shown if line]
 
 
