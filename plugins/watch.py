@@ -150,7 +150,8 @@ async def watch(
         for group in groups:  # the tags that could not be watched: a row each, and a line
             for reference, why in group.failed:
                 model.add_failed(group.name, reference, why)
-                ctx.notify(f"watch: {reference}: {why}; watching the others")
+                named = f"{group.name}:{reference}" if group.name else reference
+                ctx.notify(f"watch: {named}: {why}; watching the others")
         # Made before advising: each new advise's first value counts as a change.
         with model.listening():
             for group in groups:
@@ -229,7 +230,7 @@ async def _durations(model: WatchModel, groups: list[Watched]) -> None:
             try:
                 info = await galaxy.attribute_info(item.tag_reference)
             except (CommandFailed, GatewayError):
-                return
+                break  # no Galaxy to ask on this connection: its numbers stay numbers
             if info is not None and info.data_type == types.MX_DATA_TYPE_ELAPSED_TIME:
                 model.show_as_duration(item)
 

@@ -119,6 +119,12 @@ class ShellSession(Protocol):
     @property
     def attached(self) -> bool: ...
 
+    @property
+    def closed(self) -> bool:
+        """Whether the session was closed for good (API 1.2): `use NAME` changes the
+        current session without closing the one before."""
+        ...
+
     async def call(self, coro_factory: Callable[[GatewaySession], Any]) -> Any:
         """Run coro_factory(gateway session), e.g. a bulk call; a vanished gateway
         starts a reconnect (the call itself is never retried)."""

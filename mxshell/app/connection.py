@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mxshell.gateway import ChannelOptions, GatewayError
+from mxshell.gateway import ChannelOptions
 from mxshell.gateway.channel import is_loopback
 from mxshell.session import Backoff, PersistentSession
 from mxshell.sim import EmbeddedGateway, SimConfig
@@ -159,14 +159,14 @@ class ConnectionController:
         )
         try:
             await session.open()
-        except GatewayError:
+        except BaseException:  # a refusal, a cancel: the simulator started for it stops
             if embedded is not None and not self._embedded_in_use(embedded):
                 embedded.stop()
             raise
         previous = self.links.get(name)
         self.links[name] = Link(name, target, session, embedded)
         self._last_target[name] = target
-        if self.session is None or (self.current not in self.links and name != self.current):
+        if self.current not in self.links:
             self.current = name  # nothing was current: the new connection is
         if previous is not None:
             await previous.session.close()
@@ -240,11 +240,13 @@ class ConnectionController:
             if name != self.current:
                 raise ConnectError(f"no connection named {name!r} ({self._open_ones()})")
             return False
-        await link.session.close(close_attached=close)
-        if link.embedded is not None:
-            link.embedded.stop()
-        if self.on_link is not None:
-            self.on_link(name, None)
+        try:
+            await link.session.close(close_attached=close)
+        finally:
+            if link.embedded is not None:
+                link.embedded.stop()
+            if self.on_link is not None:
+                self.on_link(name, None)
         if name != self.current:
             return True
         if self.links:  # another connection is left: it becomes current, said

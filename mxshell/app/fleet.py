@@ -63,10 +63,7 @@ async def run_fleet(options: LaunchOptions) -> int:
     tasks = [asyncio.ensure_future(leg(name, target)) for name, target in options.connections]
     with _sigterm_stops(runtimes, tasks):
         done = await asyncio.gather(*tasks, return_exceptions=True)
-    legs = [
-        found if isinstance(found, LegRun) else LegRun(name, EXIT_TERMINATED)
-        for name, found in zip(names, done, strict=True)
-    ]
+    legs = [_settled(name, found) for name, found in zip(names, done, strict=True)]
     status = max(leg.status for leg in legs)
     facts = [leg.facts for leg in legs if leg.facts is not None]
     if options.reports and facts:
@@ -75,6 +72,17 @@ async def run_fleet(options: LaunchOptions) -> int:
             status = status or EXIT_FAILED
     print(_overall(options, legs, status), file=sys.stderr, flush=True)
     return status
+
+
+def _settled(name: str, found: Any) -> LegRun:
+    """A leg's LegRun; one that was cancelled (SIGTERM) is 143, one that broke is said in
+    one line and fails."""
+    if isinstance(found, LegRun):
+        return found
+    if isinstance(found, Exception):
+        print(f"{name} | mxshell: {type(found).__name__}: {found}", file=sys.stderr, flush=True)
+        return LegRun(name, EXIT_FAILED)
+    return LegRun(name, EXIT_TERMINATED)
 
 
 async def _leg(
@@ -94,11 +102,11 @@ async def _leg(
     runtime.scripts.defer_timeout = options.defer_timeout
     if at_terminal():
         runtime.operator.ask = ask_plain
-    script = await load(runtime, options)
-    if script.problems:  # said by the run, once per connection: each run read the file
-        run = await runtime.scripts.run(script)
-        return LegRun(name, run.status, run_facts(runtime, options, script, run, name))
     try:
+        script = await load(runtime, options)
+        if script.problems:  # said by the run, once per connection: each run read the file
+            run = await runtime.scripts.run(script)
+            return LegRun(name, run.status, run_facts(runtime, options, script, run, name))
         if not await runtime.start(None, [(name, target)]):
             runtime.err("not run: the gateway could not be reached")
             return LegRun(name, EXIT_FAILED)

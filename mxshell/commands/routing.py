@@ -17,10 +17,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mxshell.base.errors import CommandFailed, UsageError
+from mxshell.base.errors import CommandFailed, ShellError, UsageError
 from mxshell.commands.context import CommandContext
 from mxshell.commands.model import Command
 from mxshell.galaxy import GalaxyCatalog
+from mxshell.gateway import GatewayError
 from mxshell.output.results import Table
 
 QUALIFIER = ":"
@@ -164,6 +165,9 @@ def merge(legs: Sequence[Leg], results: Sequence[Any]) -> Any:
     table too, its counts added up); otherwise each connection's result by name. A leg
     that failed makes the whole fail, with what the others returned as its result."""
     failures = [(leg, r) for leg, r in zip(legs, results, strict=True) if isinstance(r, Exception)]
+    for _, error in failures:
+        if not isinstance(error, ShellError | GatewayError):
+            raise error  # a bug, not the user's mistake: reported with its traceback
     done = [(leg, r) for leg, r in zip(legs, results, strict=True) if not isinstance(r, Exception)]
     merged = _merged(done)
     if failures:

@@ -126,6 +126,11 @@ class PersistentSession(ItemOperations):
             raise
 
     @property
+    def closed(self) -> bool:
+        """Whether close() was called: the session is gone for good (not reconnecting)."""
+        return self._closing
+
+    @property
     def attached(self) -> bool:
         """Whether the gateway session is one another client opened (see attach_to)."""
         return self.attach_to is not None and self.session_id == self.attach_to

@@ -42,7 +42,9 @@ def session_opened(context: ShellContext) -> None:
 
 @hookimpl
 def session_closed(context: ShellContext) -> None:
-    recording.stop_recording(context, "the gateway session closed")
+    # Also called when `use NAME` makes another connection current: a recording goes on
+    # while every session it follows is open.
+    recording.stop_if_closed(context, "the gateway session closed")
 
 
 @hookimpl

@@ -29,6 +29,7 @@ class EventBacklog:
         self.known = known
         self.events: deque[tuple[Any, bool]] = deque(maxlen=max(settings.event_backlog, 0))
         self.overflowed = 0  # events pushed out unseen since the last stream-events
+        self.session: Any = None  # the session it listens to
         self.paused = False  # a stream-events is showing the events itself
 
     def __call__(self, batch: Sequence[Any]) -> None:
@@ -65,6 +66,10 @@ BACKLOG: PluginState[EventBacklog] = PluginState(lambda ctx: EventBacklog(ctx.se
 def attach_backlog(context: ShellContext) -> None:
     """At session open: keep the session's events for the next stream-events."""
     session = context.require_session()
+    previous = BACKLOG.peek(context)
+    if isinstance(previous, EventBacklog) and previous.session is not None:
+        previous.session.remove_listener(previous)  # `use NAME`: that session goes on
     backlog = EventBacklog(context.settings, lambda event: item_of(session, event) is not None)
+    backlog.session = session
     BACKLOG.put(context, backlog)
     session.add_listener(backlog)

@@ -83,7 +83,8 @@ def row_of(entry: tuple[Any, Any, ShellSession, str | None]) -> dict[str, Any]:
     "only with --force, never through a symbolic link), record stop, "
     "record status. The recording carries on through reconnects, and stops when the "
     "session is closed (disconnect, connect elsewhere, exit). With several connections "
-    "open, it records them all, each row naming its connection.",
+    "open, it records those open when it starts, each row naming its connection; closing "
+    "one of them leaves the others recorded.",
     args=[
         arg("action", choices=["start", "stop", "status"], help="start, stop or status"),
         arg("file", required=False, metavar="FILE", help="FILE.jsonl or FILE.csv (start)"),
@@ -179,6 +180,13 @@ async def finish(ctx: ShellContext, recording: Recording) -> None:
     if RECORDING.peek(ctx) is recording:
         RECORDING.clear(ctx)
     await recording.recorder.close()
+
+
+def stop_if_closed(context: ShellContext, reason: str) -> None:
+    """stop_recording, once one of the sessions the recording follows is closed."""
+    found = RECORDING.peek(context)
+    if found is not None and any(session.closed for session, _ in found.followed):
+        stop_recording(context, reason)
 
 
 def stop_recording(context: ShellContext, reason: str | None) -> None:

@@ -77,5 +77,7 @@ def test_tables_join_under_a_connection_column_and_a_failed_leg_fails_the_whole(
     assert joined.columns == ["connection", "tag"]
     assert [list(r) for r in joined.rows] == [["a", "X"], ["b", "Y"], ["b", "Z"]]
     with pytest.raises(CommandFailed, match="b: gateway gone") as failed:
-        merge(legs, [Table(["tag"], [["X"]]), RuntimeError("gateway gone")])
+        merge(legs, [Table(["tag"], [["X"]]), CommandFailed("gateway gone")])
     assert [list(r) for r in failed.value.result.rows] == [["a", "X"]]
+    with pytest.raises(RuntimeError, match="a bug"):  # not the user's: raised as it is
+        merge(legs, [Table(["tag"], [["X"]]), RuntimeError("a bug")])

@@ -143,3 +143,24 @@ async def test_closing_the_current_connection_makes_the_next_one_current_and_say
             assert (await shell.run("read Tank1.Level.Hi")).ok  # default's session now
             left = await shell.run("disconnect lab")
             assert not left.ok and "no connection named 'lab' (open: default)" in left.errors
+
+
+async def test_use_switches_without_closing_a_recording_or_piling_up_listeners(
+    shell: ShellRunner, tmp_path: Path
+) -> None:
+    assert (await shell.run(shell.lab_connect)).ok  # type: ignore[attr-defined]
+    control = shell.runtime.connection
+    default, lab = control.session_of("default"), control.session_of("lab")
+    assert (await shell.run(f"record start {tmp_path / 'both.jsonl'}")).ok
+    assert (await shell.run("use lab; use default")).ok  # settle what a switch attaches
+    before = (len(default._listeners), len(lab._listeners))
+    for _ in range(3):
+        assert (await shell.run("use lab; use default")).ok
+    assert (len(default._listeners), len(lab._listeners)) == before
+    status = await shell.run("record status")
+    assert status.result.as_data()["recording"] is True, status.errors
+    assert "stopped recording" not in shell.errors
+    assert (await shell.run("disconnect lab")).ok  # the rest goes on being recorded
+    assert (await shell.run("record status")).result.as_data()["recording"] is True
+    assert (await shell.run("disconnect")).ok  # the current session closed: it stops
+    assert "record: stopped recording" in shell.errors
