@@ -116,6 +116,8 @@ async def disconnect(ctx: ShellContext, name: str | None = None, close: bool = F
     label = f"{name}: " if name is not None else ""
     if items:  # said, not silent: the items and their aliases are gone with the session
         ctx.notify(f"{label}disconnect: dropped {len(items)} item(s) and {aliases} alias(es)")
+    if name is not None and name != control.current:  # what closed, not what is current
+        return {"connection": name, "state": "disconnected", "current": control.current}
     return report
 
 
