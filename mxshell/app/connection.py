@@ -49,7 +49,7 @@ class Target:
         if self.plaintext and self.tls:
             raise ConnectError("--tls and --plaintext cannot be used together")
         if self.endpoint is None and (self.tls or self.ca_file or self.server_name_override):
-            raise ConnectError("TLS options need --endpoint (the embedded gateway is local)")
+            raise ConnectError("TLS options need a HOST:PORT (the embedded gateway is local)")
         if self.plaintext and (self.ca_file or self.server_name_override):
             raise ConnectError("--ca-file and --server-name-override need TLS, not --plaintext")
 
