@@ -25,16 +25,14 @@ import pexpect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import grpc  # noqa: E402
 from harness import (  # noqa: E402
     KEY_VARIABLE,
     SimProcess,
     percentile,
     simulator_process,
+    tag_references,
 )
 
-from mxshell.contract import galaxy as gr  # noqa: E402
-from mxshell.contract import galaxy_grpc  # noqa: E402
 from mxshell.sim.model_file import demo_plant_path  # noqa: E402
 
 LAUNCH = "import sys; from mxshell.app.launch import main; sys.exit(main())"
@@ -68,23 +66,7 @@ def every_tick_attributes() -> set[str]:
 def moving_tag_references(sim: SimProcess, count: int) -> list[str]:
     """The first `count` references of the generated Galaxy that change at every tick."""
     moving = every_tick_attributes()
-    found: list[str] = []
-    with grpc.insecure_channel(sim.endpoint) as channel:
-        stub = galaxy_grpc.GalaxyRepositoryStub(channel)
-        token = ""
-        while len(found) < count:
-            page = stub.DiscoverHierarchy(
-                gr.DiscoverHierarchyRequest(page_size=500, page_token=token),
-                metadata=sim.metadata,
-            )
-            for obj in page.objects:
-                found += [
-                    a.full_tag_reference for a in obj.attributes if a.attribute_name in moving
-                ]
-            token = page.next_page_token
-            if not token:
-                break
-    return found[:count]
+    return tag_references(sim, count, lambda a: a.attribute_name in moving)
 
 
 def cpu_seconds(pid: int) -> float:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from mxshell.api.context import ShellContext
@@ -33,6 +33,7 @@ from mxshell.gateway.status import (
 from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.gateway.values import INT32_MAX, INT32_MIN
 from mxshell.output import Display, format_value, scrub
+from mxshell.output.formatting import as_duration
 from mxshell.session import TrackedItem
 
 
@@ -102,13 +103,7 @@ async def shown_value(ctx: ShellContext, tag: str, value: Any) -> Any:
         return value
     if info is None or info.data_type != types.MX_DATA_TYPE_ELAPSED_TIME:
         return value
-    if isinstance(value, list):
-        return [_elapsed(v) for v in value]
-    return _elapsed(value)
-
-
-def _elapsed(millis: Any) -> Any:
-    return timedelta(milliseconds=millis) if isinstance(millis, int) else millis
+    return as_duration(value)
 
 
 async def convert(ctx: ShellContext, item: TrackedItem, text: str, type_name: str | None) -> Any:

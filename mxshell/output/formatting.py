@@ -50,6 +50,16 @@ _AS_STR = frozenset({str, int})
 ARRAY_SHOWN = 10
 
 
+def as_duration(value: Any) -> Any:
+    """An ElapsedTime's milliseconds (or an array of them) as timedeltas, which
+    format_value shows as durations (01:02:03.500); anything else as it is."""
+    if isinstance(value, list):
+        return [as_duration(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return timedelta(milliseconds=value)
+    return value
+
+
 def as_utc(moment: datetime) -> datetime:
     """Naive datetimes are UTC here: that is what the gateway's timestamps convert to."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

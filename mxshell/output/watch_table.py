@@ -13,11 +13,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mxshell.gateway import format_quality, quality_is_good
-from mxshell.output.formatting import Display, format_value
+from mxshell.output.formatting import Display, as_duration, format_value
 from mxshell.output.results import Table
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ class WatchModel:
             handle=item.handle,
             alias=item.alias,
             tag=item.tag_reference,
-            value=_duration(item.value) if entry.duration else item.value,
+            value=as_duration(item.value) if entry.duration else item.value,
             quality=item.quality,
             timestamp=item.timestamp,
             changes=changes,
@@ -338,15 +338,6 @@ _SORT_KEYS: dict[str, Callable[[WatchRow], Any]] = {
     "changes": lambda row: row.changes,
     "rate/s": lambda row: row.rate,
 }
-
-
-def _duration(value: Any) -> Any:
-    """An ElapsedTime's milliseconds (or an array of them) as timedeltas."""
-    if isinstance(value, list):
-        return [_duration(v) for v in value]
-    if isinstance(value, int) and not isinstance(value, bool):
-        return timedelta(milliseconds=value)
-    return value
 
 
 def _aware(moment: datetime) -> datetime:

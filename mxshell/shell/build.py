@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 from typing import Any, Protocol
 
 from prompt_toolkit import PromptSession
@@ -29,6 +28,7 @@ from mxshell.contract import types
 from mxshell.gateway import format_quality, from_mx_value
 from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.output.fit import cut
+from mxshell.output.formatting import as_duration
 from mxshell.shell.colour import Painter, colour_wanted
 from mxshell.shell.completion import ShellCompleter, service_tags
 from mxshell.shell.history import SecretSafeHistory
@@ -251,15 +251,6 @@ def _known_elapsed(galaxy: Any, tag: str | None) -> bool:
     known = getattr(galaxy, "known_attribute", None)
     info = known(tag) if known is not None and tag else None
     return info is not None and info.data_type == types.MX_DATA_TYPE_ELAPSED_TIME
-
-
-def as_duration(value: Any) -> Any:
-    """An ElapsedTime's milliseconds (or an array of them) as timedelta, for format_value."""
-    if isinstance(value, list):
-        return [as_duration(v) for v in value]
-    if isinstance(value, int) and not isinstance(value, bool):
-        return timedelta(milliseconds=value)
-    return value
 
 
 def _to_terminal(context: Any) -> bool:
