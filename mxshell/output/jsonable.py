@@ -49,6 +49,8 @@ def redact(value: Any, secrets: Secrets = frozenset()) -> Any:
             for index in masked:
                 row[index] = REDACTED if _maskable(row[index]) else row[index]
         return Table(list(value.columns), rows, value.title)
+    if type(value) is dict:  # before the slow Protocol check: a dict renders as itself
+        return _mapping(value, secrets)
     if isinstance(value, Renderable):
         return value  # it renders itself; its as_data() is redacted on the way to JSON
     if is_dataclass(value) and not isinstance(value, type):
@@ -62,10 +64,7 @@ def redact(value: Any, secrets: Secrets = frozenset()) -> Any:
             result[spec.name] = REDACTED if secret else redact(item, secrets)
         return result
     if isinstance(value, Mapping):
-        return {
-            key: REDACTED if is_secret_name(str(key)) and _maskable(item) else redact(item, secrets)
-            for key, item in value.items()
-        }
+        return _mapping(value, secrets)
     if isinstance(value, list | tuple):
         return [redact(item, secrets) for item in value]
     if isinstance(value, set | frozenset):
@@ -98,6 +97,14 @@ def result_data(result: Any, secrets: Secrets = frozenset()) -> Any:
     if isinstance(result, str):
         return redact_result(result, secrets)
     return to_data(result, secrets)
+
+
+def _mapping(value: Mapping[Any, Any], secrets: Secrets) -> dict[Any, Any]:
+    """A mapping redacted: text under a key that names a secret masked, the rest as redact."""
+    return {
+        key: REDACTED if is_secret_name(str(key)) and _maskable(item) else redact(item, secrets)
+        for key, item in value.items()
+    }
 
 
 def _plain(value: Any, secrets: Secrets = frozenset()) -> Any:
