@@ -4,11 +4,15 @@ mxshell.api.API_VERSION."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mxshell.api.conversion import refusals
+from mxshell.api.shell_session import ShellSession
 from mxshell.commands import Settings, Table
 from mxshell.output import render_result
+from mxshell.session import Registration
 from mxshell.session.batches import (
     READ_CALL_ENTRIES,
     READS_IN_FLIGHT,
@@ -23,11 +27,61 @@ from mxshell.session.batches import (
     write_items,
 )
 
+# (user id, verifier id) for a registration: what write_items asks for a secured write.
+UsersOf = Callable[[Registration], Awaitable[tuple[int, int]]]
+
+
+@dataclass(repr=False)
+class Credentials:
+    """Who makes secured writes (WriteSecuredBulk): the user, and for VerifiedWrite a
+    verifier (API 1.2). Passwords as given; `secrets` masks them in any error."""
+
+    user: str
+    password: str
+    verifier: str | None = None
+    verifier_password: str | None = None
+
+    @property
+    def secrets(self) -> list[str]:
+        return [p for p in (self.password, self.verifier_password) if p]
+
+
+async def user_ids(session: ShellSession, first: int, credentials: Credentials) -> UsersOf:
+    """write_items' `users` for a secured write: the user (and verifier) authenticated
+    under each registration the write goes through, once each, since a user id holds
+    under the server handle that authenticated it only. Under `first` (a server handle)
+    now: a wrong password stops the write before anything is sent."""
+    known: dict[int, tuple[int, int]] = {}
+
+    async def under(handle: int) -> tuple[int, int]:
+        if handle not in known:
+            with refusals(credentials.user, credentials.secrets):
+                user = await session.authenticate_user(
+                    credentials.user, credentials.password, handle
+                )
+            verifier = 0
+            if credentials.verifier and credentials.verifier_password:
+                with refusals(credentials.verifier, credentials.secrets):
+                    verifier = await session.authenticate_user(
+                        credentials.verifier, credentials.verifier_password, handle
+                    )
+            known[handle] = (user, verifier)
+        return known[handle]
+
+    await under(first)
+
+    async def users(registration: Registration) -> tuple[int, int]:
+        return await under(registration.handle)
+
+    return users
+
+
 __all__ = [
     "READS_IN_FLIGHT",
     "READ_CALL_ENTRIES",
     "BulkReport",
     "BulkRun",
+    "Credentials",
     "EntryResult",
     "ItemMethod",
     "WriteEntry",
@@ -35,6 +89,8 @@ __all__ = [
     "add_items",
     "item_calls",
     "read_tags",
+    "user_ids",
+    "UsersOf",
     "write_items",
 ]
 

@@ -26,7 +26,6 @@ from mxshell_plugins.bulk.steps import (
 from mxshell.api import (
     CommandFailed,
     CommandSet,
-    Registration,
     ShellContext,
     ShellSession,
     Table,
@@ -38,11 +37,13 @@ from mxshell.api import (
 )
 from mxshell.api.bulk import (
     BulkRun,
+    Credentials,
     EntryResult,
     WriteEntry,
     WriteMethod,
     add_items,
     item_calls,
+    user_ids,
     write_items,
 )
 from mxshell.api.conversion import (
@@ -83,10 +84,11 @@ async def _write(
     timed = method in ("write2", "write_secured2")
     plan = await plan_writes(ctx, options["entries"], options, timed)
     secured = method in ("write_secured", "write_secured2")
-    secrets = await passwords(ctx, options) if secured else []
+    credentials = await credentials_of(ctx, options) if secured else None
+    secrets = credentials.secrets if credentials else []
     with refusals(None, secrets):
         registration = await session.ensure_registration(options.get("server_handle"))
-        users = await authenticate(session, plan, registration, options, secrets) if secured else {}
+        users = await user_ids(session, registration.handle, credentials) if credentials else None
     run = new_run(ctx, name, len(plan))
     to_add = list(dict.fromkeys(p.slot for p in plan if isinstance(p.slot, str)))
     with refusals(None, secrets):
@@ -102,12 +104,9 @@ async def _write(
         if isinstance(p.slot, TrackedItem)
     }
 
-    async def users_of(registration: Registration) -> tuple[int, int]:
-        return users.get(registration.handle, (0, 0))
-
     try:
         with refusals(None, secrets):
-            written = await write_items(run, list(entries.values()), method, users_of)
+            written = await write_items(run, list(entries.values()), method, users)
     except BaseException:  # the whole write failed (a scope, the connection): undo the adds
         await give_back_failed(ctx, session, to_add, added_items, everything=True)
         raise
@@ -162,37 +161,14 @@ async def plan_writes(
     return plan
 
 
-async def passwords(ctx: ShellContext, options: dict[str, Any]) -> list[str]:
-    """[password] or [password, verifier's password], asked for once for the whole batch."""
-    found = [await password_from(ctx, options.get("password_env"), options["user"])]
-    if options.get("verifier"):
-        verifier = options["verifier"]
-        found.append(await password_from(ctx, options.get("verifier_password_env"), verifier))
-    return found
-
-
-async def authenticate(
-    session: ShellSession,
-    plan: Sequence[Planned],
-    registration: Registration,
-    options: dict[str, Any],
-    secrets: Sequence[str],
-) -> dict[int, tuple[int, int]]:
-    """(user id, verifier id) under each registration the batch writes through: a user id
-    holds under the server handle that authenticated it only."""
-    involved = {registration.handle} | {
-        p.slot.registration.handle for p in plan if isinstance(p.slot, TrackedItem)
-    }
-    users: dict[int, tuple[int, int]] = {}
-    for handle in sorted(involved):
-        with refusals(options["user"], secrets):
-            current = await session.authenticate_user(options["user"], secrets[0], handle)
-        verifier = 0
-        if len(secrets) > 1:
-            with refusals(options["verifier"], secrets):
-                verifier = await session.authenticate_user(options["verifier"], secrets[1], handle)
-        users[handle] = (current, verifier)
-    return users
+async def credentials_of(ctx: ShellContext, options: dict[str, Any]) -> Credentials:
+    """--user and --verifier with their passwords, asked for once for the whole batch."""
+    user, verifier = options["user"], options.get("verifier")
+    password = await password_from(ctx, options.get("password_env"), user)
+    checked = None
+    if verifier:
+        checked = await password_from(ctx, options.get("verifier_password_env"), verifier)
+    return Credentials(user, password, verifier, checked)
 
 
 async def give_back_failed(

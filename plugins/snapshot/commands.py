@@ -19,7 +19,6 @@ from mxshell_plugins.snapshot.files import (
     read_snapshot,
 )
 from mxshell_plugins.snapshot.live import (
-    Credentials,
     read_answers,
     read_live,
     read_state,
@@ -37,6 +36,7 @@ from mxshell.api import (
     flag,
     session_of,
 )
+from mxshell.api.bulk import Credentials
 from mxshell.api.conversion import password_from
 from mxshell.api.galaxy import security_name
 from mxshell.api.gateway import to_mx_value

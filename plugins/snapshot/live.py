@@ -3,15 +3,23 @@ written back with WriteBulk, each write sent once."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import aclosing
-from dataclasses import dataclass
 from typing import Any
 
 from mxshell_plugins.snapshot.files import TagState
 
 from mxshell.api import CommandFailed, EntryResult, ShellContext, TrackedItem, session_of
-from mxshell.api.bulk import BulkRun, WriteEntry, add_items, item_calls, read_tags, write_items
+from mxshell.api.bulk import (
+    BulkRun,
+    Credentials,
+    WriteEntry,
+    add_items,
+    item_calls,
+    read_tags,
+    user_ids,
+    write_items,
+)
 from mxshell.api.conversion import refusals
 from mxshell.api.gateway import describe_status, kind_value, mx_value_kind, utc_text
 
@@ -75,21 +83,6 @@ async def read_answers(
     return run.calls
 
 
-@dataclass(repr=False)
-class Credentials:
-    """Who writes secured values back (WriteSecuredBulk): the user, and for VerifiedWrite
-    a verifier; passwords as given (never shown: `secrets` masks them in errors)."""
-
-    user: str
-    password: str
-    verifier: str | None = None
-    verifier_password: str | None = None
-
-    @property
-    def secrets(self) -> list[str]:
-        return [p for p in (self.password, self.verifier_password) if p]
-
-
 async def write_back(
     ctx: ShellContext,
     planned: Sequence[tuple[str, Any]],
@@ -103,7 +96,7 @@ async def write_back(
     secrets = credentials.secrets if credentials else []
     with refusals(None, secrets):
         registration = await session.ensure_registration()
-    users = await _authenticate(session, registration.handle, credentials) if credentials else None
+    users = await user_ids(session, registration.handle, credentials) if credentials else None
     run = BulkRun(session)
     slots: list[TrackedItem | str] = []
     for tag, _ in planned:
@@ -138,35 +131,3 @@ async def write_back(
                 if not removed.ok:
                     ctx.notify(f"could not remove {removed.reference} again: {why(removed)}")
     return [r if r is not None else EntryResult.refused("?", "not sent") for r in results]
-
-
-async def _authenticate(
-    session: Any, handle: int, credentials: Credentials
-) -> Callable[[Any], Awaitable[tuple[int, int]]]:
-    """(user id, verifier id) for a registration: a user id holds under the server handle
-    that authenticated it, so it is asked for under each one the writes go through."""
-    known: dict[int, tuple[int, int]] = {}
-
-    async def users(registration: Any) -> tuple[int, int]:
-        handle = registration.handle
-        if handle not in known:
-            with refusals(credentials.user, credentials.secrets):
-                user = await session.authenticate_user(
-                    credentials.user, credentials.password, handle
-                )
-            verifier = 0
-            if credentials.verifier and credentials.verifier_password:
-                with refusals(credentials.verifier, credentials.secrets):
-                    verifier = await session.authenticate_user(
-                        credentials.verifier, credentials.verifier_password, handle
-                    )
-            known[handle] = (user, verifier)
-        return known[handle]
-
-    await users(_Handle(handle))  # a wrong password is said before anything is written
-    return users
-
-
-@dataclass(frozen=True)
-class _Handle:
-    handle: int
