@@ -164,3 +164,22 @@ async def test_use_switches_without_closing_a_recording_or_piling_up_listeners(
     assert (await shell.run("record status")).result.as_data()["recording"] is True
     assert (await shell.run("disconnect")).ok  # the current session closed: it stops
     assert "record: stopped recording" in shell.errors
+
+
+async def test_disconnect_name_shows_what_closed_not_the_current_one(shell: ShellRunner) -> None:
+    assert (await shell.run(shell.lab_connect)).ok  # type: ignore[attr-defined]
+    closed = await shell.run("disconnect lab")
+    assert closed.result == {"connection": "lab", "state": "disconnected", "current": "default"}
+
+
+def test_a_fleet_run_that_broke_is_said_and_fails_and_a_cancelled_one_is_143(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import asyncio
+
+    from mxshell.app.fleet import LegRun, _settled
+
+    assert _settled("north", LegRun("north", 0)).status == 0
+    broke = _settled("south", OSError("disk full"))
+    assert broke.status == 1 and "south | mxshell: OSError: disk full" in capsys.readouterr().err
+    assert _settled("east", asyncio.CancelledError()).status == 143
