@@ -5,7 +5,7 @@ events as rows (stream-events, record, JSON lines)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -189,21 +189,28 @@ def describe_refusal(error: MxAccessError, target: str | None = None) -> str:
     (OperationalError, detected by responding automation object, detail 1004;
     HRESULT 0x80070057 E_INVALIDARG)".
     """
-    text = f"MXAccess refused {error.command}"
+    reason = error.reply.protocol_status.message if error.reply is not None else ""
+    return refusal_text(error.command, target, reason, error.hresult, error.statuses)
+
+
+def refusal_text(
+    command: str, target: str | None, reason: str, hresult: int, statuses: Sequence[Any]
+) -> str:
+    """describe_refusal's line from its parts (a bulk entry's refusal has no reply)."""
+    text = f"MXAccess refused {command}"
     if target:
         text += f" for {target}"
-    reason = error.reply.protocol_status.message if error.reply is not None else ""
     if reason:
         text += f": {reason}"
-    codes = [describe_status(s) for s in error.statuses if s.success == 0]
-    hresult = f"HRESULT 0x{hresult_unsigned(error.hresult):08X}"
-    name = hresult_name(error.hresult)
-    codes.append(f"{hresult} {name}" if name else hresult)
+    codes = [describe_status(s) for s in statuses if s.success == 0]
+    code = f"HRESULT 0x{hresult_unsigned(hresult):08X}"
+    name = hresult_name(hresult)
+    codes.append(f"{code} {name}" if name else code)
     text += f" ({'; '.join(codes)})"
-    security = any(s.category == CATEGORY_SECURITY_ERROR for s in error.statuses)
-    if security and not reason and error.command in ("Write", "Write2"):
+    security = any(s.category == CATEGORY_SECURITY_ERROR for s in statuses)
+    if security and not reason and command in ("Write", "Write2"):
         text += "; a SecuredWrite or VerifiedWrite attribute needs write-secured"
-    hint = array_hint(error.statuses, target)
+    hint = array_hint(statuses, target)
     return f"{text}; {hint}" if hint else text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from mxshell.api import (
 )
 from mxshell.api.conversion import quality_text, refusals, shown_value
 from mxshell.api.items import ITEM_HELP, find_or_add
+from mxshell.api.readings import Reading, read_unheld, reads_in_bulk
 from mxshell.api.tag_input import references
 
 mxaccess = CommandSet("mxaccess")
@@ -30,9 +32,11 @@ READ_COLUMNS = ["tag", "value", "quality", "timestamp"]
 @mxaccess.command(
     "read",
     help="Read current values: value, quality and timestamp of each TAG.\n"
-    "Adds and advises what it must, waits for the first OnDataChange, then removes the "
-    "items it added and unadvises what it advised; items that were already advised are "
-    "left as they are (their latest value is shown). TAGS may be globs over the Galaxy "
+    "Tags the session holds no item of are read with one ReadBulk where the gateway offers "
+    "bulk reads (nothing added, nothing left behind); otherwise the command adds and advises "
+    "what it must, waits for the first OnDataChange, then removes the items it added and "
+    "unadvises what it advised. Items that were already advised are left as they are (their "
+    "latest value is shown). TAGS may be globs over the Galaxy "
     "('Tank*.Level') and @FILEs, as for read-bulk. Every tag gets a row: when one fails "
     "(unknown, refused, no value within --timeout) the others are still read, the rows "
     "get a status column saying why, and the command fails (exit status 1).",
@@ -44,15 +48,23 @@ READ_COLUMNS = ["tag", "value", "quality", "timestamp"]
 )
 async def read(ctx: ShellContext, tags: list[str], timeout: float = 5.0) -> Table:
     session = session_of(ctx)
+    found = await references(ctx, tags)
+    # Tags the session holds no item of: one ReadBulk where the gateway offers it
+    # (resolved first, so that a typo stops the command before anything is read).
+    in_bulk = [reads_in_bulk(session, ref) for ref in found]
+    bulk_tags = [ctx.resolve_tag(ref) for ref, bulk in zip(found, in_bulk, strict=True) if bulk]
     added: list[TrackedItem] = []
     advised: list[TrackedItem] = []
-    entries: list[ReadEntry] = []
+    rows: list[list[Any]] = []
     try:
-        for reference in await references(ctx, tags):
-            entries.append(await _read_entry(ctx, session, reference, added, advised))
-        owed = [entry for entry in entries if entry.owed]
+        readings = iter(await read_unheld(session, bulk_tags, timeout) if bulk_tags else [])
+        entries = [
+            None if bulk else await _read_entry(ctx, session, ref, added, advised)
+            for ref, bulk in zip(found, in_bulk, strict=True)
+        ]
+        owed = [entry for entry in entries if entry is not None and entry.owed]
         await until(session, lambda: not any(entry.owed for entry in owed), timeout)
-        rows = [entry.row(timeout) for entry in entries]
+        rows = [_row(next(readings)) if e is None else e.row(timeout) for e in entries]
         for row in rows:
             row[1] = await shown_value(ctx, row[0], row[1])
     finally:
@@ -65,6 +77,13 @@ async def read(ctx: ShellContext, tags: list[str], timeout: float = 5.0) -> Tabl
         raise CommandFailed(failed[0][-1], result=table)
     first = f"{failed[0][0]}: {failed[0][-1]}"
     raise CommandFailed(f"{len(failed)} of {len(rows)} tags failed (first {first})", result=table)
+
+
+def _row(reading: Reading) -> list[Any]:
+    if reading.problem is not None:
+        return [reading.tag_reference, None, None, None, reading.problem]
+    quality = quality_text(reading.quality)
+    return [reading.tag_reference, reading.value, quality, reading.timestamp, "Ok"]
 
 
 @dataclass
@@ -119,6 +138,9 @@ async def _read_entry(
         except CommandFailed as error:
             item.borrowed = False  # not advised: nothing of the read's to keep quiet
             return ReadEntry(item.tag_reference, problem=str(error))
+        except asyncio.CancelledError:
+            advised.append(item)  # the advise may have reached the gateway: give it back
+            raise
         advised.append(item)
         return ReadEntry(item.tag_reference, item, before=before)
     return ReadEntry(item.tag_reference, item, before=0 if item.change_count == 0 else None)

@@ -31,8 +31,10 @@ from mxshell.api.commands import (
 from mxshell.api.conversion import quality_text, refusals
 from mxshell.api.items import find_or_add, first_values, item_arg
 from mxshell.api.output import format_value, scrub
+from mxshell.api.readings import Reading, read_unheld, reads_in_bulk
 
 scripting = CommandSet("scripting")
+Seen = TrackedItem | Reading  # what a check looks at: an item's latest value, or one read
 
 CONDITION = arg(
     "condition",
@@ -126,14 +128,29 @@ async def expect(
 ) -> Text:
     check = Check.parse(condition, tolerance, quality, "expect ITEM [OP VALUE] [--quality Q]")
     started = time.monotonic()
-    async with advised(ctx, item) as found:
-        if found.change_count == 0:
-            await first_values(session_of(ctx), [(found, 0)], timeout)
-        if not check.accepts(found.value, found.quality):
-            raise CommandFailed(
-                _failed(message, f"{_now(ctx, found)}; {check.why_not(ctx, found)}"),
-                result=_observed(ctx, found, check, message),
-            )
+    session = session_of(ctx)
+    if reads_in_bulk(session, item):  # one ReadBulk: nothing added, nothing to give back
+        (found,) = await read_unheld(session, [ctx.resolve_tag(item)], timeout)
+        if found.timed_out:
+            raise CommandFailed(f"no value for {found.tag_reference} within {timeout:g}s")
+        if found.problem is not None:
+            raise CommandFailed(found.problem)
+        return _judged(ctx, found, check, started, message)
+    async with advised(ctx, item) as held:
+        if held.change_count == 0:
+            await first_values(session, [(held, 0)], timeout)
+        return _judged(ctx, held, check, started, message)
+
+
+def _judged(
+    ctx: ShellContext, found: Seen, check: Check, started: float, message: str | None
+) -> Text:
+    """expect's verdict on what it read: met, or CommandFailed saying what was seen."""
+    if not check.accepts(found.value, found.quality):
+        raise CommandFailed(
+            _failed(message, f"{_now(ctx, found)}; {check.why_not(ctx, found)}"),
+            result=_observed(ctx, found, check, message),
+        )
     return _met(ctx, found, check, time.monotonic() - started, message)
 
 
@@ -210,7 +227,7 @@ class Check:
             parts.append(f"quality {self.quality}")
         return " with ".join(parts)
 
-    def why_not(self, ctx: ShellContext, item: TrackedItem) -> str:
+    def why_not(self, ctx: ShellContext, item: Seen) -> str:
         """What failed: the quality (said first, as a bad value means little) or the value."""
         if not quality_accepted(item.quality, self.quality):
             shown = quality_text(item.quality) or "none"
@@ -218,7 +235,7 @@ class Check:
         return f"expected {self.describe(ctx)}"
 
 
-def _now(ctx: ShellContext, item: TrackedItem) -> str:
+def _now(ctx: ShellContext, item: Seen) -> str:
     """What the item holds now: value, quality and timestamp."""
     text = f"{item.tag_reference} is {item.value!r}"
     quality = quality_text(item.quality)
@@ -229,7 +246,7 @@ def _now(ctx: ShellContext, item: TrackedItem) -> str:
     return text
 
 
-def _observed(ctx: ShellContext, item: TrackedItem, check: Check, message: str | None) -> Text:
+def _observed(ctx: ShellContext, item: Seen, check: Check, message: str | None) -> Text:
     """What a failed check saw, as data for JSON (the failure line says it in text)."""
     return Text(
         "",
@@ -252,9 +269,7 @@ def _typed(ctx: ShellContext, text: str) -> str:
     return scrub(text, ctx.variables.secret_values())
 
 
-def _met(
-    ctx: ShellContext, item: TrackedItem, check: Check, waited: float, message: str | None
-) -> Text:
+def _met(ctx: ShellContext, item: Seen, check: Check, waited: float, message: str | None) -> Text:
     said = check.describe(ctx)
     return Text(
         f"ok: {item.tag_reference} {said} (value {item.value!r}, after {waited:.2f}s)",

@@ -4,6 +4,7 @@ small plugins that break, and shells on simulated gateways for the MXAccess fami
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import mxshell_plugins.core as core
@@ -14,6 +15,7 @@ from mxshell.commands import CommandContext, Dispatcher, Services
 from mxshell.sim import ApiKey, EmbeddedGateway, SimConfig
 from mxshell.sim.auth import ALL_SCOPES
 from mxshell.testing import ShellRunner
+from tests.conftest import FAST_TICK
 
 
 class FakeConnection:
@@ -136,3 +138,29 @@ def held_by_gateway(gateway: EmbeddedGateway, session_id: str) -> list[tuple[str
         )
 
     return gateway.run(look)
+
+
+@pytest.fixture(scope="module")
+def older_gateway() -> Iterator[EmbeddedGateway]:
+    """A gateway that offers no bulk reads: read takes the item path there."""
+    config = SimConfig(update_interval_s=FAST_TICK, capabilities=("batched-events",))
+    with EmbeddedGateway(config) as running:
+        yield running
+
+
+@dataclass
+class Reader:
+    gateway: EmbeddedGateway
+    shell: ShellRunner
+    method: str  # the call a tag the session holds no item of is read with
+
+
+@pytest.fixture(params=["ReadBulk", "AddItem"])
+async def reader(
+    request: pytest.FixtureRequest, gateway: EmbeddedGateway, older_gateway: EmbeddedGateway
+) -> AsyncIterator[Reader]:
+    """A shell on a gateway with bulk reads (one ReadBulk) and on one without (add,
+    advise, wait, unadvise, remove): read's rows and errors are the same on both."""
+    sim = gateway if request.param == "ReadBulk" else older_gateway
+    async with ShellRunner.connected(sim) as shell:
+        yield Reader(sim, shell, request.param)

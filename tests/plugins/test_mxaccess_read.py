@@ -9,12 +9,11 @@ from mxshell.commands import CANCELLED
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
 from tests.conftest import eventually
-from tests.plugins.conftest import held_by_gateway
+from tests.plugins.conftest import Reader, held_by_gateway
 
 
-async def test_read_shows_value_quality_name_and_code_and_timestamp(
-    gateway: EmbeddedGateway, mx_shell: ShellRunner
-) -> None:
+async def test_read_shows_value_quality_name_and_code_and_timestamp(reader: Reader) -> None:
+    gateway, mx_shell = reader.gateway, reader.shell
     result = await mx_shell.run("read Tank1.Capacity FlowMeter2.RawSignal Tank1.LevelTrend[]")
     assert result.ok, result.errors
     assert result.result.columns == ["tag", "value", "quality", "timestamp"]
@@ -62,9 +61,8 @@ async def test_read_waits_for_an_advised_item_that_has_no_value_yet(
     assert result.result.records()[0]["quality"] == "Good (192)"
 
 
-async def test_read_of_all_three_kinds_at_once_gives_each_back_as_it_was(
-    gateway: EmbeddedGateway, mx_shell: ShellRunner
-) -> None:
+async def test_read_of_all_three_kinds_at_once_gives_each_back_as_it_was(reader: Reader) -> None:
+    gateway, mx_shell = reader.gateway, reader.shell
     await mx_shell.run("add-item Tank1.Capacity --as cap; advise Tank2.Capacity")
     advised = mx_shell.session.find("Tank2.Capacity")
     await eventually(lambda: advised.change_count == 1, "the first value")
@@ -81,14 +79,13 @@ async def test_read_of_all_three_kinds_at_once_gives_each_back_as_it_was(
     ]
 
 
-async def test_an_unknown_tag_fails_the_read_and_removes_what_it_added(
-    gateway: EmbeddedGateway, mx_shell: ShellRunner
-) -> None:
+async def test_an_unknown_tag_fails_the_read_and_removes_what_it_added(reader: Reader) -> None:
+    gateway, mx_shell, method = reader.gateway, reader.shell, reader.method
     alone = await mx_shell.run("read Tank1.Nope")
-    assert alone.errors.startswith("read: MXAccess refused AddItem for Tank1.Nope: ")
+    assert alone.errors.startswith(f"read: MXAccess refused {method} for Tank1.Nope: ")
     result = await mx_shell.run("read Tank1.Nope Tank1.Capacity")
     assert result.errors.startswith(
-        "read: 1 of 2 tags failed (first Tank1.Nope: MXAccess refused AddItem for Tank1.Nope: "
+        f"read: 1 of 2 tags failed (first Tank1.Nope: MXAccess refused {method} for Tank1.Nope: "
     )
     assert "detail 1001; HRESULT 0x80070490 ERROR_NOT_FOUND)" in result.errors
     # Every tag gets its row: the one after the unknown tag is still read.
@@ -107,9 +104,8 @@ async def test_an_unknown_tag_fails_the_read_and_removes_what_it_added(
     assert held_by_gateway(gateway, mx_shell.session.session_id) == []
 
 
-async def test_a_slow_point_times_out_and_is_cleaned_up(
-    gateway: EmbeddedGateway, mx_shell: ShellRunner
-) -> None:
+async def test_a_slow_point_times_out_and_is_cleaned_up(reader: Reader) -> None:
+    gateway, mx_shell = reader.gateway, reader.shell
     result = await mx_shell.run("read Tank1.Capacity PLC1.RemoteIO.Value --timeout 200ms")
     assert result.outcomes[0].exit_status == 1
     assert result.errors == (
@@ -137,7 +133,8 @@ async def test_a_cancelled_read_gives_back_what_it_took(
     assert [(i.name, i.advise) for i in mx_shell.session.items] == [("remote", "none")]
 
 
-async def test_read_in_json_gives_rfc3339_timestamps(mx_shell: ShellRunner) -> None:
+async def test_read_in_json_gives_rfc3339_timestamps(reader: Reader) -> None:
+    mx_shell = reader.shell
     mx_shell.context.settings.output = "json"
     result = await mx_shell.run("read Tank1.Capacity")
     data = json.loads(result.out[0])["result"]
@@ -147,8 +144,9 @@ async def test_read_in_json_gives_rfc3339_timestamps(mx_shell: ShellRunner) -> N
 
 
 async def test_read_shows_an_elapsed_time_as_a_duration_and_json_as_seconds(
-    mx_shell: ShellRunner,
+    reader: Reader,
 ) -> None:
+    mx_shell = reader.shell
     result = await mx_shell.run("read AppEngine1.ScanPeriod")
     assert result.ok, result.errors
     assert result.text.splitlines()[2].split()[:2] == ["AppEngine1.ScanPeriod", "00:00:01.000"]

@@ -219,7 +219,8 @@ async def test_a_missing_or_wrong_key_cannot_connect_and_opens_nothing(
     [
         (READER, "write Pump1.Speed.SP 5", "lacks the 'write' scope"),
         (TANKS, "write Pump1.Speed.SP 5", "PERMISSION_DENIED"),
-        (TANKS, "read Pump1.Speed.SP", "PERMISSION_DENIED"),
+        # read's one ReadBulk: the refusal is the entry's own (detail 1011), not the call's
+        (TANKS, "read Pump1.Speed.SP", "outside this API key's tag constraint (SecurityError"),
         (TANKS, "add-item Tank1.Inlet.Position; advise Tank1.Inlet.Position", "PERMISSION_DENIED"),
     ],
     ids=["missing-scope", "write-outside-globs", "read-outside-globs", "hierarchical-escape"],
