@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -31,6 +31,7 @@ from mxshell.app.modes import (
 )
 from mxshell.app.runtime import ShellRuntime
 from mxshell.script.reports import RunFacts, write_reports
+from mxshell.script.steps import Script
 from mxshell.shell.plain import ask_plain, at_terminal
 
 
@@ -55,10 +56,20 @@ async def run_fleet(options: LaunchOptions) -> int:
     width = max(len(name) for name in names)
     limit = asyncio.Semaphore(max(options.parallel, 1))
     runtimes: list[ShellRuntime] = []
+    # The file is read and checked once, by the first run to start, and its steps shared:
+    # a loaded Script is text and structure only, each run expands and dispatches it anew.
+    loaded = asyncio.Lock()
+    script: list[Script] = []
+
+    async def load_once(runtime: ShellRuntime) -> Script:
+        async with loaded:
+            if not script:
+                script.append(await load(runtime, options))
+            return script[0]
 
     async def leg(name: str, target: Target) -> LegRun:
         async with limit:
-            return await _leg(name, target, options, width, runtimes)
+            return await _leg(name, target, options, width, runtimes, load_once)
 
     tasks = [asyncio.ensure_future(leg(name, target)) for name, target in options.connections]
     with _sigterm_stops(runtimes, tasks):
@@ -86,7 +97,12 @@ def _settled(name: str, found: Any) -> LegRun:
 
 
 async def _leg(
-    name: str, target: Target, options: LaunchOptions, width: int, runtimes: list[ShellRuntime]
+    name: str,
+    target: Target,
+    options: LaunchOptions,
+    width: int,
+    runtimes: list[ShellRuntime],
+    load_once: Callable[[ShellRuntime], Awaitable[Script]],
 ) -> LegRun:
     json_lines = options.output == "json"
     runtime = ShellRuntime(
@@ -103,8 +119,8 @@ async def _leg(
     if at_terminal():
         runtime.operator.ask = ask_plain
     try:
-        script = await load(runtime, options)
-        if script.problems:  # said by the run, once per connection: each run read the file
+        script = await load_once(runtime)
+        if script.problems:  # said by the run, once per connection
             run = await runtime.scripts.run(script)
             return LegRun(name, run.status, run_facts(runtime, options, script, run, name))
         if not await runtime.start(None, [(name, target)]):

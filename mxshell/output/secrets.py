@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from mxshell.gateway.errors import REDACTED, redact
 
@@ -40,6 +41,7 @@ class Secret:
         return hash(self._value)
 
 
+@lru_cache(maxsize=4096)  # pure; the shell asks about the same few names every line
 def is_secret_name(name: str) -> bool:
     """True for names such as api_key, --password, session_token; False for --api-key-env."""
     words = _CAMEL_HUMP.sub("_", name.lstrip("-")).lower()
