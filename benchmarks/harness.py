@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -30,6 +31,15 @@ KEY_VARIABLE = "MXSHELL_BENCH_KEY"
 class SimProcess:
     endpoint: str
     api_key: str
+    pid: int = 0
+
+    def cpu_seconds(self) -> float | None:
+        """The simulator process's CPU so far (user + system), where /proc tells it."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     @property
     def metadata(self) -> list[tuple[str, str]]:
@@ -70,7 +80,7 @@ def simulator_process(*extra: str) -> Iterator[SimProcess]:
                 break
         else:
             raise RuntimeError("the simulator did not start")
-        yield SimProcess(f"127.0.0.1:{port}", key)
+        yield SimProcess(f"127.0.0.1:{port}", key, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=10)
