@@ -130,10 +130,14 @@ def _text(value: Any, settings: Display, indent: str, fit: Fit | None = None) ->
         return value
     if isinstance(value, Table):
         return render_table(value, settings, fit)
-    if isinstance(value, Text) and value.fit and fit is not None:
+    if isinstance(value, Text):
+        if not value.fit or fit is None:
+            return value.text
         if value.fit == "fold":
             return fold_lines(value.text, fit.width)
         return fit_lines(value.text, fit.width)  # one line per thing: cut, never wrapped
+    if type(value) is dict:  # most results of all; before the slow runtime-Protocol check
+        return _mapping(value, settings, indent, fit)
     if isinstance(value, Renderable):
         return value.as_text(lambda v: format_value(v, settings))
     if isinstance(value, Mapping):
