@@ -92,7 +92,7 @@ def new_runtime(options: LaunchOptions) -> ShellRuntime:
 
 async def run(options: LaunchOptions) -> int:
     runtime = new_runtime(options)
-    with _sigterm_stops(runtime):
+    with sigterm_stops(runtime):
         try:
             return await _run(runtime, options)
         except asyncio.CancelledError:
@@ -218,12 +218,12 @@ def run_facts(
 
 
 @contextmanager
-def _sigterm_stops(runtime: ShellRuntime) -> Iterator[None]:
+def sigterm_stops(runtime: ShellRuntime, task: asyncio.Task[Any] | None = None) -> Iterator[None]:
     """SIGTERM (a service stop, `kill`, a CI timeout) ends the shell as Ctrl-C ends a
     command file, said in one line: the running command is cancelled, deferred commands
     run, the gateway session is closed, and the exit status is 143."""
     loop = asyncio.get_running_loop()
-    task = asyncio.current_task()
+    task = task or asyncio.current_task()  # the one to cancel: the mode's
 
     def stop() -> None:
         if runtime.scripts.terminated or task is None:
@@ -310,5 +310,6 @@ __all__ = [
     "run",
     "run_facts",
     "settings_for",
+    "sigterm_stops",
     "validated",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
 from typing import Any
 
 from prompt_toolkit.history import History, InMemoryHistory
@@ -63,6 +64,8 @@ class FirstPrompt:
         self.status: int | None = None  # set when the shell could not be assembled
         self.error: BaseException | None = None
         self.runtime: Any = None
+        self.main: asyncio.Task[Any] | None = None
+        self.closing = ExitStack()  # what the assembled shell set up for its whole run
         # Lines entered before the shell's redactor exists: kept out of the file until then.
         self.unsaved: list[str] = []
         history: History = InMemoryHistory()
@@ -94,6 +97,7 @@ class FirstPrompt:
         app = self.repl.prompt.app
         loop = asyncio.get_running_loop()
         assembling: list[asyncio.Task[None]] = []
+        self.main = asyncio.current_task()
 
         def drawn(_: Any) -> None:
             app.after_render -= drawn
@@ -102,6 +106,10 @@ class FirstPrompt:
         app.after_render += drawn
         try:
             await self.repl.run()
+        except asyncio.CancelledError:
+            if self.runtime is None or not self.runtime.scripts.terminated:
+                raise
+            return 143  # SIGTERM (mxshell.app.modes.EXIT_TERMINATED)
         finally:
             if not assembling:
                 app.after_render -= drawn
@@ -109,6 +117,7 @@ class FirstPrompt:
                 await task  # Ctrl-D before the shell was ready: let it finish, then close
             if self.runtime is not None:
                 await self.runtime.close()
+            self.closing.close()
         if self.error is not None:
             raise self.error
         if self.status is not None:
@@ -137,6 +146,8 @@ class FirstPrompt:
             self._stop(modes.EXIT_USAGE)
             return
         self.runtime = runtime = modes.new_runtime(options)
+        # SIGTERM ends the shell as in every mode (status 143), from now on.
+        self.closing.enter_context(modes.sigterm_stops(runtime, self.main))
         status = modes.prepared(runtime, options)
         if status is not None:
             self._stop(status)

@@ -4,6 +4,7 @@ person at the terminal sees while plugins load and the gateway connects."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pexpect
@@ -41,9 +42,8 @@ def test_a_broken_plugin_at_start_is_one_line_under_the_prompt_and_the_shell_wor
     tmp_path: Path, terminal: list[pexpect.spawn]
 ) -> None:
     site = tmp_path / "site"
-    install(
-        site, "brokenfarm", {"brokenfarm": "mxtest_broken"}, mxtest_broken="raise ImportError('x')\n"
-    )
+    broken = "raise ImportError('x')\n"
+    install(site, "brokenfarm", {"brokenfarm": "mxtest_broken"}, mxtest_broken=broken)
     path = os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])
     child = spawn_shell(tmp_path, PYTHONPATH=path)
     terminal.append(child)
@@ -107,3 +107,17 @@ def test_tab_completion_works_once_the_shell_is_ready(
     child.expect(r"state\s+connected")  # `stat` alone would be an unknown command
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_sigterm_at_the_prompt_closes_the_session_and_exits_143(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path)
+    terminal.append(child)
+    child.expect(READY)
+    child.expect(PROMPT)
+    child.kill(signal.SIGTERM)
+    child.expect("terminated \\(SIGTERM\\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 143
