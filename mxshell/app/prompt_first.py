@@ -65,6 +65,7 @@ class FirstPrompt:
         self.error: BaseException | None = None
         self.runtime: Any = None
         self.main: asyncio.Task[Any] | None = None
+        self.left = False  # the REPL has ended (Ctrl-D, exit)
         self.closing = ExitStack()  # what the assembled shell set up for its whole run
         # Lines entered before the shell's redactor exists: kept out of the file until then.
         self.unsaved: list[str] = []
@@ -106,6 +107,7 @@ class FirstPrompt:
         app.after_render += drawn
         try:
             await self.repl.run()
+            self.left = True
         except asyncio.CancelledError:
             if self.runtime is None or not self.runtime.scripts.terminated:
                 raise
@@ -153,6 +155,8 @@ class FirstPrompt:
             self._stop(status)
             return
         await runtime.start(options.target, options.connections)
+        if self.left:
+            return  # Ctrl-D before the shell was ready: no banner for a prompt that is gone
         modes.ready_repl(runtime, options, self.repl)
         history = self.repl.hooks.history
         for line in self.unsaved:  # now through the shell's redactor

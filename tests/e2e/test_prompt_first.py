@@ -121,3 +121,17 @@ def test_sigterm_at_the_prompt_closes_the_session_and_exits_143(
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 143
+
+
+def test_ctrl_d_before_the_shell_is_ready_leaves_cleanly_with_status_0(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path)
+    terminal.append(child)
+    first_prompt_then_ready(child)
+    child.sendcontrol("d")  # at once: the shell is still being assembled
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert READY not in (tmp_path / "terminal.log").read_text()  # no banner after leaving
+    assert "Traceback" not in (tmp_path / "terminal.log").read_text()
