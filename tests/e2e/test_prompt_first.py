@@ -135,3 +135,16 @@ def test_ctrl_d_before_the_shell_is_ready_leaves_cleanly_with_status_0(
     assert child.exitstatus == 0
     assert READY not in (tmp_path / "terminal.log").read_text()  # no banner after leaving
     assert "Traceback" not in (tmp_path / "terminal.log").read_text()
+
+
+def test_commands_given_with_c_at_a_terminal_start_as_before_with_no_prompt(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path, "-c", "echo one-shot")
+    terminal.append(child)
+    child.expect("one-shot")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    log = (tmp_path / "terminal.log").read_text()
+    assert "mxshell>" not in log and "connecting…" not in log
