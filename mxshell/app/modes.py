@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mxshell import __version__
 from mxshell.app import collector
@@ -29,6 +29,9 @@ from mxshell.script.reports import ReportTarget, RunFacts, write_reports
 from mxshell.script.runner import ScriptRun
 from mxshell.script.steps import Script
 from mxshell.shell.plain import ask_plain, at_terminal
+
+if TYPE_CHECKING:
+    from mxshell.shell.repl import Repl
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_TERMINATED = 0, 1, 2, 143
 
@@ -77,14 +80,19 @@ def settings_for(options: LaunchOptions) -> Settings:
     return settings
 
 
-async def run(options: LaunchOptions) -> int:
-    runtime = ShellRuntime(
+def new_runtime(options: LaunchOptions) -> ShellRuntime:
+    """The shell's working parts as the options say (the plugins loaded; nothing connected)."""
+    return ShellRuntime(
         settings_for(options),
         plugins=options.plugins,
         plugin_config=options.plugin_config,
         config_source=options.config_source,
     )
-    with _sigterm_stops(runtime):
+
+
+async def run(options: LaunchOptions) -> int:
+    runtime = new_runtime(options)
+    with sigterm_stops(runtime):
         try:
             return await _run(runtime, options)
         except asyncio.CancelledError:
@@ -93,7 +101,8 @@ async def run(options: LaunchOptions) -> int:
             return EXIT_TERMINATED
 
 
-async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
+def prepared(runtime: ShellRuntime, options: LaunchOptions) -> int | None:
+    """What every mode sets before connecting; an exit status if the shell cannot run."""
     if options.target.api_key:
         # A key from --api-key is masked wherever free text could carry it (errors, echo).
         runtime.context.variables.add_secret_value(options.target.api_key)
@@ -105,6 +114,13 @@ async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
     if runtime.host.conflicts:  # each was said in one line as the plugin loaded
         runtime.err("mxshell: two plugins claim the same command; uninstall or fix one")
         return EXIT_USAGE
+    return None
+
+
+async def _run(runtime: ShellRuntime, options: LaunchOptions) -> int:
+    status = prepared(runtime, options)
+    if status is not None:
+        return status
     interactive = options.commands is None and options.file is None and sys.stdin.isatty()
     # A command file is read and checked whole before connecting: a mistake in it is
     # exit status 2 with nothing run.
@@ -202,12 +218,12 @@ def run_facts(
 
 
 @contextmanager
-def _sigterm_stops(runtime: ShellRuntime) -> Iterator[None]:
+def sigterm_stops(runtime: ShellRuntime, task: asyncio.Task[Any] | None = None) -> Iterator[None]:
     """SIGTERM (a service stop, `kill`, a CI timeout) ends the shell as Ctrl-C ends a
     command file, said in one line: the running command is cancelled, deferred commands
     run, the gateway session is closed, and the exit status is 143."""
     loop = asyncio.get_running_loop()
-    task = asyncio.current_task()
+    task = task or asyncio.current_task()  # the one to cancel: the mode's
 
     def stop() -> None:
         if runtime.scripts.terminated or task is None:
@@ -249,16 +265,23 @@ async def load(runtime: ShellRuntime, options: LaunchOptions) -> Script:
 
 
 async def _repl(runtime: ShellRuntime, options: LaunchOptions) -> int:
+    repl = ready_repl(runtime, options)
+    await repl.run()
+    return runtime.context.exit_status if runtime.exit_requested else EXIT_OK
+
+
+def ready_repl(runtime: ShellRuntime, options: LaunchOptions, repl: Repl | None = None) -> Repl:
+    """The REPL for a connected (or not) runtime, its banner said; `repl`: a prompt already
+    drawn (mxshell.app.prompt_first), which takes the shell's completion, toolbar and lines."""
     from mxshell.shell.build import build_repl
 
-    repl = build_repl(runtime, history=options.history)
+    repl = build_repl(runtime, history=options.history, repl=repl)
     runtime.screen = repl.screen  # results at the prompt: fitted, and paged when tall
     runtime.out(banner(runtime))
     # Start-up is over once the REPL is built (prompt_toolkit is imported for it): what
     # it all made is frozen with the rest.
     collector.settle()
-    await repl.run()
-    return runtime.context.exit_status if runtime.exit_requested else EXIT_OK
+    return repl
 
 
 def banner(runtime: ShellRuntime) -> str:
@@ -276,4 +299,17 @@ def banner(runtime: ShellRuntime) -> str:
     )
 
 
-__all__ = ["banner", "load", "on_sigterm", "paths", "run", "run_facts", "settings_for", "validated"]
+__all__ = [
+    "banner",
+    "load",
+    "new_runtime",
+    "on_sigterm",
+    "paths",
+    "prepared",
+    "ready_repl",
+    "run",
+    "run_facts",
+    "settings_for",
+    "sigterm_stops",
+    "validated",
+]

@@ -85,18 +85,25 @@ class ReplRuntime(Protocol):
     def out(self, text: str) -> None: ...
 
 
-def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
+def build_repl(runtime: ReplRuntime, *, history: bool = True, repl: Repl | None = None) -> Repl:
+    """The REPL for `runtime`; given `repl` (a prompt already drawn, mxshell.app.prompt_first),
+    that one adopts the shell's hooks and keeps the history it was built with."""
     context = runtime.context
     registry = context.registry
-    if history:
-        saved = SecretSafeHistory(
-            paths.history_file(),
-            lambda line: scrub(redact_line(line, registry), context.variables.secret_values()),
-            max_entries=context.settings.history_size,
+
+    def redact(line: str) -> str | None:
+        return scrub(redact_line(line, registry), context.variables.secret_values())
+
+    kept: Any = repl.hooks.history if repl is not None else None
+    if isinstance(kept, SecretSafeHistory):
+        kept.redact_with(redact, context.settings.history_size)
+        context.services.history = kept
+    elif kept is None and history:
+        kept = SecretSafeHistory(
+            paths.history_file(), redact, max_entries=context.settings.history_size
         )
-        context.services.history = saved
-        kept: Any = saved
-    else:
+        context.services.history = kept
+    elif kept is None:
         kept = InMemoryHistory()
     hooks = ReplHooks(
         run_line=runtime.run_line,
@@ -127,7 +134,10 @@ def build_repl(runtime: ReplRuntime, *, history: bool = True) -> Repl:
     tag_source = context.services.tag_completion
     if tag_source is not None:
         tag_source.preload()  # completion at the prompt: load the Galaxy in the background
-    repl = Repl(hooks)
+    if repl is None:
+        repl = Repl(hooks)
+    else:
+        repl.adopt(hooks)
     width = lambda: repl.screen.size()[0]  # noqa: E731 - the terminal's, as it is now
     runtime.follow_every_connection(
         lambda name, session: EventPrinter(runtime, session, name, width=width)

@@ -32,6 +32,11 @@ class SecretSafeHistory(FileHistory):
         self._redact = redact
         self.max_entries = max_entries
 
+    def redact_with(self, redact: Redactor, max_entries: int) -> None:
+        """The shell's own redactor and size, once it is assembled (a prompt drawn first
+        keeps its history from the start, with a redactor that waits for this)."""
+        self._redact, self.max_entries = redact, max_entries
+
     def append_string(self, string: str) -> None:
         kept = self._redact(string)
         if kept is None:

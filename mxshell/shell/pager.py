@@ -16,11 +16,12 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from mxshell.output.fit import Fit
 from mxshell.shell.progress import erase, screen_in_use
 
 if TYPE_CHECKING:
     from prompt_toolkit.data_structures import Size
+
+    from mxshell.output.fit import Fit
 
 LESS = ["less", "-SRXF"]  # S: long lines not folded, R: colours, X: screen kept, F: short exits
 HELP_LINE = " q quits · ↑ ↓ PgUp PgDn space b scroll · g G top and end "
@@ -45,6 +46,8 @@ class TerminalScreen:
         return fallback.columns, fallback.lines
 
     def fit(self, wrap: bool) -> Fit:
+        from mxshell.output.fit import Fit  # here: the first prompt does not wait for it
+
         return Fit(self.size()[0], wrap)
 
     async def show(self, text: str, pager: str, paint: Callable[[str], str] | None = None) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prompt_toolkit import PromptSession
-from prompt_toolkit.completion import Completer
+from prompt_toolkit.completion import Completer, DynamicCompleter
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
@@ -66,11 +66,13 @@ class Repl:
         self.lexer = MxshInputLexer()
         self.prompt: PromptSession[str] = PromptSession(
             history=hooks.history,
-            completer=hooks.completer,
+            # Read through self.hooks: a prompt drawn before the shell is assembled gets
+            # its completion and toolbar when adopt() hands the real hooks over.
+            completer=DynamicCompleter(lambda: self.hooks.completer),
             complete_while_typing=False,
             lexer=self.lexer,
-            bottom_toolbar=hooks.toolbar_text,
-            style=DynamicStyle(lambda: input_style(self.lexer, hooks.style_name(), STYLE)),
+            bottom_toolbar=lambda: self.hooks.toolbar_text(),
+            style=DynamicStyle(lambda: input_style(self.lexer, self.hooks.style_name(), STYLE)),
             refresh_interval=0.5,
             input=input,
             output=output,
@@ -79,11 +81,18 @@ class Repl:
         # Results are fitted to this terminal and paged when taller than it.
         self.screen = TerminalScreen(self.prompt.app.output.get_size)
 
+    def adopt(self, hooks: ReplHooks) -> None:
+        """The shell is assembled: its hooks replace the ones the first prompt was drawn
+        with (the history stays the one the prompt was built with)."""
+        self.hooks = hooks
+        if self.prompt.app.is_running:
+            self.prompt.app.invalidate()  # the prompt and toolbar say what is there now
+
     async def run(self) -> int:
         with patch_stdout(raw=True), self._interrupts_cancel_commands():
             while not self.hooks.should_exit():
                 try:
-                    line = await self.prompt.prompt_async(self.hooks.prompt_text)
+                    line = await self.prompt.prompt_async(lambda: self.hooks.prompt_text())
                 except KeyboardInterrupt:
                     continue  # Ctrl-C at the prompt clears the line, as in bash
                 except EOFError:

@@ -34,7 +34,8 @@ def test_event_ingest_benchmark_reports_a_floor_a_figure_and_a_ratio() -> None:
 
 def test_startup_benchmark_reports_both_times_and_a_ratio() -> None:
     out = run_benchmark("startup.py")
-    assert re.search(r"floor \d+ ms, mxshell \d+ ms, ratio \d+\.\d\d", out)
+    assert re.search(r"first prompt .*floor \d+ ms, mxshell \d+ ms, ratio \d+\.\d\d", out)
+    assert re.search(r"ready .*floor \d+ ms, mxshell \d+ ms, ratio \d+\.\d\d", out), out
 
 
 def test_script_dispatch_benchmark_reports_commands_per_second() -> None:

@@ -1,0 +1,150 @@
+"""The prompt is drawn before the shell is assembled (mxshell.app.prompt_first): what a
+person at the terminal sees while plugins load and the gateway connects."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pexpect
+
+from tests.e2e.conftest import PROMPT, spawn_shell
+from tests.e2e.test_plugin_failures import install
+
+READY = "Tab completes"  # the banner's last line: the shell is assembled and connected
+
+
+def first_prompt_then_ready(child: pexpect.spawn) -> None:
+    """The prompt comes first, the banner (the shell ready) after it."""
+    assert child.expect([PROMPT, READY]) == 0, "the banner came before the prompt"
+
+
+def test_a_line_typed_as_soon_as_the_prompt_shows_runs_once_the_shell_is_ready(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path)
+    terminal.append(child)
+    first_prompt_then_ready(child)
+    child.sendline("read Tank1.Level")  # typed before the shell said it was ready
+    child.expect("embedded simulated gateway")
+    child.expect(READY)
+    child.expect(r"Tank1\.Level\s+[-0-9.]+\s+.*Good")  # run once ready, with its result
+    child.expect(PROMPT)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Tank1.Level" in (tmp_path / "data" / "history").read_text()  # kept, as any line
+
+
+def test_a_broken_plugin_at_start_is_one_line_under_the_prompt_and_the_shell_works(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    site = tmp_path / "site"
+    broken = "raise ImportError('x')\n"
+    install(site, "brokenfarm", {"brokenfarm": "mxtest_broken"}, mxtest_broken=broken)
+    path = os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])
+    child = spawn_shell(tmp_path, PYTHONPATH=path)
+    terminal.append(child)
+    first_prompt_then_ready(child)
+    child.expect("plugin brokenfarm: failed to import mxtest_broken: ImportError: x")
+    child.expect(READY)
+    child.sendline("echo alive")
+    child.expect("alive")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in (tmp_path / "terminal.log").read_text()
+
+
+def test_an_unreachable_gateway_at_start_is_one_line_and_the_shell_stays(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path, "--endpoint", "127.0.0.1:1", "--plaintext")
+    terminal.append(child)
+    first_prompt_then_ready(child)
+    child.expect("127.0.0.1:1")  # the one line saying it could not connect
+    child.expect("not connected: use connect")
+    child.sendline("echo still-here")
+    child.expect("still-here")
+    child.expect(PROMPT)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in (tmp_path / "terminal.log").read_text()
+
+
+def test_a_bad_config_file_is_one_line_and_status_2_after_the_prompt(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text("endpoint = [\n")
+    child = spawn_shell(tmp_path)
+    terminal.append(child)
+    child.expect(PROMPT)
+    child.expect(r"mxshell: .*config\.toml")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert "Traceback" not in (tmp_path / "terminal.log").read_text()
+
+
+def test_tab_completion_works_once_the_shell_is_ready(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path)
+    terminal.append(child)
+    first_prompt_then_ready(child)
+    child.expect(READY)
+    child.expect(PROMPT)
+    child.send("stat")
+    child.send("\t")
+    child.expect_exact("us")  # Tab completed the rest of the command name
+    child.send("\r")
+    child.expect(r"state\s+connected")  # `stat` alone would be an unknown command
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+def test_sigterm_at_the_prompt_closes_the_session_and_exits_143(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path)
+    terminal.append(child)
+    child.expect(READY)
+    child.expect(PROMPT)
+    child.kill(signal.SIGTERM)
+    child.expect("terminated \\(SIGTERM\\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 143
+
+
+def test_ctrl_d_before_the_shell_is_ready_leaves_cleanly_with_status_0(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path)
+    terminal.append(child)
+    first_prompt_then_ready(child)
+    child.sendcontrol("d")  # at once: the shell is still being assembled
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert READY not in (tmp_path / "terminal.log").read_text()  # no banner after leaving
+    assert "Traceback" not in (tmp_path / "terminal.log").read_text()
+
+
+def test_commands_given_with_c_at_a_terminal_start_as_before_with_no_prompt(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = spawn_shell(tmp_path, "-c", "echo one-shot")
+    terminal.append(child)
+    child.expect("one-shot")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    log = (tmp_path / "terminal.log").read_text()
+    assert "mxshell>" not in log and "connecting…" not in log
