@@ -13,6 +13,22 @@ from tests.e2e.conftest import PROMPT, spawn_shell
 from tests.e2e.test_plugin_failures import install
 
 READY = "Tab completes"  # the banner's last line: the shell is assembled and connected
+# A plugin that takes a second and a half to import: the shell is surely still being
+# assembled while a test types, however fast the machine.
+SLOW_PLUGIN = (
+    "import time\n"
+    "time.sleep(1.5)\n"
+    "from mxshell.api import hookimpl\n\n"
+    "@hookimpl\n"
+    "def register_commands(register):\n"
+    "    pass\n"
+)
+
+
+def slow_shell(tmp_path: Path) -> pexpect.spawn:
+    """The shell with SLOW_PLUGIN to load: a window of 1.5 s before it is ready."""
+    (tmp_path / "mxtest_slow.py").write_text(SLOW_PLUGIN)
+    return spawn_shell(tmp_path, "--plugin", "mxtest_slow", PYTHONPATH=str(tmp_path))
 
 
 def first_prompt_then_ready(child: pexpect.spawn) -> None:
@@ -23,10 +39,10 @@ def first_prompt_then_ready(child: pexpect.spawn) -> None:
 def test_a_line_typed_as_soon_as_the_prompt_shows_runs_once_the_shell_is_ready(
     tmp_path: Path, terminal: list[pexpect.spawn]
 ) -> None:
-    child = spawn_shell(tmp_path)
+    child = slow_shell(tmp_path)
     terminal.append(child)
     first_prompt_then_ready(child)
-    child.sendline("read Tank1.Level")  # typed before the shell said it was ready
+    child.sendline("read Tank1.Level")  # typed while the shell is still being assembled
     child.expect("embedded simulated gateway")
     child.expect(READY)
     child.expect(r"Tank1\.Level\s+[-0-9.]+\s+.*Good")  # run once ready, with its result
@@ -126,7 +142,7 @@ def test_sigterm_at_the_prompt_closes_the_session_and_exits_143(
 def test_ctrl_d_before_the_shell_is_ready_leaves_cleanly_with_status_0(
     tmp_path: Path, terminal: list[pexpect.spawn]
 ) -> None:
-    child = spawn_shell(tmp_path)
+    child = slow_shell(tmp_path)
     terminal.append(child)
     first_prompt_then_ready(child)
     child.sendcontrol("d")  # at once: the shell is still being assembled
