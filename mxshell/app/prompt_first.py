@@ -155,7 +155,7 @@ class FirstPrompt:
             self._stop(status)
             return
         await runtime.start(options.target, options.connections)
-        if self.left:
+        if self.left or self._ctrl_d_pressed():
             return  # Ctrl-D before the shell was ready: no banner for a prompt that is gone
         modes.ready_repl(runtime, options, self.repl)
         history = self.repl.hooks.history
@@ -163,6 +163,14 @@ class FirstPrompt:
             history.append_string(line)
         self.unsaved.clear()
         self.ready.set()
+
+    def _ctrl_d_pressed(self) -> bool:
+        """Whether the prompt is leaving on Ctrl-D, though its REPL may not have ended yet
+        (a line entered ends the prompt too, but with the line, not EOFError)."""
+        future = self.repl.prompt.app.future
+        if future is None or not future.done() or future.cancelled():
+            return False
+        return isinstance(future.exception(), EOFError)
 
     def _stop(self, status: int) -> None:
         """The shell cannot run: leave the prompt with `status`."""
