@@ -46,8 +46,10 @@ async def references(
                     found += await _expand(ctx, line, where, globs, resolve)
                 else:  # most lines: no coroutine for each of 10,000 of them
                     found.append(ctx.resolve_tag(line) if resolve else line)
-        else:
+        elif globs and is_glob(word):
             found += await _expand(ctx, word, None, globs, resolve)
+        else:  # a write's 10,000 tags come here: no coroutine for each
+            found.append(ctx.resolve_tag(word) if resolve else word)
     return found
 
 
