@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mxshell.testing import ShellRunner
+from tests.conftest import eventually
 from tests.plugins.test_bulk_commands import entries
 from tests.plugins.test_mxaccess_writes import value_of
 
@@ -80,3 +81,21 @@ async def test_a_value_typed_at_the_prompt_is_named_by_its_tag(own_shell: ShellR
     assert result.errors == (
         "write-bulk: Tank2.Level.Hi: bad value: 'x' is not a number; nothing was written"
     )
+
+
+async def test_a_bulk_writes_completions_are_counted_and_a_later_write_still_waits_for_its_own(
+    own_shell: ShellRunner, tmp_path: Path
+) -> None:
+    session = own_shell.session
+    values = tmp_path / "values.txt"
+    values.write_text("Pump1.Speed.SP=1250.5\nTank1.Level.Hi=91\n")
+    result = await own_shell.run(f"write-bulk @{values} --type double")
+    assert result.ok, result.errors
+    await eventually(lambda: session.counters.write_completes >= 2)
+    assert not session.completions  # nobody waits: the events' bodies were not read
+    # A write that waits for its OnWriteComplete still gets its own.
+    item = session.items.find("Pump1.Speed.SP")
+    assert item is not None
+    completion = await session.write(item, 900.0, complete=True, timeout=5)
+    assert completion is not None and completion.ok
+    assert not session.completions
