@@ -1,10 +1,13 @@
 """Write-bulk of 10,000 values through the shell's command path, against the raw stub.
 
 The simulator runs in its own process on a generated Galaxy; the tags are 10,000 of its
-writable Double attributes. The floor is the raw generated stub writing the same values
-to the same tags with WriteBulk, its items added once beforehand (as the command's are
-after its first run: it keeps the items it added), each call building its request from
-the values, the cheapest way the generated code allows. On the shell's side, the whole
+writable Double attributes. The floor is the raw generated stub writing the same file's
+values to the same tags with WriteBulk, its items added once beforehand (as the
+command's are after its first run: it keeps the items it added). Like any raw-stub user
+who holds a file of TAG=VALUE lines, it reads the file, splits each line, converts its
+value (`float`) and finds its handle (a dict of tag to handle) inside its timed part,
+building each request in place as it goes: the cheapest way the generated code allows,
+and nothing more (no checks, no messages). On the shell's side, the whole
 `write-bulk @FILE --type double` command line through the Dispatcher: the file of
 TAG=VALUE lines read, every value checked and converted, the calls made, one row per
 entry (rendering not included: the floor renders nothing). The values alternate between
@@ -26,7 +29,7 @@ import gc
 import statistics
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -85,33 +88,39 @@ class Floor:
         self.session = opened.session_id
         self.server = self.invoke(register=mx.RegisterCommand(client_name="bench")).handle
         self.size = opened.max_bulk_entries or len(tags)
-        self.handles: list[int] = []
+        handles: list[int] = []
         for start in range(0, len(tags), self.size):
             added = self.invoke(
                 add_item_bulk=mx.AddItemBulkCommand(
                     server_handle=self.server, tag_references=tags[start : start + self.size]
                 )
             )
-            self.handles += [result.item_handle for result in added.subscribe_results.results]
+            handles += [result.item_handle for result in added.subscribe_results.results]
+        self.handle_of = dict(zip(tags, handles, strict=True))
 
     def invoke(self, **command: object) -> mx.InvokeResponse:
         return raw_invoke(self.stub, self.sim, self.session, **command)
 
-    def write(self, values: Sequence[float]) -> None:
-        """WriteBulk of every value, a call of up to the gateway's limit at a time."""
-        for start in range(0, len(values), self.size):
+    def write(self, path: Path) -> None:
+        """The file's TAG=VALUE lines written with WriteBulk, up to the gateway's limit a
+        call: each line split, its value converted and its handle looked up as its entry
+        is built in place in the request."""
+        lines = path.read_text(encoding="utf-8").splitlines()
+        handle_of = self.handle_of
+        for start in range(0, len(lines), self.size):
             request = mx.InvokeRequest(session_id=self.session)
             command = request.write_bulk
             command.server_handle = self.server
             add = command.entries.add
-            handles = self.handles[start : start + self.size]
-            for handle, value in zip(handles, values[start : start + self.size], strict=True):
+            chunk = lines[start : start + self.size]
+            for line in chunk:
+                tag, _, value = line.partition("=")
                 entry = add()
-                entry.item_handle = handle
-                entry.value.double_value = value
+                entry.item_handle = handle_of[tag]
+                entry.value.double_value = float(value)
             reply = self.stub.Invoke(request, metadata=self.sim.metadata)
             results = reply.bulk_write_results.results
-            if sum(1 for result in results if result.was_successful) != len(handles):
+            if sum(1 for result in results if result.was_successful) != len(chunk):
                 raise RuntimeError("the floor's WriteBulk did not write every value")
 
     def close(self) -> None:
@@ -131,7 +140,6 @@ async def one_round(
     """Floor and command write by write, taking turns (who goes first rotates). The first
     write of each side adds the command's items and warms both; it is not kept."""
     floor = Floor(sim, tags)
-    values = value_sets(len(tags))
     runtime = ShellRuntime(out=lambda text: None, err=lambda text: None)
     target = Target(sim.endpoint, plaintext=True, api_key=sim.api_key)
     if not await runtime.start(target):
@@ -140,7 +148,7 @@ async def one_round(
     collector.settle()  # the collector as the shell sets it once it is up
 
     async def floor_write(index: int) -> None:
-        floor.write(values[index % 2])
+        floor.write(files[index % 2])
 
     async def command(index: int) -> None:
         line = f"write-bulk @{files[index % 2]} --type double"

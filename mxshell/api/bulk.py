@@ -25,6 +25,7 @@ from mxshell.session.batches import (
     item_calls,
     read_tags,
     write_items,
+    write_values,
 )
 
 # (user id, verifier id) for a registration: what write_items asks for a secured write.
@@ -92,6 +93,7 @@ __all__ = [
     "user_ids",
     "UsersOf",
     "write_items",
+    "write_values",
 ]
 
 

@@ -21,6 +21,7 @@ from mxshell.gateway import (
     mx_value_kind,
     parse_value_text,
     quality_name,
+    texts_to_mx_values,
     to_mx_value,
 )
 from mxshell.gateway.errors import SessionNotFoundError, UnavailableError
@@ -143,6 +144,29 @@ def convert_text(
                 + "; nothing was sent; give --type for another type)"
             ) from None
         raise CommandFailed(f"bad value: {error}") from None
+
+
+class BadValueText(CommandFailed):
+    """convert_texts' refusal, in convert_text's words; `index` is the bad text's."""
+
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+def convert_texts(texts: Sequence[str], type_name: str) -> list[Any]:
+    """The MxValues to write for many texts of one given type, the type looked up once:
+    what convert_text(text, type_name) gives each. BadValueText for the first bad text."""
+    try:
+        return texts_to_mx_values(texts, type_name)
+    except ValueError:
+        pass
+    for index, text in enumerate(texts):  # only to find the first bad text and its words
+        try:
+            convert_text(text, type_name)
+        except CommandFailed as error:
+            raise BadValueText(str(error), index) from None
+    raise AssertionError("texts_to_mx_values refused texts that convert_text takes")
 
 
 def inferred(item: TrackedItem, value: Any, type_name: str | None) -> str | None:

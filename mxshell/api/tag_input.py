@@ -46,8 +46,10 @@ async def references(
                     found += await _expand(ctx, line, where, globs, resolve)
                 else:  # most lines: no coroutine for each of 10,000 of them
                     found.append(ctx.resolve_tag(line) if resolve else line)
-        else:
+        elif globs and is_glob(word):
             found += await _expand(ctx, word, None, globs, resolve)
+        else:  # a write's 10,000 tags come here: no coroutine for each
+            found.append(ctx.resolve_tag(word) if resolve else word)
     return found
 
 
@@ -60,8 +62,11 @@ async def write_specs(ctx: ShellContext, words: Sequence[str]) -> list[WriteSpec
             read = await asyncio.to_thread(read_write_specs, word[1:])
         else:
             read = [assignment(word, None)]
+        if not any(is_glob(spec.tag) for spec in read):  # most files: taken as they are
+            specs += read
+            continue
         for spec in read:
-            if not is_glob(spec.tag):  # most are: no coroutine for each of 10,000 lines
+            if not is_glob(spec.tag):  # no coroutine for each of 10,000 lines
                 specs.append(spec)
                 continue
             for tag in await _expand(ctx, spec.tag, spec.where or None, True):

@@ -34,7 +34,7 @@ from mxshell.gateway.status import (
     status_ok,
 )
 from mxshell.gateway.value_decode import from_mx_value, mx_value_kind
-from mxshell.gateway.value_text import parse_value_text
+from mxshell.gateway.value_text import parse_value_text, texts_to_mx_values
 from mxshell.gateway.values import TYPE_NAMES, normalize_type_name, to_mx_value, type_name_for
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "mx_value_kind",
     "normalize_type_name",
     "parse_value_text",
+    "texts_to_mx_values",
     "quality_is_good",
     "quality_name",
     "status_ok",

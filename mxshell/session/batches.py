@@ -300,33 +300,51 @@ async def write_items(
     """WriteBulk, Write2Bulk, WriteSecuredBulk or WriteSecured2Bulk, one batch per
     registration; `users` gives (current user id, verifier id) for a registration, since
     a user id holds under the server handle that authenticated it only."""
-    results: dict[int, EntryResult] = {}
+    timed = any(entry.timestamp is not None for entry in entries)
+    return await write_values(
+        run,
+        [entry.item for entry in entries],
+        [entry.value for entry in entries],
+        method,
+        users,
+        [entry.timestamp for entry in entries] if timed else None,
+    )
+
+
+async def write_values(
+    run: BulkRun,
+    items: Sequence[TrackedItem],
+    values: Sequence[Any],
+    method: WriteMethod,
+    users: Callable[[Registration], Awaitable[tuple[int, int]]] | None = None,
+    timestamps: Sequence[datetime | None] | None = None,
+) -> list[EntryResult]:
+    """write_items for values given as columns: the i-th value (and timestamp) to the
+    i-th item, with no object per entry (a write of 10,000 values)."""
+    results: list[Any] = [None] * len(items)
     run.begin()
-    for registration, mine in _by_registration(entries, lambda e: e.item):
+    for registration, mine in _by_registration(range(len(items)), items.__getitem__):
         server = registration.gateway_handle
         ids = await users(registration) if users is not None else (0, 0)
-        wire = [_wire_entry(e) for e in mine]
+        # (item handle, value[, timestamp]): the gateway session builds each entry in its
+        # request, once.
+        if timestamps is None:
+            wire: list[Any] = [(items[i].gateway_handle, values[i]) for i in mine]
+        else:
+            wire = [(items[i].gateway_handle, values[i], timestamps[i]) for i in mine]
         answers = await run.chunks(
             wire,
             lambda s, chunk, server=server, ids=ids: _write_call(s, method, server, chunk, ids),  # type: ignore[misc]
             lambda entry, reason: reason,
         )
-        for entry, answer in zip(mine, answers, strict=True):
-            tag = entry.item.tag_reference
-            results[id(entry)] = (
-                EntryResult.refused(tag, answer, entry.item)
+        for index, answer in zip(mine, answers, strict=True):
+            item = items[index]
+            results[index] = (
+                EntryResult.refused(item.tag_reference, answer, item)
                 if isinstance(answer, str)
-                else _verdict(tag, entry.item, answer)
+                else _verdict(item.tag_reference, item, answer)
             )
-    return [results[id(e)] for e in entries]
-
-
-def _wire_entry(entry: WriteEntry) -> tuple[int, Any] | tuple[int, Any, datetime]:
-    """(item handle, value[, timestamp]): the gateway session builds each entry in its
-    request, once."""
-    if entry.timestamp is None:
-        return entry.item.gateway_handle, entry.value
-    return entry.item.gateway_handle, entry.value, entry.timestamp
+    return results
 
 
 def _write_call(

@@ -76,5 +76,9 @@ class CompletionWaiters:
                 if not future.done():
                     future.set_exception(WriteOutcomeUnknown(reason))
 
+    def __bool__(self) -> bool:
+        """Whether any write waits (cheaply: asked for every OnWriteComplete)."""
+        return bool(self._waiting)
+
     def __len__(self) -> int:
         return sum(len(queue) for queue in self._waiting.values())

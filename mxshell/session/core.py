@@ -288,7 +288,7 @@ class PersistentSession(ItemOperations):
         self._connection_lost("the gateway ended the event stream")
 
     def _ingest(self, events: Sequence[mx.MxEvent]) -> None:
-        counters = self.counters
+        counters, completions = self.counters, self.completions
         now = time.monotonic()
         for event in events:
             sequence = event.worker_sequence
@@ -335,8 +335,9 @@ class PersistentSession(ItemOperations):
                         item.first_change_at = now
             elif kind == "on_write_complete":
                 counters.write_completes += 1
-                done = event.on_write_complete
-                self.completions.complete(done.server_handle, done.item_handle, done.statuses)
+                if completions:  # only `write` waits: a bulk write's 10,000 are not read
+                    done = event.on_write_complete
+                    completions.complete(done.server_handle, done.item_handle, done.statuses)
         counters.tick(len(events))
         for listener in list(self._listeners):
             try:

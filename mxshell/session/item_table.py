@@ -152,10 +152,11 @@ class ItemTable:
         handle_text = text[1:] if text.startswith("#") else text
         if handle_text.isdecimal():
             return self.items.get(int(handle_text))
-        by_alias = self._aliases.get(text.lower())
+        key = text.lower()
+        by_alias = self._aliases.get(key)
         if by_alias is not None:
             return self.items.get(by_alias)
-        same_tag = self._by_tag.get(text.lower())
+        same_tag = self._by_tag.get(key)
         return self.items.get(same_tag[0]) if same_tag else None
 
     def by_gateway(self, server_handle: int, item_handle: int) -> TrackedItem | None:

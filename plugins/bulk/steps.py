@@ -134,11 +134,14 @@ async def slots(ctx: ShellContext, words: Sequence[str], *, adds: bool) -> list[
     """What each reference names: an item, a tag to add (when adds), or a refusal."""
     session = session_of(ctx)
     found: list[Slot] = []
+    find = session.items.find
     for reference in await references(ctx, words):
-        item = session.items.find(reference)
-        tag = ctx.resolve_tag(reference)
-        if item is None and tag != reference:
-            item = session.items.find(tag)
+        item = find(reference)
+        tag = reference
+        if item is None:  # the reference as typed names no item: as resolved, it may
+            tag = ctx.resolve_tag(reference)
+            if tag != reference:
+                item = find(tag)
         if item is not None and item.lost is not None:
             found.append(
                 EntryResult.refused(reference, f"not restored after a reconnect: {item.lost}", item)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from mxshell_plugins.bulk.steps import (
     ALLOW_PARTIAL,
@@ -39,15 +39,16 @@ from mxshell.api.bulk import (
     BulkRun,
     Credentials,
     EntryResult,
-    WriteEntry,
     WriteMethod,
     add_items,
     item_calls,
     user_ids,
-    write_items,
+    write_values,
 )
 from mxshell.api.conversion import (
+    BadValueText,
     convert_text,
+    convert_texts,
     declared_type,
     parse_timestamp,
     password_from,
@@ -67,13 +68,15 @@ Timing = Literal["none", "timed"]
 
 
 @dataclass
-class Planned:
-    """One write as planned: the slot it goes to and the value checked beforehand."""
+class Plan:
+    """The writes as planned, one list per column (a file of 10,000 lines makes no object
+    per write): the spec each came from, its slot, and the value and timestamp checked
+    beforehand."""
 
-    spec: WriteSpec
-    slot: Slot
-    value: Any = None
-    timestamp: datetime | None = None
+    specs: list[WriteSpec]
+    slots: list[Slot]
+    values: list[Any]
+    moments: list[datetime | None]
 
 
 async def _write(
@@ -89,76 +92,113 @@ async def _write(
     with refusals(None, secrets):
         registration = await session.ensure_registration(options.get("server_handle"))
         users = await user_ids(session, registration.handle, credentials) if credentials else None
-    run = new_run(ctx, name, len(plan))
-    to_add = list(dict.fromkeys(p.slot for p in plan if isinstance(p.slot, str)))
+    run = new_run(ctx, name, len(plan.specs))
+    to_add = list(dict.fromkeys(slot for slot in plan.slots if isinstance(slot, str)))
     with refusals(None, secrets):
         added_items = await add_items(run, registration, to_add, advise=False)
-    added = dict(zip(to_add, added_items, strict=True))
-    for planned in plan:
-        if isinstance(planned.slot, str):
-            outcome = added[planned.slot]
-            planned.slot = outcome.item if outcome.ok and outcome.item else outcome
-    entries = {
-        id(p): WriteEntry(p.slot, p.value, p.timestamp)
-        for p in plan
-        if isinstance(p.slot, TrackedItem)
+    added = {
+        tag: outcome.item if outcome.ok and outcome.item else outcome
+        for tag, outcome in zip(to_add, added_items, strict=True)
     }
-
+    found = [added[slot] if isinstance(slot, str) else slot for slot in plan.slots]
+    sending = [index for index, slot in enumerate(found) if isinstance(slot, TrackedItem)]
+    items = [slot for slot in found if isinstance(slot, TrackedItem)]
+    values, moments = plan.values, plan.moments
     try:
         with refusals(None, secrets):
-            written = await write_items(run, list(entries.values()), method, users)
+            written = await write_values(
+                run,
+                items,
+                [values[index] for index in sending],
+                method,
+                users,
+                [moments[index] for index in sending] if timed else None,
+            )
     except BaseException:  # the whole write failed (a scope, the connection): undo the adds
         await give_back_failed(ctx, session, to_add, added_items, everything=True)
         raise
-    by_entry = dict(zip(entries, written, strict=True))
-    results = [p.slot if isinstance(p.slot, EntryResult) else by_entry[id(p)] for p in plan]
+    # Every slot not sent holds its entry's refusal (an EntryResult): the sent ones'
+    # places take their writes' results.
+    results = cast(list[EntryResult], found)
+    for index, result in zip(sending, written, strict=True):
+        results[index] = result
     await give_back_failed(ctx, session, to_add, results)
     # The rows are built when the table is first shown, once (see read-bulk).
-    rows = LazyRows(len(plan), len(WRITE_COLUMNS), lambda: _write_rows(plan, results, method))
+    rows = LazyRows(len(results), len(WRITE_COLUMNS), lambda: _write_rows(plan, results, method))
     return finish(ctx, name, Table(WRITE_COLUMNS, rows), results, run, options["allow_partial"])
 
 
 def _write_rows(
-    plan: Sequence[Planned], results: Sequence[EntryResult], method: WriteMethod
+    plan: Plan, results: Sequence[EntryResult], method: WriteMethod
 ) -> list[tuple[Any, ...]]:
     rows = []
-    for planned, result in zip(plan, results, strict=True):
-        sent = from_mx_value(planned.value) if planned.value is not None else None
-        kind = mx_value_kind(planned.value) if planned.value is not None else None
+    for spec, value, result in zip(plan.specs, plan.values, results, strict=True):
+        sent = from_mx_value(value) if value is not None else None
+        kind = mx_value_kind(value) if value is not None else None
         status = entry_status(result, method)
-        rows.append((planned.spec.tag, item_label(result.item), sent, kind, result.ok, status))
+        rows.append((spec.tag, item_label(result.item), sent, kind, result.ok, status))
     return rows
 
 
 async def plan_writes(
     ctx: ShellContext, words: Sequence[str], options: dict[str, Any], timed: bool
-) -> list[Planned]:
+) -> Plan:
     """Every entry resolved and its value converted and checked before anything is sent:
     one bad value stops the whole batch with its FILE:LINE, and nothing is written."""
     specs = await write_specs(ctx, words)
     if not specs:
         raise CommandFailed("no entries to write")
-    default_stamp = options.get("timestamp")
     found = await slots(ctx, [s.tag for s in specs], adds=True)
-    plan = []
-    for spec, slot in zip(specs, found, strict=True):
-        place = spec.where or spec.tag
-        stamp = spec.timestamp or default_stamp
+    moments = _moments(specs, options.get("timestamp"), timed)
+    values: list[Any] = [None] * len(specs)
+    # The entries of a type given (--type, a CSV type column) are converted together,
+    # a pass per type; the others one by one, by the type their tag declares or holds.
+    by_type: dict[str, list[int]] = {}
+    for index, spec in enumerate(specs):
+        type_name = spec.type_name or options.get("type")
+        if type_name:
+            by_type.setdefault(type_name, []).append(index)
+        else:
+            values[index] = await _converted(ctx, spec, found[index])
+    for type_name, indexes in by_type.items():
+        try:
+            converted = convert_texts([specs[index].value for index in indexes], type_name)
+        except BadValueText as error:
+            spec = specs[indexes[error.index]]
+            raise CommandFailed(f"{spec.where or spec.tag}: {error}; nothing was written") from None
+        for index, value in zip(indexes, converted, strict=True):
+            values[index] = value
+    return Plan(specs, found, values, moments)
+
+
+def _moments(specs: Sequence[WriteSpec], default: str | None, timed: bool) -> list[datetime | None]:
+    """Each entry's timestamp, read and checked: every entry of a timed write has one, an
+    untimed write none."""
+    moments: list[datetime | None] = []
+    for spec in specs:
+        stamp = spec.timestamp or default
         if stamp and not timed:
+            place = spec.where or spec.tag
             raise UsageError(f"{place}: a timestamp is for write2-bulk or write-secured2-bulk")
         if timed and not stamp:
+            place = spec.where or spec.tag
             raise UsageError(f"{place}: no timestamp; give --timestamp or a timestamp column")
-        current = slot.value if isinstance(slot, TrackedItem) else None
-        tag = slot.tag_reference if isinstance(slot, TrackedItem) else spec.tag
-        type_name = spec.type_name or options.get("type")
-        declared = None if type_name else await declared_type(ctx, tag)
         try:
-            value = convert_text(spec.value, type_name, current, tag, declared)
-            moment = parse_timestamp(stamp) if stamp else None
+            moments.append(parse_timestamp(stamp) if stamp else None)
         except CommandFailed as error:
-            raise CommandFailed(f"{place}: {error}; nothing was written") from None
-        plan.append(Planned(spec, slot, value, moment))
-    return plan
+            raise CommandFailed(f"{spec.where or spec.tag}: {error}; nothing was written") from None
+    return moments
+
+
+async def _converted(ctx: ShellContext, spec: WriteSpec, slot: Slot) -> Any:
+    """The value of an entry without a type given: as its tag's declared type, else as
+    its item's current value, else as the text reads."""
+    current = slot.value if isinstance(slot, TrackedItem) else None
+    tag = slot.tag_reference if isinstance(slot, TrackedItem) else spec.tag
+    try:
+        return convert_text(spec.value, None, current, tag, await declared_type(ctx, tag))
+    except CommandFailed as error:
+        raise CommandFailed(f"{spec.where or spec.tag}: {error}; nothing was written") from None
 
 
 async def credentials_of(ctx: ShellContext, options: dict[str, Any]) -> Credentials:

@@ -11,7 +11,6 @@ from mxshell.api import (
     PluginState,
     ShellContext,
 )
-from mxshell.api.items import item_of
 
 
 class EventBacklog:
@@ -69,7 +68,18 @@ def attach_backlog(context: ShellContext) -> None:
     previous = BACKLOG.peek(context)
     if isinstance(previous, EventBacklog) and previous.session is not None:
         previous.session.remove_listener(previous)  # `use NAME`: that session goes on
-    backlog = EventBacklog(context.settings, lambda event: item_of(session, event) is not None)
+    by_gateway = session.items.by_gateway  # the session keeps one table for its life
+
+    def known(event: Any) -> bool:
+        # item_of, without its call: asked for each of the session's events (a bulk
+        # write's 10,000 OnWriteComplete), and a body's handles are where they are in all.
+        kind = event.WhichOneof("event")
+        if kind is None:
+            return False
+        body = getattr(event, kind)
+        return by_gateway(body.server_handle, body.item_handle) is not None
+
+    backlog = EventBacklog(context.settings, known)
     backlog.session = session
     BACKLOG.put(context, backlog)
     session.add_listener(backlog)

@@ -18,7 +18,7 @@ from mxshell.gateway.value_decode import (
     timestamp_datetime,
     utc_datetime,
 )
-from mxshell.gateway.value_text import parse_value_text
+from mxshell.gateway.value_text import parse_value_text, texts_to_mx_values
 from mxshell.gateway.values import TYPE_NAMES, normalize_type_name, to_mx_value, type_name_for
 
 MOMENT = datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
@@ -357,3 +357,45 @@ def test_utc_text_is_the_datetimes_isoformat_every_time(seed: int) -> None:
         for _ in range(2):  # the first call fills the cache of seconds, the second uses it
             made = value_decode.utc_datetime(seconds, nanos).isoformat()
             assert value_decode.utc_text(seconds, nanos) == made
+
+
+@pytest.mark.parametrize(
+    ("type_name", "texts"),
+    [
+        ("double", ["1.5", " 2 ", "-0.25", "1e3", "1_000"]),
+        ("float", ["1.5", "3e38"]),
+        ("int32", ["42", " -7 ", "0x10"]),
+        ("int64", ["9000000000"]),
+        ("bool", ["true", "0", "Yes"]),
+        ("string", [" padded ", "0042", ""]),
+        ("bytes", ["0a1b"]),
+        ("datetime", ["2026-01-31T12:00:00Z"]),
+        ("int32[]", ["1,2,3", "[4, 5]"]),
+    ],
+)
+def test_texts_of_one_type_convert_as_each_text_alone_does(
+    type_name: str, texts: list[str]
+) -> None:
+    together = texts_to_mx_values(texts, type_name)
+    alone = [to_mx_value(parse_value_text(text, type_name), type_name) for text in texts]
+    assert together == alone
+
+
+@pytest.mark.parametrize(
+    ("type_name", "texts"),
+    [
+        ("double", ["1.5", "x"]),
+        ("double", ["1.5", "nan"]),
+        ("float", ["1e39"]),
+        ("int32", ["1", "3000000000"]),
+        ("bool", ["maybe"]),
+    ],
+)
+def test_texts_of_one_type_refuse_a_bad_one_as_it_alone_is_refused(
+    type_name: str, texts: list[str]
+) -> None:
+    with pytest.raises(ValueError) as together:
+        texts_to_mx_values(texts, type_name)
+    with pytest.raises(ValueError) as alone:
+        to_mx_value(parse_value_text(texts[-1], type_name), type_name)
+    assert str(together.value) == str(alone.value)

@@ -1,0 +1,69 @@
+"""Entry files read a block at a time: lines across blocks, their numbers, their limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mxshell.base.errors import CommandFailed, UsageError
+from mxshell.commands import entry_files
+from mxshell.commands.entry_files import WriteSpec, read_entry_lines, read_write_specs
+
+
+@pytest.fixture
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of 7 characters and lines of at most 20: every line crosses a block."""
+    monkeypatch.setattr(entry_files, "BLOCK_CHARS", 7)
+    monkeypatch.setattr(entry_files, "MAX_LINE_CHARS", 20)
+
+
+def test_lines_across_blocks_keep_their_text_and_numbers(
+    small_blocks: None, tmp_path: Path
+) -> None:
+    listed = tmp_path / "tags.txt"
+    listed.write_text("# tanks\nTank1.Level\n\n  Tank2.Level  \r\nTank3.Level")
+    name = str(listed)
+    assert read_entry_lines(name) == [
+        (f"{name}:2", "Tank1.Level"),
+        (f"{name}:4", "Tank2.Level"),
+        (f"{name}:5", "Tank3.Level"),
+    ]
+
+
+def test_a_line_over_the_limit_is_refused_with_its_number(
+    small_blocks: None, tmp_path: Path
+) -> None:
+    listed = tmp_path / "tags.txt"
+    listed.write_text("Tank1.Level\nTank2.Level\n" + "x" * 21 + "\nTank3.Level\n")
+    with pytest.raises(CommandFailed, match=r"tags.txt:3: the line is longer than 20 "):
+        read_entry_lines(str(listed))
+    listed.write_text("Tank1.Level\n" + "x" * 20 + "\n" + "y" * 21)  # the last, unended
+    with pytest.raises(CommandFailed, match=r"tags.txt:3: the line is longer"):
+        read_entry_lines(str(listed))
+
+
+def test_a_line_of_exactly_the_limit_is_taken(small_blocks: None, tmp_path: Path) -> None:
+    listed = tmp_path / "tags.txt"
+    listed.write_text("x" * 20 + "\n" + "y" * 20)
+    assert [line for _, line in read_entry_lines(str(listed))] == ["x" * 20, "y" * 20]
+
+
+def test_a_nul_in_any_block_is_no_text(small_blocks: None, tmp_path: Path) -> None:
+    listed = tmp_path / "tags.txt"
+    listed.write_text("Tank1.Level\nTank2.Level\nTa\x00nk3\n")
+    with pytest.raises(CommandFailed, match="it is not a text file"):
+        read_entry_lines(str(listed))
+
+
+def test_write_lines_become_specs_and_a_line_without_a_tag_is_named(tmp_path: Path) -> None:
+    values = tmp_path / "values.txt"
+    values.write_text("Tank1.Level.Hi = 90\nTank1.Mode=a=b\n")
+    name = str(values)
+    assert read_write_specs(name) == [
+        WriteSpec("Tank1.Level.Hi", "90", None, None, f"{name}:1"),
+        WriteSpec("Tank1.Mode", "a=b", None, None, f"{name}:2"),
+    ]
+    values.write_text("Tank1.Level.Hi=90\n=5\n")
+    with pytest.raises(UsageError, match=r"values.txt:2: '=5' is not TAG=VALUE"):
+        read_write_specs(name)
