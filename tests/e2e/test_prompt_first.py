@@ -31,6 +31,15 @@ def slow_shell(tmp_path: Path) -> pexpect.spawn:
     return spawn_shell(tmp_path, "--plugin", "mxtest_slow", PYTHONPATH=str(tmp_path))
 
 
+def exit_cleanly(child: pexpect.spawn, tmp_path: Path) -> None:
+    """`exit` leaves with status 0, and nothing on the way printed a traceback."""
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in (tmp_path / "terminal.log").read_text()
+
+
 def first_prompt_then_ready(child: pexpect.spawn) -> None:
     """The prompt comes first, the banner (the shell ready) after it."""
     assert child.expect([PROMPT, READY]) == 0, "the banner came before the prompt"
@@ -68,11 +77,7 @@ def test_a_broken_plugin_at_start_is_one_line_under_the_prompt_and_the_shell_wor
     child.expect(READY)
     child.sendline("echo alive")
     child.expect("alive")
-    child.sendline("exit")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    assert "Traceback" not in (tmp_path / "terminal.log").read_text()
+    exit_cleanly(child, tmp_path)
 
 
 def test_an_unreachable_gateway_at_start_is_one_line_and_the_shell_stays(
@@ -86,11 +91,7 @@ def test_an_unreachable_gateway_at_start_is_one_line_and_the_shell_stays(
     child.sendline("echo still-here")
     child.expect("still-here")
     child.expect(PROMPT)
-    child.sendline("exit")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    assert "Traceback" not in (tmp_path / "terminal.log").read_text()
+    exit_cleanly(child, tmp_path)
 
 
 def test_a_bad_config_file_is_one_line_and_status_2_after_the_prompt(
