@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import bisect
 import sys
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 
 from mxshell.contract import galaxy as gr
 
@@ -81,7 +83,8 @@ class ObjectEntry:
     template: str
     category: int
     attributes: AttributeSet = field(repr=False)
-    children: list[ObjectEntry] = field(default_factory=list, repr=False)
+    # () until the object has a child: an empty list for each of 80,000 leaves is 4 MiB.
+    children: list[ObjectEntry] | tuple[()] = field(default=(), repr=False)
 
     @property
     def key(self) -> str:
@@ -98,7 +101,9 @@ class FuzzyBlock:
     def __init__(self, entries: list[ObjectEntry]) -> None:
         self.entries = entries
         self.text = "\n".join(o.key for o in entries)
-        self.starts: list[int] = []
+        # Offsets as machine integers (4 bytes each, not a Python int of 28 and its
+        # pointer): bisect reads an array as it reads a list.
+        self.starts = array("I")
         position = 0
         for obj in entries:
             self.starts.append(position)
@@ -117,16 +122,24 @@ class GalaxyIndex:
         deploy_time: datetime | None = None,
     ) -> None:
         self.deploy_time = deploy_time
-        self.by_tag: dict[str, ObjectEntry] = {o.key: o for o in objects}
+        # Each object's lower-case key made once and shared by the map and the sorted list
+        # (at 1M attributes, a second string per object is about 5 MiB).
+        keyed = sorted(((o.key, o) for o in objects), key=itemgetter(0))
+        self.by_tag: dict[str, ObjectEntry] = dict(keyed)
         self.by_hierarchy: dict[str, ObjectEntry] = {
             o.hierarchical_name.lower(): o for o in objects if o.hierarchical_name != o.tag_name
         }
         self.roots: list[ObjectEntry] = []
         for obj in objects:
             parent = self.by_tag.get(obj.parent.lower()) if obj.parent else None
-            (parent.children if parent is not None else self.roots).append(obj)
-        ordered = sorted(objects, key=lambda o: o.key)
-        self.tag_keys: list[str] = [o.key for o in ordered]
+            if parent is None:
+                self.roots.append(obj)
+            elif parent.children:
+                parent.children.append(obj)
+            else:
+                parent.children = [obj]  # a leaf keeps the shared empty tuple: most are leaves
+        self.tag_keys: list[str] = [key for key, _ in keyed]
+        ordered = [obj for _, obj in keyed]
         self.tag_entries: list[ObjectEntry] = ordered
         # Hierarchical names (Tank1.Inlet) complete too; few objects have one.
         self.alias_keys: list[str] = sorted(self.by_hierarchy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from mxshell_plugins.galaxy.lookup import (
@@ -134,7 +135,7 @@ async def tree(ctx: ShellContext, path: str | None = None, depth: int | None = N
     lines = [top]
     rows: list[dict[str, Any]] = []
 
-    def walk(children: list[ObjectEntry], indent: str, level: int) -> None:
+    def walk(children: Sequence[ObjectEntry], indent: str, level: int) -> None:
         if depth is not None and level > depth:
             return
         for position, child in enumerate(children):
