@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -97,8 +98,12 @@ async def advised(ctx: ShellContext, reference: str) -> AsyncIterator[TrackedIte
         if item.lost is not None:
             raise CommandFailed(f"{item.name} was not restored after a reconnect: {item.lost}")
         if item.advise == "none":
-            with refusals(item.tag_reference):
-                await session.advise(item)
+            try:
+                with refusals(item.tag_reference):
+                    await session.advise(item)
+            except asyncio.CancelledError:
+                advised_here.append(item)  # the advise may have reached the gateway
+                raise
             advised_here.append(item)
         yield item
     finally:

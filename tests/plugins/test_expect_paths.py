@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
+from mxshell.commands import CANCELLED
+from mxshell.sim import EmbeddedGateway
+from mxshell.testing import ShellRunner
+from tests.conftest import eventually
 from tests.plugins.conftest import Reader, held_by_gateway
 
 
@@ -44,3 +49,20 @@ async def test_an_advised_item_is_read_from_its_latest_value_on_both(reader: Rea
     assert (await shell.run("expect cap == 25000")).ok
     assert (await shell.run("expect Tank1.Capacity == 25000")).ok
     assert [(i.name, i.advise) for i in shell.session.items] == [("cap", "advise")]
+
+
+async def test_a_cancelled_expect_gives_back_the_advise_it_made(
+    gateway: EmbeddedGateway, mx_shell: ShellRunner
+) -> None:
+    await mx_shell.run("add-item PLC1.RemoteIO.Value --as remote")
+    running = asyncio.create_task(mx_shell.run("expect remote > 0 --timeout 30"))
+    session_id = mx_shell.session.session_id
+    await eventually(
+        lambda: ("PLC1.RemoteIO.Value", True) in held_by_gateway(gateway, session_id),
+        "the expect's advise",
+    )
+    running.cancel()
+    result = await running
+    assert result.outcomes[0].status == CANCELLED
+    assert held_by_gateway(gateway, session_id) == [("PLC1.RemoteIO.Value", False)]
+    assert [(i.name, i.advise) for i in mx_shell.session.items] == [("remote", "none")]
