@@ -103,7 +103,8 @@ class Repl:
 
     async def _run(self, line: str) -> None:
         self._running = asyncio.create_task(self.hooks.run_line(line))
-        spinner = Spinner(self.hooks.progress)
+        # Read when it is asked: a line typed before the shell was ready runs with its hooks.
+        spinner = Spinner(lambda: self.hooks.progress())
         spinner.start()
         try:
             await self._running
