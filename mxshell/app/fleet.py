@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from mxshell.app.connection import Target
@@ -119,7 +119,10 @@ async def _leg(
     if at_terminal():
         runtime.operator.ask = ask_plain
     try:
-        script = await load_once(runtime)
+        # This run's own Script around the shared steps: the Galaxy problems validation
+        # adds are this connection's, never another's.
+        script = replace(await load_once(runtime))
+        script.problems = list(script.problems)
         if script.problems:  # said by the run, once per connection
             run = await runtime.scripts.run(script)
             return LegRun(name, run.status, run_facts(runtime, options, script, run, name))

@@ -228,6 +228,23 @@ def test_a_fleet_run_of_a_failing_check_on_one_of_three_exits_1_and_says_which(
     assert {line["connection"] for line in lines} == {"north", "south", "east"}
     assert "east exit 2" in run.stderr and "south exit 1" in run.stderr
 
+    # One run at a time, east first: its Galaxy's problem is east's alone; north, checked
+    # after it against its own Galaxy, runs the file and passes.
+    one_by_one = [f"--connection=east={sims[2].endpoint}", named[0], "--parallel", "1"]
+    run = subprocess.run(
+        [sys.executable, "-c", LAUNCH, "-f", str(check), *one_by_one, "--plaintext"]
+        + ["--api-key-env", KEY_VARIABLE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=shell_env(tmp_path, **{KEY_VARIABLE: KEY}),
+        stdin=subprocess.DEVNULL,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "east exit 2" in run.stderr and "north passed" in run.stderr.splitlines()[-1]
+    assert "north | checked" in run.stdout
+    assert run.stderr.count("1 problem") == 1, run.stderr  # said by east only
+
 
 def test_sigterm_ends_every_run_of_a_fleet_with_its_deferred_commands_and_143(
     sims: list[SimProcess], tmp_path: Path
