@@ -12,9 +12,10 @@ just under the prompt and exit status 2, as before.
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from prompt_toolkit.history import History, InMemoryHistory
@@ -66,6 +67,7 @@ class FirstPrompt:
         self.runtime: Any = None
         self.main: asyncio.Task[Any] | None = None
         self.left = False  # the REPL has ended (Ctrl-D, exit)
+        self.terminated_early = False  # SIGTERM came before the shell's handler was set
         self.closing = ExitStack()  # what the assembled shell set up for its whole run
         # Lines entered before the shell's redactor exists: kept out of the file until then.
         self.unsaved: list[str] = []
@@ -105,10 +107,15 @@ class FirstPrompt:
             assembling.append(loop.create_task(self._assemble()))
 
         app.after_render += drawn
+        # SIGTERM before the shell's own handler is in place (it takes over once the
+        # runtime exists): the prompt leaves, the terminal as it was, status 143.
+        self.closing.enter_context(_sigterm_cancels(loop, self._terminate_early))
         try:
             await self.repl.run()
             self.left = True
         except asyncio.CancelledError:
+            if self.terminated_early:
+                return 143
             if self.runtime is None or not self.runtime.scripts.terminated:
                 raise
             return 143  # SIGTERM (mxshell.app.modes.EXIT_TERMINATED)
@@ -116,7 +123,10 @@ class FirstPrompt:
             if not assembling:
                 app.after_render -= drawn
             for task in assembling:
-                await task  # Ctrl-D before the shell was ready: let it finish, then close
+                # Left before the shell was ready (Ctrl-D, SIGTERM): stop assembling it
+                # (a connect may hang for its whole timeout); what was made is closed below.
+                task.cancel()
+            await asyncio.gather(*assembling, return_exceptions=True)
             if self.runtime is not None:
                 await self.runtime.close()
             self.closing.close()
@@ -164,6 +174,13 @@ class FirstPrompt:
         self.unsaved.clear()
         self.ready.set()
 
+    def _terminate_early(self) -> None:
+        if self.terminated_early or self.main is None:
+            return
+        self.terminated_early = True
+        print("mxshell: terminated (SIGTERM) while starting", file=sys.stderr)
+        self.main.cancel()
+
     def _ctrl_d_pressed(self) -> bool:
         """Whether the prompt is leaving on Ctrl-D, though its REPL may not have ended yet
         (a line entered ends the prompt too, but with the line, not EOFError)."""
@@ -186,3 +203,22 @@ def main(argv: Sequence[str]) -> int:
         return asyncio.run(FirstPrompt(argv).run())
     except KeyboardInterrupt:
         return 130
+
+
+@contextmanager
+def _sigterm_cancels(loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> Iterator[None]:
+    """`stop` on the loop when SIGTERM comes, for the block (the shell's own handler,
+    mxshell.app.modes.sigterm_stops, replaces it while the shell runs)."""
+
+    def handler(signum: int, frame: Any) -> None:
+        loop.call_soon_threadsafe(stop)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except (ValueError, AttributeError):  # not the main thread, or no SIGTERM here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

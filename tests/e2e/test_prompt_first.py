@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import time
 from pathlib import Path
 
 import pexpect
@@ -138,6 +140,41 @@ def test_sigterm_at_the_prompt_closes_the_session_and_exits_143(
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 143
+
+
+def test_sigterm_while_the_plugins_load_exits_143_with_the_terminal_given_back(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    child = slow_shell(tmp_path)
+    terminal.append(child)
+    first_prompt_then_ready(child)
+    child.kill(signal.SIGTERM)  # before the shell's own handler exists
+    child.expect("terminated \\(SIGTERM\\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 143  # handled: not killed by the signal, raw mode undone
+    log = (tmp_path / "terminal.log").read_text()
+    assert READY not in log and "Traceback" not in log
+
+
+def test_ctrl_d_while_a_gateway_hangs_the_connect_leaves_at_once(
+    tmp_path: Path, terminal: list[pexpect.spawn]
+) -> None:
+    with socket.socket() as silent:  # accepts, never answers: the connect waits
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        endpoint = f"127.0.0.1:{silent.getsockname()[1]}"
+        child = spawn_shell(tmp_path, "--endpoint", endpoint, "--plaintext")
+        terminal.append(child)
+        first_prompt_then_ready(child)
+        time.sleep(0.5)  # the shell is assembled up to its connect, which hangs
+        started = time.monotonic()
+        child.sendcontrol("d")
+        child.expect(pexpect.EOF, timeout=8)  # the connect's own timeout is longer
+        child.close()
+    assert child.exitstatus == 0
+    assert time.monotonic() - started < 8
+    assert READY not in (tmp_path / "terminal.log").read_text()
 
 
 def test_ctrl_d_before_the_shell_is_ready_leaves_cleanly_with_status_0(
