@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mxshell.api.context import ShellContext
 from mxshell.api.conversion import refusal_text, refusals
+from mxshell.api.items import session_of
 from mxshell.api.shell_session import ShellSession
+from mxshell.base.errors import ShellError
 from mxshell.gateway import from_mx_value
 from mxshell.gateway.status import hresult_unsigned
 from mxshell.gateway.value_decode import timestamp_datetime
@@ -48,6 +51,20 @@ def reads_in_bulk(session: ShellSession, reference: str) -> bool:
         and not text.lstrip("#").isdecimal()
         and session.items.find(reference) is None
     )
+
+
+def unheld_tag(ctx: ShellContext, reference: str) -> str | None:
+    """The tag `read_unheld` should read for what the user typed, or None when the item
+    path takes it: no bulk reads, not a tag reference, not resolvable here (`.Level`
+    before any `cd`: the item path says why in its row), or a tag the session holds."""
+    session = session_of(ctx)
+    if not reads_in_bulk(session, reference):
+        return None
+    try:
+        tag = ctx.resolve_tag(reference)
+    except ShellError:
+        return None
+    return tag if session.items.find(tag) is None else None
 
 
 async def read_unheld(session: ShellSession, tags: Sequence[str], timeout: float) -> list[Reading]:

@@ -20,7 +20,7 @@ from mxshell.api import (
 )
 from mxshell.api.conversion import quality_text, refusals, shown_value
 from mxshell.api.items import ITEM_HELP, find_or_add
-from mxshell.api.readings import Reading, read_unheld, reads_in_bulk
+from mxshell.api.readings import Reading, read_unheld, unheld_tag
 from mxshell.api.tag_input import references
 
 mxaccess = CommandSet("mxaccess")
@@ -49,18 +49,17 @@ READ_COLUMNS = ["tag", "value", "quality", "timestamp"]
 async def read(ctx: ShellContext, tags: list[str], timeout: float = 5.0) -> Table:
     session = session_of(ctx)
     found = await references(ctx, tags)
-    # Tags the session holds no item of: one ReadBulk where the gateway offers it
-    # (resolved first, so that a typo stops the command before anything is read).
-    in_bulk = [reads_in_bulk(session, ref) for ref in found]
-    bulk_tags = [ctx.resolve_tag(ref) for ref, bulk in zip(found, in_bulk, strict=True) if bulk]
+    # Tags the session holds no item of: one ReadBulk where the gateway offers it.
+    unheld = [unheld_tag(ctx, ref) for ref in found]
+    bulk_tags = [tag for tag in unheld if tag is not None]
     added: list[TrackedItem] = []
     advised: list[TrackedItem] = []
     rows: list[list[Any]] = []
     try:
         readings = iter(await read_unheld(session, bulk_tags, timeout) if bulk_tags else [])
         entries = [
-            None if bulk else await _read_entry(ctx, session, ref, added, advised)
-            for ref, bulk in zip(found, in_bulk, strict=True)
+            None if tag is not None else await _read_entry(ctx, session, ref, added, advised)
+            for ref, tag in zip(found, unheld, strict=True)
         ]
         owed = [entry for entry in entries if entry is not None and entry.owed]
         await until(session, lambda: not any(entry.owed for entry in owed), timeout)

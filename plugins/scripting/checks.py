@@ -32,7 +32,7 @@ from mxshell.api.commands import (
 from mxshell.api.conversion import quality_text, refusals
 from mxshell.api.items import find_or_add, first_values, item_arg
 from mxshell.api.output import format_value, scrub
-from mxshell.api.readings import Reading, read_unheld, reads_in_bulk
+from mxshell.api.readings import Reading, read_unheld, unheld_tag
 
 scripting = CommandSet("scripting")
 Seen = TrackedItem | Reading  # what a check looks at: an item's latest value, or one read
@@ -134,8 +134,9 @@ async def expect(
     check = Check.parse(condition, tolerance, quality, "expect ITEM [OP VALUE] [--quality Q]")
     started = time.monotonic()
     session = session_of(ctx)
-    if reads_in_bulk(session, item):  # one ReadBulk: nothing added, nothing to give back
-        (found,) = await read_unheld(session, [ctx.resolve_tag(item)], timeout)
+    tag = unheld_tag(ctx, item)
+    if tag is not None:  # one ReadBulk: nothing added, nothing to give back
+        (found,) = await read_unheld(session, [tag], timeout)
         if found.timed_out:
             raise CommandFailed(f"no value for {found.tag_reference} within {timeout:g}s")
         if found.problem is not None:

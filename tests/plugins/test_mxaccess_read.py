@@ -153,3 +153,24 @@ async def test_read_shows_an_elapsed_time_as_a_duration_and_json_as_seconds(
     await mx_shell.run("set output json")
     shown = json.loads((await mx_shell.run("read AppEngine1.ScanPeriod")).text)
     assert shown["result"]["rows"][0]["value"] == 1.0
+
+
+async def test_a_relative_reference_with_no_cd_fails_its_row_and_the_others_are_read(
+    reader: Reader,
+) -> None:
+    result = await reader.shell.run("read .Level Tank1.Capacity")
+    assert result.outcomes[0].exit_status == 1
+    rows = result.outcomes[0].result.rows
+    assert [row[-1] == "Ok" for row in rows] == [False, True]
+    assert rows[1][:2] == ["Tank1.Capacity", 25000]
+
+
+async def test_a_held_item_named_relatively_after_cd_is_read_through_the_item(
+    mx_shell: ShellRunner,
+) -> None:
+    await mx_shell.run("add-item Tank1.Capacity --as cap; cd Tank1")
+    item = mx_shell.session.find("cap")
+    result = await mx_shell.run("read .Capacity")
+    assert result.ok, result.errors
+    assert item.change_count >= 1  # advised for the read, not read around it by ReadBulk
+    assert item.advise == "none"  # and given back
