@@ -160,8 +160,11 @@ def test_the_bottom_toolbar_fits_the_terminal_in_whole_fields(
         PYTHONPATH=str(tmp_path),
     )
     terminal.append(child)
-    while child.expect([r"\x1b\[6n", r"ev/s[^\r\n]*"]) == 0:
-        child.send("\x1b[1;1R")
+    # The banner first (the prompt is drawn before the shell, whose toolbar may show
+    # before the banner lands above it), then the toolbar drawn after it.
+    for drawn_next in ("Tab completes", r"ev/s[^\r\n]*"):
+        while child.expect([r"\x1b\[6n", drawn_next]) == 0:
+            child.send("\x1b[1;1R")
     drawn = ANSI.sub("", child.before + child.after).split("\r")[-1].split("\n")[-1]
     toolbar = drawn[drawn.index("127.0.0.1:") :].rstrip()
     assert len(toolbar) <= columns
