@@ -7,9 +7,8 @@ on stdin. Every mode closes the gateway session on the way out.
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from mxshell.app.plugin_host import PluginSelection
 from mxshell.app.runtime import ShellRuntime
 from mxshell.base import paths
 from mxshell.base.errors import ShellError
+from mxshell.base.signals import on_sigterm
 from mxshell.commands import Settings
 from mxshell.gateway import GatewayError
 from mxshell.script.reports import ReportTarget, RunFacts, write_reports
@@ -234,24 +234,6 @@ def sigterm_stops(runtime: ShellRuntime, task: asyncio.Task[Any] | None = None) 
 
     with on_sigterm(loop, stop):
         yield
-
-
-@contextmanager
-def on_sigterm(loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> Iterator[None]:
-    """Call `stop` on the loop when SIGTERM comes, for the duration of the block."""
-
-    def handler(signum: int, frame: Any) -> None:
-        loop.call_soon_threadsafe(stop)
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except (ValueError, AttributeError):  # not the main thread (tests), or no SIGTERM
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 async def load(runtime: ShellRuntime, options: LaunchOptions) -> Script:

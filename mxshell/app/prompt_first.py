@@ -12,14 +12,14 @@ just under the prompt and exit status 2, as before.
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from typing import Any
 
 from prompt_toolkit.history import History, InMemoryHistory
 
+from mxshell.base.signals import on_sigterm
 from mxshell.shell.history import SecretSafeHistory
 from mxshell.shell.repl import Repl, ReplHooks
 
@@ -109,7 +109,7 @@ class FirstPrompt:
         app.after_render += drawn
         # SIGTERM before the shell's own handler is in place (it takes over once the
         # runtime exists): the prompt leaves, the terminal as it was, status 143.
-        self.closing.enter_context(_sigterm_cancels(loop, self._terminate_early))
+        self.closing.enter_context(on_sigterm(loop, self._terminate_early))
         try:
             await self.repl.run()
             self.left = True
@@ -203,22 +203,3 @@ def main(argv: Sequence[str]) -> int:
         return asyncio.run(FirstPrompt(argv).run())
     except KeyboardInterrupt:
         return 130
-
-
-@contextmanager
-def _sigterm_cancels(loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> Iterator[None]:
-    """`stop` on the loop when SIGTERM comes, for the block (the shell's own handler,
-    mxshell.app.modes.sigterm_stops, replaces it while the shell runs)."""
-
-    def handler(signum: int, frame: Any) -> None:
-        loop.call_soon_threadsafe(stop)
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except (ValueError, AttributeError):  # not the main thread, or no SIGTERM here
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
