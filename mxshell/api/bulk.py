@@ -4,11 +4,12 @@ mxshell.api.API_VERSION."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mxshell.api.conversion import refusals
+from mxshell.api.context import ShellContext
+from mxshell.api.conversion import password_from, refusals
 from mxshell.api.shell_session import ShellSession
 from mxshell.commands import Settings, Table
 from mxshell.output import render_result
@@ -45,6 +46,17 @@ class Credentials:
     @property
     def secrets(self) -> list[str]:
         return [p for p in (self.password, self.verifier_password) if p]
+
+    @classmethod
+    async def asked(cls, ctx: ShellContext, options: Mapping[str, Any]) -> Credentials:
+        """From SECURED_ARGS' options (--user, --password-env, --verifier,
+        --verifier-password-env): each password from its variable, else asked, hidden."""
+        user, verifier = options["user"], options.get("verifier")
+        password = await password_from(ctx, options.get("password_env"), user)
+        checked = None
+        if verifier:
+            checked = await password_from(ctx, options.get("verifier_password_env"), verifier)
+        return cls(user, password, verifier, checked)
 
 
 async def user_ids(session: ShellSession, first: int, credentials: Credentials) -> UsersOf:

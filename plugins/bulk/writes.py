@@ -51,7 +51,6 @@ from mxshell.api.conversion import (
     convert_texts,
     declared_type,
     parse_timestamp,
-    password_from,
     refusals,
 )
 from mxshell.api.gateway import mx_value_kind
@@ -87,7 +86,7 @@ async def _write(
     timed = method in ("write2", "write_secured2")
     plan = await plan_writes(ctx, options["entries"], options, timed)
     secured = method in ("write_secured", "write_secured2")
-    credentials = await credentials_of(ctx, options) if secured else None
+    credentials = await Credentials.asked(ctx, options) if secured else None
     secrets = credentials.secrets if credentials else []
     with refusals(None, secrets):
         registration = await session.ensure_registration(options.get("server_handle"))
@@ -199,16 +198,6 @@ async def _converted(ctx: ShellContext, spec: WriteSpec, slot: Slot) -> Any:
         return convert_text(spec.value, None, current, tag, await declared_type(ctx, tag))
     except CommandFailed as error:
         raise CommandFailed(f"{spec.where or spec.tag}: {error}; nothing was written") from None
-
-
-async def credentials_of(ctx: ShellContext, options: dict[str, Any]) -> Credentials:
-    """--user and --verifier with their passwords, asked for once for the whole batch."""
-    user, verifier = options["user"], options.get("verifier")
-    password = await password_from(ctx, options.get("password_env"), user)
-    checked = None
-    if verifier:
-        checked = await password_from(ctx, options.get("verifier_password_env"), verifier)
-    return Credentials(user, password, verifier, checked)
 
 
 async def give_back_failed(

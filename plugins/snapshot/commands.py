@@ -37,7 +37,6 @@ from mxshell.api import (
     session_of,
 )
 from mxshell.api.bulk import Credentials
-from mxshell.api.conversion import password_from
 from mxshell.api.galaxy import security_name
 from mxshell.api.gateway import to_mx_value
 from mxshell.api.output import render_result
@@ -188,7 +187,7 @@ async def snapshot_restore(
             row[4:] = ["would write" if dry_run else "write", ""]
             planned[security in SECURED].append((row, want))
     if not dry_run:
-        credentials = await _credentials(ctx, who) if planned[True] else None
+        credentials = await Credentials.asked(ctx, who) if planned[True] else None
         for secured, entries in planned.items():
             if entries:
                 await _write_entries(ctx, entries, credentials if secured else None)
@@ -226,15 +225,6 @@ def _refusal(security: str | None, who: dict[str, Any]) -> str:
     if security == "VerifiedWrite" and who.get("user") and who.get("verifier"):
         return ""
     return REFUSED.get(security or "", "")
-
-
-async def _credentials(ctx: ShellContext, who: dict[str, Any]) -> Credentials:
-    user, verifier = who["user"], who.get("verifier")
-    password = await password_from(ctx, who.get("password_env"), user)
-    checked = None
-    if verifier:
-        checked = await password_from(ctx, who.get("verifier_password_env"), verifier)
-    return Credentials(user, password, verifier, checked)
 
 
 def _restore_report(
