@@ -97,16 +97,12 @@ class FirstPrompt:
         return await self.repl.hooks.run_line(line)
 
     async def run(self) -> int:
-        app = self.repl.prompt.app
         loop = asyncio.get_running_loop()
         assembling: list[asyncio.Task[None]] = []
         self.main = asyncio.current_task()
-
-        def drawn(_: Any) -> None:
-            app.after_render -= drawn
-            assembling.append(loop.create_task(self._assemble()))
-
-        app.after_render += drawn
+        forget = self.repl.after_first_draw(
+            lambda: assembling.append(loop.create_task(self._assemble()))
+        )
         # SIGTERM before the shell's own handler is in place (it takes over once the
         # runtime exists): the prompt leaves, the terminal as it was, status 143.
         self.closing.enter_context(on_sigterm(loop, self._terminate_early))
@@ -121,7 +117,7 @@ class FirstPrompt:
             return 143  # SIGTERM (mxshell.app.modes.EXIT_TERMINATED)
         finally:
             if not assembling:
-                app.after_render -= drawn
+                forget()
             for task in assembling:
                 # Left before the shell was ready (Ctrl-D, SIGTERM): stop assembling it
                 # (a connect may hang for its whole timeout); what was made is closed below.
@@ -165,7 +161,7 @@ class FirstPrompt:
             self._stop(status)
             return
         await runtime.start(options.target, options.connections)
-        if self.left or self._ctrl_d_pressed():
+        if self.left or self.repl.leaving_on_eof():
             return  # Ctrl-D before the shell was ready: no banner for a prompt that is gone
         modes.ready_repl(runtime, options, self.repl)
         history = self.repl.hooks.history
@@ -181,21 +177,11 @@ class FirstPrompt:
         print("mxshell: terminated (SIGTERM) while starting", file=sys.stderr)
         self.main.cancel()
 
-    def _ctrl_d_pressed(self) -> bool:
-        """Whether the prompt is leaving on Ctrl-D, though its REPL may not have ended yet
-        (a line entered ends the prompt too, but with the line, not EOFError)."""
-        future = self.repl.prompt.app.future
-        if future is None or not future.done() or future.cancelled():
-            return False
-        return isinstance(future.exception(), EOFError)
-
     def _stop(self, status: int) -> None:
         """The shell cannot run: leave the prompt with `status`."""
         self.status = status
         self.ready.set()
-        app = self.repl.prompt.app
-        if app.is_running and not app.future.done():  # type: ignore[union-attr]
-            app.exit(exception=EOFError())
+        self.repl.leave()
 
 
 def main(argv: Sequence[str]) -> int:

@@ -88,6 +88,32 @@ class Repl:
         if self.prompt.app.is_running:
             self.prompt.app.invalidate()  # the prompt and toolbar say what is there now
 
+    def after_first_draw(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` once, right after the prompt is first drawn; returns what
+        forgets it (when the prompt ended before it was drawn)."""
+        app = self.prompt.app
+
+        def drawn(_: Any) -> None:
+            app.after_render -= drawn
+            callback()
+
+        app.after_render += drawn
+        return lambda: app.after_render.remove_handler(drawn)
+
+    def leaving_on_eof(self) -> bool:
+        """Whether the prompt is ending on Ctrl-D, though `run` may not have returned yet
+        (a line entered ends the prompt too, but with the line, not EOFError)."""
+        future = self.prompt.app.future
+        if future is None or not future.done() or future.cancelled():
+            return False
+        return isinstance(future.exception(), EOFError)
+
+    def leave(self) -> None:
+        """End the prompt as Ctrl-D does (`run` returns once its loop sees should_exit)."""
+        app = self.prompt.app
+        if app.is_running and app.future is not None and not app.future.done():
+            app.exit(exception=EOFError())
+
     async def run(self) -> int:
         with patch_stdout(raw=True), self._interrupts_cancel_commands():
             while not self.hooks.should_exit():
