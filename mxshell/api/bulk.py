@@ -20,14 +20,12 @@ from mxshell.session.batches import (
     BulkRun,
     EntryResult,
     ItemMethod,
-    WriteEntry,
     WriteMethod,
     add_items,
     item_calls,
     read_tags,
-    write_items,
-    write_values,
 )
+from mxshell.session.bulk_writes import WriteEntry, WriteResults, write_items, write_values
 
 # (user id, verifier id) for a registration: what write_items asks for a secured write.
 UsersOf = Callable[[Registration], Awaitable[tuple[int, int]]]
@@ -99,6 +97,7 @@ __all__ = [
     "ItemMethod",
     "WriteEntry",
     "WriteMethod",
+    "WriteResults",
     "add_items",
     "item_calls",
     "read_tags",

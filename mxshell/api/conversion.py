@@ -154,9 +154,10 @@ class BadValueText(CommandFailed):
         self.index = index
 
 
-def convert_texts(texts: Sequence[str], type_name: str) -> list[Any]:
+def convert_texts(texts: Sequence[str], type_name: str) -> Sequence[Any]:
     """The MxValues to write for many texts of one given type, the type looked up once:
-    what convert_text(text, type_name) gives each. BadValueText for the first bad text."""
+    what convert_text(text, type_name) gives each (a ScalarColumn for a scalar type: see
+    mxshell.gateway.values). BadValueText for the first bad text."""
     try:
         return texts_to_mx_values(texts, type_name)
     except ValueError:

@@ -26,11 +26,12 @@ from mxshell.gateway.status import (
     hresult_unsigned,
 )
 from mxshell.gateway.value_decode import kind_value, timestamp_datetime, utc_datetime, utc_text
-from mxshell.gateway.values import INT32_MAX, INT32_MIN
+from mxshell.gateway.values import INT32_MAX, INT32_MIN, ScalarColumn
 
 __all__ = [
     "CATEGORY_SECURITY_ERROR",
     "INT32_MAX",
+    "ScalarColumn",
     "INT32_MIN",
     "TYPE_NAMES",
     "GalaxyRepositoryClient",

@@ -20,14 +20,16 @@ from collections.abc import Sequence
 from mxshell.api.context import ShellContext
 from mxshell.base.errors import CommandFailed
 from mxshell.commands.entry_files import (
+    Assignments,
     WriteSpec,
+    any_glob,
     assignment,
     is_glob,
+    read_assignments,
     read_entry_lines,
-    read_write_specs,
 )
 
-__all__ = ["WriteSpec", "is_glob", "references", "write_specs"]
+__all__ = ["Assignments", "WriteSpec", "is_glob", "references", "write_assignments", "write_specs"]
 
 
 async def references(
@@ -56,22 +58,28 @@ async def references(
 async def write_specs(ctx: ShellContext, words: Sequence[str]) -> list[WriteSpec]:
     """TAG=VALUE words, and @FILEs of TAG=VALUE lines or CSV; a glob TAG writes the value
     to each tag it matches."""
-    specs: list[WriteSpec] = []
+    return (await write_assignments(ctx, words)).specs()
+
+
+async def write_assignments(ctx: ShellContext, words: Sequence[str]) -> Assignments:
+    """write_specs as columns (API 1.4): a file of 10,000 lines makes no object a line."""
+    found = Assignments()
     for word in words:
         if word.startswith("@"):
-            read = await asyncio.to_thread(read_write_specs, word[1:])
+            read = await asyncio.to_thread(read_assignments, word[1:])
         else:
-            read = [assignment(word, None)]
-        if not any(is_glob(spec.tag) for spec in read):  # most files: taken as they are
-            specs += read
+            read = Assignments.of([assignment(word, None)])
+        if not any_glob(read.tags):  # most files: taken as they are
+            found.extend(read)
             continue
-        for spec in read:
-            if not is_glob(spec.tag):  # no coroutine for each of 10,000 lines
-                specs.append(spec)
+        for index, tag in enumerate(read.tags):
+            spec = read.spec(index)
+            if not is_glob(tag):  # no coroutine for each of 10,000 lines
+                found.append(spec)
                 continue
-            for tag in await _expand(ctx, spec.tag, spec.where or None, True):
-                specs.append(WriteSpec(tag, spec.value, spec.type_name, spec.timestamp, spec.where))
-    return specs
+            for match in await _expand(ctx, tag, spec.where or None, True):
+                found.append(spec, match)
+    return found
 
 
 async def _expand(

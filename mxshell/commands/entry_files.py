@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple, NoReturn, TextIO
+from typing import Any, NamedTuple, NoReturn, TextIO
 
 from mxshell.base.errors import CommandFailed, UsageError
 
@@ -53,18 +53,104 @@ def is_csv(name: str) -> bool:
     return Path(name).suffix.lower() == ".csv"
 
 
+class Assignments:
+    """TAG=VALUE entries as columns, as a file of 10,000 lines is read (no object per
+    line): the tags, the value texts, the type and timestamp a CSV row may add (None
+    where it gives none), and where each came from: its @FILE ("" for a word typed) and
+    line, for messages about it."""
+
+    def __init__(self) -> None:
+        self.tags: list[str] = []
+        self.values: list[str] = []
+        self.type_names: list[str | None] = []
+        self.timestamps: list[str | None] = []
+        self.sources: list[str] = []
+        self.lines: list[int] = []
+
+    @classmethod
+    def of(cls, specs: Iterable[WriteSpec]) -> Assignments:
+        found = cls()
+        for spec in specs:
+            found.append(spec)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.tags)
+
+    def append(self, spec: WriteSpec, tag: str | None = None) -> None:
+        """Add an entry (with another tag, when given: a glob's match)."""
+        source, _, line = spec.where.rpartition(":") if spec.where else ("", "", "0")
+        self.tags.append(spec.tag if tag is None else tag)
+        self.values.append(spec.value)
+        self.type_names.append(spec.type_name)
+        self.timestamps.append(spec.timestamp)
+        self.sources.append(source)
+        self.lines.append(int(line))
+
+    def extend(self, other: Assignments) -> None:
+        for mine, theirs in zip(self._columns(), other._columns(), strict=True):
+            mine.extend(theirs)  # type: ignore[attr-defined]
+
+    def _columns(self) -> tuple[list[Any], ...]:
+        return (self.tags, self.values, self.type_names, self.timestamps, self.sources, self.lines)
+
+    def where(self, index: int) -> str:
+        """FILE:LINE of an entry read from a file, "" for one typed."""
+        source = self.sources[index]
+        return f"{source}:{self.lines[index]}" if source else ""
+
+    def spec(self, index: int) -> WriteSpec:
+        return WriteSpec(
+            self.tags[index],
+            self.values[index],
+            self.type_names[index],
+            self.timestamps[index],
+            self.where(index),
+        )
+
+    def specs(self) -> list[WriteSpec]:
+        return [self.spec(index) for index in range(len(self))]
+
+
 def read_write_specs(name: str) -> list[WriteSpec]:
     """The TAG=VALUE lines, or CSV rows, of a @FILE of writes."""
+    return read_assignments(name).specs()
+
+
+def read_assignments(name: str) -> Assignments:
+    """The TAG=VALUE lines, or CSV rows, of a @FILE of writes, as columns."""
     if is_csv(name):
-        return _csv_specs(name, _read_csv_rows(name))
-    specs = []
-    for where, line in read_entry_lines(name):
-        tag, equals, value = line.partition("=")
-        if not equals or not tag:  # the line has no blanks around it: `tag` is not blank
-            assignment(line, where)  # raises, in its words
-        # assignment()'s spec, built here: a file of 10,000 lines makes 10,000 calls.
-        specs.append(WriteSpec(tag.rstrip(), value.lstrip(), None, None, where))
-    return specs
+        return Assignments.of(_csv_specs(name, _read_csv_rows(name)))
+    found = Assignments()
+    tags, values, lines = found.tags, found.values, found.lines
+    number = 0
+    with _opened(name) as text:
+        for block in _line_blocks(name, text):
+            for raw in block:
+                number += 1
+                line = raw.strip()
+                if not line or line[0] == "#":
+                    continue
+                tag, equals, value = line.partition("=")
+                if not equals or not tag:  # the line has no blanks around it: `tag` is not blank
+                    assignment(line, f"{name}:{number}")  # raises, in its words
+                tags.append(tag.rstrip())
+                values.append(value.lstrip())
+                lines.append(number)
+            if len(tags) > MAX_FILE_ENTRIES:
+                _count(name, len(tags))
+    found.type_names = [None] * len(tags)
+    found.timestamps = [None] * len(tags)
+    found.sources = [name] * len(tags)
+    return found
+
+
+def any_glob(words: Sequence[str]) -> bool:
+    """Whether any of many words is a glob (a file's 10,000 tags looked over at once)."""
+    joined = "\n".join(words)
+    if "*" not in joined and "?" not in joined and "[" not in joined:
+        return False
+    return any(map(is_glob, words))
 
 
 def assignment(text: str, where: str | None) -> WriteSpec:

@@ -15,6 +15,7 @@ from mxshell.gateway.values import (
     _NOT_FINITE,
     _SCALAR_FIELDS,
     _TRUE_WORDS,
+    ScalarColumn,
     _check_finite,
     normalize_type_name,
     to_mx_value,
@@ -55,14 +56,14 @@ def parse_value_text(text: str, type_name: str | None = None) -> Any:
     return parsed
 
 
-def texts_to_mx_values(texts: Sequence[str], type_name: str) -> list[types.MxValue]:
+def texts_to_mx_values(texts: Sequence[str], type_name: str) -> Sequence[types.MxValue]:
     """The MxValue of each text, as to_mx_value(parse_value_text(text, type_name),
     type_name) makes it, with the type looked up once for all of them (a bulk write of
-    10,000 values of one type). ValueError for the first text that cannot be one."""
+    10,000 values of one type): a ScalarColumn for a scalar type, which makes no MxValue
+    until one is asked for. ValueError for the first text that cannot be one."""
     name = normalize_type_name(type_name)
     if name.endswith("[]") or name == "datetime":  # each its own list or moment to read
         return [to_mx_value(parse_value_text(text, name), name) for text in texts]
-    field = _SCALAR_FIELDS[name]
     if name == "double":
         # float() reads a double as _parse_scalar_text does (blanks around it allowed);
         # the strict parse below runs only to give a bad text its own words.
@@ -75,12 +76,7 @@ def texts_to_mx_values(texts: Sequence[str], type_name: str) -> list[types.MxVal
     else:
         check = _CHECKERS[name]
         parsed = [check(_parse_scalar_text(text, name)) for text in texts]
-    values = []
-    for value in parsed:
-        message = types.MxValue()
-        setattr(message, field, value)
-        values.append(message)
-    return values
+    return ScalarColumn(_SCALAR_FIELDS[name], parsed)
 
 
 def _json_list(text: str) -> list[Any]:

@@ -8,7 +8,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -237,6 +237,40 @@ def _infer_array_type(values: Sequence[Any]) -> str:
     if len(kinds) == 1 and "bytes" not in kinds:
         return f"{kinds.pop()}[]"
     raise ValueError(f"an array's elements must share one type; got {', '.join(sorted(kinds))}")
+
+
+class ScalarColumn(Sequence[types.MxValue]):
+    """Many checked values of one scalar type (not datetime): the Python values, and the
+    MxValue field they go in. It reads as the MxValues, each made when asked for; a bulk
+    request sets `field` of each entry's value in place instead, so a write of 10,000
+    doubles makes no MxValue of its own."""
+
+    __slots__ = ("field", "values")
+
+    def __init__(self, field: str, values: Sequence[Any]) -> None:
+        self.field, self.values = field, values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @overload
+    def __getitem__(self, index: int) -> types.MxValue: ...
+    @overload
+    def __getitem__(self, index: slice) -> ScalarColumn: ...
+    def __getitem__(self, index: int | slice) -> types.MxValue | ScalarColumn:
+        if isinstance(index, slice):
+            return ScalarColumn(self.field, self.values[index])
+        message = types.MxValue()
+        setattr(message, self.field, self.values[index])
+        return message
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # a column changes as its list does
+
+    def __repr__(self) -> str:
+        return f"ScalarColumn({self.field!r}, {len(self.values)} values)"
 
 
 def timestamp_message(moment: datetime) -> Timestamp:

@@ -21,7 +21,6 @@ from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from mxshell.gateway import Session
@@ -280,86 +279,6 @@ def _follow(session: BatchSession, item: TrackedItem, method: ItemMethod) -> Non
         item.advise = "none"
     else:
         session.items.drop(item)
-
-
-@dataclass
-class WriteEntry:
-    """One value to write: the item, the MxValue, and for Write2 families a timestamp."""
-
-    item: TrackedItem
-    value: Any
-    timestamp: datetime | None = None
-
-
-async def write_items(
-    run: BulkRun,
-    entries: Sequence[WriteEntry],
-    method: WriteMethod,
-    users: Callable[[Registration], Awaitable[tuple[int, int]]] | None = None,
-) -> list[EntryResult]:
-    """WriteBulk, Write2Bulk, WriteSecuredBulk or WriteSecured2Bulk, one batch per
-    registration; `users` gives (current user id, verifier id) for a registration, since
-    a user id holds under the server handle that authenticated it only."""
-    timed = any(entry.timestamp is not None for entry in entries)
-    return await write_values(
-        run,
-        [entry.item for entry in entries],
-        [entry.value for entry in entries],
-        method,
-        users,
-        [entry.timestamp for entry in entries] if timed else None,
-    )
-
-
-async def write_values(
-    run: BulkRun,
-    items: Sequence[TrackedItem],
-    values: Sequence[Any],
-    method: WriteMethod,
-    users: Callable[[Registration], Awaitable[tuple[int, int]]] | None = None,
-    timestamps: Sequence[datetime | None] | None = None,
-) -> list[EntryResult]:
-    """write_items for values given as columns: the i-th value (and timestamp) to the
-    i-th item, with no object per entry (a write of 10,000 values)."""
-    results: list[Any] = [None] * len(items)
-    run.begin()
-    for registration, mine in _by_registration(range(len(items)), items.__getitem__):
-        server = registration.gateway_handle
-        ids = await users(registration) if users is not None else (0, 0)
-        # (item handle, value[, timestamp]): the gateway session builds each entry in its
-        # request, once.
-        if timestamps is None:
-            wire: list[Any] = [(items[i].gateway_handle, values[i]) for i in mine]
-        else:
-            wire = [(items[i].gateway_handle, values[i], timestamps[i]) for i in mine]
-        answers = await run.chunks(
-            wire,
-            lambda s, chunk, server=server, ids=ids: _write_call(s, method, server, chunk, ids),  # type: ignore[misc]
-            lambda entry, reason: reason,
-        )
-        for index, answer in zip(mine, answers, strict=True):
-            item = items[index]
-            results[index] = (
-                EntryResult.refused(item.tag_reference, answer, item)
-                if isinstance(answer, str)
-                else _verdict(item.tag_reference, item, answer)
-            )
-    return results
-
-
-def _write_call(
-    s: Session, method: WriteMethod, server: int, chunk: Sequence[Any], ids: tuple[int, int]
-) -> Awaitable[Sequence[Any]]:
-    current, verifier = ids
-    if method == "write":
-        return s.write_bulk(server, chunk)
-    if method == "write2":
-        return s.write2_bulk(server, chunk)
-    if method == "write_secured":
-        return s.write_secured_bulk(
-            server, chunk, current_user_id=current, verifier_user_id=verifier
-        )
-    return s.write_secured2_bulk(server, chunk, current_user_id=current, verifier_user_id=verifier)
 
 
 def read_tags(

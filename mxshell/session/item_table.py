@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -158,6 +158,29 @@ class ItemTable:
             return self.items.get(by_alias)
         same_tag = self._by_tag.get(key)
         return self.items.get(same_tag[0]) if same_tag else None
+
+    def find_all(self, references: Sequence[str]) -> list[TrackedItem | None]:
+        """find() for each of many references (a bulk write's 10,000 tags), in one pass:
+        a tag or alias that is not a handle and has no blanks around it is looked up
+        directly; any other reference goes through find()."""
+        aliases, by_tag, items, find = self._aliases, self._by_tag, self.items, self.find
+        found: list[TrackedItem | None] = []
+        for reference in references:
+            first = reference[:1]
+            if not first or first == "#" or first.isdecimal() or first.isspace():
+                found.append(find(reference))
+                continue
+            if reference[-1].isspace():
+                found.append(find(reference))
+                continue
+            key = reference.lower()
+            handle = aliases.get(key)
+            if handle is None:
+                same_tag = by_tag.get(key)
+                found.append(items.get(same_tag[0]) if same_tag else None)
+            else:
+                found.append(items.get(handle))
+        return found
 
     def by_gateway(self, server_handle: int, item_handle: int) -> TrackedItem | None:
         return self._by_gateway.get((server_handle, item_handle))

@@ -132,11 +132,15 @@ Slot = TrackedItem | str | EntryResult  # an item, a tag to add, or an entry ref
 
 async def slots(ctx: ShellContext, words: Sequence[str], *, adds: bool) -> list[Slot]:
     """What each reference names: an item, a tag to add (when adds), or a refusal."""
+    return await tag_slots(ctx, await references(ctx, words), adds=adds)
+
+
+async def tag_slots(ctx: ShellContext, references: Sequence[str], *, adds: bool) -> list[Slot]:
+    """slots() of references as they are (no @FILE or glob among them)."""
     session = session_of(ctx)
     found: list[Slot] = []
     find = session.items.find
-    for reference in await references(ctx, words):
-        item = find(reference)
+    for reference, item in zip(references, session.items.find_all(references), strict=True):
         tag = reference
         if item is None:  # the reference as typed names no item: as resolved, it may
             tag = ctx.resolve_tag(reference)

@@ -16,11 +16,11 @@ from mxshell_plugins.bulk.steps import (
     Slot,
     distinct,
     entry_status,
-    finish,
     item_label,
     new_run,
+    report,
     require,
-    slots,
+    tag_slots,
 )
 
 from mxshell.api import (
@@ -56,7 +56,7 @@ from mxshell.api.conversion import (
 from mxshell.api.gateway import mx_value_kind
 from mxshell.api.items import SECURED_ARGS, SERVER_HANDLE, TYPE
 from mxshell.api.output import LazyRows
-from mxshell.api.tag_input import WriteSpec, write_specs
+from mxshell.api.tag_input import Assignments, write_assignments
 
 bulk = CommandSet("bulk")
 
@@ -69,13 +69,14 @@ Timing = Literal["none", "timed"]
 @dataclass
 class Plan:
     """The writes as planned, one list per column (a file of 10,000 lines makes no object
-    per write): the spec each came from, its slot, and the value and timestamp checked
-    beforehand."""
+    per write): the entries as read, each one's slot, and its value (MxValues: a
+    ScalarColumn when one type was given) and timestamp (None for an untimed write),
+    checked beforehand."""
 
-    specs: list[WriteSpec]
+    writes: Assignments
     slots: list[Slot]
-    values: list[Any]
-    moments: list[datetime | None]
+    values: Sequence[Any]
+    moments: list[datetime | None] | None
 
 
 async def _write(
@@ -91,7 +92,7 @@ async def _write(
     with refusals(None, secrets):
         registration = await session.ensure_registration(options.get("server_handle"))
         users = await user_ids(session, registration.handle, credentials) if credentials else None
-    run = new_run(ctx, name, len(plan.specs))
+    run = new_run(ctx, name, len(plan.slots))
     to_add = list(dict.fromkeys(slot for slot in plan.slots if isinstance(slot, str)))
     with refusals(None, secrets):
         added_items = await add_items(run, registration, to_add, advise=False)
@@ -99,43 +100,58 @@ async def _write(
         tag: outcome.item if outcome.ok and outcome.item else outcome
         for tag, outcome in zip(to_add, added_items, strict=True)
     }
-    found = [added[slot] if isinstance(slot, str) else slot for slot in plan.slots]
+    found = plan.slots
+    if added:
+        found = [added[slot] if isinstance(slot, str) else slot for slot in found]
     sending = [index for index, slot in enumerate(found) if isinstance(slot, TrackedItem)]
-    items = [slot for slot in found if isinstance(slot, TrackedItem)]
-    values, moments = plan.values, plan.moments
+    everything = len(sending) == len(found)  # most writes: nothing refused beforehand
+    items = cast(list[TrackedItem], found) if everything else [found[index] for index in sending]
     try:
         with refusals(None, secrets):
             written = await write_values(
                 run,
                 items,
-                [values[index] for index in sending],
+                plan.values if everything else _picked(plan.values, sending),
                 method,
                 users,
-                [moments[index] for index in sending] if timed else None,
+                None if plan.moments is None else [plan.moments[index] for index in sending],
             )
     except BaseException:  # the whole write failed (a scope, the connection): undo the adds
         await give_back_failed(ctx, session, to_add, added_items, everything=True)
         raise
     # Every slot not sent holds its entry's refusal (an EntryResult): the sent ones'
     # places take their writes' results.
-    results = cast(list[EntryResult], found)
-    for index, result in zip(sending, written, strict=True):
-        results[index] = result
-    await give_back_failed(ctx, session, to_add, results)
+    results: Sequence[EntryResult] = written
+    if not everything:
+        merged = cast(list[EntryResult], list(found))
+        for index, result in zip(sending, written, strict=True):
+            merged[index] = result
+        results = merged
+    failed = (
+        [written[index] for index in written.failed]
+        if everything
+        else [result for result in results if not result.ok]
+    )
+    await give_back_failed(ctx, session, to_add, failed)
     # The rows are built when the table is first shown, once (see read-bulk).
     rows = LazyRows(len(results), len(WRITE_COLUMNS), lambda: _write_rows(plan, results, method))
-    return finish(ctx, name, Table(WRITE_COLUMNS, rows), results, run, options["allow_partial"])
+    table = Table(WRITE_COLUMNS, rows)
+    return report(ctx, name, table, len(results), len(failed), run, options["allow_partial"])
+
+
+def _picked(values: Sequence[Any], indexes: Sequence[int]) -> list[Any]:
+    return [values[index] for index in indexes]
 
 
 def _write_rows(
     plan: Plan, results: Sequence[EntryResult], method: WriteMethod
 ) -> list[tuple[Any, ...]]:
     rows = []
-    for spec, value, result in zip(plan.specs, plan.values, results, strict=True):
+    for tag, value, result in zip(plan.writes.tags, plan.values, results, strict=True):
         sent = from_mx_value(value) if value is not None else None
         kind = mx_value_kind(value) if value is not None else None
         status = entry_status(result, method)
-        rows.append((spec.tag, item_label(result.item), sent, kind, result.ok, status))
+        rows.append((tag, item_label(result.item), sent, kind, result.ok, status))
     return rows
 
 
@@ -144,60 +160,73 @@ async def plan_writes(
 ) -> Plan:
     """Every entry resolved and its value converted and checked before anything is sent:
     one bad value stops the whole batch with its FILE:LINE, and nothing is written."""
-    specs = await write_specs(ctx, words)
-    if not specs:
+    writes = await write_assignments(ctx, words)
+    if not writes.tags:
         raise CommandFailed("no entries to write")
-    found = await slots(ctx, [s.tag for s in specs], adds=True)
-    moments = _moments(specs, options.get("timestamp"), timed)
-    values: list[Any] = [None] * len(specs)
+    found = await tag_slots(ctx, writes.tags, adds=True)
+    moments = _moments(writes, options.get("timestamp"), timed)
+    given = options.get("type")
+    if given and not any(writes.type_names):  # most files: one type for all, one pass
+        return Plan(writes, found, _converted_texts(writes, range(len(found)), given), moments)
+    values: list[Any] = [None] * len(found)
     # The entries of a type given (--type, a CSV type column) are converted together,
     # a pass per type; the others one by one, by the type their tag declares or holds.
     by_type: dict[str, list[int]] = {}
-    for index, spec in enumerate(specs):
-        type_name = spec.type_name or options.get("type")
+    for index, type_name in enumerate(writes.type_names):
+        type_name = type_name or given
         if type_name:
             by_type.setdefault(type_name, []).append(index)
         else:
-            values[index] = await _converted(ctx, spec, found[index])
+            values[index] = await _converted(ctx, writes, index, found[index])
     for type_name, indexes in by_type.items():
-        try:
-            converted = convert_texts([specs[index].value for index in indexes], type_name)
-        except BadValueText as error:
-            spec = specs[indexes[error.index]]
-            raise CommandFailed(f"{spec.where or spec.tag}: {error}; nothing was written") from None
-        for index, value in zip(indexes, converted, strict=True):
+        for index, value in zip(indexes, _converted_texts(writes, indexes, type_name), strict=True):
             values[index] = value
-    return Plan(specs, found, values, moments)
+    return Plan(writes, found, values, moments)
 
 
-def _moments(specs: Sequence[WriteSpec], default: str | None, timed: bool) -> list[datetime | None]:
+def _converted_texts(writes: Assignments, indexes: Sequence[int], type_name: str) -> Sequence[Any]:
+    """The values of these entries, of one type given, converted together."""
+    texts = writes.values
+    try:
+        return convert_texts(
+            texts if len(indexes) == len(texts) else [texts[index] for index in indexes], type_name
+        )
+    except BadValueText as error:
+        index = indexes[error.index]
+        place = writes.where(index) or writes.tags[index]
+        raise CommandFailed(f"{place}: {error}; nothing was written") from None
+
+
+def _moments(writes: Assignments, default: str | None, timed: bool) -> list[datetime | None] | None:
     """Each entry's timestamp, read and checked: every entry of a timed write has one, an
-    untimed write none."""
+    untimed write none (None)."""
+    if not timed and not default and not any(writes.timestamps):
+        return None
     moments: list[datetime | None] = []
-    for spec in specs:
-        stamp = spec.timestamp or default
+    for index, own in enumerate(writes.timestamps):
+        stamp = own or default
+        place = writes.where(index) or writes.tags[index]
         if stamp and not timed:
-            place = spec.where or spec.tag
             raise UsageError(f"{place}: a timestamp is for write2-bulk or write-secured2-bulk")
         if timed and not stamp:
-            place = spec.where or spec.tag
             raise UsageError(f"{place}: no timestamp; give --timestamp or a timestamp column")
         try:
             moments.append(parse_timestamp(stamp) if stamp else None)
         except CommandFailed as error:
-            raise CommandFailed(f"{spec.where or spec.tag}: {error}; nothing was written") from None
+            raise CommandFailed(f"{place}: {error}; nothing was written") from None
     return moments
 
 
-async def _converted(ctx: ShellContext, spec: WriteSpec, slot: Slot) -> Any:
+async def _converted(ctx: ShellContext, writes: Assignments, index: int, slot: Slot) -> Any:
     """The value of an entry without a type given: as its tag's declared type, else as
     its item's current value, else as the text reads."""
     current = slot.value if isinstance(slot, TrackedItem) else None
-    tag = slot.tag_reference if isinstance(slot, TrackedItem) else spec.tag
+    tag = slot.tag_reference if isinstance(slot, TrackedItem) else writes.tags[index]
     try:
-        return convert_text(spec.value, None, current, tag, await declared_type(ctx, tag))
+        return convert_text(writes.values[index], None, current, tag, await declared_type(ctx, tag))
     except CommandFailed as error:
-        raise CommandFailed(f"{spec.where or spec.tag}: {error}; nothing was written") from None
+        place = writes.where(index) or writes.tags[index]
+        raise CommandFailed(f"{place}: {error}; nothing was written") from None
 
 
 async def give_back_failed(
@@ -208,8 +237,8 @@ async def give_back_failed(
     *,
     everything: bool = False,
 ) -> None:
-    """Remove the items this batch added for writes that failed (all it added when
-    `everything`), as write does."""
+    """Remove the items this batch added for the writes among `results` that failed (for
+    all of them when `everything`), as write does."""
     mine = set(added)
     failed = distinct(
         [

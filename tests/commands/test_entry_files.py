@@ -67,3 +67,27 @@ def test_write_lines_become_specs_and_a_line_without_a_tag_is_named(tmp_path: Pa
     values.write_text("Tank1.Level.Hi=90\n=5\n")
     with pytest.raises(UsageError, match=r"values.txt:2: '=5' is not TAG=VALUE"):
         read_write_specs(name)
+
+
+def test_a_file_of_writes_reads_as_columns_with_each_entrys_place(tmp_path: Path) -> None:
+    values = tmp_path / "values.txt"
+    values.write_text("# setpoints\nTank1.Level.Hi = 90\n\r\nTank1.Mode=a=b\r\n")
+    name = str(values)
+    read = entry_files.read_assignments(name)
+    assert (read.tags, read.values) == (["Tank1.Level.Hi", "Tank1.Mode"], ["90", "a=b"])
+    assert (read.type_names, read.timestamps) == ([None, None], [None, None])
+    assert [read.where(0), read.where(1)] == [f"{name}:2", f"{name}:4"]
+    typed = entry_files.Assignments.of([entry_files.assignment("Pump1.Speed.SP=5", None)])
+    read.extend(typed)
+    read.append(typed.spec(0), "Pump2.Speed.SP")  # a glob's match: another tag, same value
+    assert read.tags[2:] == ["Pump1.Speed.SP", "Pump2.Speed.SP"]
+    assert (read.where(2), read.values[3], len(read)) == ("", "5", 4)
+    assert read.specs()[1] == WriteSpec("Tank1.Mode", "a=b", None, None, f"{name}:4")
+    assert read.type_names == [None] * 4 and read.timestamps == [None] * 4
+
+
+def test_any_glob_looks_over_many_words_as_is_glob_does_each() -> None:
+    assert not entry_files.any_glob(["Tank1.Level", "Tank1.LevelTrend[2]", "Tank1.Trend[]"])
+    assert entry_files.any_glob(["Tank1.Level", "Tank*.Level"])
+    assert entry_files.any_glob(["Pump[12].Speed"])
+    assert not entry_files.any_glob([])

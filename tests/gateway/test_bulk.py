@@ -8,6 +8,8 @@ import pytest
 
 from mxshell.contract import mx, types
 from mxshell.gateway import ProtocolError, Session, from_mx_value
+from mxshell.gateway.bulk_methods import WriteColumns
+from mxshell.gateway.values import ScalarColumn, to_mx_value
 
 from .conftest import MAX_BULK_ENTRIES
 
@@ -156,6 +158,30 @@ async def test_write_bulk_accepts_ready_entries_and_an_explicit_type(
     assert typed[0].was_successful
     [read] = await session.read_bulk(server_handle, ["Tank2.Notes"])
     assert from_mx_value(read.value) == "typed"
+
+
+async def test_write_columns_write_what_the_same_entries_write(
+    session: Session, server_handle: int
+) -> None:
+    tags = ["Pump1.Speed.SP", "Pump2.Speed.SP", "Tank2.Notes"]
+    sp1, sp2, notes = [r.item_handle for r in await session.add_item_bulk(server_handle, tags)]
+    moment = datetime(2025, 2, 3, 4, 5, 6, tzinfo=UTC)
+    # A column of doubles (set in place), then MxValues of two types, then a timed write.
+    doubles = WriteColumns([sp1, sp2], ScalarColumn("double_value", [1201.5, 1202.5]))
+    assert [r.was_successful for r in await session.write_bulk(server_handle, doubles)] == [
+        True,
+        True,
+    ]
+    mixed = WriteColumns([sp2, notes], [to_mx_value(1203.0), to_mx_value("columns")])
+    assert mixed[1] == (notes, to_mx_value("columns"))  # it reads as its entries
+    assert [r.item_handle for r in await session.write_bulk(server_handle, mixed)] == [sp2, notes]
+    timed = WriteColumns([sp1], ScalarColumn("double_value", [1204.0]), [moment])
+    assert (await session.write2_bulk(server_handle, timed))[0].was_successful
+    with pytest.raises(ValueError, match="a timestamp for every entry"):
+        await session.write2_bulk(server_handle, doubles)
+    read = {r.tag_reference: r for r in await session.read_bulk(server_handle, tags)}
+    assert [from_mx_value(read[tag].value) for tag in tags] == [1204.0, 1203.0, "columns"]
+    assert read["Pump1.Speed.SP"].timestamp.ToDatetime(UTC) == moment
 
 
 async def test_bulk_calls_larger_than_the_gateway_takes_are_split(

@@ -19,7 +19,13 @@ from mxshell.gateway.value_decode import (
     utc_datetime,
 )
 from mxshell.gateway.value_text import parse_value_text, texts_to_mx_values
-from mxshell.gateway.values import TYPE_NAMES, normalize_type_name, to_mx_value, type_name_for
+from mxshell.gateway.values import (
+    TYPE_NAMES,
+    ScalarColumn,
+    normalize_type_name,
+    to_mx_value,
+    type_name_for,
+)
 
 MOMENT = datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=UTC)
 
@@ -399,3 +405,14 @@ def test_texts_of_one_type_refuse_a_bad_one_as_it_alone_is_refused(
     with pytest.raises(ValueError) as alone:
         to_mx_value(parse_value_text(texts[-1], type_name), type_name)
     assert str(together.value) == str(alone.value)
+
+
+def test_a_scalar_column_reads_as_its_mx_values_and_slices_as_a_column() -> None:
+    column = texts_to_mx_values(["1.5", " 2 ", "-0.25"], "double")
+    assert isinstance(column, ScalarColumn)
+    assert (column.field, column.values) == ("double_value", [1.5, 2.0, -0.25])
+    assert column[1] == to_mx_value(2.0, "double")
+    part = column[1:]
+    assert isinstance(part, ScalarColumn) and part.values == [2.0, -0.25]
+    assert list(part) == [to_mx_value(2.0, "double"), to_mx_value(-0.25, "double")]
+    assert texts_to_mx_values(["on", "0"], "bool") == [to_mx_value(True), to_mx_value(False)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mxshell.testing import ShellRunner
 from tests.conftest import eventually
-from tests.plugins.test_bulk_commands import entries
+from tests.plugins.test_bulk_commands import entries, report_of
 from tests.plugins.test_mxaccess_writes import value_of
 
 
@@ -99,3 +99,42 @@ async def test_a_bulk_writes_completions_are_counted_and_a_later_write_still_wai
     completion = await session.write(item, 900.0, complete=True, timeout=5)
     assert completion is not None and completion.ok
     assert not session.completions
+
+
+async def test_an_entry_refused_before_sending_keeps_its_place_and_the_rest_are_written(
+    own_shell: ShellRunner,
+) -> None:
+    # `#99` names no item: refused by the shell, the others written around it, in order.
+    line = "write-bulk Tank1.Level.Hi=81 '#99=2' Tank2.Level.Hi=82 --type double --allow-partial"
+    result = await own_shell.run(line)
+    assert result.ok
+    rows = entries(report_of(result))
+    assert [(r["tag"], r["value"], r["ok"]) for r in rows] == [
+        ("Tank1.Level.Hi", 81.0, True),
+        ("#99", 2.0, False),
+        ("Tank2.Level.Hi", 82.0, True),
+    ]
+    assert rows[1]["status"] == "no item '#99'"
+    assert report_of(result).failed == 1
+    assert await value_of(own_shell, "Tank1.Level.Hi") == 81.0
+    assert await value_of(own_shell, "Tank2.Level.Hi") == 82.0
+
+
+async def test_items_of_two_registrations_are_written_each_under_its_own(
+    own_shell: ShellRunner,
+) -> None:
+    await own_shell.run("add-item Tank1.Level.Hi --as first")
+    await own_shell.run("register second; add-item Tank2.Level.Hi --as other")
+    session = own_shell.session
+    assert session.find("first").registration is not session.find("other").registration
+    result = await own_shell.run("write-bulk first=71 other=72 Pump1.Speed.SP=73 --type double")
+    assert result.ok, result.errors
+    rows = entries(report_of(result))
+    assert [(r["tag"], r["item"], r["value"], r["ok"]) for r in rows] == [
+        ("first", "first", 71.0, True),
+        ("other", "other", 72.0, True),
+        ("Pump1.Speed.SP", 3, 73.0, True),
+    ]
+    assert await value_of(own_shell, "Tank1.Level.Hi") == 71.0
+    assert await value_of(own_shell, "Tank2.Level.Hi") == 72.0
+    assert await value_of(own_shell, "Pump1.Speed.SP") == 73.0

@@ -26,3 +26,30 @@ def test_dropping_a_registration_forgets_its_items_tags() -> None:
         table.add(registration, f"Pump_{number:03d}.Speed", 100 + number)
     table.drop_registration(registration)
     assert [table.find(f"Pump_{n:03d}.Speed") for n in range(3)] == [None, None, None]
+
+
+def test_find_all_finds_what_find_finds_for_every_kind_of_reference() -> None:
+    table = ItemTable()
+    registration = table.add_registration("mxshell", 1)
+    level = table.add(registration, "Tank_001.Level", 10, alias="lvl")
+    table.add(registration, "Tank_001.Level.Hi", 11, alias="Tank_002")
+    table.add(registration, "7Seg.Display", 12)
+    references = [
+        "Tank_001.Level",
+        "TANK_001.LEVEL",
+        " Tank_001.Level ",
+        "lvl",
+        "LVL",
+        "TANK_002",  # an alias
+        "1",
+        "#2",
+        "#99",
+        "7Seg.Display",
+        "",
+        "Tank_009.Level",
+    ]
+    found = table.find_all(references)
+    assert found == [table.find(reference) for reference in references]
+    assert found[:4] == [level] * 4
+    assert found[5] is not None and found[5].tag_reference == "Tank_001.Level.Hi"
+    assert found[9] is not None and found[-1] is None

@@ -1,0 +1,150 @@
+"""Bulk writes on the persistent session: WriteBulk, Write2Bulk, WriteSecuredBulk and
+WriteSecured2Bulk, one batch per registration, a write never sent twice (see
+mxshell.session.batches for how a batch is chunked and what a failed chunk answers).
+
+A write of 10,000 values goes as columns (WriteColumns) and is answered as columns
+(WriteResults): no object per entry on the way out, and one per entry on the way back
+only when it is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, overload
+
+from mxshell.contract import types
+from mxshell.gateway import Session
+from mxshell.gateway.bulk_methods import WriteColumns
+from mxshell.gateway.values import ScalarColumn, to_mx_value
+from mxshell.session.batches import BulkRun, EntryResult, WriteMethod, _by_registration
+from mxshell.session.item_table import Registration, TrackedItem
+
+UsersOf = Callable[[Registration], Awaitable[tuple[int, int]]]
+
+
+@dataclass
+class WriteEntry:
+    """One value to write: the item, the MxValue, and for Write2 families a timestamp."""
+
+    item: TrackedItem
+    value: Any
+    timestamp: datetime | None = None
+
+
+class WriteResults(Sequence[EntryResult]):
+    """How each write went, in the order given: the items and the gateway's answers (its
+    BulkWriteResult, or why the shell did not send the entry). An entry's EntryResult is
+    made when asked for; `failed` lists the entries that did not go through, found once."""
+
+    def __init__(self, items: Sequence[TrackedItem], answers: Sequence[Any]) -> None:
+        self.items, self.answers = items, answers
+        self.failed = [
+            index
+            for index, answer in enumerate(answers)
+            if isinstance(answer, str) or not answer.was_successful
+        ]
+
+    def __len__(self) -> int:
+        return len(self.answers)
+
+    @overload
+    def __getitem__(self, index: int) -> EntryResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[EntryResult]: ...
+    def __getitem__(self, index: int | slice) -> EntryResult | list[EntryResult]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        item, answer = self.items[index], self.answers[index]
+        if isinstance(answer, str):
+            return EntryResult.refused(item.tag_reference, answer, item)
+        return EntryResult(item.tag_reference, item, answer.was_successful, answer)
+
+
+async def write_items(
+    run: BulkRun,
+    entries: Sequence[WriteEntry],
+    method: WriteMethod,
+    users: UsersOf | None = None,
+) -> Sequence[EntryResult]:
+    """WriteBulk, Write2Bulk, WriteSecuredBulk or WriteSecured2Bulk, one batch per
+    registration; `users` gives (current user id, verifier id) for a registration, since
+    a user id holds under the server handle that authenticated it only."""
+    timed = any(entry.timestamp is not None for entry in entries)
+    return await write_values(
+        run,
+        [entry.item for entry in entries],
+        [entry.value for entry in entries],
+        method,
+        users,
+        [entry.timestamp for entry in entries] if timed else None,
+    )
+
+
+async def write_values(
+    run: BulkRun,
+    items: Sequence[TrackedItem],
+    values: Sequence[Any],
+    method: WriteMethod,
+    users: UsersOf | None = None,
+    timestamps: Sequence[datetime | None] | None = None,
+) -> WriteResults:
+    """write_items for values given as columns: the i-th value (an MxValue, or any value
+    to_mx_value takes) and timestamp to the i-th item, with no object per entry (a write
+    of 10,000 values; a ScalarColumn of them makes no MxValue either)."""
+    if not isinstance(values, ScalarColumn):
+        values = [_mx_value(index, value) for index, value in enumerate(values)]
+    groups = _by_registration(range(len(items)), items.__getitem__)
+    answers: list[Any] = [None] * len(items)
+    run.begin()
+    for registration, mine in groups:
+        ids = await users(registration) if users is not None else (0, 0)
+        everything = len(groups) == 1
+        columns = WriteColumns(
+            [items[index].gateway_handle for index in mine],
+            values if everything else _picked(values, mine),
+            None if timestamps is None else [timestamps[index] for index in mine],  # type: ignore[misc]
+        )
+        answered = await run.chunks(
+            columns,
+            lambda s, chunk, server=registration.gateway_handle, ids=ids: _write_call(  # type: ignore[misc]
+                s, method, server, chunk, ids
+            ),
+            lambda entry, reason: reason,
+        )
+        if everything:
+            return WriteResults(items, answered)
+        for index, answer in zip(mine, answered, strict=True):
+            answers[index] = answer
+    return WriteResults(items, answers)
+
+
+def _mx_value(index: int, value: Any) -> types.MxValue:
+    if isinstance(value, types.MxValue):
+        return value  # copied once, into its request
+    try:
+        return to_mx_value(value)
+    except ValueError as error:
+        raise ValueError(f"write entry {index}: {error}") from None
+
+
+def _picked(values: Sequence[Any], indexes: Sequence[int]) -> Sequence[Any]:
+    if isinstance(values, ScalarColumn):
+        return ScalarColumn(values.field, [values.values[index] for index in indexes])
+    return [values[index] for index in indexes]
+
+
+def _write_call(
+    s: Session, method: WriteMethod, server: int, chunk: WriteColumns, ids: tuple[int, int]
+) -> Awaitable[Sequence[Any]]:
+    current, verifier = ids
+    if method == "write":
+        return s.write_bulk(server, chunk)
+    if method == "write2":
+        return s.write2_bulk(server, chunk)
+    if method == "write_secured":
+        return s.write_secured_bulk(
+            server, chunk, current_user_id=current, verifier_user_id=verifier
+        )
+    return s.write_secured2_bulk(server, chunk, current_user_id=current, verifier_user_id=verifier)
