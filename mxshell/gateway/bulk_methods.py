@@ -36,7 +36,7 @@ class WriteColumns(Sequence[tuple[Any, ...]]):
 
     handles: Sequence[int]
     values: Sequence[types.MxValue]
-    timestamps: Sequence[datetime] | None = None
+    timestamps: Sequence[datetime | None] | None = None
 
     def __len__(self) -> int:
         return len(self.handles)
@@ -68,7 +68,8 @@ class WriteColumns(Sequence[tuple[Any, ...]]):
                 wire.value.CopyFrom(message)
         if self.timestamps is not None:
             for wire, moment in zip(entries, self.timestamps, strict=True):
-                wire.timestamp.FromDatetime(moment)  # a naive datetime is taken as UTC
+                if moment is not None:
+                    wire.timestamp.FromDatetime(moment)  # a naive datetime is taken as UTC
 
 
 class BulkMethods:

@@ -40,11 +40,14 @@ class WriteResults(Sequence[EntryResult]):
 
     def __init__(self, items: Sequence[TrackedItem], answers: Sequence[Any]) -> None:
         self.items, self.answers = items, answers
-        self.failed = [
-            index
-            for index, answer in enumerate(answers)
-            if isinstance(answer, str) or not answer.was_successful
-        ]
+        if isinstance(answers, list):  # some answered by the shell, some by the gateway
+            self.failed = [
+                index
+                for index, answer in enumerate(answers)
+                if isinstance(answer, str) or not answer.was_successful
+            ]
+        else:  # a reply's own repeated field: the gateway answered every entry
+            self.failed = [i for i, answer in enumerate(answers) if not answer.was_successful]
 
     def __len__(self) -> int:
         return len(self.answers)
@@ -95,29 +98,44 @@ async def write_values(
     of 10,000 values; a ScalarColumn of them makes no MxValue either)."""
     if not isinstance(values, ScalarColumn):
         values = [_mx_value(index, value) for index, value in enumerate(values)]
-    groups = _by_registration(range(len(items)), items.__getitem__)
+    run.begin()  # one operation: a failure after any call went through fails entries only
+    first = items[0].registration if items else None
+    if all(item.registration is first for item in items):  # most writes: one registration
+        return await _write_group(run, items, values, timestamps, method, users)
     answers: list[Any] = [None] * len(items)
-    run.begin()
-    for registration, mine in groups:
-        ids = await users(registration) if users is not None else (0, 0)
-        everything = len(groups) == 1
-        columns = WriteColumns(
-            [items[index].gateway_handle for index in mine],
-            values if everything else _picked(values, mine),
-            None if timestamps is None else [timestamps[index] for index in mine],  # type: ignore[misc]
+    for _, mine in _by_registration(range(len(items)), items.__getitem__):
+        written = await _write_group(
+            run,
+            [items[index] for index in mine],
+            _picked(values, mine),
+            None if timestamps is None else [timestamps[index] for index in mine],
+            method,
+            users,
         )
-        answered = await run.chunks(
-            columns,
-            lambda s, chunk, server=registration.gateway_handle, ids=ids: _write_call(  # type: ignore[misc]
-                s, method, server, chunk, ids
-            ),
-            lambda entry, reason: reason,
-        )
-        if everything:
-            return WriteResults(items, answered)
-        for index, answer in zip(mine, answered, strict=True):
+        for index, answer in zip(mine, written.answers, strict=True):
             answers[index] = answer
     return WriteResults(items, answers)
+
+
+async def _write_group(
+    run: BulkRun,
+    items: Sequence[TrackedItem],
+    values: Sequence[Any],
+    timestamps: Sequence[datetime | None] | None,
+    method: WriteMethod,
+    users: UsersOf | None,
+) -> WriteResults:
+    """The writes to items of one registration."""
+    registration = items[0].registration
+    ids = await users(registration) if users is not None else (0, 0)
+    handles = [item.gateway_handle for item in items]
+    columns = WriteColumns(handles, values, timestamps)
+    answered = await run.chunks(
+        columns,
+        lambda s, chunk: _write_call(s, method, registration.gateway_handle, chunk, ids),
+        lambda entry, reason: reason,
+    )
+    return WriteResults(items, answered)
 
 
 def _mx_value(index: int, value: Any) -> types.MxValue:
@@ -136,7 +154,7 @@ def _picked(values: Sequence[Any], indexes: Sequence[int]) -> Sequence[Any]:
 
 
 def _write_call(
-    s: Session, method: WriteMethod, server: int, chunk: WriteColumns, ids: tuple[int, int]
+    s: Session, method: WriteMethod, server: int, chunk: Sequence[Any], ids: tuple[int, int]
 ) -> Awaitable[Sequence[Any]]:
     current, verifier = ids
     if method == "write":

@@ -66,6 +66,9 @@ class ItemTable:
         # Stable handles of the items of each tag (lower case), oldest first: a bulk
         # command finds 10,000 tags' items, which a walk through every item made quadratic.
         self._by_tag: dict[str, list[int]] = {}
+        # What find_all found for each reference as typed; cleared as items or aliases
+        # come and go (add, set_alias, drop).
+        self._found: dict[str, TrackedItem] = {}
         self._next_item_handle = 1
         self._next_registration_handle = 1
         self.current: Registration | None = None
@@ -111,6 +114,7 @@ class ItemTable:
             self._next_item_handle, tag_reference, registration, gateway_handle, alias
         )
         self._next_item_handle += 1
+        self._found.clear()
         self.items[item.handle] = item
         self._by_gateway[(registration.gateway_handle, gateway_handle)] = item
         self._by_tag.setdefault(tag_reference.lower(), []).append(item.handle)
@@ -127,6 +131,7 @@ class ItemTable:
             raise ItemLookupError(f"alias {alias!r} is already in use")
 
     def set_alias(self, item: TrackedItem, alias: str | None) -> None:
+        self._found.clear()
         if item.alias is not None:
             self._aliases.pop(item.alias.lower(), None)
         if alias is not None:
@@ -135,6 +140,7 @@ class ItemTable:
         item.alias = alias
 
     def drop(self, item: TrackedItem) -> None:
+        self._found.clear()
         self.items.pop(item.handle, None)
         self._by_gateway.pop((item.registration.gateway_handle, item.gateway_handle), None)
         tag = item.tag_reference.lower()
@@ -160,26 +166,14 @@ class ItemTable:
         return self.items.get(same_tag[0]) if same_tag else None
 
     def find_all(self, references: Sequence[str]) -> list[TrackedItem | None]:
-        """find() for each of many references (a bulk write's 10,000 tags), in one pass:
-        a tag or alias that is not a handle and has no blanks around it is looked up
-        directly; any other reference goes through find()."""
-        aliases, by_tag, items, find = self._aliases, self._by_tag, self.items, self.find
-        found: list[TrackedItem | None] = []
-        for reference in references:
-            first = reference[:1]
-            if not first or first == "#" or first.isdecimal() or first.isspace():
-                found.append(find(reference))
-                continue
-            if reference[-1].isspace():
-                found.append(find(reference))
-                continue
-            key = reference.lower()
-            handle = aliases.get(key)
-            if handle is None:
-                same_tag = by_tag.get(key)
-                found.append(items.get(same_tag[0]) if same_tag else None)
-            else:
-                found.append(items.get(handle))
+        """find() for each of many references (a bulk write's 10,000 tags). A reference
+        found before, as typed, is answered from a memo while no item or alias has come
+        or gone since (a file written again and again finds its items at once)."""
+        found = list(map(self._found.get, references))
+        for index in [index for index, item in enumerate(found) if item is None]:
+            found[index] = item = self.find(references[index])
+            if item is not None:
+                self._found[references[index]] = item
         return found
 
     def by_gateway(self, server_handle: int, item_handle: int) -> TrackedItem | None:

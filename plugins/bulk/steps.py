@@ -5,7 +5,7 @@ and the steps from words to items (globs, @FILEs) and back (giving back what fai
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from mxshell.api import (
     CommandFailed,
@@ -137,26 +137,29 @@ async def slots(ctx: ShellContext, words: Sequence[str], *, adds: bool) -> list[
 
 async def tag_slots(ctx: ShellContext, references: Sequence[str], *, adds: bool) -> list[Slot]:
     """slots() of references as they are (no @FILE or glob among them)."""
-    session = session_of(ctx)
-    found: list[Slot] = []
-    find = session.items.find
-    for reference, item in zip(references, session.items.find_all(references), strict=True):
-        tag = reference
-        if item is None:  # the reference as typed names no item: as resolved, it may
-            tag = ctx.resolve_tag(reference)
-            if tag != reference:
-                item = find(tag)
-        if item is not None and item.lost is not None:
-            found.append(
-                EntryResult.refused(reference, f"not restored after a reconnect: {item.lost}", item)
-            )
-        elif item is not None:
-            found.append(item)
-        elif adds and "." in tag and not tag.lstrip("#").isdecimal():
-            found.append(tag)
-        else:
-            found.append(EntryResult.refused(reference, f"no item {reference!r}"))
+    items = session_of(ctx).items.find_all(references)
+    # Most references name an item that is there: only the others need a closer look.
+    others = [i for i, item in enumerate(items) if item is None or item.lost is not None]
+    found = cast(list[Slot], items)
+    for index in others:
+        found[index] = _slot(ctx, references[index], items[index], adds)
     return found
+
+
+def _slot(ctx: ShellContext, reference: str, item: TrackedItem | None, adds: bool) -> Slot:
+    """What a reference that names no item, or a lost one, stands for."""
+    tag = reference
+    if item is None:  # the reference as typed names no item: as resolved, it may
+        tag = ctx.resolve_tag(reference)
+        if tag != reference:
+            item = session_of(ctx).items.find(tag)
+    if item is not None and item.lost is not None:
+        return EntryResult.refused(reference, f"not restored after a reconnect: {item.lost}", item)
+    if item is not None:
+        return item
+    if adds and "." in tag and not tag.lstrip("#").isdecimal():
+        return tag
+    return EntryResult.refused(reference, f"no item {reference!r}")
 
 
 def distinct(items: Sequence[TrackedItem]) -> list[TrackedItem]:

@@ -53,3 +53,18 @@ def test_find_all_finds_what_find_finds_for_every_kind_of_reference() -> None:
     assert found[:4] == [level] * 4
     assert found[5] is not None and found[5].tag_reference == "Tank_001.Level.Hi"
     assert found[9] is not None and found[-1] is None
+
+
+def test_find_all_forgets_what_it_found_once_items_or_aliases_change() -> None:
+    table = ItemTable()
+    registration = table.add_registration("mxshell", 1)
+    first = table.add(registration, "Tank_001.Level", 10)
+    assert table.find_all(["Tank_001.Level", "lvl"]) == [first, None]
+    second = table.add(registration, "Tank_001.Level.Hi", 11)
+    table.set_alias(second, "lvl")  # an alias that now names an item
+    assert table.find_all(["Tank_001.Level", "lvl"]) == [first, second]
+    table.drop(first)
+    newer = table.add(registration, "tank_001.level", 12)
+    assert table.find_all(["Tank_001.Level", "lvl"]) == [newer, second]
+    table.set_alias(second, None)
+    assert table.find_all(["lvl"]) == [None]
