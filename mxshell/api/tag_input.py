@@ -63,22 +63,31 @@ async def write_specs(ctx: ShellContext, words: Sequence[str]) -> list[WriteSpec
 
 async def write_assignments(ctx: ShellContext, words: Sequence[str]) -> Assignments:
     """write_specs as columns (API 1.4): a file of 10,000 lines makes no object a line."""
-    found = Assignments()
+    parts: list[Assignments] = []
     for word in words:
         if word.startswith("@"):
             read = await asyncio.to_thread(read_assignments, word[1:])
         else:
             read = Assignments.of([assignment(word, None)])
-        if not any_glob(read.tags):  # most files: taken as they are
-            found.extend(read)
+        parts.append(read if not any_glob(read.tags) else await _expanded(ctx, read))
+    if len(parts) == 1:  # one @FILE, most often: its columns as they are
+        return parts[0]
+    found = Assignments()
+    for part in parts:
+        found.extend(part)
+    return found
+
+
+async def _expanded(ctx: ShellContext, read: Assignments) -> Assignments:
+    """The entries with each glob tag's entry repeated for every tag it matches."""
+    found = Assignments()
+    for index, tag in enumerate(read.tags):
+        spec = read.spec(index)
+        if not is_glob(tag):  # no coroutine for each of 10,000 lines
+            found.append(spec)
             continue
-        for index, tag in enumerate(read.tags):
-            spec = read.spec(index)
-            if not is_glob(tag):  # no coroutine for each of 10,000 lines
-                found.append(spec)
-                continue
-            for match in await _expand(ctx, tag, spec.where or None, True):
-                found.append(spec, match)
+        for match in await _expand(ctx, tag, spec.where or None, True):
+            found.append(spec, match)
     return found
 
 

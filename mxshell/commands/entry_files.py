@@ -258,8 +258,8 @@ def _line_blocks(name: str, text: TextIO) -> Iterator[list[str]]:
             raise CommandFailed(_not_text(name))
         lines = (rest + block).split("\n")
         rest = lines.pop()  # the last line goes on in the next block, if any
-        too_long = [index for index, line in enumerate(lines) if len(line) > MAX_LINE_CHARS]
-        if too_long or len(rest) > MAX_LINE_CHARS:
+        if max(map(len, lines), default=0) > MAX_LINE_CHARS or len(rest) > MAX_LINE_CHARS:
+            too_long = [index for index, line in enumerate(lines) if len(line) > MAX_LINE_CHARS]
             _too_long(name, number + (too_long[0] if too_long else len(lines)) + 1)
         number += len(lines)
         yield lines

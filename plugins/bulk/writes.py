@@ -93,18 +93,25 @@ async def _write(
         registration = await session.ensure_registration(options.get("server_handle"))
         users = await user_ids(session, registration.handle, credentials) if credentials else None
     run = new_run(ctx, name, len(plan.slots))
-    to_add = list(dict.fromkeys(slot for slot in plan.slots if isinstance(slot, str)))
+    # Most writes name items there already: only the other slots (tags to add, entries
+    # refused here) are looked at again.
+    others = [i for i, slot in enumerate(plan.slots) if not isinstance(slot, TrackedItem)]
+    to_add = list(dict.fromkeys(s for s in (plan.slots[i] for i in others) if isinstance(s, str)))
     with refusals(None, secrets):
         added_items = await add_items(run, registration, to_add, advise=False)
     added = {
         tag: outcome.item if outcome.ok and outcome.item else outcome
         for tag, outcome in zip(to_add, added_items, strict=True)
     }
-    found = plan.slots
-    if added:
-        found = [added[slot] if isinstance(slot, str) else slot for slot in found]
-    sending = [index for index, slot in enumerate(found) if isinstance(slot, TrackedItem)]
-    everything = len(sending) == len(found)  # most writes: nothing refused beforehand
+    found = list(plan.slots) if added else plan.slots
+    for index in others:
+        slot = found[index]
+        if isinstance(slot, str):
+            found[index] = added[slot]
+    everything = all(isinstance(found[index], TrackedItem) for index in others)
+    sending: Sequence[int] = range(len(found))
+    if not everything:  # some entries refused beforehand: the others are sent
+        sending = [index for index, slot in enumerate(found) if isinstance(slot, TrackedItem)]
     items = cast(list[TrackedItem], found) if everything else [found[index] for index in sending]
     try:
         with refusals(None, secrets):
