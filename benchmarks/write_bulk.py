@@ -193,17 +193,27 @@ async def one_round(
     async def bare_write(index: int) -> None:
         bare.write(files[index % 2])
 
+    expected = 0
+    completed = asyncio.Event()
+
+    def counted(events: object) -> None:  # a listener, called once a batch of events
+        if session.counters.write_completes >= expected:
+            completed.set()
+
+    session.add_listener(counted)
+
     async def command(index: int) -> None:
+        nonlocal expected
         expected = session.counters.write_completes + len(tags)
+        completed.clear()
         line = f"write-bulk @{files[index % 2]} --type double"
         outcomes = await runtime.dispatcher.run_line(line)
         if not outcomes[0].ok:
             raise RuntimeError(f"write-bulk failed: {outcomes[0].error}")
-        for _ in range(30_000):  # until the writes' OnWriteComplete are in, as the floor
-            if session.counters.write_completes >= expected:
-                return
-            await asyncio.sleep(0.001)
-        raise RuntimeError("the shell's OnWriteComplete events did not all come")
+        try:  # until the writes' OnWriteComplete are in, as the floor waits for them
+            await asyncio.wait_for(completed.wait(), 30)
+        except TimeoutError:
+            raise RuntimeError("the shell's OnWriteComplete events did not all come") from None
 
     turns: list[tuple[str, Callable[[int], Awaitable[None]]]] = [
         (FLOOR, floor_write),

@@ -154,8 +154,13 @@ class Dispatcher:
         legs = routes.plan(command, arguments) if routes is not None else None
         if legs is None:
             return await _call(command, self.context, arguments)
-        if len(legs) == 1:
-            return await _call(command, legs[0].context, legs[0].arguments)
+        if len(legs) == 1:  # its failure names the connection, as a leg's of several does
+            (leg,) = legs
+            try:
+                return await _call(command, leg.context, leg.arguments)
+            except ShellError as error:
+                error.message = f"{leg.connection}: {error.message}"
+                raise
         # References of several connections: once per connection, at the same time.
         results = await asyncio.gather(
             *(_call(command, leg.context, leg.arguments) for leg in legs), return_exceptions=True

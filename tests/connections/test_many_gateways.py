@@ -123,6 +123,20 @@ async def test_a_reference_to_no_open_connection_is_one_clear_line(shell: ShellR
     assert "unknown tag reference 'c:Tank1.Level'" in mixed.errors
 
 
+async def test_a_failure_of_a_qualified_command_names_its_connection(
+    shell: ShellRunner,
+) -> None:
+    # One connection's command fails in its words, after that connection's name, as
+    # each leg of a command over several connections does.
+    one = await shell.run("expect b:Tank1.Level.Hi == -5 --timeout 0.2s")
+    assert not one.ok
+    assert one.errors.startswith("expect: b: Tank1.Level.Hi is ")
+    current = await shell.run("expect a:Tank1.Level.Hi == -5 --timeout 0.2s")
+    assert current.errors.startswith("expect: a: Tank1.Level.Hi is ")
+    unqualified = await shell.run("expect Tank1.Level.Hi == -5 --timeout 0.2s")
+    assert unqualified.errors.startswith("expect: Tank1.Level.Hi is ")
+
+
 async def test_killing_one_gateway_leaves_the_others_flowing_and_it_comes_back_restored(
     shell: ShellRunner, sims: list[SimProcess]
 ) -> None:
