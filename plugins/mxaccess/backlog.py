@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import Any
 
 from mxshell.api import (
@@ -41,7 +42,10 @@ class EventBacklog:
         self.before_next_change = before_next_change
         size = max(settings.event_backlog, 0)
         self.events: deque[tuple[Any, bool]] = deque(maxlen=size)  # settled, oldest first
-        self.arrived: deque[Any] = deque(maxlen=size)  # newer, `known` not asked yet
+        # Newer, `known` not asked yet: the batches as they came (only as many as hold
+        # the newest `size` events), and how many events they hold.
+        self.batches: deque[Sequence[Any]] = deque()
+        self.pending = 0
         self.settle_asked = False  # the table calls settle before its next change
         self.overflowed = 0  # events pushed out unseen since the last stream-events
         self.session: Any = None  # the session it listens to
@@ -50,13 +54,15 @@ class EventBacklog:
     def __call__(self, batch: Sequence[Any]) -> None:
         if self.events.maxlen != self.settings.event_backlog:  # `set event_backlog N`
             self._resize(max(self.settings.event_backlog, 0))
-        if self.paused or self.events.maxlen == 0:
+        size = self.events.maxlen or 0
+        if self.paused or size == 0:
             return
-        room = (self.events.maxlen or 0) - len(self.events) - len(self.arrived)
-        if len(batch) > room:
-            self.overflowed += len(batch) - room
-            self._push_out(len(batch) - room)
-        self.arrived.extend(batch)
+        kept = min(size, len(self.events) + self.pending)
+        self.overflowed += max(0, kept + len(batch) - size)
+        self.batches.append(batch)
+        self.pending += len(batch)
+        while self.pending - len(self.batches[0]) >= size:  # the newer ones hold `size`
+            self.pending -= len(self.batches.popleft())
         if not self.settle_asked:
             self.settle_asked = True
             self.before_next_change(self._table_changes)
@@ -78,28 +84,21 @@ class EventBacklog:
         self.events.extendleft(reversed([(event, known(event)) for event in events]))
 
     def settle(self) -> None:
-        """Ask `known` for the events that arrived since the last time."""
-        if self.arrived:
+        """Ask `known` for the kept events that arrived since the last time."""
+        if self.batches:
+            newest = list(chain.from_iterable(self.batches))[-(self.events.maxlen or 0) :]
+            self.batches.clear()
+            self.pending = 0
             known = self.known
-            self.events.extend([(event, known(event)) for event in self.arrived])
-            self.arrived.clear()
+            self.events.extend([(event, known(event)) for event in newest])  # oldest go
 
     def _table_changes(self) -> None:
         self.settle_asked = False
         self.settle()
 
-    def _push_out(self, count: int) -> None:
-        # The settled events are the oldest: they go first; `arrived` drops its own.
-        if count >= len(self.events):
-            self.events.clear()
-        else:
-            for _ in range(count):
-                self.events.popleft()
-
     def _resize(self, size: int) -> None:
-        self.settle()  # the newest `size` are kept, as before
-        self.events = deque(self.events, maxlen=size)
-        self.arrived = deque(maxlen=size)
+        self.settle()
+        self.events = deque(self.events, maxlen=size)  # the newest `size` are kept
 
 
 # The session's events no stream-events has shown yet, per shell (replaced at each open).
