@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Sequence
+from operator import methodcaller
 from typing import Any
 
 from mxshell.contract import mx
@@ -35,6 +36,7 @@ Notify = Callable[[str], None]
 
 # Bad, waiting for initial data: a slow point's first event, with no value in it.
 WAITING_FOR_INITIAL_DATA = 32
+_KIND = methodcaller("WhichOneof", "event")  # an event's kind, asked in C for a batch
 # What a write waiting for its OnWriteComplete is told when the session goes first.
 UNKNOWN_AFTER_LOSS = (
     "the session was lost before the write's OnWriteComplete came: its outcome is unknown "
@@ -289,7 +291,38 @@ class PersistentSession(ItemOperations):
 
     def _ingest(self, events: Sequence[mx.MxEvent]) -> None:
         counters, completions = self.counters, self.completions
-        now = time.monotonic()
+        if events:
+            first, last = events[0].worker_sequence, events[-1].worker_sequence
+            # The gateway numbers a session's events one by one, in order: a batch that
+            # goes on from the last one and spans its length has no gap in it.
+            if first != counters.last_worker_sequence + 1 or last - first != len(events) - 1:
+                self._note_gaps(events)
+            counters.last_worker_sequence = last
+        kinds = list(map(_KIND, events))
+        completes = kinds.count("on_write_complete")
+        counters.write_completes += completes
+        counters.data_changes += kinds.count("on_data_change")
+        # Only `write` waits for its OnWriteComplete: a bulk write's 10,000 are counted.
+        if completes < len(kinds) or completions:
+            now = time.monotonic()
+            for event, kind in zip(events, kinds, strict=True):
+                if kind == "on_data_change":
+                    self._item_changed(event.on_data_change, now)
+                elif kind == "on_buffered_data_change":
+                    self._item_changed(event.on_buffered_data_change, now, buffered=True)
+                elif kind == "on_write_complete" and completions:
+                    done = event.on_write_complete
+                    completions.complete(done.server_handle, done.item_handle, done.statuses)
+        counters.tick(len(events))
+        for listener in list(self._listeners):
+            try:
+                listener(events)
+            except Exception as error:  # noqa: BLE001 - one listener must not stop the stream
+                self.remove_listener(listener)
+                self.notify(f"event listener {listener!r} failed and was removed: {error}")
+
+    def _note_gaps(self, events: Sequence[mx.MxEvent]) -> None:
+        counters = self.counters
         for event in events:
             sequence = event.worker_sequence
             expected = counters.last_worker_sequence + 1
@@ -301,50 +334,24 @@ class PersistentSession(ItemOperations):
                     "by the gateway (this client fell behind)"
                 )
             counters.last_worker_sequence = sequence
-            kind = event.WhichOneof("event")
-            if kind == "on_data_change":
-                counters.data_changes += 1
-                change = event.on_data_change
-                item = self.items.by_gateway(change.server_handle, change.item_handle)
-                if item is not None and change.quality == WAITING_FOR_INITIAL_DATA:
-                    item.quality = change.quality  # no value yet: a read waits on
-                elif item is not None:
-                    item.value = from_mx_value(change.value)
-                    item.quality = change.quality
-                    item.timestamp = (
-                        timestamp_datetime(change.timestamp)
-                        if change.HasField("timestamp")
-                        else None
-                    )
-                    item.change_count += 1
-                    item.last_change_at = now
-                    if item.first_change_at is None:
-                        item.first_change_at = now
-            elif kind == "on_buffered_data_change":
-                batch = event.on_buffered_data_change
-                item = self.items.by_gateway(batch.server_handle, batch.item_handle)
-                if item is not None and batch.samples:
-                    last = batch.samples[-1]  # the item holds the newest sample
-                    item.value, item.quality = from_mx_value(last.value), last.quality
-                    item.timestamp = (
-                        timestamp_datetime(last.timestamp) if last.HasField("timestamp") else None
-                    )
-                    item.change_count += len(batch.samples)
-                    item.last_change_at = now
-                    if item.first_change_at is None:
-                        item.first_change_at = now
-            elif kind == "on_write_complete":
-                counters.write_completes += 1
-                if completions:  # only `write` waits: a bulk write's 10,000 are not read
-                    done = event.on_write_complete
-                    completions.complete(done.server_handle, done.item_handle, done.statuses)
-        counters.tick(len(events))
-        for listener in list(self._listeners):
-            try:
-                listener(events)
-            except Exception as error:  # noqa: BLE001 - one listener must not stop the stream
-                self.remove_listener(listener)
-                self.notify(f"event listener {listener!r} failed and was removed: {error}")
+
+    def _item_changed(self, body: Any, now: float, *, buffered: bool = False) -> None:
+        """The shell's item an OnDataChange (or OnBufferedDataChange) is about takes it."""
+        item = self.items.by_gateway(body.server_handle, body.item_handle)
+        if item is None or (buffered and not body.samples):
+            return
+        sample = body.samples[-1] if buffered else body  # the item holds the newest sample
+        item.quality = sample.quality
+        if not buffered and sample.quality == WAITING_FOR_INITIAL_DATA:
+            return  # no value yet: a read waits on
+        item.value = from_mx_value(sample.value)
+        item.timestamp = (
+            timestamp_datetime(sample.timestamp) if sample.HasField("timestamp") else None
+        )
+        item.change_count += len(body.samples) if buffered else 1
+        item.last_change_at = now
+        if item.first_change_at is None:
+            item.first_change_at = now
 
     def _connection_lost(self, reason: str) -> None:
         if self._closing or self.state is SessionState.RECONNECTING:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -72,6 +72,17 @@ class ItemTable:
         self._next_item_handle = 1
         self._next_registration_handle = 1
         self.current: Registration | None = None
+        self._before_change: list[Callable[[], None]] = []  # see before_next_change
+
+    def before_next_change(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once, just before the table next changes which item a pair of
+        gateway handles names (the event backlog settles what arrived until then)."""
+        self._before_change.append(callback)
+
+    def _changing(self) -> None:
+        callbacks, self._before_change = self._before_change, []
+        for callback in callbacks:
+            callback()
 
     # registrations -----------------------------------------------------------
     def add_registration(self, client_name: str, gateway_handle: int) -> Registration:
@@ -108,6 +119,8 @@ class ItemTable:
         gateway_handle: int,
         alias: str | None = None,
     ) -> TrackedItem:
+        if self._before_change:
+            self._changing()
         if alias is not None:
             self.check_alias_free(alias)
         item = TrackedItem(
@@ -141,6 +154,8 @@ class ItemTable:
 
     def drop(self, item: TrackedItem) -> None:
         self._found.clear()
+        if self._before_change:
+            self._changing()
         self.items.pop(item.handle, None)
         self._by_gateway.pop((item.registration.gateway_handle, item.gateway_handle), None)
         tag = item.tag_reference.lower()
@@ -185,13 +200,19 @@ class ItemTable:
     # reconnect ---------------------------------------------------------------
     def rebind(self, registration: Registration, gateway_handle: int) -> None:
         """Point a registration at the gateway handle a new session gave it."""
+        if self._before_change:
+            self._changing()
         registration.gateway_handle = gateway_handle
 
     def rebind_item(self, item: TrackedItem, gateway_handle: int) -> None:
+        if self._before_change:
+            self._changing()
         item.gateway_handle = gateway_handle
         item.lost = None
 
     def reindex(self) -> None:
+        if self._before_change:
+            self._changing()
         self._by_gateway = {
             (i.registration.gateway_handle, i.gateway_handle): i
             for i in self.items.values()
