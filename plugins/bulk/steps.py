@@ -5,7 +5,7 @@ and the steps from words to items (globs, @FILEs) and back (giving back what fai
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from mxshell.api import (
     CommandFailed,
@@ -132,10 +132,17 @@ Slot = TrackedItem | str | EntryResult  # an item, a tag to add, or an entry ref
 
 async def slots(ctx: ShellContext, words: Sequence[str], *, adds: bool) -> list[Slot]:
     """What each reference names: an item, a tag to add (when adds), or a refusal."""
-    return await tag_slots(ctx, await references(ctx, words), adds=adds)
+    return (await tag_slots(ctx, await references(ctx, words), adds=adds)).slots
 
 
-async def tag_slots(ctx: ShellContext, references: Sequence[str], *, adds: bool) -> list[Slot]:
+class Found(NamedTuple):
+    """Slots, and the indexes of those that are not items (most references name one)."""
+
+    slots: list[Slot]
+    others: list[int]
+
+
+async def tag_slots(ctx: ShellContext, references: Sequence[str], *, adds: bool) -> Found:
     """slots() of references as they are (no @FILE or glob among them)."""
     items = session_of(ctx).items.find_all(references)
     # Most references name an item that is there: only the others need a closer look.
@@ -143,7 +150,7 @@ async def tag_slots(ctx: ShellContext, references: Sequence[str], *, adds: bool)
     found = cast(list[Slot], items)
     for index in others:
         found[index] = _slot(ctx, references[index], items[index], adds)
-    return found
+    return Found(found, [index for index in others if not isinstance(found[index], TrackedItem)])
 
 
 def _slot(ctx: ShellContext, reference: str, item: TrackedItem | None, adds: bool) -> Slot:

@@ -75,6 +75,7 @@ class Plan:
 
     writes: Assignments
     slots: list[Slot]
+    others: list[int]  # the slots that are not items: tags to add, entries refused here
     values: Sequence[Any]
     moments: list[datetime | None] | None
 
@@ -95,7 +96,7 @@ async def _write(
     run = new_run(ctx, name, len(plan.slots))
     # Most writes name items there already: only the other slots (tags to add, entries
     # refused here) are looked at again.
-    others = [i for i, slot in enumerate(plan.slots) if not isinstance(slot, TrackedItem)]
+    others = plan.others
     to_add = list(dict.fromkeys(s for s in (plan.slots[i] for i in others) if isinstance(s, str)))
     with refusals(None, secrets):
         added_items = await add_items(run, registration, to_add, advise=False)
@@ -170,11 +171,12 @@ async def plan_writes(
     writes = await write_assignments(ctx, words)
     if not writes.tags:
         raise CommandFailed("no entries to write")
-    found = await tag_slots(ctx, writes.tags, adds=True)
+    found, others = await tag_slots(ctx, writes.tags, adds=True)
     moments = _moments(writes, options.get("timestamp"), timed)
     given = options.get("type")
     if given and not any(writes.type_names):  # most files: one type for all, one pass
-        return Plan(writes, found, _converted_texts(writes, range(len(found)), given), moments)
+        together = _converted_texts(writes, range(len(found)), given)
+        return Plan(writes, found, others, together, moments)
     values: list[Any] = [None] * len(found)
     # The entries of a type given (--type, a CSV type column) are converted together,
     # a pass per type; the others one by one, by the type their tag declares or holds.
@@ -188,7 +190,7 @@ async def plan_writes(
     for type_name, indexes in by_type.items():
         for index, value in zip(indexes, _converted_texts(writes, indexes, type_name), strict=True):
             values[index] = value
-    return Plan(writes, found, values, moments)
+    return Plan(writes, found, others, values, moments)
 
 
 def _converted_texts(writes: Assignments, indexes: Sequence[int], type_name: str) -> Sequence[Any]:
