@@ -1,9 +1,9 @@
 """Requests that are not the message they claim to be: INVALID_ARGUMENT, not a crash.
 
 gRPC decodes a request before the servicer sees it; bytes that do not parse would
-otherwise end as UNKNOWN with a traceback in the server's log. A server interceptor
-swaps each handler's decoder for one that marks such a request, and its behaviour for
-one that refuses it in one line.
+otherwise end as UNKNOWN with a traceback in the server's log. Each method handler's
+decoder is swapped for one that marks such a request, and its behaviour for one that
+refuses it in one line (once per method, by `mxshell.sim.guarded`).
 """
 
 from __future__ import annotations
@@ -56,23 +56,19 @@ def _stream(behaviour: Callable[..., AsyncIterator[Any]]) -> Callable[..., Async
     return guarded
 
 
-class DecodingInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
-    """Refuses undecodable unary requests with INVALID_ARGUMENT (see the module docstring)."""
-
-    async def intercept_service(
-        self, continuation: Callable[[Any], Awaitable[Any]], handler_call_details: Any
-    ) -> Any:
-        handler = await continuation(handler_call_details)
-        if handler is None or handler.request_streaming or handler.request_deserializer is None:
-            return handler
-        decoder = _decoder(handler.request_deserializer)
-        # Only the async behaviours of this server are wrapped; anything else is left be.
-        if inspect.iscoroutinefunction(handler.unary_unary):
-            return handler._replace(
-                request_deserializer=decoder, unary_unary=_unary(handler.unary_unary)
-            )
-        if inspect.isasyncgenfunction(handler.unary_stream):
-            return handler._replace(
-                request_deserializer=decoder, unary_stream=_stream(handler.unary_stream)
-            )
+def refusing_undecodable(handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+    """The handler with a decoder that marks undecodable bytes and a behaviour that refuses
+    them (see the module docstring); streamed requests and sync behaviours as they are."""
+    if handler.request_streaming or handler.request_deserializer is None:
         return handler
+    decoder = _decoder(handler.request_deserializer)
+    # Only the async behaviours of this server are wrapped; anything else is left be.
+    if inspect.iscoroutinefunction(handler.unary_unary):
+        return handler._replace(  # type: ignore[attr-defined,no-any-return]
+            request_deserializer=decoder, unary_unary=_unary(handler.unary_unary)
+        )
+    if inspect.isasyncgenfunction(handler.unary_stream):
+        return handler._replace(  # type: ignore[attr-defined,no-any-return]
+            request_deserializer=decoder, unary_stream=_stream(handler.unary_stream)
+        )
+    return handler

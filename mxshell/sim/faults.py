@@ -7,7 +7,9 @@ field or method of `gateway.faults`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import inspect
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from typing import Any
 
 import grpc
@@ -31,7 +33,7 @@ class Faults:
     """What can go wrong on purpose. All off by default."""
 
     def __init__(self) -> None:
-        self.latency_ms: float = 0  # added before every call is handled
+        self.latency_ms: float = 0  # added before every call is handled (see `delayed`)
         self.galaxy_unreachable = False  # GalaxyRepository calls fail, TestConnection is false
         self.streams: set[OpenStream] = set()  # every StreamEvents and WatchDeployEvents
 
@@ -44,15 +46,38 @@ class Faults:
         return len(streams)
 
 
-class LatencyInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
-    """Delays every call by faults.latency_ms before it reaches its handler."""
+def delayed(handler: grpc.RpcMethodHandler, faults: Faults) -> grpc.RpcMethodHandler:
+    """The handler with its async behaviour waiting faults.latency_ms before it starts (a
+    sync behaviour, grpc_reflection's, is left as it is: it cannot wait without blocking)."""
+    changes: dict[str, Any] = {}
+    for kind in ("unary_unary", "unary_stream", "stream_unary", "stream_stream"):
+        behaviour = getattr(handler, kind)
+        if inspect.iscoroutinefunction(behaviour):
+            changes[kind] = _delayed_call(behaviour, faults)
+        elif inspect.isasyncgenfunction(behaviour):
+            changes[kind] = _delayed_stream(behaviour, faults)
+    return handler._replace(**changes)  # type: ignore[attr-defined,no-any-return]
 
-    def __init__(self, faults: Faults) -> None:
-        self._faults = faults
 
-    async def intercept_service(
-        self, continuation: Callable[[Any], Awaitable[Any]], handler_call_details: Any
-    ) -> Any:
-        if self._faults.latency_ms > 0:
-            await asyncio.sleep(self._faults.latency_ms / 1000)
-        return await continuation(handler_call_details)
+def _delayed_call(
+    behaviour: Callable[[Any, Any], Awaitable[Any]], faults: Faults
+) -> Callable[[Any, Any], Awaitable[Any]]:
+    async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        if faults.latency_ms > 0:
+            await asyncio.sleep(faults.latency_ms / 1000)
+        return await behaviour(request, context)
+
+    return call
+
+
+def _delayed_stream(
+    behaviour: Callable[[Any, Any], AsyncGenerator[Any, None]], faults: Faults
+) -> Callable[[Any, Any], AsyncIterator[Any]]:
+    async def stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        if faults.latency_ms > 0:
+            await asyncio.sleep(faults.latency_ms / 1000)
+        async with aclosing(behaviour(request, context)) as responses:
+            async for response in responses:
+                yield response
+
+    return stream

@@ -29,11 +29,13 @@ PROTOCOL_VERSION = "mxgateway.v1"
 Command = Callable[[Session, Any, Any], Any]
 
 
-def _bulk_size(body: Any) -> int:
-    for name in ("tag_references", "item_handles", "entries"):
-        if hasattr(body, name):
-            return len(getattr(body, name))
-    return 0
+# The list a bulk command's size is counted in (its tags, handles or entries), by command.
+_BULK_LISTS = {
+    command.name: listed.name
+    for command in mx.InvokeRequest.DESCRIPTOR.oneofs_by_name["command"].fields
+    for listed in command.message_type.fields
+    if listed.name in ("tag_references", "item_handles", "entries")
+}
 
 
 class MxAccessGatewayService:
@@ -188,7 +190,8 @@ class MxAccessGatewayService:
             return reply
         await require_scope(context, key, COMMAND_SCOPES[command])
         body = getattr(request, command)
-        size = _bulk_size(body)
+        listed = _BULK_LISTS.get(command)
+        size = len(getattr(body, listed)) if listed else 0
         if size > self._config.max_bulk_entries > 0:
             reply.protocol_status.code = P.PROTOCOL_STATUS_CODE_TOO_MANY_ENTRIES
             reply.protocol_status.message = (

@@ -229,7 +229,7 @@ class PlantRuntime:
             # Point.change and Point.publish, inlined: this loop runs per change.
             point.value, point.quality, point.timestamp_ns = value, quality, now_ns
             point._mx_value = None
-            tail = point.tail = point.encode(value) + stamp
+            tail = point._tail = point.encode(value) + stamp
             if point.samples is not None:  # buffered: kept for the next batch
                 point.samples.append((value, quality, now_ns))
                 changed += 1

@@ -75,12 +75,12 @@ class Point:
         "advisers",
         "undeployed",
         "_mx_value",
-        "tail",
+        "_tail",
         "elements",
         "samples",
     )
     _mx_value: types.MxValue | None
-    tail: bytes
+    _tail: bytes | None
 
     def __init__(self, resolved: Resolved, generator: Generator, now_ns: int) -> None:
         attr = resolved.attr
@@ -102,13 +102,20 @@ class Point:
             self._mx_value = values.to_mx_value(self.attr.data_type, self.attr.is_array, self.value)
         return self._mx_value
 
-    def change(
-        self, value: Any, quality: int, timestamp_ns: int, stamp: bytes | None = None
-    ) -> None:
-        """A new value; `tail` is its OnDataChange (value, quality, timestamp, statuses)."""
+    def change(self, value: Any, quality: int, timestamp_ns: int) -> None:
+        """A new value (and quality and time); its OnDataChange is encoded when first asked
+        for (`tail`): a point that is read but not advised never needs it."""
         self.value, self.quality, self.timestamp_ns = value, quality, timestamp_ns
         self._mx_value = None
-        self.tail = self.encode(value) + (stamp or stamp_of(quality, timestamp_ns, self.status))
+        self._tail = None
+
+    @property
+    def tail(self) -> bytes:
+        """The value's OnDataChange after its handles: value, quality, timestamp, statuses."""
+        if self._tail is None:
+            stamp = stamp_of(self.quality, self.timestamp_ns, self.status)
+            self._tail = self.encode(self.value) + stamp
+        return self._tail
 
     def publish(self) -> None:
         if self.samples is not None:  # buffered: this value as a batch of one

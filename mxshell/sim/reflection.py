@@ -19,6 +19,8 @@ from typing import Any
 
 import grpc
 
+from mxshell.sim.guarded import Collected
+
 SERVICE_NAME = "grpc.reflection.v1alpha.ServerReflection"
 V1_SERVICE_NAME = "grpc.reflection.v1.ServerReflection"
 
@@ -46,19 +48,6 @@ class LazyReflection(grpc.GenericRpcHandler):
         return None
 
 
-class _Collected:
-    """Stands in for the server while grpc_reflection registers its servicer."""
-
-    def __init__(self) -> None:
-        self.handlers: list[grpc.GenericRpcHandler] = []
-
-    def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler]) -> None:
-        self.handlers.extend(handlers)
-
-    def add_registered_method_handlers(self, service: str, handlers: Any) -> None:
-        pass  # the generic handler above serves the same methods
-
-
 class _Renamed(grpc.HandlerCallDetails):
     """A call's details under the v1alpha method name."""
 
@@ -71,7 +60,7 @@ def _reflection_handlers(service_names: Sequence[str]) -> list[grpc.GenericRpcHa
     from grpc_reflection.v1alpha import reflection
 
     _add_v1_descriptor()
-    collected = _Collected()
+    collected = Collected()
     reflection.enable_server_reflection(service_names, collected)
     return collected.handlers
 

@@ -14,11 +14,11 @@ from mxshell.contract import GALAXY_SERVICE, MX_SERVICE, galaxy_grpc
 from mxshell.contract import galaxy as gr
 from mxshell.sim.auth import KeyRing
 from mxshell.sim.config import SimConfig
-from mxshell.sim.decoding import DecodingInterceptor
-from mxshell.sim.faults import Faults, LatencyInterceptor
+from mxshell.sim.faults import Faults
 from mxshell.sim.galaxy_model import Galaxy
 from mxshell.sim.galaxy_service import DeployFeed, GalaxyRepositoryService
 from mxshell.sim.generate import generate_galaxy
+from mxshell.sim.guarded import Collected, GuardedHandlers
 from mxshell.sim.model_file import load_model
 from mxshell.sim.mxaccess_service import MxAccessGatewayService
 from mxshell.sim.plant import PlantRuntime
@@ -62,20 +62,19 @@ class SimulatedGateway:
     async def start(self) -> None:
         if self._server is not None:
             raise RuntimeError("the simulated gateway is already running")
-        server = grpc.aio.server(
-            interceptors=[LatencyInterceptor(self.faults), DecodingInterceptor()],
-            options=_SERVER_OPTIONS,
-        )
+        server = grpc.aio.server(options=_SERVER_OPTIONS)
         self._mx = MxAccessGatewayService(self.config, self._keys, self._worker, self.faults)
-        server.add_generic_rpc_handlers((self._mx.handler(),))
+        services = Collected()
+        services.add_generic_rpc_handlers((self._mx.handler(),))
         galaxy_grpc.add_GalaxyRepositoryServicer_to_server(
-            GalaxyRepositoryService(self.galaxy, self._keys, self.deploys, self.faults), server
+            GalaxyRepositoryService(self.galaxy, self._keys, self.deploys, self.faults), services
         )
         health_servicer = health.aio.HealthServicer()
-        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-        server.add_generic_rpc_handlers(
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, services)
+        services.add_generic_rpc_handlers(
             (LazyReflection((MX_SERVICE, GALAXY_SERVICE, health.SERVICE_NAME)),)
         )
+        server.add_generic_rpc_handlers((GuardedHandlers(services.handlers, self.faults),))
         address = f"{self.config.host}:{self.port}"
         if self.config.uses_tls:
             assert self.config.tls_private_key and self.config.tls_cert_chain

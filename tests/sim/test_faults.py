@@ -7,6 +7,7 @@ import time
 
 import grpc
 import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from mxshell.contract import galaxy, mx
 
@@ -20,6 +21,27 @@ async def test_latency_is_added_to_every_call(client, sim) -> None:
     started = time.monotonic()
     await client.galaxy.TestConnection(galaxy.TestConnectionRequest(), metadata=client.metadata)
     assert time.monotonic() - started >= 0.15 > quick
+
+
+async def test_latency_is_added_to_invokes_event_streams_and_health_checks(
+    client, sim, registered
+) -> None:
+    session, server = registered
+    await client.advise(session, server, "Tank1.Level")
+    sim.gateway.faults.latency_ms = 150
+    health = health_pb2_grpc.HealthStub(client.channel)
+    started = time.monotonic()
+    await client.invoke(session, read_bulk=mx.ReadBulkCommand(server_handle=server))
+    invoked = time.monotonic()
+    await client.stream(session).read()  # the advised item's first value
+    streamed = time.monotonic()
+    await health.Check(health_pb2.HealthCheckRequest())
+    checked = time.monotonic()
+    assert min(invoked - started, streamed - invoked, checked - streamed) >= 0.15
+    sim.gateway.faults.latency_ms = 0  # and off again at once: nothing kept the delay
+    started = time.monotonic()
+    await client.invoke(session, read_bulk=mx.ReadBulkCommand(server_handle=server))
+    assert time.monotonic() - started < 0.15
 
 
 async def test_cut_streams_aborts_event_and_deploy_streams_as_unavailable(

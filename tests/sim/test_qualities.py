@@ -4,6 +4,7 @@ connected) for an undeployed object's points and 28 (out of service) off scan.""
 
 from __future__ import annotations
 
+from mxshell.contract import mx
 from mxshell.gateway import from_mx_value, quality_name
 from mxshell.sim.codes import Quality
 from mxshell.testing import ShellRunner
@@ -76,3 +77,22 @@ async def test_the_shell_waits_past_32_and_names_every_quality(sim) -> None:
         await eventually(lambda: item.quality == Quality.BAD_NOT_CONNECTED, "quality 8")
         shown = (await shell.run("items")).result.records()
         assert next(r for r in shown if r["alias"] == "gone")["quality"] == "Bad, not connected (8)"
+
+
+async def test_a_point_changed_while_unwatched_is_advised_again_with_its_latest_value(
+    client, registered, sim
+) -> None:
+    # A point nobody advises encodes its OnDataChange only when an advise asks for it:
+    # the advise must send the latest change, not what the point's last adviser heard.
+    session, server = registered
+    stream = client.stream(session)
+    item = await client.advise(session, server, "Tank1.Capacity")
+    await client.collect(stream, lambda ev: len(client.changes(ev, item)) >= 1)
+    await client.invoke(
+        session, un_advise=mx.UnAdviseCommand(server_handle=server, item_handle=item)
+    )
+    sim.override("Tank1.Capacity", 12345)
+    await client.invoke(session, advise=mx.AdviseCommand(server_handle=server, item_handle=item))
+    events = await client.collect(stream, lambda ev: len(client.changes(ev, item)) >= 1)
+    (again,) = client.changes(events, item)
+    assert (again.quality, again.value.int32_value) == (Quality.GOOD_LOCAL_OVERRIDE, 12345)
