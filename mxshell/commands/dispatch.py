@@ -22,6 +22,7 @@ from mxshell.commands.masking import redact_line, secret_words
 from mxshell.commands.model import Command
 from mxshell.commands.registry import CommandRegistry, quote_words
 from mxshell.commands.routing import merge
+from mxshell.gateway.errors import GatewayError
 
 # Outcome lives in its own module, so that output renders it without importing the
 # dispatcher; it is offered from here as before.
@@ -158,7 +159,7 @@ class Dispatcher:
             (leg,) = legs
             try:
                 return await _call(command, leg.context, leg.arguments)
-            except ShellError as error:
+            except (ShellError, GatewayError) as error:
                 error.message = f"{leg.connection}: {error.message}"
                 raise
         # References of several connections: once per connection, at the same time.

@@ -300,9 +300,12 @@ def _write_entries(
     anything is sent: a ready WriteBulkEntry as it is, else (item handle, MxValue, the
     Timestamp of a timed write or None). An MxValue is taken as it is (copied once, into
     its request), and so are WriteColumns, whose values are MxValues already."""
-    if isinstance(entries, WriteColumns):
-        if timed and entries.timestamps is None:
+    if isinstance(entries, WriteColumns):  # its values are MxValues: no type_name to apply
+        stamps = entries.timestamps
+        if timed and (stamps is None or None in stamps):
             raise ValueError("a timed write needs a timestamp for every entry")
+        if not timed and stamps is not None and any(stamp is not None for stamp in stamps):
+            raise ValueError("a write without a time takes no timestamps (Write2Bulk does)")
         return entries
     built: list[_Prepared] = []
     for index, entry in enumerate(entries):

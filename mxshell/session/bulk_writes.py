@@ -98,19 +98,29 @@ async def write_values(
     of 10,000 values; a ScalarColumn of them makes no MxValue either)."""
     if not isinstance(values, ScalarColumn):
         values = [_mx_value(index, value) for index, value in enumerate(values)]
-    run.begin()  # one operation: a failure after any call went through fails entries only
-    first = items[0].registration if items else None
+    if not items:  # every entry refused before anything could be sent
+        return WriteResults([], [])
+    first = items[0].registration
     if all(item.registration is first for item in items):  # most writes: one registration
-        return await _write_group(run, items, values, timestamps, method, users)
+        groups: list[tuple[Registration, Sequence[int] | None]] = [(first, None)]
+    else:
+        groups = list(_by_registration(range(len(items)), items.__getitem__))
+    # Every registration's user ids before the first write: authenticating cannot fail
+    # the command once some of its writes went through.
+    ids = {r.handle: await users(r) if users is not None else (0, 0) for r, _ in groups}
+    run.begin()  # one operation: a failure after any call went through fails entries only
+    if groups[0][1] is None:
+        return await _write_group(run, items, values, timestamps, method, ids[first.handle])
     answers: list[Any] = [None] * len(items)
-    for _, mine in _by_registration(range(len(items)), items.__getitem__):
+    for registration, mine in groups:
+        assert mine is not None
         written = await _write_group(
             run,
             [items[index] for index in mine],
             _picked(values, mine),
             None if timestamps is None else [timestamps[index] for index in mine],
             method,
-            users,
+            ids[registration.handle],
         )
         for index, answer in zip(mine, written.answers, strict=True):
             answers[index] = answer
@@ -123,16 +133,14 @@ async def _write_group(
     values: Sequence[Any],
     timestamps: Sequence[datetime | None] | None,
     method: WriteMethod,
-    users: UsersOf | None,
+    ids: tuple[int, int],
 ) -> WriteResults:
-    """The writes to items of one registration."""
-    registration = items[0].registration
-    ids = await users(registration) if users is not None else (0, 0)
-    handles = [item.gateway_handle for item in items]
-    columns = WriteColumns(handles, values, timestamps)
+    """The writes to items of one registration, as the user ids given."""
+    server = items[0].registration.gateway_handle
+    columns = WriteColumns([item.gateway_handle for item in items], values, timestamps)
     answered = await run.chunks(
         columns,
-        lambda s, chunk: _write_call(s, method, registration.gateway_handle, chunk, ids),
+        lambda s, chunk: _write_call(s, method, server, chunk, ids),
         lambda entry, reason: reason,
     )
     return WriteResults(items, answered)

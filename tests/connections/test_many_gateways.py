@@ -149,6 +149,8 @@ async def test_killing_one_gateway_leaves_the_others_flowing_and_it_comes_back_r
 
     sims[0].kill()
     await eventually(lambda: not a.connected, "a notices its gateway went")
+    down = await shell.run("read a:Tank2.Level")  # the gateway's failure names a, not b
+    assert down.errors.startswith("read: a: "), down.errors
     before = b.counters.received
     read = await shell.run("read b:Tank1.Level")  # b answers while a is down
     assert read.ok, read.errors

@@ -179,6 +179,10 @@ async def test_write_columns_write_what_the_same_entries_write(
     assert (await session.write2_bulk(server_handle, timed))[0].was_successful
     with pytest.raises(ValueError, match="a timestamp for every entry"):
         await session.write2_bulk(server_handle, doubles)
+    with pytest.raises(ValueError, match="a timestamp for every entry"):
+        await session.write2_bulk(server_handle, WriteColumns([sp1], doubles.values[:1], [None]))
+    with pytest.raises(ValueError, match="takes no timestamps"):
+        await session.write_bulk(server_handle, timed)
     read = {r.tag_reference: r for r in await session.read_bulk(server_handle, tags)}
     assert [from_mx_value(read[tag].value) for tag in tags] == [1204.0, 1203.0, "columns"]
     assert read["Pump1.Speed.SP"].timestamp.ToDatetime(UTC) == moment

@@ -138,3 +138,19 @@ async def test_items_of_two_registrations_are_written_each_under_its_own(
     assert await value_of(own_shell, "Tank1.Level.Hi") == 71.0
     assert await value_of(own_shell, "Tank2.Level.Hi") == 72.0
     assert await value_of(own_shell, "Pump1.Speed.SP") == 73.0
+
+
+async def test_a_write_whose_every_entry_is_refused_beforehand_is_a_table_of_refusals(
+    own_shell: ShellRunner,
+) -> None:
+    result = await own_shell.run("write-bulk '#98=1' '#99=2' --type double --allow-partial")
+    assert result.ok, result.errors
+    rows = entries(report_of(result))
+    assert [(r["tag"], r["ok"], r["status"]) for r in rows] == [
+        ("#98", False, "no item '#98'"),
+        ("#99", False, "no item '#99'"),
+    ]
+    refused = await own_shell.run("write-bulk '#98=1' --type double")
+    assert refused.errors == (
+        "write-bulk: 1 of 1 entries failed (--allow-partial accepts a partly failed batch)"
+    )
