@@ -144,11 +144,14 @@ class ItemTable:
             raise ItemLookupError(f"alias {alias!r} is already in use")
 
     def set_alias(self, item: TrackedItem, alias: str | None) -> None:
+        """Give the item another alias (None: none); a refused alias leaves the old one."""
+        own = item.alias is not None and alias is not None and alias.lower() == item.alias.lower()
+        if alias is not None and not own:
+            self.check_alias_free(alias)
         self._found.clear()
         if item.alias is not None:
             self._aliases.pop(item.alias.lower(), None)
         if alias is not None:
-            self.check_alias_free(alias)
             self._aliases[alias.lower()] = item.handle
         item.alias = alias
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mxshell.session import ItemTable
+import pytest
+
+from mxshell.session import ItemLookupError, ItemTable
 
 
 def test_a_tag_reference_finds_its_oldest_item_whatever_the_case() -> None:
@@ -68,3 +70,16 @@ def test_find_all_forgets_what_it_found_once_items_or_aliases_change() -> None:
     assert table.find_all(["Tank_001.Level", "lvl"]) == [newer, second]
     table.set_alias(second, None)
     assert table.find_all(["lvl"]) == [None]
+
+
+def test_an_alias_refused_leaves_the_items_old_one_in_place() -> None:
+    table = ItemTable()
+    registration = table.add_registration("mxshell", 1)
+    level = table.add(registration, "Tank_001.Level", 10, alias="lvl")
+    table.add(registration, "Tank_002.Level", 11, alias="other")
+    for refused in ("bad alias!", "OTHER"):
+        with pytest.raises(ItemLookupError):
+            table.set_alias(level, refused)
+        assert level.alias == "lvl" and table.find("lvl") is level
+    table.set_alias(level, "LVL")  # its own alias in another case is not taken by another
+    assert table.find("lvl") is level and level.alias == "LVL"
