@@ -124,6 +124,11 @@ class ConnectionController:
     def names(self) -> list[str]:
         return list(self.links)
 
+    @property
+    def closed(self) -> list[str]:
+        """The names of connections this shell opened and has closed since."""
+        return [name for name in self._last_target if name not in self.links]
+
     def session_of(self, name: str) -> PersistentSession:
         """The session of the connection `name`; ConnectError naming the open ones."""
         link = self.links.get(name)

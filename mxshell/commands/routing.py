@@ -36,6 +36,17 @@ def split_reference(text: str, names: Collection[str]) -> tuple[str | None, str]
     return None, text
 
 
+def _refuse_closed(text: str, closed: Collection[str], names: Collection[str]) -> None:
+    """CommandFailed for `b:Tag.Attr` when b is a connection this shell has closed: the
+    user means that gateway, which is not there, not a tag spelled with a colon."""
+    name, colon, rest = text.partition(QUALIFIER)
+    if colon and rest and name in closed:
+        opened = ", ".join(names) or "none"
+        raise CommandFailed(
+            f"connection {name!r} is closed (open: {opened}); connect {name} again to reach it"
+        )
+
+
 @dataclass
 class Leg:
     """One connection's part of a command: its name, context and arguments."""
@@ -59,6 +70,7 @@ class Routes:
         if control is None or command.own_connections:
             return None
         names, current = control.names, control.current
+        closed = getattr(control, "closed", ())
         found: dict[str, dict[str, list[str]]] = {}
         qualified = False
         tags = tag_arguments(command)
@@ -66,6 +78,8 @@ class Routes:
             value = arguments.get(dest)
             for text in value if isinstance(value, list) else [value] if value else []:
                 name, reference = split_reference(text, names)
+                if name is None and closed:
+                    _refuse_closed(text, closed, names)
                 qualified = qualified or name is not None
                 found.setdefault(name or current, {}).setdefault(dest, []).append(reference)
         if not qualified:
@@ -96,10 +110,13 @@ class Routes:
         qualified (everything goes to the current connection)."""
         control = self.context.services.connection
         names = control.names if control is not None else []
+        closed = getattr(control, "closed", ()) if control is not None else ()
         found: dict[str, list[str]] = {}
         qualified = False
         for text in references:
             name, reference = split_reference(text, names)
+            if name is None and closed:
+                _refuse_closed(text, closed, names)
             qualified = qualified or name is not None
             found.setdefault(name or (control.current if control else ""), []).append(reference)
         if not qualified:

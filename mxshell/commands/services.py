@@ -54,6 +54,11 @@ class ConnectionControl(Protocol):
     def names(self) -> list[str]:
         """The open connections' names, in the order they were opened."""
 
+    @property
+    def closed(self) -> list[str]:
+        """The names of connections opened before and closed since: `NAME:Tag` with one
+        of them is refused, not taken as a tag reference."""
+
     def session_of(self, name: str) -> Any:
         """The session of the connection `name`; ValueError naming the open ones."""
 

@@ -137,6 +137,18 @@ async def test_a_failure_of_a_qualified_command_names_its_connection(
     assert unqualified.errors.startswith("expect: Tank1.Level.Hi is ")
 
 
+async def test_a_reference_to_a_connection_closed_since_says_so(shell: ShellRunner) -> None:
+    assert (await shell.run("disconnect b")).ok
+    closed = await shell.run("read b:Tank1.Level")
+    assert closed.errors == (
+        "read: connection 'b' is closed (open: a); connect b again to reach it"
+    )
+    watched = await shell.run("watch b:Tank1.Level --for 0.1")  # a command of its own routing
+    assert "connection 'b' is closed" in watched.errors
+    # c was never opened: its prefix is part of a tag reference, as before.
+    assert "unknown tag reference 'c:Tank1.Level'" in (await shell.run("read c:Tank1.Level")).errors
+
+
 async def test_killing_one_gateway_leaves_the_others_flowing_and_it_comes_back_restored(
     shell: ShellRunner, sims: list[SimProcess]
 ) -> None:
