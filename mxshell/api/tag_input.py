@@ -68,7 +68,9 @@ async def write_assignments(ctx: ShellContext, words: Sequence[str]) -> Assignme
         if word.startswith("@"):
             read = await asyncio.to_thread(read_assignments, word[1:])
         else:
-            read = Assignments.of([assignment(word, None)])
+            typed = assignment(word, None)
+            read = Assignments()
+            read.append(typed.tag, typed.value)
         parts.append(read if not any_glob(read.tags) else await _expanded(ctx, read))
     if len(parts) == 1:  # one @FILE, most often: its columns as they are
         return parts[0]
@@ -82,12 +84,11 @@ async def _expanded(ctx: ShellContext, read: Assignments) -> Assignments:
     """The entries with each glob tag's entry repeated for every tag it matches."""
     found = Assignments()
     for index, tag in enumerate(read.tags):
-        spec = read.spec(index)
         if not is_glob(tag):  # no coroutine for each of 10,000 lines
-            found.append(spec)
+            found.append_from(read, index, tag)
             continue
-        for match in await _expand(ctx, tag, spec.where or None, True):
-            found.append(spec, match)
+        for match in await _expand(ctx, tag, read.where(index) or None, True):
+            found.append_from(read, index, match)
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn, TextIO
@@ -67,29 +67,40 @@ class Assignments:
         self.sources: list[str] = []
         self.lines: list[int] = []
 
-    @classmethod
-    def of(cls, specs: Iterable[WriteSpec]) -> Assignments:
-        found = cls()
-        for spec in specs:
-            found.append(spec)
-        return found
-
     def __len__(self) -> int:
         return len(self.tags)
 
-    def append(self, spec: WriteSpec, tag: str | None = None) -> None:
-        """Add an entry (with another tag, when given: a glob's match)."""
-        source, _, line = spec.where.rpartition(":") if spec.where else ("", "", "0")
-        self.tags.append(spec.tag if tag is None else tag)
-        self.values.append(spec.value)
-        self.type_names.append(spec.type_name)
-        self.timestamps.append(spec.timestamp)
+    def append(
+        self,
+        tag: str,
+        value: str,
+        type_name: str | None = None,
+        timestamp: str | None = None,
+        source: str = "",
+        line: int = 0,
+    ) -> None:
+        """Add an entry; `source` and `line` say where it was read ("" for one typed)."""
+        self.tags.append(tag)
+        self.values.append(value)
+        self.type_names.append(type_name)
+        self.timestamps.append(timestamp)
         self.sources.append(source)
-        self.lines.append(int(line))
+        self.lines.append(line)
+
+    def append_from(self, other: Assignments, index: int, tag: str) -> None:
+        """Add another's entry under another tag (one a glob in it matches)."""
+        self.append(
+            tag,
+            other.values[index],
+            other.type_names[index],
+            other.timestamps[index],
+            other.sources[index],
+            other.lines[index],
+        )
 
     def extend(self, other: Assignments) -> None:
         for mine, theirs in zip(self._columns(), other._columns(), strict=True):
-            mine.extend(theirs)  # type: ignore[attr-defined]
+            mine.extend(theirs)
 
     def _columns(self) -> tuple[list[Any], ...]:
         return (self.tags, self.values, self.type_names, self.timestamps, self.sources, self.lines)
@@ -120,25 +131,17 @@ def read_write_specs(name: str) -> list[WriteSpec]:
 def read_assignments(name: str) -> Assignments:
     """The TAG=VALUE lines, or CSV rows, of a @FILE of writes, as columns."""
     if is_csv(name):
-        return Assignments.of(_csv_specs(name, _read_csv_rows(name)))
+        return _csv_assignments(name, _read_csv_rows(name))
     found = Assignments()
-    tags, values, lines = found.tags, found.values, found.lines
-    number = 0
-    with _opened(name) as text:
-        for block in _line_blocks(name, text):
-            for raw in block:
-                number += 1
-                line = raw.strip()
-                if not line or line[0] == "#":
-                    continue
-                tag, equals, value = line.partition("=")
-                if not equals or not tag:  # the line has no blanks around it: `tag` is not blank
-                    assignment(line, f"{name}:{number}")  # raises, in its words
-                tags.append(tag.rstrip())
-                values.append(value.lstrip())
-                lines.append(number)
-            if len(tags) > MAX_FILE_ENTRIES:
-                _count(name, len(tags))
+    numbers, texts = _entry_lines(name)
+    tags, values = found.tags, found.values
+    for number, line in zip(numbers, texts, strict=True):
+        tag, equals, value = line.partition("=")
+        if not equals or not tag:  # the line has no blanks around it: `tag` is not blank
+            assignment(line, f"{name}:{number}")  # raises, in its words
+        tags.append(tag.rstrip())
+        values.append(value.lstrip())
+    found.lines = numbers
     found.type_names = [None] * len(tags)
     found.timestamps = [None] * len(tags)
     found.sources = [name] * len(tags)
@@ -162,8 +165,8 @@ def assignment(text: str, where: str | None) -> WriteSpec:
     return WriteSpec(tag.strip(), value.strip(), None, None, where or "")  # positional: cheaper
 
 
-def _csv_specs(name: str, rows: list[tuple[int, list[str]]]) -> list[WriteSpec]:
-    """WriteSpecs of CSV rows: tag,value, or the columns a header row names."""
+def _csv_assignments(name: str, rows: list[tuple[int, list[str]]]) -> Assignments:
+    """The entries of CSV rows: tag,value, or the columns a header row names."""
     columns = {"tag": 0, "value": 1}
     if rows and rows[0][1][0].strip().lower() == "tag":
         header = [c.strip().lower() for c in rows.pop(0)[1]]
@@ -174,38 +177,45 @@ def _csv_specs(name: str, rows: list[tuple[int, list[str]]]) -> list[WriteSpec]:
                 f"and timestamp, not {', '.join(unknown) or 'only ' + ', '.join(header)}"
             )
         columns = {column: index for index, column in enumerate(header)}
-    specs = []
+    found = Assignments()
     for number, row in rows:
         cells = [c.strip() for c in row]
-        where = f"{name}:{number}"
         if len(cells) < len(columns) or not cells[columns["tag"]]:
-            raise UsageError(f"{where}: expected the columns {', '.join(columns)}")
-        specs.append(
-            WriteSpec(
-                cells[columns["tag"]],
-                cells[columns["value"]],
-                cells[columns["type"]] or None if "type" in columns else None,
-                cells[columns["timestamp"]] or None if "timestamp" in columns else None,
-                where,
-            )
+            raise UsageError(f"{name}:{number}: expected the columns {', '.join(columns)}")
+        found.append(
+            cells[columns["tag"]],
+            cells[columns["value"]],
+            cells[columns["type"]] or None if "type" in columns else None,
+            cells[columns["timestamp"]] or None if "timestamp" in columns else None,
+            name,
+            number,
         )
-    return specs
+    return found
 
 
 def read_entry_lines(name: str) -> list[tuple[str, str]]:
     """(FILE:LINE, text) of each line that is not blank or a # comment."""
-    found: list[tuple[str, str]] = []
+    numbers, texts = _entry_lines(name)
+    return [(f"{name}:{number}", text) for number, text in zip(numbers, texts, strict=True)]
+
+
+def _entry_lines(name: str) -> tuple[list[int], list[str]]:
+    """The line numbers and the texts (blanks around them removed) of an @FILE's lines
+    that are not blank or a # comment, as two lists: no object for each line."""
+    numbers: list[int] = []
+    texts: list[str] = []
     number = 0
     with _opened(name) as text:
         for block in _line_blocks(name, text):
             for raw in block:
                 number += 1
                 line = raw.strip()
-                if line and not line.startswith("#"):
-                    if len(found) >= MAX_FILE_ENTRIES:
-                        _count(name, len(found))
-                    found.append((f"{name}:{number}", line))
-    return found
+                if line and line[0] != "#":
+                    numbers.append(number)
+                    texts.append(line)
+            if len(texts) > MAX_FILE_ENTRIES:
+                _count(name, len(texts))
+    return numbers, texts
 
 
 def _read_csv_rows(name: str) -> list[tuple[int, list[str]]]:

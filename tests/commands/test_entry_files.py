@@ -77,9 +77,10 @@ def test_a_file_of_writes_reads_as_columns_with_each_entrys_place(tmp_path: Path
     assert (read.tags, read.values) == (["Tank1.Level.Hi", "Tank1.Mode"], ["90", "a=b"])
     assert (read.type_names, read.timestamps) == ([None, None], [None, None])
     assert [read.where(0), read.where(1)] == [f"{name}:2", f"{name}:4"]
-    typed = entry_files.Assignments.of([entry_files.assignment("Pump1.Speed.SP=5", None)])
+    typed = entry_files.Assignments()
+    typed.append("Pump1.Speed.SP", "5")
     read.extend(typed)
-    read.append(typed.spec(0), "Pump2.Speed.SP")  # a glob's match: another tag, same value
+    read.append_from(typed, 0, "Pump2.Speed.SP")  # a glob's match: another tag, same value
     assert read.tags[2:] == ["Pump1.Speed.SP", "Pump2.Speed.SP"]
     assert (read.where(2), read.values[3], len(read)) == ("", "5", 4)
     assert read.specs()[1] == WriteSpec("Tank1.Mode", "a=b", None, None, f"{name}:4")
