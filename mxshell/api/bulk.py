@@ -4,7 +4,7 @@ mxshell.api.API_VERSION."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,10 +25,13 @@ from mxshell.session.batches import (
     item_calls,
     read_tags,
 )
-from mxshell.session.bulk_writes import WriteEntry, WriteResults, write_items, write_values
-
-# (user id, verifier id) for a registration: what write_items asks for a secured write.
-UsersOf = Callable[[Registration], Awaitable[tuple[int, int]]]
+from mxshell.session.bulk_writes import (
+    UsersOf,
+    WriteEntry,
+    WriteResults,
+    write_items,
+    write_values,
+)
 
 
 @dataclass(repr=False)

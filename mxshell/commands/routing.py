@@ -70,7 +70,7 @@ class Routes:
         if control is None or command.own_connections:
             return None
         names, current = control.names, control.current
-        closed = getattr(control, "closed", ())
+        closed = control.closed
         found: dict[str, dict[str, list[str]]] = {}
         qualified = False
         tags = tag_arguments(command)
@@ -110,7 +110,7 @@ class Routes:
         qualified (everything goes to the current connection)."""
         control = self.context.services.connection
         names = control.names if control is not None else []
-        closed = getattr(control, "closed", ()) if control is not None else ()
+        closed = control.closed if control is not None else []
         found: dict[str, list[str]] = {}
         qualified = False
         for text in references:

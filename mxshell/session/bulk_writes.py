@@ -21,6 +21,7 @@ from mxshell.gateway.values import ScalarColumn, to_mx_value
 from mxshell.session.batches import BulkRun, EntryResult, WriteMethod, _by_registration
 from mxshell.session.item_table import Registration, TrackedItem
 
+# (user id, verifier id) for a registration: what write_items asks for a secured write.
 UsersOf = Callable[[Registration], Awaitable[tuple[int, int]]]
 
 
@@ -102,25 +103,23 @@ async def write_values(
         return WriteResults([], [])
     first = items[0].registration
     if all(item.registration is first for item in items):  # most writes: one registration
-        groups: list[tuple[Registration, Sequence[int] | None]] = [(first, None)]
-    else:
-        groups = list(_by_registration(range(len(items)), items.__getitem__))
+        ids = await users(first) if users is not None else (0, 0)
+        run.begin()
+        return await _write_group(run, items, values, timestamps, method, ids)
+    groups = _by_registration(range(len(items)), items.__getitem__)
     # Every registration's user ids before the first write: authenticating cannot fail
     # the command once some of its writes went through.
-    ids = {r.handle: await users(r) if users is not None else (0, 0) for r, _ in groups}
+    each = {r.handle: await users(r) if users is not None else (0, 0) for r, _ in groups}
     run.begin()  # one operation: a failure after any call went through fails entries only
-    if groups[0][1] is None:
-        return await _write_group(run, items, values, timestamps, method, ids[first.handle])
     answers: list[Any] = [None] * len(items)
     for registration, mine in groups:
-        assert mine is not None
         written = await _write_group(
             run,
             [items[index] for index in mine],
             _picked(values, mine),
             None if timestamps is None else [timestamps[index] for index in mine],
             method,
-            ids[registration.handle],
+            each[registration.handle],
         )
         for index, answer in zip(mine, written.answers, strict=True):
             answers[index] = answer

@@ -17,6 +17,7 @@ class Connections:
 
     current = "a"
     names = ["a", "b"]
+    closed: list[str] = []  # none closed since opened
 
     def session_of(self, name: str) -> str:
         if name not in self.names:
