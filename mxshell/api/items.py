@@ -58,10 +58,12 @@ async def using_item(
 ) -> AsyncIterator[TrackedItem]:
     """The item a reference names, added when it is a tag; removed again if the command
     that added it fails, so that a failed command leaves nothing behind. With `borrow`
-    (a write), an item the command added is given back when it is done, as `read` does:
-    left behind, `items` would show its last value as if it were still live."""
+    (a write), an item the command added leaves the item table when it is done, as
+    `read`'s do (left behind, `items` would show its last value as if it were still live);
+    the gateway keeps it for the next write of the tag until the shell is idle
+    (ShellSession.park; since API 1.5)."""
     session = session_of(ctx)
-    item, added = await find_or_add(ctx, reference, server_handle)
+    item, added = await find_or_add(ctx, reference, server_handle, lend=borrow)
     try:
         yield item
     except BaseException:
@@ -69,13 +71,14 @@ async def using_item(
             await give_back(ctx, session, [item], [])
         raise
     if added and borrow:
-        await give_back(ctx, session, [item], [])
+        await give_back(ctx, session, [item], [], park=True)
 
 
 async def find_or_add(
-    ctx: ShellContext, reference: str, server_handle: int | None = None
+    ctx: ShellContext, reference: str, server_handle: int | None = None, *, lend: bool = False
 ) -> tuple[TrackedItem, bool]:
-    """(item, True when this call added it). An alias or handle must name an item."""
+    """(item, True when this call added it). An alias or handle must name an item. With
+    `lend` (a write), a tag's item may be one an earlier write kept (see ShellSession.park)."""
     session = session_of(ctx)
     found = session.items.find(reference)
     if found is not None:
@@ -90,7 +93,7 @@ async def find_or_add(
     with refusals(tag):
         if found is not None:  # the tag is an item of another registration: add it here
             return await session.add_item(tag, server_handle=server_handle), True
-        return await session.resolve(tag, server_handle)
+        return await session.resolve(tag, server_handle, lend=lend)
 
 
 async def first_values(
@@ -220,9 +223,11 @@ async def give_back(
     advised: list[TrackedItem],
     *,
     label: str = "",
+    park: bool = False,
 ) -> None:
     """Remove the items a command added and unadvise the ones it advised (and did not add);
-    a failure is said above the prompt, after `label` ("watch: ")."""
+    a failure is said above the prompt, after `label` ("watch: "). With `park`, the added
+    items a write was lent are kept for the tag's next write instead (ShellSession.park)."""
     only_advised = [i for i in advised if not any(i is a for a in added)]
     for item in [*added, *only_advised]:
         was_added = any(item is a for a in added)
@@ -236,7 +241,7 @@ async def give_back(
             continue
         try:
             if was_added:
-                await session.remove_item(item)
+                await (session.park(item) if park else session.remove_item(item))
             else:
                 await session.unadvise(item)
         except GatewayError as error:

@@ -54,9 +54,26 @@ class ShellSession(Protocol):
         ...
 
     async def resolve(
-        self, reference: str, server_handle: int | None = None
+        self, reference: str, server_handle: int | None = None, *, lend: bool = False
     ) -> tuple[TrackedItem, bool]:
-        """The item a reference names, added when it is a tag; True when it was added."""
+        """The item a reference names, added when it is a tag; True when it was added.
+        With `lend=True` (API 1.5, for a write), a tag's item may be one an earlier write
+        of the tag kept: give it back with `park` after the write."""
+        ...
+
+    async def park(self, item: TrackedItem) -> None:
+        """API 1.5: give back an item `resolve(lend=True)` added, after its write. It leaves
+        the item table at once; the gateway keeps it for the next write of the tag until
+        the shell is idle (`release_parked`). An item not lent is removed."""
+        ...
+
+    async def release_parked(self) -> None:
+        """API 1.5: give the items writes kept back to the gateway now (RemoveItemBulk)."""
+        ...
+
+    def keeps(self, server_handle: int, item_handle: int) -> bool:
+        """API 1.5: whether the gateway's handles name an item a write kept (see park):
+        the shell's, though not in `items`."""
         ...
 
     async def add_item(

@@ -212,7 +212,18 @@ class ShellRuntime:
         """Run a line and print each outcome as its command ends (so `output-to` in the
         line sends what follows it): results to out (or the file), failures to err."""
         show = self.show if self.screen is None else self.show_at_prompt
-        return await self.dispatcher.run_line(line, stop_on_error=stop_on_error, on_outcome=show)
+        outcomes = await self.dispatcher.run_line(
+            line, stop_on_error=stop_on_error, on_outcome=show
+        )
+        await self.release_parked()
+        return outcomes
+
+    async def release_parked(self) -> None:
+        """The shell is idle: the items writes kept for the next write of their tags go
+        back to every connection's gateway (mxshell.session.parking)."""
+        for link in list(self.connection.links.values()):
+            if len(link.session.parked):
+                await link.session.release_parked()
 
     def show(self, outcome: Outcome) -> None:
         self._present(outcome, None, self.output_files.write_result)

@@ -40,11 +40,30 @@ class CompletionWaiters:
 
     def __init__(self) -> None:
         self._waiting: dict[tuple[int, int], deque[asyncio.Future[WriteCompletion]]] = {}
+        # Told of an item's next OnWriteComplete without taking it from a waiting write.
+        self._notices: dict[tuple[int, int], list[asyncio.Future[object]]] = {}
 
     def expect(self, server_handle: int, item_handle: int) -> asyncio.Future[WriteCompletion]:
         future: asyncio.Future[WriteCompletion] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault((server_handle, item_handle), deque()).append(future)
         return future
+
+    def notice(self, server_handle: int, item_handle: int) -> asyncio.Future[object]:
+        """A future done when the item's next OnWriteComplete comes, whichever write waits
+        for it (a kept write item is used again only after its last write's came). Cancel
+        it to stop watching; it fails as the waiting writes do when the session goes."""
+        key = (server_handle, item_handle)
+        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        self._notices.setdefault(key, []).append(future)
+        future.add_done_callback(lambda done: self._unwatch(key, done))
+        return future
+
+    def _unwatch(self, key: tuple[int, int], future: asyncio.Future[object]) -> None:
+        watching = self._notices.get(key)
+        if watching is not None and future in watching:
+            watching.remove(future)
+            if not watching:
+                del self._notices[key]
 
     def forget(self, server_handle: int, item_handle: int, future: asyncio.Future[Any]) -> None:
         queue = self._waiting.get((server_handle, item_handle))
@@ -56,6 +75,9 @@ class CompletionWaiters:
     def complete(
         self, server_handle: int, item_handle: int, statuses: Sequence[types.MxStatus]
     ) -> None:
+        for watch in list(self._notices.get((server_handle, item_handle), ())):
+            if not watch.done():
+                watch.set_result(None)
         queue = self._waiting.get((server_handle, item_handle))
         while queue:
             future = queue.popleft()
@@ -71,14 +93,19 @@ class CompletionWaiters:
 
     def fail_all(self, reason: str) -> None:
         waiting, self._waiting = self._waiting, {}
+        notices, self._notices = self._notices, {}
+        for watching in notices.values():
+            for watch in watching:
+                if not watch.done():
+                    watch.set_exception(WriteOutcomeUnknown(reason))
         for queue in waiting.values():
             for future in queue:
                 if not future.done():
                     future.set_exception(WriteOutcomeUnknown(reason))
 
     def __bool__(self) -> bool:
-        """Whether any write waits (cheaply: asked for every OnWriteComplete)."""
-        return bool(self._waiting)
+        """Whether any write waits or is watched (cheaply: asked for every batch)."""
+        return bool(self._waiting) or bool(self._notices)
 
     def __len__(self) -> int:
         return sum(len(queue) for queue in self._waiting.values())

@@ -23,12 +23,8 @@ from mxshell.session.backoff import Backoff
 from mxshell.session.completions import CompletionWaiters
 from mxshell.session.item_table import ItemTable
 from mxshell.session.operations import ItemOperations
-from mxshell.session.state import (
-    EventCounters,
-    NotConnectedError,
-    RestoreReport,
-    SessionState,
-)
+from mxshell.session.parking import ParkedItems
+from mxshell.session.state import EventCounters, NotConnectedError, RestoreReport, SessionState
 
 EventListener = Callable[[Sequence[mx.MxEvent]], None]
 Notify = Callable[[str], None]
@@ -64,6 +60,9 @@ class PersistentSession(ItemOperations):
         self.backoff = backoff or Backoff()
         self.items = ItemTable()
         self.completions = CompletionWaiters()
+        self.parked = ParkedItems(
+            self.items
+        )  # items writes added, kept for the next write of the tag
         self.counters = EventCounters()
         self.state = SessionState.DISCONNECTED
         self.last_restore: RestoreReport | None = None
@@ -141,6 +140,8 @@ class PersistentSession(ItemOperations):
         """Close the gateway session cleanly and stop every background task. An attached
         session is left open on the gateway (its owner may still use it) unless
         `close_attached`."""
+        if self.connected:  # the gateway drops them with the session, but not an attached one
+            await self.release_parked()
         self._closing = True
         self.completions.fail_all(UNKNOWN_AFTER_LOSS)
         if self.attached and not close_attached:

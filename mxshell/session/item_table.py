@@ -79,7 +79,9 @@ class ItemTable:
         gateway handles names (the event backlog settles what arrived until then)."""
         self._before_change.append(callback)
 
-    def _changing(self) -> None:
+    def changing(self) -> None:
+        """Call the before_next_change callbacks now: which item a pair of gateway handles
+        names is about to change (here, or among the items writes kept: session.parking)."""
         callbacks, self._before_change = self._before_change, []
         for callback in callbacks:
             callback()
@@ -120,7 +122,7 @@ class ItemTable:
         alias: str | None = None,
     ) -> TrackedItem:
         if self._before_change:
-            self._changing()
+            self.changing()
         if alias is not None:
             self.check_alias_free(alias)
         item = TrackedItem(
@@ -158,7 +160,7 @@ class ItemTable:
     def drop(self, item: TrackedItem) -> None:
         self._found.clear()
         if self._before_change:
-            self._changing()
+            self.changing()
         self.items.pop(item.handle, None)
         self._by_gateway.pop((item.registration.gateway_handle, item.gateway_handle), None)
         tag = item.tag_reference.lower()
@@ -204,18 +206,18 @@ class ItemTable:
     def rebind(self, registration: Registration, gateway_handle: int) -> None:
         """Point a registration at the gateway handle a new session gave it."""
         if self._before_change:
-            self._changing()
+            self.changing()
         registration.gateway_handle = gateway_handle
 
     def rebind_item(self, item: TrackedItem, gateway_handle: int) -> None:
         if self._before_change:
-            self._changing()
+            self.changing()
         item.gateway_handle = gateway_handle
         item.lost = None
 
     def reindex(self) -> None:
         if self._before_change:
-            self._changing()
+            self.changing()
         self._by_gateway = {
             (i.registration.gateway_handle, i.gateway_handle): i
             for i in self.items.values()

@@ -12,6 +12,7 @@ from mxshell.gateway import Session
 from mxshell.gateway.errors import GatewayError
 from mxshell.session.completions import CompletionWaiters, WriteCompletion, WriteOutcomeUnknown
 from mxshell.session.item_table import ItemLookupError, ItemTable, Registration, TrackedItem
+from mxshell.session.parking import LIMIT, ParkedItems
 
 DEFAULT_CLIENT_NAME = "mxshell"
 DEFAULT_COMPLETE_TIMEOUT_S = 10.0
@@ -23,6 +24,8 @@ class ItemOperations:
 
     items: ItemTable
     completions: CompletionWaiters
+    parked: ParkedItems
+    notify: Callable[[str], None]
 
     @property
     def gateway(self) -> Session:
@@ -61,6 +64,7 @@ class ItemOperations:
         registration = self.items.registration(server_handle)
         await self.call(lambda s: s.unregister(registration.gateway_handle))
         dropped = self.items.drop_registration(registration)
+        self.parked.forget_registration(registration)  # the gateway released them too
         return registration, len(dropped)
 
     async def add_item(
@@ -70,8 +74,8 @@ class ItemOperations:
             self.items.check_alias_free(alias)
         registration = await self.ensure_registration(server_handle)
         handle = await self.call(lambda s: s.add_item(registration.gateway_handle, tag_reference))
-        item = self.items.add(registration, tag_reference, handle, alias)
-        return item
+        self.parked.disown(registration, handle)
+        return self.items.add(registration, tag_reference, handle, alias)
 
     def find(self, reference: str) -> TrackedItem:
         item = self.items.find(reference)
@@ -80,9 +84,11 @@ class ItemOperations:
         return item
 
     async def resolve(
-        self, reference: str, server_handle: int | None = None
+        self, reference: str, server_handle: int | None = None, *, lend: bool = False
     ) -> tuple[TrackedItem, bool]:
-        """The item a reference names, adding it when it is a tag; True when it was added."""
+        """The item a reference names, adding it when it is a tag; True when it was added.
+        With `lend` (a write), a tag's item may be one an earlier write of it kept; give it
+        back with `park` once the write went (see mxshell.session.parking)."""
         item = self.items.find(reference)
         if item is not None:
             return item, False
@@ -93,7 +99,59 @@ class ItemOperations:
             raise ItemLookupError(
                 f"no item or alias {text!r} (a tag reference looks like Tank1.Level)"
             )
+        if lend:
+            return await self._lend(text, server_handle), True
         return await self.add_item(text, server_handle=server_handle), True
+
+    async def _lend(self, tag: str, server_handle: int | None) -> TrackedItem:
+        registration = await self.ensure_registration(server_handle)
+        kept = self.parked.take(registration, tag, self.gateway.session_id)
+        if kept is None:
+            item = await self.add_item(tag, server_handle=server_handle)
+        else:
+            item = self.items.add(registration, tag, kept.gateway_handle)
+        # Watched from before the write is sent: its OnWriteComplete may come first.
+        self.parked.lent(
+            item, self.completions.notice(registration.gateway_handle, item.gateway_handle)
+        )
+        return item
+
+    async def park(self, item: TrackedItem) -> None:
+        """Give back an item `resolve(lend=True)` added, once its write went: kept, out of
+        the item table, for the next write of the tag (removed at once if it was not lent)."""
+        written = self.parked.returned(item)
+        if written is None or item.lost is not None:
+            await self.remove_item(item)
+            return
+        self.items.drop(item)
+        self.parked.keep(item, self.gateway.session_id, written)
+        if len(self.parked) > LIMIT:
+            await self.release_parked()
+
+    def keeps(self, server_handle: int, item_handle: int) -> bool:
+        """Whether the gateway's handles name an item a write kept: the shell's, though
+        not in the item table (an event about it is no news from another client)."""
+        return self.parked.holds(server_handle, item_handle)
+
+    async def release_parked(self) -> None:
+        """Give the kept write items back to the gateway, one RemoveItemBulk per
+        registration. A failure is said, not raised: the gateway drops them with the
+        session in any case."""
+        try:
+            session_id = self.gateway.session_id
+        except GatewayError:
+            session_id = None  # not connected: they went with the gateway session
+        try:
+            for registration, handles in self.parked.take_all(session_id).values():
+                try:
+                    await self._remove_items(registration.gateway_handle, handles)
+                except GatewayError as error:
+                    self.notify(f"could not give back {len(handles)} items writes used: {error}")
+        finally:
+            self.parked.given_back()
+
+    async def _remove_items(self, server_handle: int, handles: list[int]) -> None:
+        await self.call(lambda s: s.remove_item_bulk(server_handle, handles))
 
     async def remove_item(self, item: TrackedItem) -> None:
         if item.lost is None:

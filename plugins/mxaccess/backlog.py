@@ -120,7 +120,8 @@ def attach_backlog(context: ShellContext) -> None:
         if kind is None:
             return False
         body = getattr(event, kind)
-        return by_gateway(body.server_handle, body.item_handle) is not None
+        server, handle = body.server_handle, body.item_handle
+        return by_gateway(server, handle) is not None or session.keeps(server, handle)
 
     backlog = EventBacklog(context.settings, known, items.before_next_change)
     backlog.session = session

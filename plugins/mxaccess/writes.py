@@ -83,7 +83,9 @@ TIMESTAMP = arg("--timestamp", required=True, help="RFC 3339 time, e.g. 2026-01-
     "bulk does the same), else the type of the item's current value when the shell knows it, "
     "else the type the text suggests (42 int32, 4.2 double, true bool, [1,2] int32[], "
     "anything else string). A value that cannot fit is refused before anything is sent. "
-    "An item the write had to add is removed again. NaN and infinity are refused.",
+    "An item the write had to add stays out of `items`: it is kept for the next write of the "
+    "tag and given back when the shell is idle (at once if the write fails). NaN and "
+    "infinity are refused.",
     args=[item_arg(), VALUE, TYPE, SERVER_HANDLE],
     needs_session=True,
 )

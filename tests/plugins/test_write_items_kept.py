@@ -1,0 +1,153 @@
+"""A write to a tag the shell does not hold keeps the item it added for the next write of
+the tag (mxshell.session.parking): out of `items`, used again only after its last write's
+OnWriteComplete came, given back when the shell is idle, and forgotten with the gateway
+session it belonged to."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+
+from mxshell.gateway import GatewayClient, Session
+from mxshell.session import operations
+from mxshell.session.item_table import ItemTable
+from mxshell.session.parking import ParkedItems
+from mxshell.sim import EmbeddedGateway
+from mxshell.testing import ShellRunner
+from tests.conftest import eventually
+from tests.plugins.conftest import held_by_gateway
+
+SP = "Pump1.Speed.SP"
+# A write, and time for its OnWriteComplete to come before the next line.
+WRITES = "\n".join(f"write {SP} {value} --type double\nsleep 0.1" for value in (1, 2, 3))
+
+
+async def run_file(shell: ShellRunner, text: str) -> None:
+    """Lines as a command file runs them: the shell is not idle between them."""
+    run = await shell.runtime.scripts.run_text(text, None)
+    assert (run.ran, run.failed) == (text.count("\n") + 1, 0), shell.errors
+
+
+async def test_a_file_writing_one_tag_again_and_again_adds_its_item_once(
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner
+) -> None:
+    session = own_shell.session
+    await run_file(own_shell, WRITES)
+    # Three writes, one item on the gateway (one AddItem), none in the user's table.
+    assert held_by_gateway(fresh_gateway, session.session_id) == [(SP, False)]
+    assert len(session.items) == 0
+    assert (await own_shell.run(f"read {SP}")).result.records()[0]["value"] == 3.0
+    # That line left the shell idle: the kept item went back.
+    assert held_by_gateway(fresh_gateway, session.session_id) == []
+    assert len(session.parked) == 0
+
+
+async def test_a_line_at_the_prompt_gives_back_what_its_writes_kept(
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner
+) -> None:
+    written = await own_shell.run(f"write {SP} 5 --type double; write Tank1.Level.Hi 90")
+    assert written.ok, written.errors
+    assert held_by_gateway(fresh_gateway, own_shell.session.session_id) == []
+
+
+async def test_an_item_whose_write_has_not_completed_is_not_lent_again() -> None:
+    table = ItemTable()
+    registration = table.add_registration("mxshell", 1)
+    item = table.add(registration, SP, 7)
+    parked = ParkedItems(table)
+    written: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+    parked.lent(item, written)
+    parked.keep(item, "s1", parked.returned(item) or written)
+    assert parked.take(registration, SP.lower(), "s1") is None  # its completion is due
+    written.set_result(None)
+    kept = parked.take(registration, SP.lower(), "s1")
+    assert kept is not None and kept.gateway_handle == 7
+    assert parked.take(registration, SP, "s1") is None  # taken: lent to one write at a time
+
+
+async def test_a_write_waiting_for_its_completion_gets_its_own(own_shell: ShellRunner) -> None:
+    # A kept item goes to a later write only after the earlier write's OnWriteComplete:
+    # a write that waits for its own can never be handed the one before.
+    await run_file(own_shell, f"write {SP} 1 --type double")
+    session = own_shell.session
+    await eventually(lambda: session.counters.write_completes == 1, "the first write's")
+    item, added = await session.resolve(SP, lend=True)
+    assert added and len(session.parked) == 0  # the kept one, lent again
+    done = await session.write(item, 2.0, type_name="double", complete=True, timeout=5)
+    assert done is not None and done.ok
+    await session.park(item)
+    assert len(session.parked) == 1
+
+
+async def test_kept_items_go_with_their_gateway_session(
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner
+) -> None:
+    session = own_shell.session
+    await run_file(own_shell, WRITES)
+    old = session.session_id
+    await session.reconnect()
+    assert session.session_id != old
+    await own_shell.runtime.release_parked()  # nothing to give back: no call, no complaint
+    assert len(session.parked) == 0
+    assert not [line for line in own_shell.err if "give back" in line]
+    await run_file(own_shell, WRITES)  # a new item in the new session, kept again
+    assert held_by_gateway(fresh_gateway, session.session_id) == [(SP, False)]
+
+
+async def test_unregister_forgets_the_items_it_released(own_shell: ShellRunner) -> None:
+    await run_file(own_shell, f"write {SP} 1 --type double\nunregister")
+    assert len(own_shell.session.parked) == 0
+    assert (await own_shell.run(f"write {SP} 2 --type double")).ok
+    assert not [line for line in own_shell.err if "give back" in line]
+
+
+async def test_more_than_the_limit_go_back_at_once(
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(operations, "LIMIT", 2)
+    session = own_shell.session
+    await run_file(own_shell, f"write {SP} 1 --type double\nwrite Tank1.Level.Hi 90")
+    assert len(held_by_gateway(fresh_gateway, session.session_id)) == 2
+    await run_file(own_shell, "write Tank1.Level.Lo 10")
+    assert held_by_gateway(fresh_gateway, session.session_id) == []
+
+
+@pytest.fixture
+async def theirs(fresh_gateway: EmbeddedGateway) -> AsyncIterator[Session]:
+    """A session another client opened on the gateway, with the same key."""
+    async with (
+        await GatewayClient.connect(
+            fresh_gateway.endpoint, fresh_gateway.api_key, plaintext=True
+        ) as other,
+        await other.open_session("other-client") as opened,
+    ):
+        yield opened
+
+
+async def test_leaving_an_attached_session_gives_back_what_writes_kept(
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner, theirs: Session
+) -> None:
+    # The gateway drops a session's items when the session closes, but an attached
+    # session stays open for the client that opened it: the shell gives its own back.
+    assert (await own_shell.run(f"attach {theirs.session_id}")).ok
+    await run_file(own_shell, WRITES)
+    assert held_by_gateway(fresh_gateway, theirs.session_id) == [(SP, False)]
+    await own_shell.session.close()
+    assert theirs.session_id in fresh_gateway.gateway._mx.sessions  # noqa: SLF001 - sim state
+    assert held_by_gateway(fresh_gateway, theirs.session_id) == []
+
+
+async def test_the_completions_of_kept_items_are_not_news_in_stream_events(
+    own_shell: ShellRunner,
+) -> None:
+    # They are the shell's own writes' (as a given-back item's are), not another client's.
+    session = own_shell.session
+    await run_file(own_shell, WRITES)
+    await eventually(lambda: session.counters.write_completes == 3, "three OnWriteComplete")
+    own_shell.context.settings.output = "json"
+    streamed = await own_shell.run("stream-events --timeout 100ms")
+    assert streamed.ok, streamed.errors
+    assert [json.loads(line)["result"]["events"] for line in streamed.out] == [0]
