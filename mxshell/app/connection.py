@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -92,8 +92,12 @@ class ConnectionController:
         backoff: Backoff | None = None,
         sim_config: SimConfig | None = None,
         on_link: LinkChanged | None = None,
+        declared: Mapping[str, Target] | None = None,
     ) -> None:
         self.notify = notify
+        # The config file's [connections.NAME]: `connect NAME` opens one, and `NAME:Tag`
+        # with one not open is refused rather than sent to the current gateway.
+        self.declared: dict[str, Target] = dict(declared or {})
         self.on_change = on_change
         self.on_link = on_link
         self.backoff = backoff
@@ -144,9 +148,21 @@ class ConnectionController:
         self, endpoint: str | None = None, name: str | None = None, **options: Any
     ) -> dict[str, Any]:
         """The `connect` command's entry: endpoint None is the embedded gateway; a name
-        opens (or replaces) that connection beside the current one."""
-        await self.connect_to(Target(endpoint=endpoint, **options), name)
+        opens (or replaces) that connection beside the current one. `connect NAME` alone
+        (re)opens NAME where it went before, or where the config file declares it."""
+        known = self._known(endpoint) if name is None else None
+        if known is not None:
+            name, target = endpoint, replace(known, **options)
+        else:
+            target = Target(endpoint=endpoint, **options)
+        await self.connect_to(target, name)
         return self.status(name)
+
+    def _known(self, word: str | None) -> Target | None:
+        # A name has no colon, an endpoint always has one (HOST:PORT).
+        if word is None or not NAME_PATTERN.match(word):
+            return None
+        return self._last_target.get(word) or self.declared.get(word)
 
     async def connect_to(self, target: Target, name: str | None = None) -> PersistentSession:
         """Connect `name` (the current connection by default) to target, replacing what

@@ -75,6 +75,7 @@ class ShellRuntime:
         plugins: PluginSelection | None = None,
         plugin_config: Mapping[str, Any] | None = None,
         config_source: str = "the config file",
+        declared: Mapping[str, Target] | None = None,
     ) -> None:
         self.out = out or _printer(lambda: sys.stdout)
         self.err = err or _printer(lambda: sys.stderr)
@@ -109,6 +110,7 @@ class ShellRuntime:
             backoff=backoff,
             sim_config=sim_config,
             on_link=self._link_changed,
+            declared=declared,
         )
         self.context.services.connection = self.connection
         self.routes = self.context.services.routes = Routes(self.context)

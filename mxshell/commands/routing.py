@@ -36,14 +36,23 @@ def split_reference(text: str, names: Collection[str]) -> tuple[str | None, str]
     return None, text
 
 
-def _refuse_closed(text: str, closed: Collection[str], names: Collection[str]) -> None:
-    """CommandFailed for `b:Tag.Attr` when b is a connection this shell has closed: the
-    user means that gateway, which is not there, not a tag spelled with a colon."""
+def _refuse_unopened(text: str, control: Any, where: str = "") -> None:
+    """CommandFailed for `b:Tag.Attr` when b is a connection this shell has closed, or
+    one the config file declares that is not open: the user means that gateway, which is
+    not there, not a tag spelled with a colon. `where` (FILE:LINE) leads the line."""
     name, colon, rest = text.partition(QUALIFIER)
-    if colon and rest and name in closed:
-        opened = ", ".join(names) or "none"
+    if not (colon and rest):
+        return
+    opened = ", ".join(control.names) or "none"
+    place = f"{where}: " if where else ""
+    if name in control.closed:
         raise CommandFailed(
-            f"connection {name!r} is closed (open: {opened}); connect {name} again to reach it"
+            f"{place}connection {name!r} is closed (open: {opened}); "
+            f"connect {name} again to reach it"
+        )
+    if name in control.declared:
+        raise CommandFailed(
+            f"{place}connection {name!r} is not open (open: {opened}); connect {name} to reach it"
         )
 
 
@@ -70,7 +79,7 @@ class Routes:
         if control is None or command.own_connections:
             return None
         names, current = control.names, control.current
-        closed = control.closed
+        unopened = bool(control.closed) or len(control.declared) > 0
         found: dict[str, dict[str, list[str]]] = {}
         qualified = False
         tags = tag_arguments(command)
@@ -78,8 +87,8 @@ class Routes:
             value = arguments.get(dest)
             for text in value if isinstance(value, list) else [value] if value else []:
                 name, reference = split_reference(text, names)
-                if name is None and closed:
-                    _refuse_closed(text, closed, names)
+                if name is None and unopened:
+                    _refuse_unopened(text, control)
                 qualified = qualified or name is not None
                 found.setdefault(name or current, {}).setdefault(dest, []).append(reference)
         if not qualified:
@@ -110,13 +119,13 @@ class Routes:
         qualified (everything goes to the current connection)."""
         control = self.context.services.connection
         names = control.names if control is not None else []
-        closed = control.closed if control is not None else []
+        unopened = control is not None and (bool(control.closed) or len(control.declared) > 0)
         found: dict[str, list[str]] = {}
         qualified = False
         for text in references:
             name, reference = split_reference(text, names)
-            if name is None and closed:
-                _refuse_closed(text, closed, names)
+            if name is None and unopened:
+                _refuse_unopened(text, control)
             qualified = qualified or name is not None
             found.setdefault(name or (control.current if control else ""), []).append(reference)
         if not qualified:

@@ -9,7 +9,7 @@ documented way; they keep working and name the same fields.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -58,6 +58,11 @@ class ConnectionControl(Protocol):
     def closed(self) -> list[str]:
         """The names of connections opened before and closed since: `NAME:Tag` with one
         of them is refused, not taken as a tag reference."""
+
+    @property
+    def declared(self) -> Collection[str]:
+        """The names the config file declares ([connections.NAME]), open or not:
+        `NAME:Tag` with one that is not open is refused, as a closed one is."""
 
     def session_of(self, name: str) -> Any:
         """The session of the connection `name`; ValueError naming the open ones."""

@@ -18,6 +18,7 @@ class Connections:
     current = "a"
     names = ["a", "b"]
     closed: list[str] = []  # none closed since opened
+    declared: list[str] = []  # no config file
 
     def session_of(self, name: str) -> str:
         if name not in self.names:
