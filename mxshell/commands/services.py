@@ -91,9 +91,9 @@ class ConnectionControl(Protocol):
 class Routing(Protocol):
     """Where a command's `NAME:Tag.Attr` references go (mxshell.commands.routing.Routes)."""
 
-    def plan(self, command: Any, arguments: dict[str, Any]) -> list[Any] | None:
+    async def plan(self, command: Any, arguments: dict[str, Any]) -> list[Any] | None:
         """The legs a command runs as (one per connection it reaches), or None: no
-        reference names a connection."""
+        reference names a connection (an @FILE's lines are references too)."""
 
     def context_for(self, name: str) -> Any:
         """The context a command reaching the connection `name` runs in."""
