@@ -16,12 +16,14 @@ from typing import Any
 
 from mxshell.gateway import ChannelOptions
 from mxshell.gateway.channel import is_loopback
-from mxshell.session import Backoff, PersistentSession
+from mxshell.session import Backoff, EventListener, PersistentSession
 from mxshell.sim import EmbeddedGateway, SimConfig
 
 SessionChanged = Callable[["PersistentSession | None", "PersistentSession | None"], Awaitable[None]]
 # A named connection opened (its session) or closed (None): the shell follows its events.
 LinkChanged = Callable[[str, "PersistentSession | None"], None]
+# Makes the listener for one connection's session, given its name and the session.
+LinkListener = Callable[[str, PersistentSession], EventListener]
 
 DEFAULT = "default"
 # A connection's name: what a qualified reference `NAME:Tag.Attr` starts with.
@@ -107,6 +109,9 @@ class ConnectionController:
         # What the current connection last went to (kept after a disconnect, for reconnect).
         self._last_target: dict[str, Target] = {}
         self._warned_plaintext: set[str] = set()
+        # Listener makers that follow every connection, and what each attached where.
+        self._followers: list[LinkListener] = []
+        self._attached: dict[str, list[tuple[LinkListener, PersistentSession, EventListener]]] = {}
 
     # the current connection ------------------------------------------------------
     @property
@@ -193,8 +198,7 @@ class ConnectionController:
             await previous.session.close()
             if previous.embedded is not None and previous.embedded is not embedded:
                 previous.embedded.stop()
-        if self.on_link is not None:
-            self.on_link(name, session)
+        self._link_changed(name, session)
         if name == self.current and self.on_change is not None:
             await self.on_change(previous.session if previous else None, session)
         return session
@@ -235,6 +239,39 @@ class ConnectionController:
             "network; anyone on the path can read it (use TLS off this machine)"
         )
 
+    # following every connection's events -------------------------------------------
+    def follow_every_connection(self, make: LinkListener) -> Callable[[], None]:
+        """Attach a listener, made for each connection (its name and session), to every
+        open connection's session and to every later one's (a connection replaced gets
+        one for its new session). Returns what detaches them all and stops following."""
+        self._followers.append(make)
+        for name, link in self.links.items():
+            self._attach(name, link.session, make)
+
+        def unfollow() -> None:
+            if make in self._followers:
+                self._followers.remove(make)
+            for kept in self._attached.values():
+                for entry in [entry for entry in kept if entry[0] is make]:
+                    entry[1].remove_listener(entry[2])
+                    kept.remove(entry)
+
+        return unfollow
+
+    def _attach(self, name: str, session: PersistentSession, make: LinkListener) -> None:
+        listener = make(name, session)
+        self._attached.setdefault(name, []).append((make, session, listener))
+        session.add_listener(listener)
+
+    def _link_changed(self, name: str, session: PersistentSession | None) -> None:
+        for _, old, listener in self._attached.pop(name, []):
+            old.remove_listener(listener)
+        if session is not None:
+            for make in list(self._followers):
+                self._attach(name, session, make)
+        if self.on_link is not None:
+            self.on_link(name, session)
+
     async def use(self, name: str) -> dict[str, Any]:
         """Make the connection `name` current (`use NAME`)."""
         session = self.session_of(name)
@@ -266,8 +303,7 @@ class ConnectionController:
         finally:
             if link.embedded is not None:
                 link.embedded.stop()
-            if self.on_link is not None:
-                self.on_link(name, None)
+            self._link_changed(name, None)
         if name != self.current:
             return True
         if self.links:  # another connection is left: it becomes current, said

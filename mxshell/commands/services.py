@@ -75,6 +75,11 @@ class ConnectionControl(Protocol):
 
     async def attach(self, session_id: str) -> Any: ...
 
+    def follow_every_connection(self, make: Callable[[str, Any], Any]) -> Callable[[], None]:
+        """Attach `make(name, session)`'s listener to every open connection's session and
+        to every later one's; returns what detaches them all (a recording follows
+        connections opened after it started this way)."""
+
     def deploy_simulator(self) -> Callable[[int, int], Any] | None:
         """`deploy(add, remove)` of the simulated gateway this shell is connected to, or
         None against a real gateway: how `sim deploy` reaches the simulator."""
