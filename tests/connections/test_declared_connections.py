@@ -76,3 +76,18 @@ def test_a_name_the_config_file_does_not_declare_is_still_part_of_the_reference(
 ) -> None:
     run = mxshell(tmp_path, plant, "read east:Tank1.Level")
     assert "unknown tag reference 'east:Tank1.Level'" in run.stderr, run.stderr
+
+
+async def test_connect_name_alone_opens_a_closed_connection_where_it_went() -> None:
+    from mxshell.testing import ShellRunner, simulated_gateway
+
+    with simulated_gateway() as gateway:
+        async with ShellRunner.connected(gateway) as shell:
+            assert (await shell.run("connect --name lab; write lab:Tank1.Level.Hi 93")).ok
+            assert (await shell.run("disconnect lab")).ok
+            again = await shell.run("connect lab")  # its own embedded gateway, as before
+            assert again.ok, again.errors
+            assert shell.runtime.connection.names == ["default", "lab"]
+            assert (await shell.run("read lab:Tank1.Level.Hi")).ok
+            unknown = await shell.run("connect nowhere")  # no such connection: an endpoint
+            assert not unknown.ok and "Traceback" not in unknown.errors
