@@ -21,6 +21,7 @@ from mxshell.api.context import ShellContext
 from mxshell.base.errors import CommandFailed
 from mxshell.commands.entry_files import (
     Assignments,
+    EntryFile,
     WriteSpec,
     any_glob,
     assignment,
@@ -43,7 +44,8 @@ async def references(
     found: list[str] = []
     for word in words:
         if word.startswith("@"):
-            for where, line in await _lines(word[1:]):
+            lines = word.entry_lines() if isinstance(word, EntryFile) else await _lines(word[1:])
+            for where, line in lines:
                 if globs and is_glob(line):
                     found += await _expand(ctx, line, where, globs, resolve)
                 else:  # most lines: no coroutine for each of 10,000 of them
@@ -65,7 +67,9 @@ async def write_assignments(ctx: ShellContext, words: Sequence[str]) -> Assignme
     """write_specs as columns (API 1.4): a file of 10,000 lines makes no object a line."""
     parts: list[Assignments] = []
     for word in words:
-        if word.startswith("@"):
+        if isinstance(word, EntryFile):  # one connection's lines, read already
+            read = word.assignments()
+        elif word.startswith("@"):
             read = await asyncio.to_thread(read_assignments, word[1:])
         else:
             typed = assignment(word, None)

@@ -221,6 +221,7 @@ def parse_launch(argv: Sequence[str], config: FileConfig) -> LaunchOptions:
     return LaunchOptions(
         target=target,
         connections=named,
+        declared={name: Target(**vars(table)) for name, table in config.connections.items()},
         parallel=args.parallel,
         output="json" if args.json else (args.format or config.output),
         timestamps=config.timestamps,

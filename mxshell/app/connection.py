@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mxshell.gateway import ChannelOptions
 from mxshell.gateway.channel import is_loopback
-from mxshell.session import Backoff, PersistentSession
+from mxshell.session import Backoff, EventListener, PersistentSession
 from mxshell.sim import EmbeddedGateway, SimConfig
 
 SessionChanged = Callable[["PersistentSession | None", "PersistentSession | None"], Awaitable[None]]
 # A named connection opened (its session) or closed (None): the shell follows its events.
 LinkChanged = Callable[[str, "PersistentSession | None"], None]
+# Makes the listener for one connection's session, given its name and the session.
+LinkListener = Callable[[str, PersistentSession], EventListener]
 
 DEFAULT = "default"
 # A connection's name: what a qualified reference `NAME:Tag.Attr` starts with.
@@ -92,8 +94,12 @@ class ConnectionController:
         backoff: Backoff | None = None,
         sim_config: SimConfig | None = None,
         on_link: LinkChanged | None = None,
+        declared: Mapping[str, Target] | None = None,
     ) -> None:
         self.notify = notify
+        # The config file's [connections.NAME]: `connect NAME` opens one, and `NAME:Tag`
+        # with one not open is refused rather than sent to the current gateway.
+        self.declared: dict[str, Target] = dict(declared or {})
         self.on_change = on_change
         self.on_link = on_link
         self.backoff = backoff
@@ -103,6 +109,9 @@ class ConnectionController:
         # What the current connection last went to (kept after a disconnect, for reconnect).
         self._last_target: dict[str, Target] = {}
         self._warned_plaintext: set[str] = set()
+        # Listener makers that follow every connection, and what each attached where.
+        self._followers: list[LinkListener] = []
+        self._attached: dict[str, list[tuple[LinkListener, PersistentSession, EventListener]]] = {}
 
     # the current connection ------------------------------------------------------
     @property
@@ -144,9 +153,21 @@ class ConnectionController:
         self, endpoint: str | None = None, name: str | None = None, **options: Any
     ) -> dict[str, Any]:
         """The `connect` command's entry: endpoint None is the embedded gateway; a name
-        opens (or replaces) that connection beside the current one."""
-        await self.connect_to(Target(endpoint=endpoint, **options), name)
+        opens (or replaces) that connection beside the current one. `connect NAME` alone
+        (re)opens NAME where it went before, or where the config file declares it."""
+        known = self._known(endpoint) if name is None else None
+        if known is not None:
+            name, target = endpoint, replace(known, **options)
+        else:
+            target = Target(endpoint=endpoint, **options)
+        await self.connect_to(target, name)
         return self.status(name)
+
+    def _known(self, word: str | None) -> Target | None:
+        # A name has no colon, an endpoint always has one (HOST:PORT).
+        if word is None or not NAME_PATTERN.match(word):
+            return None
+        return self._last_target.get(word) or self.declared.get(word)
 
     async def connect_to(self, target: Target, name: str | None = None) -> PersistentSession:
         """Connect `name` (the current connection by default) to target, replacing what
@@ -177,8 +198,7 @@ class ConnectionController:
             await previous.session.close()
             if previous.embedded is not None and previous.embedded is not embedded:
                 previous.embedded.stop()
-        if self.on_link is not None:
-            self.on_link(name, session)
+        self._link_changed(name, session)
         if name == self.current and self.on_change is not None:
             await self.on_change(previous.session if previous else None, session)
         return session
@@ -219,6 +239,39 @@ class ConnectionController:
             "network; anyone on the path can read it (use TLS off this machine)"
         )
 
+    # following every connection's events -------------------------------------------
+    def follow_every_connection(self, make: LinkListener) -> Callable[[], None]:
+        """Attach a listener, made for each connection (its name and session), to every
+        open connection's session and to every later one's (a connection replaced gets
+        one for its new session). Returns what detaches them all and stops following."""
+        self._followers.append(make)
+        for name, link in self.links.items():
+            self._attach(name, link.session, make)
+
+        def unfollow() -> None:
+            if make in self._followers:
+                self._followers.remove(make)
+            for kept in self._attached.values():
+                for entry in [entry for entry in kept if entry[0] is make]:
+                    entry[1].remove_listener(entry[2])
+                    kept.remove(entry)
+
+        return unfollow
+
+    def _attach(self, name: str, session: PersistentSession, make: LinkListener) -> None:
+        listener = make(name, session)
+        self._attached.setdefault(name, []).append((make, session, listener))
+        session.add_listener(listener)
+
+    def _link_changed(self, name: str, session: PersistentSession | None) -> None:
+        for _, old, listener in self._attached.pop(name, []):
+            old.remove_listener(listener)
+        if session is not None:
+            for make in list(self._followers):
+                self._attach(name, session, make)
+        if self.on_link is not None:
+            self.on_link(name, session)
+
     async def use(self, name: str) -> dict[str, Any]:
         """Make the connection `name` current (`use NAME`)."""
         session = self.session_of(name)
@@ -250,8 +303,7 @@ class ConnectionController:
         finally:
             if link.embedded is not None:
                 link.embedded.stop()
-            if self.on_link is not None:
-                self.on_link(name, None)
+            self._link_changed(name, None)
         if name != self.current:
             return True
         if self.links:  # another connection is left: it becomes current, said

@@ -112,6 +112,7 @@ async def _leg(
         plugins=options.plugins,
         plugin_config=options.plugin_config,
         config_source=options.config_source,
+        declared=options.declared,
     )
     runtimes.append(runtime)
     runtime.operator.answers, runtime.operator.yes = options.answers, options.yes

@@ -45,6 +45,9 @@ class LaunchOptions:
     # more than one, the file runs on each (mxshell.app.fleet).
     connections: list[tuple[str, Target]] = field(default_factory=list)
     parallel: int = 8  # a fleet run's connections at a time
+    # Every [connections.NAME] of the config file, opened or not: `connect NAME` opens
+    # one, and `NAME:Tag` with one not open is refused.
+    declared: dict[str, Target] = field(default_factory=dict)
     output: str = "table"
     timestamps: str = "local"
     history_size: int = 10_000
@@ -87,6 +90,7 @@ def new_runtime(options: LaunchOptions) -> ShellRuntime:
         plugins=options.plugins,
         plugin_config=options.plugin_config,
         config_source=options.config_source,
+        declared=options.declared,
     )
 
 

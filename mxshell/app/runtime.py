@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from mxshell.app.connection import ConnectionController, Target
+from mxshell.app.connection import ConnectionController, LinkListener, Target
 from mxshell.app.output_files import FileOutput
 from mxshell.app.plugin_host import PluginHost, PluginSelection, load_plugins
 from mxshell.commands import (
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from mxshell.shell.colour import Painter
 
 Writer = Callable[[str], None]
-# Makes the listener for one connection's session, given its name and the session.
-LinkListener = Callable[[str, PersistentSession], EventListener]
 
 
 def _printer(stream: Callable[[], TextIO]) -> Writer:
@@ -75,6 +73,7 @@ class ShellRuntime:
         plugins: PluginSelection | None = None,
         plugin_config: Mapping[str, Any] | None = None,
         config_source: str = "the config file",
+        declared: Mapping[str, Target] | None = None,
     ) -> None:
         self.out = out or _printer(lambda: sys.stdout)
         self.err = err or _printer(lambda: sys.stderr)
@@ -109,6 +108,7 @@ class ShellRuntime:
             backoff=backoff,
             sim_config=sim_config,
             on_link=self._link_changed,
+            declared=declared,
         )
         self.context.services.connection = self.connection
         self.routes = self.context.services.routes = Routes(self.context)
@@ -121,9 +121,6 @@ class ShellRuntime:
         self._plugin_listener: Any = None
         # Listeners that follow whichever session is current.
         self.session_listeners: list[EventListener] = []
-        # Listeners made for every connection's session (the REPL's event printer).
-        self.link_listeners: list[LinkListener] = []
-        self._attached: dict[str, list[tuple[PersistentSession, EventListener]]] = {}
         # The terminal, at the prompt only (the REPL sets it): never for files or -c.
         self.screen: Screen | None = None
 
@@ -181,21 +178,11 @@ class ShellRuntime:
 
     def _link_changed(self, name: str, session: PersistentSession | None) -> None:
         self.routes.connection_changed(name, session)
-        for old, listener in self._attached.pop(name, []):
-            old.remove_listener(listener)
-        if session is not None:
-            self._attached[name] = [(session, make(name, session)) for make in self.link_listeners]
-            for _, listener in self._attached[name]:
-                session.add_listener(listener)
 
-    def follow_every_connection(self, make: LinkListener) -> None:
+    def follow_every_connection(self, make: LinkListener) -> Callable[[], None]:
         """Attach a listener, made for each connection (its name and session), to every
-        open connection's session and to every later one."""
-        self.link_listeners.append(make)
-        for name, link in self.connection.links.items():
-            listener = make(name, link.session)
-            self._attached.setdefault(name, []).append((link.session, listener))
-            link.session.add_listener(listener)
+        open connection's session and to every later one (ConnectionController's)."""
+        return self.connection.follow_every_connection(make)
 
     def follow_events(self, listener: EventListener) -> None:
         """Attach a listener to the current session and to every later one."""

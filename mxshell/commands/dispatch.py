@@ -152,7 +152,7 @@ class Dispatcher:
     async def _invoke(self, command: Command, words: Sequence[str]) -> Any:
         arguments = command.parse(words)
         routes = self.context.services.routes
-        legs = routes.plan(command, arguments) if routes is not None else None
+        legs = await routes.plan(command, arguments) if routes is not None else None
         if legs is None:
             return await _call(command, self.context, arguments)
         if len(legs) == 1:  # its failure names the connection, as a leg's of several does

@@ -12,6 +12,7 @@ decided in one place, and no handler has to know about names.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
@@ -19,6 +20,12 @@ from typing import Any
 
 from mxshell.base.errors import CommandFailed, ShellError, UsageError
 from mxshell.commands.context import CommandContext
+from mxshell.commands.entry_files import (
+    EntryFile,
+    entry_line_columns,
+    has_csv_header,
+    starts_a_line,
+)
 from mxshell.commands.model import Command
 from mxshell.galaxy import GalaxyCatalog
 from mxshell.gateway import GatewayError
@@ -36,14 +43,23 @@ def split_reference(text: str, names: Collection[str]) -> tuple[str | None, str]
     return None, text
 
 
-def _refuse_closed(text: str, closed: Collection[str], names: Collection[str]) -> None:
-    """CommandFailed for `b:Tag.Attr` when b is a connection this shell has closed: the
-    user means that gateway, which is not there, not a tag spelled with a colon."""
+def _refuse_unopened(text: str, control: Any, where: str = "") -> None:
+    """CommandFailed for `b:Tag.Attr` when b is a connection this shell has closed, or
+    one the config file declares that is not open: the user means that gateway, which is
+    not there, not a tag spelled with a colon. `where` (FILE:LINE) leads the line."""
     name, colon, rest = text.partition(QUALIFIER)
-    if colon and rest and name in closed:
-        opened = ", ".join(names) or "none"
+    if not (colon and rest):
+        return
+    opened = ", ".join(control.names) or "none"
+    place = f"{where}: " if where else ""
+    if name in control.closed:
         raise CommandFailed(
-            f"connection {name!r} is closed (open: {opened}); connect {name} again to reach it"
+            f"{place}connection {name!r} is closed (open: {opened}); "
+            f"connect {name} again to reach it"
+        )
+    if name in control.declared:
+        raise CommandFailed(
+            f"{place}connection {name!r} is not open (open: {opened}); connect {name} to reach it"
         )
 
 
@@ -64,22 +80,31 @@ class Routes:
         # Per connection other than the current one: (its session, its Galaxy catalog).
         self._catalogs: dict[str, tuple[Any, GalaxyCatalog]] = {}
 
-    def plan(self, command: Command, arguments: dict[str, Any]) -> list[Leg] | None:
-        """The legs the command runs as, or None: no reference names a connection."""
+    async def plan(self, command: Command, arguments: dict[str, Any]) -> list[Leg] | None:
+        """The legs the command runs as, or None: no reference names a connection. An
+        @FILE's lines are references too: a file with qualified lines is read here, and
+        each leg gets its own lines of it (an EntryFile) in the file's place."""
         control = self.context.services.connection
         if control is None or command.own_connections:
             return None
         names, current = control.names, control.current
-        closed = control.closed
+        unopened = bool(control.closed) or len(control.declared) > 0
         found: dict[str, dict[str, list[str]]] = {}
         qualified = False
         tags = tag_arguments(command)
+        files = await _routed_files(control, tags, arguments)
         for dest in tags:
             value = arguments.get(dest)
             for text in value if isinstance(value, list) else [value] if value else []:
+                parts = files.get(text)
+                if parts is not None:
+                    qualified = True
+                    for each, part in parts.items():
+                        found.setdefault(each, {}).setdefault(dest, []).append(part)
+                    continue
                 name, reference = split_reference(text, names)
-                if name is None and closed:
-                    _refuse_closed(text, closed, names)
+                if name is None and unopened:
+                    _refuse_unopened(text, control)
                 qualified = qualified or name is not None
                 found.setdefault(name or current, {}).setdefault(dest, []).append(reference)
         if not qualified:
@@ -110,13 +135,13 @@ class Routes:
         qualified (everything goes to the current connection)."""
         control = self.context.services.connection
         names = control.names if control is not None else []
-        closed = control.closed if control is not None else []
+        unopened = control is not None and (bool(control.closed) or len(control.declared) > 0)
         found: dict[str, list[str]] = {}
         qualified = False
         for text in references:
             name, reference = split_reference(text, names)
-            if name is None and closed:
-                _refuse_closed(text, closed, names)
+            if name is None and unopened:
+                _refuse_unopened(text, control)
             qualified = qualified or name is not None
             found.setdefault(name or (control.current if control else ""), []).append(reference)
         if not qualified:
@@ -170,6 +195,49 @@ class Routes:
             return name, self.context.services.tag_completion
         kept = self._catalogs.get(name)
         return (name, kept[1]) if kept is not None else None
+
+
+async def _routed_files(
+    control: Any, tags: Sequence[str], arguments: dict[str, Any]
+) -> dict[str, dict[str, EntryFile]]:
+    """For each @FILE among the tag arguments' lists with a line qualified `NAME:`: its
+    lines by connection. A file without one is left to the command to read."""
+    words = [
+        word
+        for dest in tags
+        if isinstance(arguments.get(dest), list)
+        for word in arguments[dest]
+        if word.startswith("@") and len(word) > 1
+    ]
+    if not words:
+        return {}
+    prefixes = [f"{name}{QUALIFIER}" for name in [*control.names, *control.closed]]
+    prefixes += [f"{name}{QUALIFIER}" for name in control.declared]
+    routed = {}
+    for word in dict.fromkeys(words):
+        if await asyncio.to_thread(starts_a_line, word[1:], prefixes):
+            routed[word] = await asyncio.to_thread(_file_parts, word, control)
+    return routed
+
+
+def _file_parts(word: str, control: Any) -> dict[str, EntryFile]:
+    """The @FILE's lines by the connection each names (unqualified ones: the current
+    one's), without their `NAME:`; a CSV header goes to every connection's part."""
+    name = word[1:]
+    numbers, texts = entry_line_columns(name)
+    header = 1 if texts and has_csv_header(name, texts[0]) else 0
+    parts: dict[str, tuple[list[int], list[str]]] = {}
+    for number, text in zip(numbers[header:], texts[header:], strict=True):
+        connection, reference = split_reference(text, control.names)
+        if connection is None:
+            _refuse_unopened(text, control, f"{name}:{number}")
+        lines = parts.setdefault(connection or control.current, ([], []))
+        if header and not lines[0]:
+            lines[0].append(numbers[0])
+            lines[1].append(texts[0])
+        lines[0].append(number)
+        lines[1].append(reference)
+    return {each: EntryFile(word, *lines) for each, lines in parts.items()}
 
 
 def tag_arguments(command: Command) -> list[str]:

@@ -9,7 +9,7 @@ documented way; they keep working and name the same fields.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -59,6 +59,11 @@ class ConnectionControl(Protocol):
         """The names of connections opened before and closed since: `NAME:Tag` with one
         of them is refused, not taken as a tag reference."""
 
+    @property
+    def declared(self) -> Collection[str]:
+        """The names the config file declares ([connections.NAME]), open or not:
+        `NAME:Tag` with one that is not open is refused, as a closed one is."""
+
     def session_of(self, name: str) -> Any:
         """The session of the connection `name`; ValueError naming the open ones."""
 
@@ -69,6 +74,11 @@ class ConnectionControl(Protocol):
     async def disconnect(self, close: bool = False, name: str | None = None) -> Any: ...
 
     async def attach(self, session_id: str) -> Any: ...
+
+    def follow_every_connection(self, make: Callable[[str, Any], Any]) -> Callable[[], None]:
+        """Attach `make(name, session)`'s listener to every open connection's session and
+        to every later one's; returns what detaches them all (a recording follows
+        connections opened after it started this way)."""
 
     def deploy_simulator(self) -> Callable[[int, int], Any] | None:
         """`deploy(add, remove)` of the simulated gateway this shell is connected to, or
@@ -86,9 +96,9 @@ class ConnectionControl(Protocol):
 class Routing(Protocol):
     """Where a command's `NAME:Tag.Attr` references go (mxshell.commands.routing.Routes)."""
 
-    def plan(self, command: Any, arguments: dict[str, Any]) -> list[Any] | None:
+    async def plan(self, command: Any, arguments: dict[str, Any]) -> list[Any] | None:
         """The legs a command runs as (one per connection it reaches), or None: no
-        reference names a connection."""
+        reference names a connection (an @FILE's lines are references too)."""
 
     def context_for(self, name: str) -> Any:
         """The context a command reaching the connection `name` runs in."""

@@ -20,7 +20,9 @@ core = CommandSet("core")
         "Connect to a gateway and open a session.\n"
         "`connect HOST:PORT` replaces the current connection; `connect NAME HOST:PORT` "
         "opens the connection NAME beside it (or replaces NAME's), reached with "
-        "`NAME:Tag.Attr` or made current with `use NAME`. Without an endpoint, the "
+        "`NAME:Tag.Attr` or made current with `use NAME`; `connect NAME` alone opens NAME "
+        "again where it went, or where the config file's [connections.NAME] says. Without "
+        "an endpoint, the "
         "embedded simulated gateway (`connect --name lab` for it under a name). TLS is "
         "the default for a remote endpoint; plaintext only with --plaintext."
     ),

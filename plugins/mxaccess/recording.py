@@ -2,14 +2,14 @@
 
 A recording started with `record start` is this shell's RECORDING (a PluginState) and
 listens to the sessions themselves, so it carries on through automatic reconnects (the
-same session objects); it stops when the current session is closed (disconnect, connect
-elsewhere, exit). Rows are written by a thread of the recording's own
-(mxshell.output.recording.BackgroundRecorder).
+same session objects). It follows every connection, those opened after it started too;
+it stops when the last of them is closed (or at exit). Rows are written by a thread of
+the recording's own (mxshell.output.recording.BackgroundRecorder).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -44,10 +44,18 @@ class Recording:
     followed: list[tuple[ShellSession, EventListener]]
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     stopped_because: str | None = None
+    # The connection current when it started; whether rows name their connection (once
+    # more than one has been recorded); what stops following the connections.
+    first: str | None = None
+    named: bool = False
+    unfollow: Callable[[], None] | None = None
 
     def detach(self) -> None:
         for session, listener in self.followed:
             session.remove_listener(listener)
+        if self.unfollow is not None:
+            self.unfollow()
+            self.unfollow = None
 
     def status(self) -> dict[str, Any]:
         return {
@@ -65,15 +73,25 @@ class Recording:
 RECORDING: PluginState[Recording] = PluginState()
 
 
-def row_of(entry: tuple[Any, Any, ShellSession, str | None]) -> dict[str, Any]:
+def row_of(
+    entry: tuple[Any, Any, ShellSession, str | None], qualify_except: str | None = None
+) -> dict[str, Any]:
     """A queued (event, item, session, connection) as a row; runs on the recording's
-    writer thread. The connection's name leads the row when several are recorded.
+    writer thread. The connection's name leads the row when several are recorded; in a
+    CSV file begun without a connection column (`qualify_except`: the connection it began
+    on), a later connection's tags are written qualified instead, `north:Tank1.Level`.
 
     An item unknown when its event arrived is looked up again here: SubscribeBulk's first
     OnDataChange can arrive before its reply has put the item in the table."""
     event, item, session, connection = entry
     row = event_row(event, item if item is not None else item_of(session, event))
-    return row if connection is None else {"connection": connection, **row}
+    if connection is None:
+        return row
+    if qualify_except is None:
+        return {"connection": connection, **row}
+    if connection != qualify_except and row.get("tag"):
+        row["tag"] = f"{connection}:{row['tag']}"
+    return row
 
 
 @commands.command(
@@ -81,10 +99,11 @@ def row_of(entry: tuple[Any, Any, ShellSession, str | None]) -> dict[str, Any]:
     help="Record every event of the session to a file while you keep working.\n"
     "record start FILE (.jsonl or .csv, created readable by you only; an existing FILE "
     "only with --force, never through a symbolic link), record stop, "
-    "record status. The recording carries on through reconnects, and stops when the "
-    "session is closed (disconnect, connect elsewhere, exit). With several connections "
-    "open, it records those open when it starts, each row naming its connection; closing "
-    "one of them leaves the others recorded.",
+    "record status. The recording carries on through reconnects and follows every "
+    "connection, those opened after it started too; it stops when the last one is closed "
+    "(or at exit). Once more than one connection is recorded, each row names its "
+    "connection (a connection column in CSV when several were open at the start; a CSV "
+    "begun on one writes a later connection's tags as NAME:Tag.Attr).",
     args=[
         arg("action", choices=["start", "stop", "status"], help="start, stop or status"),
         arg("file", required=False, metavar="FILE", help="FILE.jsonl or FILE.csv (start)"),
@@ -127,16 +146,28 @@ async def start_recording(ctx: ShellContext, file: str, *, overwrite: bool = Fal
         recording.detach()
         ctx.notify(f"record: recording to {recording.recorder.path} stopped: {reason}")
 
-    sessions = _recorded_sessions(ctx, session)
-    columns = RECORD_COLUMNS if len(sessions) == 1 else ("connection", *RECORD_COLUMNS)
+    control = ctx.services.connection
+    several = control is not None and len(control.names) > 1
+    columns = ("connection", *RECORD_COLUMNS) if several else RECORD_COLUMNS
+    first = control.current if control is not None else None
+    qualify_except = first if not several and file.lower().endswith(".csv") else None
     recorder = await open_recorder(
-        ctx, file, to_row=row_of, on_failure=failed, overwrite=overwrite, columns=columns
+        ctx,
+        file,
+        to_row=lambda entry: row_of(entry, qualify_except),
+        on_failure=failed,
+        overwrite=overwrite,
+        columns=columns,
     )
-    recording = Recording(recorder, [])
-    for name, each in sessions:
-        listener = _queue_to(recorder, each, name)
-        each.add_listener(listener)
-        recording.followed.append((each, listener))
+    recording = Recording(recorder, [], first=first, named=several)
+    if control is None:  # a shell of one session: it alone
+        listener = _queue_to(recording, session, None)
+        session.add_listener(listener)
+        recording.followed.append((session, listener))
+    else:
+        recording.unfollow = control.follow_every_connection(
+            lambda name, each: _queue_to(recording, each, name)
+        )
     RECORDING.put(ctx, recording)
     status = recording.status()
     return Text(
@@ -145,22 +176,16 @@ async def start_recording(ctx: ShellContext, file: str, *, overwrite: bool = Fal
     )
 
 
-def _recorded_sessions(
-    ctx: ShellContext, current: ShellSession
-) -> list[tuple[str | None, ShellSession]]:
-    """The sessions a recording follows: every open connection's when there are several
-    (named), else the current one's."""
-    control = ctx.services.connection
-    if control is None or len(control.names) < 2:
-        return [(None, current)]
-    return [(name, control.session_of(name)) for name in control.names]
+def _queue_to(recording: Recording, session: ShellSession, name: str | None) -> EventListener:
+    """The listener queueing one connection's events; a connection other than the one
+    the recording began on makes every row name its connection from then on."""
+    if name is not None and name != recording.first:
+        recording.named = True
+    recorder = recording.recorder
 
-
-def _queue_to(
-    recorder: BackgroundRecorder, session: ShellSession, name: str | None
-) -> EventListener:
     def listener(batch: Sequence[Any]) -> None:
-        recorder.add([(event, item_of(session, event), session, name) for event in batch])
+        label = name if recording.named else None
+        recorder.add([(event, item_of(session, event), session, label) for event in batch])
 
     return listener
 
@@ -183,9 +208,16 @@ async def finish(ctx: ShellContext, recording: Recording) -> None:
 
 
 def stop_if_closed(context: ShellContext, reason: str) -> None:
-    """stop_recording, once one of the sessions the recording follows is closed."""
+    """stop_recording, once no session the recording follows is left open: the last
+    connection closed (or, in a shell of one session, that session)."""
     found = RECORDING.peek(context)
-    if found is not None and any(session.closed for session, _ in found.followed):
+    if found is None:
+        return
+    control = context.services.connection
+    if found.unfollow is not None and control is not None:
+        if not control.names:
+            stop_recording(context, reason)
+    elif any(session.closed for session, _ in found.followed):
         stop_recording(context, reason)
 
 

@@ -18,6 +18,7 @@ class Connections:
     current = "a"
     names = ["a", "b"]
     closed: list[str] = []  # none closed since opened
+    declared: list[str] = []  # no config file
 
     def session_of(self, name: str) -> str:
         if name not in self.names:
@@ -47,12 +48,12 @@ def test_a_name_before_a_colon_is_a_connection_only_when_one_is_open() -> None:
     assert split_reference("b:", ["a", "b"]) == (None, "b:")
 
 
-def test_unqualified_references_need_no_plan(routes: Routes) -> None:
-    assert routes.plan(many, {"tags": ["Tank1.Level", "Pump1.Speed"]}) is None
+async def test_unqualified_references_need_no_plan(routes: Routes) -> None:
+    assert await routes.plan(many, {"tags": ["Tank1.Level", "Pump1.Speed"]}) is None
 
 
-def test_references_of_several_connections_split_into_legs(routes: Routes) -> None:
-    legs = routes.plan(many, {"tags": ["b:Tank1.Level", "Pump1.Speed", "a:Tank2.Level"]})
+async def test_references_of_several_connections_split_into_legs(routes: Routes) -> None:
+    legs = await routes.plan(many, {"tags": ["b:Tank1.Level", "Pump1.Speed", "a:Tank2.Level"]})
     assert legs is not None
     assert [(leg.connection, leg.arguments["tags"]) for leg in legs] == [
         ("b", ["Tank1.Level"]),
@@ -62,10 +63,10 @@ def test_references_of_several_connections_split_into_legs(routes: Routes) -> No
     assert legs[0].context.tag_resolver is None  # a qualified reference is not relative
 
 
-def test_one_argument_cannot_go_to_two_connections(routes: Routes) -> None:
+async def test_one_argument_cannot_go_to_two_connections(routes: Routes) -> None:
     with pytest.raises(UsageError, match="pair reaches one connection at a time"):
-        routes.plan(pair, {"first": "a:Tank1.Level", "second": "b:Tank1.Level"})
-    legs = routes.plan(pair, {"first": "b:Tank1.Level", "second": "b:Tank2.Level"})
+        await routes.plan(pair, {"first": "a:Tank1.Level", "second": "b:Tank1.Level"})
+    legs = await routes.plan(pair, {"first": "b:Tank1.Level", "second": "b:Tank2.Level"})
     assert legs is not None and len(legs) == 1
     assert legs[0].arguments == {"first": "Tank1.Level", "second": "Tank2.Level"}
 

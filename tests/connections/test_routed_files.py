@@ -1,0 +1,108 @@
+"""Qualified references in @FILE lists (`b:Tank1.Level` on a line of tags.txt) go where
+the same references typed on the line go: same grouping, same errors, same table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mxshell.testing import ShellRunner
+from tests.connections.test_many_gateways import (  # noqa: F401 - the fixtures
+    SETPOINT,
+    gateway_value,
+    shell,
+    sims,
+)
+from tests.sim_processes import SimProcess
+
+LOW = "Tank1.Level.Lo"
+
+
+def listed(tmp_path: Path, name: str, *lines: str) -> Path:
+    path = tmp_path / name
+    path.write_text("# a list of entries\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def table_of(result: object) -> Any:
+    """The table of a read (read-bulk's report holds one)."""
+    return getattr(result, "table", result)
+
+
+def rows(result: object) -> list[tuple[object, ...]]:
+    """(connection, tag, value) of a read's rows, without the times."""
+    return [tuple(row[:3]) for row in table_of(result).rows]
+
+
+async def test_a_files_qualified_tags_are_read_where_typed_ones_are(
+    shell: ShellRunner,  # noqa: F811
+    sims: list[SimProcess],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    assert (await shell.run(f"write a:{SETPOINT} 11; write b:{SETPOINT} 22")).ok
+    for _ in range(100):  # a write is accepted first and done a moment later
+        if await gateway_value(sims[1], SETPOINT) == 22.0:
+            break
+    tags = listed(tmp_path, "tags.txt", f"b:{SETPOINT}", SETPOINT, f"  a:{LOW}")
+    for command in ("read-bulk", "read"):
+        typed = await shell.run(f"{command} b:{SETPOINT} {SETPOINT} a:{LOW}")
+        filed = await shell.run(f"{command} @{tags}")
+        assert filed.ok, filed.errors
+        columns = table_of(filed.result).columns
+        assert columns == table_of(typed.result).columns and columns[0] == "connection"
+        assert rows(filed.result) == rows(typed.result)
+        assert {row[0]: row[2] for row in rows(filed.result) if row[1] == SETPOINT} == {
+            "a": 11.0,
+            "b": 22.0,
+        }
+
+
+async def test_a_file_of_one_connections_tags_goes_to_it_alone(
+    shell: ShellRunner,  # noqa: F811
+    sims: list[SimProcess],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    tags = listed(tmp_path, "b.txt", f"b:{SETPOINT}", f"b:{LOW}")
+    added = await shell.run(f"add-item-bulk @{tags}")
+    assert added.ok, added.errors
+    control = shell.runtime.connection
+    assert sorted(i.tag_reference for i in control.session_of("b").items) == [SETPOINT, LOW]
+    assert not list(control.session_of("a").items)
+    saved = tmp_path / "b.jsonl"
+    assert (await shell.run(f"snapshot save {saved} @{tags}")).ok
+    header = json.loads(saved.read_text().splitlines()[0])
+    assert sims[1].endpoint in json.dumps(header) and sims[0].endpoint not in json.dumps(header)
+
+
+async def test_a_files_qualified_writes_reach_their_gateways(
+    shell: ShellRunner,  # noqa: F811
+    sims: list[SimProcess],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    writes = listed(tmp_path, "writes.txt", f"a:{SETPOINT}=31", f"b:{SETPOINT} = 32")
+    done = await shell.run(f"write-bulk @{writes}")
+    assert done.ok, done.errors
+    assert done.result.table.columns[0] == "connection"
+    assert await gateway_value(sims[0], SETPOINT) == 31.0
+    assert await gateway_value(sims[1], SETPOINT) == 32.0
+    # A CSV file's header names the columns for every connection's rows.
+    rows_csv = listed(tmp_path, "writes.csv", "tag,value", f"b:{SETPOINT},42", f"a:{SETPOINT},41")
+    assert (await shell.run(f"write-bulk @{rows_csv}")).ok
+    assert await gateway_value(sims[0], SETPOINT) == 41.0
+    assert await gateway_value(sims[1], SETPOINT) == 42.0
+
+
+async def test_a_file_line_naming_a_closed_connection_is_refused_with_its_line(
+    shell: ShellRunner,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    tags = listed(tmp_path, "tags.txt", f"a:{SETPOINT}", f"b:{SETPOINT}")
+    assert (await shell.run("disconnect b")).ok
+    refused = await shell.run(f"read-bulk @{tags}")
+    assert refused.errors == (
+        f"read-bulk: {tags}:3: connection 'b' is closed (open: a); connect b again to reach it"
+    )
+    writes = listed(tmp_path, "writes.txt", f"b:{SETPOINT}=5")
+    said = (await shell.run(f"write-bulk @{writes}")).errors
+    assert said.startswith(f"write-bulk: {writes}:2: connection 'b' is closed"), said
