@@ -37,8 +37,7 @@ class Step:
 
     A file of a million lines is a million steps held until the run ends, so a step keeps
     the text of its command only (split again when it runs: the lexer keeps the split of
-    a short line) and shares
-    its file's facts with the file's other steps.
+    a short line) and shares its file's facts with the file's other steps.
     """
 
     text: str
