@@ -124,6 +124,10 @@ def _plain(value: Any, secrets: Secrets = frozenset()) -> Any:
         if value.title:
             data["title"] = value.title
         return data
+    if type(value) is dict:  # before the slow Protocol check, as in redact
+        return {str(key): _plain(item, secrets) for key, item in value.items()}
+    if type(value) is list:
+        return [_plain(item, secrets) for item in value]
     if isinstance(value, Renderable):
         return to_data(value.as_data(), secrets)
     if isinstance(value, Mapping):
