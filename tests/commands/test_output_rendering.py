@@ -312,3 +312,36 @@ def test_an_enum_prints_its_name_with_its_number() -> None:
         Running = 2
 
     assert format_value(Mode.Running, Settings()) == "Running (2)"
+
+
+@pytest.mark.parametrize("zone", ["UTC0", "EST5EDT,M3.2.0,M11.1.0", "IST-5:30", "NPT-5:45"])
+def test_a_time_prints_with_milliseconds_and_its_zone_said(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from mxshell.output.formatting import format_timestamp, rfc3339
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        for moment in (
+            datetime(2025, 1, 6, 8, 0, 1, 250999, tzinfo=UTC),  # milliseconds cut, not rounded
+            datetime(2025, 7, 6, 23, 59, 59, 999999),  # naive: UTC
+            datetime(2025, 3, 9, 7, 0, tzinfo=timezone(timedelta(hours=2))),
+        ):
+            utc = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
+            local = utc.astimezone()
+            offset = local.strftime("%z")
+            assert format_timestamp(moment) == local.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + (
+                f"{offset[:3]}:{offset[3:]}"
+            )
+            shown = utc.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + "Z"
+            assert format_timestamp(moment, "utc") == shown
+            assert rfc3339(moment) == utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        assert format_timestamp(datetime(2025, 1, 6, 8, 0, 1, 250999), "utc") == (
+            "2025-01-06 08:00:01.250Z"
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()
