@@ -124,10 +124,13 @@ def _plain(value: Any, secrets: Secrets = frozenset()) -> Any:
         if value.title:
             data["title"] = value.title
         return data
-    if type(value) is dict:  # before the slow Protocol check, as in redact
+    # The commonest types before the slow Protocol check (4-8 us a value on Python 3.11).
+    if type(value) is dict:
         return {str(key): _plain(item, secrets) for key, item in value.items()}
     if type(value) is list:
         return [_plain(item, secrets) for item in value]
+    if type(value) is datetime:  # a reading's timestamp
+        return rfc3339(value)
     if isinstance(value, Renderable):
         return to_data(value.as_data(), secrets)
     if isinstance(value, Mapping):
