@@ -345,3 +345,27 @@ def test_a_time_prints_with_milliseconds_and_its_zone_said(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_result_renders_itself_by_its_class_or_by_its_own_methods() -> None:
+    from types import SimpleNamespace
+
+    from mxshell.output.results import renders_itself
+
+    @dataclass
+    class Gauge:
+        level: float
+
+        def as_text(self, format_value: Any) -> str:
+            return f"level {format_value(self.level)}"
+
+        def as_data(self) -> Any:
+            return {"level": self.level}
+
+    own = SimpleNamespace(as_text=lambda format_value: "own", as_data=lambda: "own")
+    assert renders_itself(Gauge(1.5)) and renders_itself(Text("x")) and renders_itself(own)
+    assert not any(renders_itself(v) for v in ({}, [], 1.5, datetime.now(UTC), None))
+    settings = Settings()
+    assert render_result(Gauge(1.5), settings) == "level 1.5"
+    assert render_result(own, settings) == "own"
+    assert to_data(Gauge(1.5)) == {"level": 1.5}
