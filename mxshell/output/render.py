@@ -93,6 +93,8 @@ def render_result(
         # csv and tsv are for programs: every digit, every item (vertical and plain are read)
         shown = whole(settings) if settings.output in ("csv", "tsv") else settings
         return render_rows(redacted, settings.output, lambda value: _cell(value, shown))
+    if type(result) is Text:  # its data is for JSON: what shows is its text alone
+        return _text(Text(scrub(result.text, secrets), fit=result.fit), settings, "", fit)
     return _text(redact_result(result, secrets), settings, indent="", fit=fit)
 
 

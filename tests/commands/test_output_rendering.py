@@ -97,6 +97,13 @@ def test_nothing_and_text_render_as_themselves() -> None:
     assert render_result(Text("help text", {"name": "x"}), Settings()) == "help text"
 
 
+def test_a_text_shows_its_text_with_secrets_masked_and_its_data_only_in_json() -> None:
+    said = Text("token abc123 set", {"token": "abc123", "n": 1})
+    assert render_result(said, Settings(), {"abc123"}) == f"token {REDACTED} set"
+    shown = json.loads(render_json(Outcome("let", "let", True, result=said), {"abc123"}))
+    assert shown["result"] == {"token": REDACTED, "n": 1}
+
+
 def test_timestamps_follow_the_setting_in_text() -> None:
     moment = datetime(2026, 1, 31, 12, 0, 1, 250000)  # naive: UTC, as the gateway's are
     assert render_result(moment, Settings(timestamps="utc")) == "2026-01-31 12:00:01.250Z"
