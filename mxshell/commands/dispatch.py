@@ -118,11 +118,13 @@ class Dispatcher:
         secrets += variables.secret_values()
         shown_line = scrub(shown_line, secrets)
         try:
-            words = self.registry.expand(words)
-            if not words:
+            expanded = self.registry.expand(words)
+            if not expanded:
                 raise UsageError("no command given")
-            command = self.registry.lookup(words[0])
-            secrets += [w.text for w in secret_words(_unplaced(words), command)]
+            command = self.registry.lookup(expanded[0])
+            if expanded != words:  # an alias's own words may hold a secret too
+                secrets += [w.text for w in secret_words(_unplaced(expanded), command)]
+            words = expanded
             result = await self._invoke(command, words[1:])
         except HelpRequested:
             assert command is not None

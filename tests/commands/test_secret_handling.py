@@ -122,3 +122,10 @@ async def test_a_line_run_again_is_masked_by_the_aliases_and_commands_of_now(
     registry.remove_alias("s")
     (again,) = await dispatcher.run_line("s password hunter2")
     assert again.line == "s password hunter2"
+
+
+async def test_a_secret_inside_an_alias_is_scrubbed_from_the_error(secure: Dispatcher) -> None:
+    secure.registry.define_alias("lc", "login crash --pin 55555")
+    (outcome,) = await secure.run_line("lc")
+    assert not outcome.ok and "55555" not in (outcome.error or "") + (outcome.traceback or "")
+    assert REDACTED in (outcome.error or "")
