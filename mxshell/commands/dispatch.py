@@ -35,6 +35,7 @@ from mxshell.output.secrets import scrub
 from mxshell.session import NotConnectedError
 
 PSQL_QUIT = "\\q"
+LINES_KEPT = 1024
 
 
 class Dispatcher:
@@ -42,6 +43,11 @@ class Dispatcher:
 
     def __init__(self, context: CommandContext) -> None:
         self.context = context
+        # Lines as they are kept (redact_line), by text: a command file repeats its lines.
+        # They depend on the commands and user aliases alone, so they are kept until the
+        # registry changes.
+        self._kept_lines: dict[str, str] = {}
+        self._kept_at = -1  # the registry's `changes` they were worked out at
 
     @property
     def registry(self) -> CommandRegistry:
@@ -97,7 +103,7 @@ class Dispatcher:
         started = time.perf_counter()
         variables = self.context.variables
         # The line is shown as typed (${NAME}, not its value); its words are expanded.
-        shown_line = redact_line(segment.text, self.registry)
+        shown_line = self._kept_line(segment.text)
         if segment.has_references:
             try:
                 segment = variables.expand_segment(segment)
@@ -112,11 +118,13 @@ class Dispatcher:
         secrets += variables.secret_values()
         shown_line = scrub(shown_line, secrets)
         try:
-            words = self.registry.expand(words)
-            if not words:
+            expanded = self.registry.expand(words)
+            if not expanded:
                 raise UsageError("no command given")
-            command = self.registry.lookup(words[0])
-            secrets += [w.text for w in secret_words(_unplaced(words), command)]
+            command = self.registry.lookup(expanded[0])
+            if expanded != words:  # an alias's own words may hold a secret too
+                secrets += [w.text for w in secret_words(_unplaced(expanded), command)]
+            words = expanded
             result = await self._invoke(command, words[1:])
         except HelpRequested:
             assert command is not None
@@ -148,6 +156,18 @@ class Dispatcher:
             result=result,
             elapsed=time.perf_counter() - started,
         )
+
+    def _kept_line(self, text: str) -> str:
+        """redact_line(text), worked out once while the registry stays as it is."""
+        if self._kept_at != self.registry.changes:
+            self._kept_lines.clear()
+            self._kept_at = self.registry.changes
+        kept = self._kept_lines.get(text)
+        if kept is None:
+            if len(self._kept_lines) >= LINES_KEPT:
+                del self._kept_lines[next(iter(self._kept_lines))]  # the oldest
+            kept = self._kept_lines[text] = redact_line(text, self.registry)
+        return kept
 
     async def _invoke(self, command: Command, words: Sequence[str]) -> Any:
         arguments = command.parse(words)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from mxshell.base.errors import ScriptSyntaxError
@@ -81,6 +82,23 @@ def split_line(line: str) -> list[Segment]:
         raise ScriptSyntaxError(
             f"the line is {len(line):,} characters long; at most {MAX_LINE_CHARS:,} are taken"
         )
+    if len(line) <= KEPT_LINE_CHARS:
+        return list(_split_kept(line))
+    return _split(line)
+
+
+# A command file's line is split when it runs and again when it is masked for the record,
+# and a file repeats its lines (loops, a fleet's runs): the split of a short line is kept.
+# Words and segments are tuples, so what is kept cannot be changed by whoever receives it.
+KEPT_LINE_CHARS = 1000
+
+
+@lru_cache(maxsize=1024)
+def _split_kept(line: str) -> tuple[Segment, ...]:
+    return tuple(_split(line))
+
+
+def _split(line: str) -> list[Segment]:
     if _SPECIAL.search(line) is None:  # most lines: words between blanks, nothing else
         words = tuple(Word(m.group(), m.start(), m.end()) for m in _BLANK_DELIMITED.finditer(line))
         if not words:

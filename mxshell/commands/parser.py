@@ -8,6 +8,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from mxshell.base.cmdline import StrictArgumentParser
 from mxshell.base.errors import HelpRequested, UsageError
+from mxshell.commands.converters import CONVERTERS
+
+# The same words parse to the same arguments when every converter is a built-in one (pure
+# functions of the text): a command file repeats its lines (a loop, a fleet's runs), so a
+# command keeps its last PARSES_KEPT answers. A plugin's own converter may read state
+# (a file, the Galaxy), so a command with one is parsed every time.
+PURE_CONVERTERS = frozenset([*CONVERTERS.values(), str])
+PARSES_KEPT = 64
 
 if TYPE_CHECKING:
     from mxshell.commands.arguments import Argument, Declared
@@ -31,6 +39,8 @@ class CommandParser(StrictArgumentParser):
             exit_on_error=True,  # every failure then goes through error() below
         )
         self.command = command
+        pure = all(argument.converter in PURE_CONVERTERS for argument in command.arguments)
+        self._parsed: dict[tuple[str, ...], dict[str, Any]] | None = {} if pure else None
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message, usage=self.command.usage())
@@ -45,6 +55,19 @@ class CommandParser(StrictArgumentParser):
         raise HelpRequested(f"usage: {self.command.usage()}")
 
     def parse_words(self, words: Sequence[str]) -> dict[str, Any]:
+        """The handler's keyword arguments: a new dict (and new lists) on every call, so
+        that a handler may change what it was given."""
+        key = tuple(words)
+        parsed = self._parsed.get(key) if self._parsed is not None else None
+        if parsed is None:
+            parsed = self._parse(key)
+            if self._parsed is not None:
+                if len(self._parsed) >= PARSES_KEPT:
+                    del self._parsed[next(iter(self._parsed))]  # the oldest
+                self._parsed[key] = parsed
+        return {name: list(v) if isinstance(v, list) else v for name, v in parsed.items()}
+
+    def _parse(self, words: Sequence[str]) -> dict[str, Any]:
         try:
             namespace = self.parse_args(list(words))
         except argparse.ArgumentError as error:  # belt and braces: exit_on_error is on

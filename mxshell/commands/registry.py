@@ -21,10 +21,14 @@ class CommandRegistry:
         self._commands: list[Command] = []
         self._by_name: dict[str, Command] = {}
         self._user_aliases: dict[str, str] = {}
+        # Counts every change of the commands or user aliases, so that what was worked
+        # out from them (the masked form of a line) is known to be out of date.
+        self.changes = 0
 
     # declared commands ---------------------------------------------------------
     def add(self, command: Command, plugin: str | None = None) -> Command:
         """Register a command (its plugin is recorded on it); CommandConflictError on a clash."""
+        self.changes += 1
         if plugin is not None:
             command.plugin = plugin
         if command.family is None:
@@ -40,6 +44,7 @@ class CommandRegistry:
         return command
 
     def remove(self, command: Command) -> None:
+        self.changes += 1
         self._commands.remove(command)
         for name in command.names:
             if self._by_name.get(name) is command:
@@ -85,6 +90,7 @@ class CommandRegistry:
 
     def define_alias(self, name: str, expansion: str) -> None:
         """`alias NAME 'words'`: NAME at the start of a command stands for the words."""
+        self.changes += 1
         if not _ALIAS_NAME.match(name):
             raise UsageError(f"{name!r} is not a valid alias name")
         if name in self._by_name:
@@ -99,6 +105,7 @@ class CommandRegistry:
             raise
 
     def remove_alias(self, name: str) -> None:
+        self.changes += 1
         if self._user_aliases.pop(name, None) is None:
             raise UsageError(f"no alias {name!r}")
 

@@ -12,7 +12,7 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from mxshell.output.results import Renderable, Table
+from mxshell.output.results import Table, renders_itself
 
 # Every name `set output` and `--format` take; json and table are rendered in render.py.
 FORMATS = ("table", "vertical", "csv", "tsv", "json", "plain")
@@ -34,7 +34,7 @@ def render_rows(value: Any, output: str, cell: Cell) -> str:
         return _vertical([str(k) for k in value], [[cell(v) for v in value.values()]], one=True)
     shape = _shape(value)
     if shape is None:
-        if isinstance(value, Renderable):
+        if renders_itself(value):
             return value.as_text(cell)
         if isinstance(value, list):
             return "\n".join(filter(None, (render_rows(v, output, cell) for v in value)))

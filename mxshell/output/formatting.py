@@ -67,7 +67,8 @@ def as_utc(moment: datetime) -> datetime:
 
 def rfc3339(moment: datetime) -> str:
     """UTC with microseconds and a Z: 2024-05-01T12:03:02.123000Z."""
-    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: a third of the time, for the same text (+00:00 cut off).
+    return as_utc(moment).isoformat("T", "microseconds")[:-6] + "Z"
 
 
 def format_timestamp(moment: datetime, zone: str = "local") -> str:
@@ -75,11 +76,10 @@ def format_timestamp(moment: datetime, zone: str = "local") -> str:
     watch view, recordings, snapshots, script messages): milliseconds, and the zone said,
     so a line copied out of a file still means one instant. `utc`: 2024-05-01
     12:03:02.123Z; `local`: 2024-05-01 14:03:02.123+02:00."""
+    # isoformat, not strftime: a third of the time (a table of timestamps has one a row).
     if zone == "utc":
-        return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + "Z"
-    local = as_utc(moment).astimezone()
-    offset = local.strftime("%z")  # +0200
-    return local.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + f"{offset[:3]}:{offset[3:]}"
+        return as_utc(moment).isoformat(" ", "milliseconds")[:-6] + "Z"  # +00:00 cut off
+    return as_utc(moment).astimezone().isoformat(" ", "milliseconds")
 
 
 def format_duration(value: timedelta) -> str:

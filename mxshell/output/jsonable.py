@@ -12,7 +12,7 @@ from pathlib import PurePath
 from typing import Any
 
 from mxshell.output.formatting import rfc3339
-from mxshell.output.results import Renderable, Table, Text
+from mxshell.output.results import Table, Text, renders_itself
 from mxshell.output.secrets import REDACTED, Secret, is_secret_name, scrub
 
 Secrets = Collection[str]
@@ -51,7 +51,7 @@ def redact(value: Any, secrets: Secrets = frozenset()) -> Any:
         return Table(list(value.columns), rows, value.title)
     if type(value) is dict:  # before the slow Protocol check: a dict renders as itself
         return _mapping(value, secrets)
-    if isinstance(value, Renderable):
+    if renders_itself(value):
         return value  # it renders itself; its as_data() is redacted on the way to JSON
     if is_dataclass(value) and not isinstance(value, type):
         result: dict[str, Any] = {}
@@ -124,7 +124,14 @@ def _plain(value: Any, secrets: Secrets = frozenset()) -> Any:
         if value.title:
             data["title"] = value.title
         return data
-    if isinstance(value, Renderable):
+    # The commonest types before the slow Protocol check (4-8 us a value on Python 3.11).
+    if type(value) is dict:
+        return {str(key): _plain(item, secrets) for key, item in value.items()}
+    if type(value) is list:
+        return [_plain(item, secrets) for item in value]
+    if type(value) is datetime:  # a reading's timestamp
+        return rfc3339(value)
+    if renders_itself(value):
         return to_data(value.as_data(), secrets)
     if isinstance(value, Mapping):
         return {str(key): _plain(item, secrets) for key, item in value.items()}

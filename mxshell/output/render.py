@@ -10,7 +10,7 @@ from mxshell.output.fit import Fit, column_widths, cut, fit_cells, fit_lines, fo
 from mxshell.output.formats import ROW_FORMATS, render_rows
 from mxshell.output.formatting import Display, format_value, whole
 from mxshell.output.jsonable import Secrets, redact, redact_result, result_data, to_data
-from mxshell.output.results import Renderable, Table, Text
+from mxshell.output.results import Table, Text, renders_itself
 from mxshell.output.secrets import scrub
 
 if TYPE_CHECKING:
@@ -93,6 +93,8 @@ def render_result(
         # csv and tsv are for programs: every digit, every item (vertical and plain are read)
         shown = whole(settings) if settings.output in ("csv", "tsv") else settings
         return render_rows(redacted, settings.output, lambda value: _cell(value, shown))
+    if type(result) is Text:  # its data is for JSON: what shows is its text alone
+        return _text(Text(scrub(result.text, secrets), fit=result.fit), settings, "", fit)
     return _text(redact_result(result, secrets), settings, indent="", fit=fit)
 
 
@@ -138,7 +140,7 @@ def _text(value: Any, settings: Display, indent: str, fit: Fit | None = None) ->
         return fit_lines(value.text, fit.width)  # one line per thing: cut, never wrapped
     if type(value) is dict:  # most results of all; before the slow runtime-Protocol check
         return _mapping(value, settings, indent, fit)
-    if isinstance(value, Renderable):
+    if renders_itself(value):
         return value.as_text(lambda v: format_value(v, settings))
     if isinstance(value, Mapping):
         return _mapping(value, settings, indent, fit)

@@ -265,9 +265,8 @@ class ScriptRunner:
     # output ----------------------------------------------------------------------
     def _report(self, step: Step, outcome: Outcome, *, deferred: bool = False) -> None:
         settings = self.context.settings
-        secrets = self._secrets()
         if settings.output == "json":
-            data = outcome_data(outcome, secrets)
+            data = outcome_data(outcome, self._secrets())
             data["line"] = step.line
             if step.source:
                 data["source"] = step.source
@@ -277,7 +276,7 @@ class ScriptRunner:
         elif outcome.ok:
             self.show(outcome)
         else:
-            text = render_text(outcome, settings, secrets)
+            text = render_text(outcome, settings, self._secrets())
             if outcome.status == CANCELLED:
                 why = "terminated (SIGTERM)" if self.terminated else "interrupted (Ctrl-C)"
                 text = f"{outcome.command}: {why}; the rest of the run is skipped"

@@ -36,8 +36,8 @@ class Step:
     """One command of a command file: its text, and where it was written.
 
     A file of a million lines is a million steps held until the run ends, so a step keeps
-    the text of its command only (split again when it runs, a few microseconds) and shares
-    its file's facts with the file's other steps.
+    the text of its command only (split again when it runs: the lexer keeps the split of
+    a short line) and shares its file's facts with the file's other steps.
     """
 
     text: str

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -142,19 +143,27 @@ async def set_command(
 ) -> Any:
     if name is None:
         return ctx.variables.shown()
-    if name in ctx.settings.all_names():
+    settings = tuple(ctx.settings.all_names())
+    if name in settings:
         if value is None or secret is not None:
             raise UsageError(f"set {name} takes one value", "set NAME VALUE")
         return {name: ctx.settings.set(name, value)}
     if (value is None) == (secret is None):
         raise UsageError("give a VALUE or --secret VALUE", "set NAME VALUE")
-    import difflib  # only for a mistyped setting: not on every start
-
-    near = difflib.get_close_matches(name, ctx.settings.all_names(), n=1, cutoff=0.85)
+    near = _setting_near(name, settings)
     if near:
-        ctx.notify(f"set: {name} is a variable; the setting is called {near[0]}")
+        ctx.notify(f"set: {name} is a variable; the setting is called {near}")
     ctx.variables.define(name, secret if secret is not None else value, secret=secret is not None)
     return Text("", {name: Secret(secret) if secret is not None else value})
+
+
+@lru_cache(maxsize=256)  # a command file sets the same variables over and over
+def _setting_near(name: str, settings: tuple[str, ...]) -> str | None:
+    """The setting a variable's name nearly spells (`set stop_on_eror off`), if any."""
+    import difflib  # only for a variable: not on every start
+
+    near = difflib.get_close_matches(name, settings, n=1, cutoff=0.85)
+    return near[0] if near else None
 
 
 @core.command(

@@ -198,3 +198,39 @@ def test_help_text_comes_from_the_declaration(write: Command) -> None:
     assert "(one of: plain, secured)" in text
     assert "needs a gateway session" in text
     assert "(a tag reference)" in text
+
+
+def test_words_parsed_again_give_a_new_dict_and_new_lists_each_time() -> None:
+    @command("tags", help="x", args=[arg("names", nargs="+"), arg("--every", type="duration")])
+    async def tags(ctx: object, names: list[str], every: float | None = None) -> None:
+        return None
+
+    first = tags.parse(["A", "B", "--every", "2s"])
+    first["names"].append("changed by a handler")
+    first["every"] = 0.0
+    assert tags.parse(["A", "B", "--every", "2s"]) == {"names": ["A", "B"], "every": 2.0}
+    assert tags.parse(["A", "--every", "1s"]) == {"names": ["A"], "every": 1.0}
+
+
+def test_a_plugins_own_converter_runs_for_every_parse() -> None:
+    calls: list[str] = []
+
+    def counted(text: str) -> str:
+        calls.append(text)
+        return f"{text}#{len(calls)}"
+
+    @command("mark", help="x", args=[arg("word", type=counted)])
+    async def mark(ctx: object, word: str) -> str:
+        return word
+
+    assert [mark.parse(["a"])["word"] for _ in range(3)] == ["a#1", "a#2", "a#3"]
+
+
+def test_a_bad_word_is_refused_every_time_it_is_given(write: Command) -> None:
+    for _ in range(2):
+        with pytest.raises(UsageError, match="high"):
+            write.parse(["Tank1.Level", "high"])
+    with pytest.raises(HelpRequested):
+        write.parse(["--help"])
+    with pytest.raises(HelpRequested):
+        write.parse(["--help"])

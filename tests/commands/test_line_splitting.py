@@ -105,3 +105,18 @@ def test_words_are_the_words_shlex_finds(line: str) -> None:
             split_line(line)
         return
     assert [w for s in split_line(line) for w in s.values] == expected
+
+
+def test_a_line_split_again_gives_the_same_segments_in_a_list_of_its_own() -> None:
+    line = "echo ${name} 'a b'; write T.L 1"
+    first = split_line(line)
+    first.clear()  # the caller's list: changing it changes nothing kept
+    again = split_line(line)
+    assert [s.values for s in again] == [["echo", "${name}", "a b"], ["write", "T.L", "1"]]
+    assert again == split_line(line)
+
+
+def test_a_bad_line_is_refused_each_time_it_is_split() -> None:
+    for _ in range(2):
+        with pytest.raises(ScriptSyntaxError, match="quote"):
+            split_line("echo 'open")

@@ -97,6 +97,13 @@ def test_nothing_and_text_render_as_themselves() -> None:
     assert render_result(Text("help text", {"name": "x"}), Settings()) == "help text"
 
 
+def test_a_text_shows_its_text_with_secrets_masked_and_its_data_only_in_json() -> None:
+    said = Text("token abc123 set", {"token": "abc123", "n": 1})
+    assert render_result(said, Settings(), {"abc123"}) == f"token {REDACTED} set"
+    shown = json.loads(render_json(Outcome("let", "let", True, result=said), {"abc123"}))
+    assert shown["result"] == {"token": REDACTED, "n": 1}
+
+
 def test_timestamps_follow_the_setting_in_text() -> None:
     moment = datetime(2026, 1, 31, 12, 0, 1, 250000)  # naive: UTC, as the gateway's are
     assert render_result(moment, Settings(timestamps="utc")) == "2026-01-31 12:00:01.250Z"
@@ -312,3 +319,60 @@ def test_an_enum_prints_its_name_with_its_number() -> None:
         Running = 2
 
     assert format_value(Mode.Running, Settings()) == "Running (2)"
+
+
+@pytest.mark.parametrize("zone", ["UTC0", "EST5EDT,M3.2.0,M11.1.0", "IST-5:30", "NPT-5:45"])
+def test_a_time_prints_with_milliseconds_and_its_zone_said(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from mxshell.output.formatting import format_timestamp, rfc3339
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        for moment in (
+            datetime(2025, 1, 6, 8, 0, 1, 250999, tzinfo=UTC),  # milliseconds cut, not rounded
+            datetime(2025, 7, 6, 23, 59, 59, 999999),  # naive: UTC
+            datetime(2025, 3, 9, 7, 0, tzinfo=timezone(timedelta(hours=2))),
+        ):
+            utc = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
+            local = utc.astimezone()
+            offset = local.strftime("%z")
+            assert format_timestamp(moment) == local.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + (
+                f"{offset[:3]}:{offset[3:]}"
+            )
+            shown = utc.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + "Z"
+            assert format_timestamp(moment, "utc") == shown
+            assert rfc3339(moment) == utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        assert format_timestamp(datetime(2025, 1, 6, 8, 0, 1, 250999), "utc") == (
+            "2025-01-06 08:00:01.250Z"
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_result_renders_itself_by_its_class_or_by_its_own_methods() -> None:
+    from types import SimpleNamespace
+
+    from mxshell.output.results import renders_itself
+
+    @dataclass
+    class Gauge:
+        level: float
+
+        def as_text(self, format_value: Any) -> str:
+            return f"level {format_value(self.level)}"
+
+        def as_data(self) -> Any:
+            return {"level": self.level}
+
+    own = SimpleNamespace(as_text=lambda format_value: "own", as_data=lambda: "own")
+    assert renders_itself(Gauge(1.5)) and renders_itself(Text("x")) and renders_itself(own)
+    assert not any(renders_itself(v) for v in ({}, [], 1.5, datetime.now(UTC), None))
+    settings = Settings()
+    assert render_result(Gauge(1.5), settings) == "level 1.5"
+    assert render_result(own, settings) == "own"
+    assert to_data(Gauge(1.5)) == {"level": 1.5}

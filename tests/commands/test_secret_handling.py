@@ -99,3 +99,33 @@ def test_context_repr_names_services_only(registry: CommandRegistry) -> None:
     context.variables["password"] = "hunter2"
     assert "k-123" not in repr(context) and "hunter2" not in repr(context)
     assert "plant" in repr(context)
+
+
+async def test_a_line_run_again_is_masked_by_the_aliases_and_commands_of_now(
+    registry: CommandRegistry,
+) -> None:
+    dispatcher = Dispatcher(CommandContext(registry))
+    for line in ("s password hunter2", "sign-in op --pin 4321"):
+        (before,) = await dispatcher.run_line(line)
+        assert not before.ok and before.line == line  # nothing there says it is a secret
+    registry.define_alias("s", "set")
+
+    @command("sign-in", help="x", args=[arg("user"), arg("--pin", secret=True)])
+    async def sign_in(ctx: CommandContext, user: str, pin: str) -> None:
+        return None
+
+    registry.add(sign_in, plugin="demo")
+    (masked,) = await dispatcher.run_line("s password hunter2")
+    assert masked.line == f"s password {REDACTED}"
+    (masked,) = await dispatcher.run_line("sign-in op --pin 4321")
+    assert masked.ok and masked.line == f"sign-in op --pin {REDACTED}"
+    registry.remove_alias("s")
+    (again,) = await dispatcher.run_line("s password hunter2")
+    assert again.line == "s password hunter2"
+
+
+async def test_a_secret_inside_an_alias_is_scrubbed_from_the_error(secure: Dispatcher) -> None:
+    secure.registry.define_alias("lc", "login crash --pin 55555")
+    (outcome,) = await secure.run_line("lc")
+    assert not outcome.ok and "55555" not in (outcome.error or "") + (outcome.traceback or "")
+    assert REDACTED in (outcome.error or "")

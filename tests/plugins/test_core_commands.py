@@ -135,6 +135,15 @@ async def test_set_and_show_settings(
     assert no_value.status == USAGE and "set output takes one value" in (no_value.error or "")
 
 
+async def test_a_near_miss_of_a_setting_is_said_every_time_it_is_set(
+    dispatcher: Dispatcher, notes: list[str]
+) -> None:
+    for value in ("utc", "local"):
+        assert (await one(dispatcher, f"set timestamp {value}")).ok
+    assert (await one(dispatcher, "set colour red")).ok
+    assert notes == ["set: timestamp is a variable; the setting is called timestamps"] * 2
+
+
 async def test_alias_define_use_list_show_remove(dispatcher: Dispatcher) -> None:
     assert (await one(dispatcher, "alias hi 'echo hello there'")).ok
     assert (await one(dispatcher, "alias greet echo 'dear reader'")).ok
