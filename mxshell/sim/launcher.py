@@ -96,6 +96,7 @@ class EmbeddedGateway:
             if EmbeddedGateway._serving.get(self._gateway.endpoint) is self:
                 del EmbeddedGateway._serving[self._gateway.endpoint]
             self.run(self._gateway.stop())
+            self.run(_finish_leftovers)
         self._shutdown_loop()
 
     def _shutdown_loop(self) -> None:
@@ -137,3 +138,18 @@ class EmbeddedGateway:
     def __repr__(self) -> str:
         state = self._gateway.endpoint if self._gateway else "stopped"
         return f"EmbeddedGateway({state})"
+
+
+async def _finish_leftovers() -> None:
+    """Let the tasks the stopped server left on its loop end (a call that was ending as it
+    stopped is one step from done), then cancel any still there: closing the loop over
+    them would have gRPC print them as a traceback on the user's terminal."""
+    current = asyncio.current_task()
+    leftovers = [task for task in asyncio.all_tasks() if task is not current]
+    if not leftovers:
+        return
+    _, pending = await asyncio.wait(leftovers, timeout=0.5)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending, timeout=0.5)
