@@ -154,6 +154,9 @@ class ItemOperations:
         await self.call(lambda s: s.remove_item_bulk(server_handle, handles))
 
     async def remove_item(self, item: TrackedItem) -> None:
+        watch = self.parked.returned(item)  # lent to a write that failed: nothing comes
+        if watch is not None:
+            watch.cancel()
         if item.lost is None:
             await self.call(
                 lambda s: s.remove_item(item.registration.gateway_handle, item.gateway_handle)

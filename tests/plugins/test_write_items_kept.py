@@ -151,3 +151,16 @@ async def test_the_completions_of_kept_items_are_not_news_in_stream_events(
     streamed = await own_shell.run("stream-events --timeout 100ms")
     assert streamed.ok, streamed.errors
     assert [json.loads(line)["result"]["events"] for line in streamed.out] == [0]
+
+
+async def test_a_refused_write_gives_its_item_back_and_leaves_nothing_watched(
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner
+) -> None:
+    # MXAccess refuses the value at once: no OnWriteComplete will come, so nothing may
+    # stay watching for one (the event stream would be read event by event for ever).
+    session = own_shell.session
+    refused = await own_shell.run("write Tank1.Capacity lots --type string")
+    assert "MXAccess refused Write" in refused.errors
+    assert held_by_gateway(fresh_gateway, session.session_id) == []
+    await asyncio.sleep(0)  # a cancelled watch leaves the waiters on the next turn
+    assert not session.completions
