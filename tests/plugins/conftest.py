@@ -12,6 +12,7 @@ import pytest
 
 from mxshell.app.plugin_host import PluginHost
 from mxshell.commands import CommandContext, Dispatcher, Services
+from mxshell.gateway import GatewayClient, Session
 from mxshell.sim import ApiKey, EmbeddedGateway, SimConfig
 from mxshell.sim.auth import ALL_SCOPES
 from mxshell.testing import ShellRunner
@@ -164,3 +165,15 @@ async def reader(
     sim = gateway if request.param == "ReadBulk" else older_gateway
     async with ShellRunner.connected(sim) as shell:
         yield Reader(sim, shell, request.param)
+
+
+@pytest.fixture
+async def theirs(fresh_gateway: EmbeddedGateway) -> AsyncIterator[Session]:
+    """A session another client opened on the gateway, with the same key."""
+    async with (
+        await GatewayClient.connect(
+            fresh_gateway.endpoint, fresh_gateway.api_key, plaintext=True
+        ) as other,
+        await other.open_session("other-client") as opened,
+    ):
+        yield opened

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 
-from mxshell.gateway import GatewayClient, Session
+from mxshell.gateway import Session
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
 from tests.conftest import eventually
 
 from .conftest import held_by_gateway
-
-
-@pytest.fixture
-async def theirs(fresh_gateway: EmbeddedGateway) -> AsyncIterator[Session]:
-    """A session another client opened on the gateway, with the same key."""
-    async with (
-        await GatewayClient.connect(
-            fresh_gateway.endpoint, fresh_gateway.api_key, plaintext=True
-        ) as other,
-        await other.open_session("other-client") as opened,
-    ):
-        yield opened
 
 
 @pytest.mark.parametrize("command", ["write", "write-bulk"])

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 
-from mxshell.gateway import GatewayClient, Session
+from mxshell.gateway import Session
 from mxshell.session import operations
 from mxshell.session.item_table import ItemTable
 from mxshell.session.parking import ParkedItems
@@ -113,18 +112,6 @@ async def test_more_than_the_limit_go_back_at_once(
     assert len(held_by_gateway(fresh_gateway, session.session_id)) == 2
     await run_file(own_shell, "write Tank1.Level.Lo 10")
     assert held_by_gateway(fresh_gateway, session.session_id) == []
-
-
-@pytest.fixture
-async def theirs(fresh_gateway: EmbeddedGateway) -> AsyncIterator[Session]:
-    """A session another client opened on the gateway, with the same key."""
-    async with (
-        await GatewayClient.connect(
-            fresh_gateway.endpoint, fresh_gateway.api_key, plaintext=True
-        ) as other,
-        await other.open_session("other-client") as opened,
-    ):
-        yield opened
 
 
 async def test_leaving_an_attached_session_gives_back_what_writes_kept(
