@@ -22,6 +22,7 @@ from mxshell.session.batches import (
     ItemMethod,
     WriteMethod,
     add_items,
+    count_failed,
     item_calls,
     read_tags,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "WriteMethod",
     "WriteResults",
     "add_items",
+    "count_failed",
     "item_calls",
     "read_tags",
     "user_ids",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from mxshell.contract import galaxy, mx, types
 from mxshell.gateway import (
     TYPE_NAMES,
+    BulkAnswers,
     GalaxyRepositoryClient,
     GatewayClient,
     GatewayError,
@@ -31,6 +32,7 @@ from mxshell.gateway.values import INT32_MAX, INT32_MIN, ScalarColumn
 __all__ = [
     "CATEGORY_SECURITY_ERROR",
     "INT32_MAX",
+    "BulkAnswers",
     "ScalarColumn",
     "INT32_MIN",
     "TYPE_NAMES",

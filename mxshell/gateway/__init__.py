@@ -36,9 +36,11 @@ from mxshell.gateway.status import (
 from mxshell.gateway.value_decode import from_mx_value, mx_value_kind
 from mxshell.gateway.value_text import parse_value_text, texts_to_mx_values
 from mxshell.gateway.values import TYPE_NAMES, normalize_type_name, to_mx_value, type_name_for
+from mxshell.gateway.verdicts import BulkAnswers
 
 __all__ = [
     "DEFAULT_CHANNEL_ARGS",
+    "BulkAnswers",
     "TYPE_NAMES",
     "ChannelOptions",
     "ClientClosedError",

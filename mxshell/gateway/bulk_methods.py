@@ -12,8 +12,9 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from mxshell.contract import mx, types
 from mxshell.gateway.errors import GatewayError
-from mxshell.gateway.protocol import command_name
+from mxshell.gateway.protocol import build_request, command_name
 from mxshell.gateway.values import ScalarColumn, timestamp_message, to_mx_value
+from mxshell.gateway.verdicts import BulkAnswers, CountedReply
 
 _Entry = TypeVar("_Entry")
 _Result = TypeVar("_Result")
@@ -74,11 +75,12 @@ class WriteColumns(Sequence[tuple[Any, ...]]):
 
 class BulkMethods:
     """The bulk commands of mxshell.gateway.Session, which provides `max_bulk_entries`
-    and `_checked` (one Invoke, checked for a refusal of the command as a whole)."""
+    and `_counted` (one Invoke, checked for a refusal of the command as a whole, its
+    entries' verdicts counted)."""
 
     max_bulk_entries: int
 
-    async def _checked(self, command: Any, *secrets: str) -> mx.InvokeResponse:
+    async def _counted(self, request: mx.InvokeRequest) -> CountedReply:
         raise NotImplementedError
 
     async def _bulk(
@@ -86,16 +88,20 @@ class BulkMethods:
         entries: Sequence[_Entry],
         build: Callable[[Sequence[_Entry]], Any],
         results_of: Callable[[mx.InvokeResponse], Sequence[_Result]],
-    ) -> Sequence[_Result]:
-        # One command's answer is returned as the reply's repeated field itself: listing it
-        # would build a wrapper for each of 10,000 entries at once, each one tracked by the
+    ) -> BulkAnswers[_Result]:
+        # One command's answer is the reply's repeated field itself: listing it would
+        # build a wrapper for each of 10,000 entries at once, each one tracked by the
         # collector, where a caller walking the field makes each in turn and lets it go.
+        # How many failed is counted from the reply's bytes (mxshell.gateway.verdicts).
         size = self.max_bulk_entries if self.max_bulk_entries > 0 else max(len(entries), 1)
         parts: list[Sequence[_Result]] = []
+        failed = 0
         for start in range(0, len(entries), size):
             chunk = entries[start : start + size]
             command = build(chunk)
-            reply = await self._checked(command)
+            if not isinstance(command, mx.InvokeRequest):
+                command = build_request("", "", command)
+            reply, succeeded = await self._counted(command)
             answered = results_of(reply)
             if len(answered) != len(chunk):
                 raise GatewayError(
@@ -103,16 +109,18 @@ class BulkMethods:
                     f"for {len(chunk)}"
                 )
             parts.append(answered)
-        return parts[0] if len(parts) == 1 else [result for part in parts for result in part]
+            failed += len(answered) - succeeded
+        results = parts[0] if len(parts) == 1 else [result for part in parts for result in part]
+        return BulkAnswers(results, failed)
 
     async def _subscribe_family(
         self, entries: Sequence[Any], build: Callable[[Sequence[Any]], Any]
-    ) -> Sequence[mx.SubscribeResult]:
+    ) -> BulkAnswers[mx.SubscribeResult]:
         return await self._bulk(entries, build, lambda reply: reply.subscribe_results.results)
 
     async def add_item_bulk(
         self, server_handle: int, tag_references: Iterable[str]
-    ) -> Sequence[mx.SubscribeResult]:
+    ) -> BulkAnswers[mx.SubscribeResult]:
         return await self._subscribe_family(
             list(tag_references),
             lambda chunk: mx.AddItemBulkCommand(server_handle=server_handle, tag_references=chunk),
@@ -120,7 +128,7 @@ class BulkMethods:
 
     async def advise_item_bulk(
         self, server_handle: int, item_handles: Iterable[int]
-    ) -> Sequence[mx.SubscribeResult]:
+    ) -> BulkAnswers[mx.SubscribeResult]:
         return await self._subscribe_family(
             list(item_handles),
             lambda chunk: mx.AdviseItemBulkCommand(server_handle=server_handle, item_handles=chunk),
@@ -128,7 +136,7 @@ class BulkMethods:
 
     async def remove_item_bulk(
         self, server_handle: int, item_handles: Iterable[int]
-    ) -> Sequence[mx.SubscribeResult]:
+    ) -> BulkAnswers[mx.SubscribeResult]:
         return await self._subscribe_family(
             list(item_handles),
             lambda chunk: mx.RemoveItemBulkCommand(server_handle=server_handle, item_handles=chunk),
@@ -136,7 +144,7 @@ class BulkMethods:
 
     async def unadvise_item_bulk(
         self, server_handle: int, item_handles: Iterable[int]
-    ) -> Sequence[mx.SubscribeResult]:
+    ) -> BulkAnswers[mx.SubscribeResult]:
         return await self._subscribe_family(
             list(item_handles),
             lambda chunk: mx.UnAdviseItemBulkCommand(
@@ -146,7 +154,7 @@ class BulkMethods:
 
     async def subscribe_bulk(
         self, server_handle: int, tag_references: Iterable[str]
-    ) -> Sequence[mx.SubscribeResult]:
+    ) -> BulkAnswers[mx.SubscribeResult]:
         """AddItem and Advise for each tag in one round trip."""
         return await self._subscribe_family(
             list(tag_references),
@@ -157,7 +165,7 @@ class BulkMethods:
 
     async def unsubscribe_bulk(
         self, server_handle: int, item_handles: Iterable[int]
-    ) -> Sequence[mx.SubscribeResult]:
+    ) -> BulkAnswers[mx.SubscribeResult]:
         """UnAdvise and RemoveItem for each item in one round trip."""
         return await self._subscribe_family(
             list(item_handles),
@@ -168,7 +176,7 @@ class BulkMethods:
 
     async def _write_family(
         self, entries: Sequence[_Prepared] | WriteColumns, field: str, **fields: int
-    ) -> Sequence[mx.BulkWriteResult]:
+    ) -> BulkAnswers[mx.BulkWriteResult]:
         def build(chunk: Sequence[_Prepared] | WriteColumns) -> mx.InvokeRequest:
             # Built inside its request, each entry in place with its value copied once:
             # building entries, then the command, then the request copied 10,000 entries
@@ -202,7 +210,7 @@ class BulkMethods:
         *,
         user_id: int = 0,
         type_name: str | None = None,
-    ) -> Sequence[mx.BulkWriteResult]:
+    ) -> BulkAnswers[mx.BulkWriteResult]:
         """Write for each (item_handle, value); values go through to_mx_value first."""
         return await self._write_family(
             _write_entries(entries, type_name, timed=False),
@@ -218,7 +226,7 @@ class BulkMethods:
         *,
         user_id: int = 0,
         type_name: str | None = None,
-    ) -> Sequence[mx.BulkWriteResult]:
+    ) -> BulkAnswers[mx.BulkWriteResult]:
         """Write2 for each (item_handle, value, timestamp)."""
         return await self._write_family(
             _write_entries(entries, type_name, timed=True),
@@ -235,7 +243,7 @@ class BulkMethods:
         current_user_id: int,
         verifier_user_id: int = 0,
         type_name: str | None = None,
-    ) -> Sequence[mx.BulkWriteResult]:
+    ) -> BulkAnswers[mx.BulkWriteResult]:
         return await self._write_family(
             _write_entries(entries, type_name, timed=False),
             "write_secured_bulk",
@@ -252,7 +260,7 @@ class BulkMethods:
         current_user_id: int,
         verifier_user_id: int = 0,
         type_name: str | None = None,
-    ) -> Sequence[mx.BulkWriteResult]:
+    ) -> BulkAnswers[mx.BulkWriteResult]:
         return await self._write_family(
             _write_entries(entries, type_name, timed=True),
             "write_secured2_bulk",
@@ -263,7 +271,7 @@ class BulkMethods:
 
     async def read_bulk(
         self, server_handle: int, tags: Iterable[str | tuple[str, int]], timeout_ms: int = 0
-    ) -> Sequence[mx.BulkReadResult]:
+    ) -> BulkAnswers[mx.BulkReadResult]:
         """Current values: a tag, or (tag, timeout_ms) to give one its own wait (0 is the
         gateway's default). Advised tags answer from cache (was_cached) undisturbed."""
 

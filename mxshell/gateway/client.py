@@ -11,12 +11,13 @@ from typing import Any
 
 import grpc
 
-from mxshell.contract import mx, mx_grpc
+from mxshell.contract import MX_SERVICE, mx, mx_grpc
 from mxshell.gateway.channel import ChannelOptions, open_channel, resolve_options
 from mxshell.gateway.errors import ProtocolError, translated_errors
 from mxshell.gateway.galaxy import GalaxyRepositoryClient
 from mxshell.gateway.protocol import build_request, check_protocol
 from mxshell.gateway.session import Session
+from mxshell.gateway.verdicts import CountedReply, counted_reply
 
 
 class GatewayClient:
@@ -32,6 +33,12 @@ class GatewayClient:
         self._options = options
         self._metadata = options.call_metadata()
         self._stub = mx_grpc.MxAccessGatewayStub(channel)
+        # Invoke again, its reply parsed with its bulk entries' verdicts counted.
+        self._invoke_counted = channel.unary_unary(
+            f"/{MX_SERVICE}/Invoke",
+            request_serializer=mx.InvokeRequest.SerializeToString,
+            response_deserializer=counted_reply,
+        )
         self._correlation_prefix = token_hex(4)
         self._correlation_counter = itertools.count(1)
         self._closed = False
@@ -171,6 +178,16 @@ class GatewayClient:
         request.session_id = session_id
         request.correlation_id = self.next_correlation_id()
         return await self._send(request, secrets)
+
+    async def invoke_counted(self, session_id: str, request: mx.InvokeRequest) -> CountedReply:
+        """invoke_built for a bulk command whose caller counts the entries that went
+        well: the reply, and that count (mxshell.gateway.verdicts)."""
+        request.session_id = session_id
+        request.correlation_id = self.next_correlation_id()
+        with self._errors():
+            answer: CountedReply = await self._invoke_counted(request, metadata=self._metadata)
+        check_protocol(request, answer.reply, (self._options.api_key,))
+        return answer
 
     async def _send(
         self, request: mx.InvokeRequest, secrets: Iterable[str | None]

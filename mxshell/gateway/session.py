@@ -15,6 +15,7 @@ from mxshell.gateway.bulk_methods import BulkMethods
 from mxshell.gateway.errors import GatewayError, SessionNotFoundError
 from mxshell.gateway.protocol import check_mxaccess, command_name
 from mxshell.gateway.values import timestamp_message, to_mx_value
+from mxshell.gateway.verdicts import CountedReply
 
 
 class SessionTransport(Protocol):
@@ -31,6 +32,8 @@ class SessionTransport(Protocol):
     async def invoke_raw(
         self, session_id: str, command: Any, *, secrets: Iterable[str | None] = ()
     ) -> mx.InvokeResponse: ...
+
+    async def invoke_counted(self, session_id: str, request: mx.InvokeRequest) -> CountedReply: ...
 
     async def invoke_built(
         self, session_id: str, request: mx.InvokeRequest, *, secrets: Iterable[str | None] = ()
@@ -121,6 +124,12 @@ class Session(BulkMethods):
         else:
             reply = await self._client.invoke_raw(self.session_id, command, secrets=secrets)
         return check_mxaccess(command_name(command), reply)
+
+    async def _counted(self, request: mx.InvokeRequest) -> CountedReply:
+        # _checked for a bulk request whose entries' verdicts are counted.
+        answer = await self._client.invoke_counted(self.session_id, request)
+        check_mxaccess(command_name(request), answer.reply)
+        return answer
 
     # one MXAccess method each ---------------------------------------------------------
     async def register(self, client_name: str) -> int:

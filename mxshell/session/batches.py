@@ -25,6 +25,7 @@ from typing import Any, Literal, Protocol
 
 from mxshell.gateway import Session
 from mxshell.gateway.errors import GatewayError
+from mxshell.gateway.verdicts import BulkAnswers
 from mxshell.session.item_table import ItemTable, Registration, TrackedItem
 
 Progress = Callable[[int], None]  # called with how many entries were answered so far
@@ -119,7 +120,12 @@ class BulkRun:
         async with aclosing(calls) as answered:
             async for _, part in answered:
                 parts.append(part)
-        return parts[0] if len(parts) == 1 else [answer for part in parts for answer in part]
+        if len(parts) == 1:
+            return parts[0]
+        joined = [answer for part in parts for answer in part]
+        if all(isinstance(part, BulkAnswers) for part in parts):  # all answered by the gateway
+            return BulkAnswers(joined, sum(part.failed for part in parts))  # type: ignore[attr-defined]
+        return joined
 
     async def overlapped(
         self,
@@ -200,6 +206,18 @@ class BulkRun:
         if rest:
             self.answered += len(rest)
             yield rest, [not_sent(entry, f"not sent: {self._failure}") for entry in rest]
+
+
+def count_failed(answers: Sequence[Any]) -> int:
+    """How many of a call's answers failed: a gateway Session's BulkAnswers count them as
+    they arrive; EntryResults (entries the shell did not send) and results listed another
+    way are looked at one by one."""
+    if isinstance(answers, BulkAnswers):
+        return answers.failed
+    return sum(
+        not (answer.ok if isinstance(answer, EntryResult) else answer.was_successful)
+        for answer in answers
+    )
 
 
 async def _any_answered(calls: Sequence[asyncio.Future[Any]]) -> bool:

@@ -18,6 +18,7 @@ from mxshell.contract import types
 from mxshell.gateway import Session
 from mxshell.gateway.bulk_methods import WriteColumns
 from mxshell.gateway.values import ScalarColumn, to_mx_value
+from mxshell.gateway.verdicts import BulkAnswers
 from mxshell.session.batches import BulkRun, EntryResult, WriteMethod, _by_registration
 from mxshell.session.item_table import Registration, TrackedItem
 
@@ -41,13 +42,15 @@ class WriteResults(Sequence[EntryResult]):
 
     def __init__(self, items: Sequence[TrackedItem], answers: Sequence[Any]) -> None:
         self.items, self.answers = items, answers
-        if isinstance(answers, list):  # some answered by the shell, some by the gateway
+        if isinstance(answers, BulkAnswers) and not answers.failed:  # most writes
+            self.failed: list[int] = []
+        elif isinstance(answers, list):  # some answered by the shell, some by the gateway
             self.failed = [
                 index
                 for index, answer in enumerate(answers)
                 if isinstance(answer, str) or not answer.was_successful
             ]
-        else:  # a reply's own repeated field: the gateway answered every entry
+        else:  # replies' own results: the gateway answered every entry
             self.failed = [i for i, answer in enumerate(answers) if not answer.was_successful]
 
     def __len__(self) -> int:

@@ -15,6 +15,7 @@ from mxshell.api import (
     ShellSession,
     session_of,
 )
+from mxshell.api.bulk import count_failed
 from mxshell.api.gateway import mx
 
 if TYPE_CHECKING:  # stats is imported when a bench runs: start-up need not pay for it
@@ -54,10 +55,10 @@ async def timed_call(call: BulkCall, measured: CallLatencies | None) -> None:
     elapsed = (time.perf_counter() - started) * 1000
     if measured is None:
         return
-    failures = [e for e in entries if not e.was_successful]
-    if failures:
-        ok = len(entries) - len(failures)
-        measured.failed_call(elapsed, entry_error(failures[0]), ok, len(failures))
+    failed = count_failed(entries)
+    if failed:
+        first = next(entry for entry in entries if not entry.was_successful)
+        measured.failed_call(elapsed, entry_error(first), len(entries) - failed, failed)
     else:
         measured.succeeded(elapsed, len(entries))
 

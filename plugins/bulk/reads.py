@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import aclosing
-from operator import attrgetter
 from typing import Any
 
 from mxshell_plugins.bulk.steps import (
@@ -19,7 +18,13 @@ from mxshell_plugins.bulk.steps import (
 )
 
 from mxshell.api import CommandSet, ShellContext, Table, UsageError, arg, session_of
-from mxshell.api.bulk import READ_CALL_ENTRIES, READS_IN_FLIGHT, EntryResult, read_tags
+from mxshell.api.bulk import (
+    READ_CALL_ENTRIES,
+    READS_IN_FLIGHT,
+    EntryResult,
+    count_failed,
+    read_tags,
+)
 from mxshell.api.conversion import quality_text, refusals
 from mxshell.api.gateway import kind_value, mx, types, utc_datetime
 from mxshell.api.items import SERVER_HANDLE
@@ -35,20 +40,11 @@ _QUALITY_TEXTS: dict[int, str | None] = {}
 # Called unbound in read-bulk's loop, which saves building a bound method per entry.
 _which = types.MxValue.WhichOneof
 _has = mx.BulkReadResult.HasField
-_succeeded = attrgetter("was_successful")
 
 
 def _quality(quality: int) -> str | None:
     text = _QUALITY_TEXTS[quality] = quality_text(quality)
     return text
-
-
-def _failures(answers: Sequence[Any]) -> int:
-    """How many of a call's answers failed: a chunk the shell did not send is all
-    EntryResult refusals; otherwise the reply's BulkReadResults, counted in C."""
-    if answers and isinstance(answers[0], EntryResult):
-        return sum(not answer.ok for answer in answers)
-    return len(answers) - sum(map(_succeeded, answers))
 
 
 def _rows_of(answered: list[tuple[Sequence[str], Sequence[Any]]]) -> list[tuple[Any, ...]]:
@@ -137,6 +133,6 @@ async def read_bulk(
         async with aclosing(read_tags(run, registration, found, timeout_ms)) as answered:
             async for chunk, answers in answered:
                 kept.append((chunk, answers))
-                failed += _failures(answers)
+                failed += count_failed(answers)
     table = Table(READ_COLUMNS, LazyRows(len(found), len(READ_COLUMNS), lambda: _rows_of(kept)))
     return report(ctx, "read-bulk", table, len(found), failed, run, allow_partial)

@@ -10,6 +10,7 @@ from mxshell.contract import mx, types
 from mxshell.gateway import ProtocolError, Session, from_mx_value
 from mxshell.gateway.bulk_methods import WriteColumns
 from mxshell.gateway.values import ScalarColumn, to_mx_value
+from mxshell.gateway.verdicts import CountedReply
 
 from .conftest import MAX_BULK_ENTRIES
 
@@ -65,13 +66,13 @@ async def test_read_bulk_sends_each_tags_own_timeout_or_the_calls(
     session: Session, server_handle: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sent: list[mx.InvokeRequest] = []
-    send = session._client._send
+    send = session._client.invoke_counted
 
-    async def recording(request: mx.InvokeRequest, secrets: object) -> mx.InvokeResponse:
+    async def recording(session_id: str, request: mx.InvokeRequest) -> CountedReply:
         sent.append(request)
-        return await send(request, secrets)
+        return await send(session_id, request)
 
-    monkeypatch.setattr(session._client, "_send", recording)
+    monkeypatch.setattr(session._client, "invoke_counted", recording)
     await session.read_bulk(
         server_handle, ["Tank1.Level", ("Pump1.Speed", 500), ("Pump2.Speed", 0)], timeout_ms=250
     )
