@@ -89,4 +89,20 @@ def resolve_converter(kind: Converter | str | None) -> tuple[Converter, str]:
         return boolean, "bool"
     if kind is str:
         return text, "str"
-    return kind, getattr(kind, "__name__", "value")
+    name = getattr(kind, "__name__", "value")
+    try:
+        hash(kind)
+    except TypeError:  # argparse looks each converter up in a dict
+        return _Unhashable(kind), name
+    return kind, name
+
+
+class _Unhashable:
+    """A plugin's converter that cannot be hashed (a dataclass instance, say), called
+    through an object that can."""
+
+    def __init__(self, convert: Converter) -> None:
+        self.convert = convert
+
+    def __call__(self, word: str) -> Any:
+        return self.convert(word)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -224,6 +225,30 @@ def test_a_plugins_own_converter_runs_for_every_parse() -> None:
         return word
 
     assert [mark.parse(["a"])["word"] for _ in range(3)] == ["a#1", "a#2", "a#3"]
+
+
+def test_a_converter_that_cannot_be_hashed_parses_every_time() -> None:
+    @dataclass
+    class OneOf:  # a dataclass with eq and no frozen: not hashable
+        words: tuple[str, ...]
+        calls: int = 0
+
+        def __call__(self, text: str) -> str:
+            self.calls += 1
+            if text not in self.words:
+                raise ValueError(text)
+            return text
+
+    one_of = OneOf(("a", "b"))
+
+    @command("pick", help="x", args=[arg("word", type=one_of)])
+    async def pick(ctx: object, word: str) -> str:
+        return word
+
+    assert [pick.parse(["a"]), pick.parse(["a"])] == [{"word": "a"}] * 2
+    assert one_of.calls == 2
+    with pytest.raises(UsageError):
+        pick.parse(["c"])
 
 
 def test_a_bad_word_is_refused_every_time_it_is_given(write: Command) -> None:
