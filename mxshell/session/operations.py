@@ -136,18 +136,29 @@ class ItemOperations:
     async def release_parked(self) -> None:
         """Give the kept write items back to the gateway, one RemoveItemBulk per
         registration. A failure is said, not raised: the gateway drops them with the
-        session in any case."""
+        session in any case. Not connected, they stay kept (see mxshell.session.parking)."""
         try:
             session_id = self.gateway.session_id
         except GatewayError:
-            session_id = None  # not connected: they went with the gateway session
+            return
+        groups = self.parked.take_all(session_id)
         try:
-            for registration, handles in self.parked.take_all(session_id).values():
+            while groups:
+                registration, kept = groups[0]
+                handles = [each.gateway_handle for each in kept]
                 try:
                     await self._remove_items(registration.gateway_handle, handles)
                 except GatewayError as error:
                     self.notify(f"could not give back {len(handles)} items writes used: {error}")
+                finally:
+                    for each in kept:
+                        each.written.cancel()  # no longer watched (nothing if it came)
+                del groups[0]
         finally:
+            # Stopped (Ctrl-C): the call out may have gone through, so its items are not
+            # used again; those after it were never sent and stay kept.
+            for _, kept in groups[1:]:
+                self.parked.put_back(kept)
             self.parked.given_back()
 
     async def _remove_items(self, server_handle: int, handles: list[int]) -> None:

@@ -10,9 +10,13 @@ shell is idle (after a line at the prompt, before the session closes) or when mo
 LIMIT are kept.
 
 An item is used again only once its last write's OnWriteComplete has arrived, so a later
-write waiting for its own OnWriteComplete can never be given an earlier one. Kept items
-belong to one gateway session: a reconnect to a new one, or an Unregister, took them
-away on the gateway's side, and they are forgotten without a call.
+write waiting for its own OnWriteComplete can never be given an earlier one (one whose
+watch ended with the connection is not used again: the completion may still come after
+a reattach). Kept items belong to one gateway session: a reconnect to a new one, or an
+Unregister, took them away on the gateway's side, and they are forgotten without a call;
+while the shell is not connected they stay kept (a reattach to the same session, one
+another client opened, still has them). One that became a user's item (a gateway that
+hands out one handle per tag) is forgotten, not given back.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ class ParkedItems:
         key = tag.lower()
         for kept in self._kept:
             same = kept.registration is registration and kept.tag_reference.lower() == key
-            if same and kept.written.done():
+            if same and _came(kept.written):
                 self._table.changing()
                 self._kept.remove(kept)
                 self._pairs.discard(_pair(kept))
@@ -100,20 +104,27 @@ class ParkedItems:
         """Kept items of an earlier gateway session went with it."""
         self._drop(lambda kept: kept.session_id != session_id)
 
-    def take_all(self, session_id: str | None) -> dict[int, tuple[Registration, list[int]]]:
-        """Every kept item of this gateway session, to give back: the gateway handles per
-        registration. Events naming them stay the shell's until `given_back`: the last
-        write's OnWriteComplete may come while they are being given back."""
+    def take_all(self, session_id: str) -> list[tuple[Registration, list[KeptItem]]]:
+        """Every kept item of this gateway session, to give back, by registration (one the
+        user now holds too is forgotten instead). Events naming them stay the shell's until
+        `given_back`: the last write's OnWriteComplete may come while they are being given
+        back. Those that could not be tried go back with `put_back`."""
         self.forget_other_sessions(session_id)
-        grouped: dict[int, tuple[Registration, list[int]]] = {}
-        for kept in self._kept:
-            registration = kept.registration
-            grouped.setdefault(registration.handle, (registration, []))[1].append(
-                kept.gateway_handle
+        self._drop(
+            lambda kept: (
+                self._table.by_gateway(kept.registration.gateway_handle, kept.gateway_handle)
+                is not None
             )
-            kept.written.cancel()
+        )
+        grouped: dict[int, tuple[Registration, list[KeptItem]]] = {}
+        for kept in self._kept:
+            grouped.setdefault(kept.registration.handle, (kept.registration, []))[1].append(kept)
         self._kept = []
-        return grouped
+        return list(grouped.values())
+
+    def put_back(self, kept: list[KeptItem]) -> None:
+        """Items take_all took and nothing tried to give back (the release was stopped)."""
+        self._kept.extend(kept)
 
     def given_back(self) -> None:
         """What take_all took is gone from the gateway: no longer the shell's."""
@@ -135,6 +146,11 @@ class ParkedItems:
 
 def _pair(kept: KeptItem) -> tuple[int, int]:
     return kept.registration.gateway_handle, kept.gateway_handle
+
+
+def _came(written: asyncio.Future[object]) -> bool:
+    """Whether a kept item's last OnWriteComplete came (not a watch that ended unanswered)."""
+    return written.done() and not written.cancelled() and written.exception() is None
 
 
 def _seen(future: asyncio.Future[object]) -> None:

@@ -151,3 +151,82 @@ async def test_a_refused_write_gives_its_item_back_and_leaves_nothing_watched(
     assert held_by_gateway(fresh_gateway, session.session_id) == []
     await asyncio.sleep(0)  # a cancelled watch leaves the waiters on the next turn
     assert not session.completions
+
+
+async def test_a_cut_keeps_them_for_the_attached_session_and_gives_them_back_there(
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner, theirs: Session
+) -> None:
+    # An attached session outlives a cut: a line that ends while the shell reconnects
+    # must not forget the items kept in it, or they would stay there for good.
+    assert (await own_shell.run(f"attach {theirs.session_id}")).ok
+    session = own_shell.session  # attach made a new one
+    await run_file(own_shell, f"write {SP} 1 --type double")
+    session._connection_lost("test: the stream is cut")  # noqa: SLF001 - a real reconnect
+    await own_shell.run("echo while reconnecting")
+    assert len(session.parked) == 1
+    await eventually(lambda: session.connected, "attached again")
+    assert session.session_id == theirs.session_id
+    await own_shell.run("echo idle")
+    assert held_by_gateway(fresh_gateway, theirs.session_id) == []
+    assert len(session.parked) == 0
+
+
+async def test_an_item_whose_completion_watch_ended_with_the_connection_is_not_lent() -> None:
+    # After a reattach to the same session its earlier OnWriteComplete may still come:
+    # a later write waiting for its own could be handed that one.
+    table = ItemTable()
+    registration = table.add_registration("mxshell", 1)
+    parked = ParkedItems(table)
+    written: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+    item = table.add(registration, SP, 7)
+    table.drop(item)  # kept: out of the item table
+    parked.keep(item, "s1", written)
+    written.set_exception(ConnectionError("the session was lost"))
+    assert parked.take(registration, SP, "s1") is None
+    assert [len(kept) for _, kept in parked.take_all("s1")] == [1]  # still given back
+
+
+async def test_an_item_the_user_now_holds_is_forgotten_not_given_back() -> None:
+    # A gateway that hands out one handle per tag gives the user's add-item the handle a
+    # write kept: giving it back would remove the user's item.
+    table = ItemTable()
+    registration = table.add_registration("mxshell", 1)
+    parked = ParkedItems(table)
+    written: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+    written.set_result(None)
+    item = table.add(registration, SP, 7)
+    table.drop(item)
+    parked.keep(item, "s1", written)
+    table.add(registration, SP, 7)  # the user's, by a bulk add (which does not disown)
+    assert parked.take_all("s1") == []
+    assert len(parked) == 0
+
+
+async def test_a_release_stopped_midway_keeps_what_it_had_not_sent(
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = own_shell.session
+    await run_file(
+        own_shell, f"write {SP} 1 --type double\nregister second\nwrite Tank1.Level.Hi 90"
+    )
+    assert len(session.parked) == 2
+    await eventually(lambda: session.counters.write_completes == 2, "both completions")
+    out = asyncio.Event()
+
+    async def held(server_handle: int, handles: list[int]) -> None:
+        out.set()  # the first RemoveItemBulk is out when Ctrl-C comes
+        await asyncio.sleep(30)
+
+    monkeypatch.setattr(session, "_remove_items", held)
+    release = asyncio.create_task(session.release_parked())
+    await out.wait()
+    release.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await release
+    # The call that was out may have gone through: its item is not used again. The other
+    # was never sent: still kept, and given back next time.
+    assert len(session.parked) == 1
+    monkeypatch.undo()
+    await own_shell.run("echo idle")
+    assert len(session.parked) == 0
+    assert [tag for tag, _ in held_by_gateway(fresh_gateway, session.session_id)] == [SP]
