@@ -154,10 +154,10 @@ def _assignments_of(name: str, numbers: list[int], texts: list[str]) -> Assignme
 
 
 class EntryFile(str):
-    """An @FILE word whose entry lines were read already: the lines of one connection,
-    without their `NAME:` (mxshell.commands.routing), with their line numbers, so that a
-    message about one still names FILE:LINE. The command takes them instead of reading
-    the file again."""
+    """An @FILE word whose entry lines were read already: the lines (a CSV file's records,
+    which may span lines) of one connection, without their `NAME:`
+    (mxshell.commands.routing), with the line each starts on, so that a message about one
+    still names FILE:LINE. The command takes them instead of reading the file again."""
 
     numbers: list[int]
     texts: list[str]
@@ -182,15 +182,11 @@ class EntryFile(str):
         reads the file."""
         if not is_csv(self.name):
             return _assignments_of(self.name, self.numbers, self.texts)
+        # A record's text may hold line ends (in a quoted value): one string is one record.
         rows = [
             (n, next(csv.reader([text]))) for n, text in zip(self.numbers, self.texts, strict=True)
         ]
         return _csv_assignments(self.name, rows)
-
-
-def has_csv_header(name: str, first_line: str) -> bool:
-    """Whether a CSV @FILE's first entry line is its header (its first column `tag`)."""
-    return is_csv(name) and first_line.split(",", 1)[0].strip().strip('"').lower() == "tag"
 
 
 def any_glob(words: Sequence[str]) -> bool:
@@ -246,12 +242,14 @@ def read_entry_lines(name: str) -> list[tuple[str, str]]:
 
 def starts_a_line(name: str, prefixes: Sequence[str]) -> bool:
     """Whether some line of the @FILE starts with one of the prefixes (blanks before it
-    allowed): a quick look, a block at a time, before reading its entries. A file that
-    cannot be read is False: the command reading it says what is wrong."""
+    allowed, and in a CSV file a quote): a quick look, a block at a time, before reading
+    its entries. A file that cannot be read is False: the command reading it says what
+    is wrong."""
     if not prefixes:
         return False
+    start = '^[ \t]*"?' if is_csv(name) else "^[ \t]*"
     pattern = re.compile(
-        "^[ \t]*(?:" + "|".join(re.escape(p) for p in prefixes) + ")", re.MULTILINE
+        start + "(?:" + "|".join(re.escape(p) for p in prefixes) + ")", re.MULTILINE
     )
     rest = ""
     try:
@@ -295,17 +293,43 @@ def _entry_lines(name: str) -> tuple[list[int], list[str]]:
 
 
 def _read_csv_rows(name: str) -> list[tuple[int, list[str]]]:
-    """(row number, cells) of each CSV row that is not blank or a # comment."""
-    found: list[tuple[int, list[str]]] = []
+    """(row number, cells) of each CSV record that is not blank or a # comment."""
+    numbers, _, rows = csv_records(name)
+    return list(zip(numbers, rows, strict=True))
+
+
+def csv_records(name: str, *, texts: bool = False) -> tuple[list[int], list[str], list[list[str]]]:
+    """The CSV @FILE's records that are not blank or a # comment: the line each starts on
+    (a quoted value may hold line ends, so a record may take several lines), with
+    `texts` its text as written (without the blanks around it), and its cells."""
+    numbers: list[int] = []
+    written: list[str] = []
+    rows: list[list[str]] = []
+    raw: list[str] = []  # the lines of the record being read, when its text is wanted
     with _opened(name) as text:
+        lines = _bounded_lines(name, text)
+        reader = csv.reader(_kept(lines, raw) if texts else lines)
+        start = 1
         try:
-            for number, row in enumerate(csv.reader(_bounded_lines(name, text)), start=1):
+            for row in reader:
                 if row and any(c.strip() for c in row) and not row[0].lstrip().startswith("#"):
-                    _count(name, len(found))
-                    found.append((number, row))
+                    _count(name, len(rows))
+                    numbers.append(start)
+                    rows.append(row)
+                    if texts:
+                        written.append("".join(raw).strip())  # as entry lines are
+                raw.clear()
+                start = reader.line_num + 1
         except csv.Error as error:
             raise CommandFailed(f"cannot read @{name} as CSV: {error}") from None
-    return found
+    return numbers, written, rows
+
+
+def _kept(lines: Iterator[str], into: list[str]) -> Iterator[str]:
+    """The lines, each also put in `into` (the csv reader asks for one line at a time)."""
+    for line in lines:
+        into.append(line)
+        yield line
 
 
 @contextmanager

@@ -92,3 +92,12 @@ def test_any_glob_looks_over_many_words_as_is_glob_does_each() -> None:
     assert entry_files.any_glob(["Tank1.Level", "Tank*.Level"])
     assert entry_files.any_glob(["Pump[12].Speed"])
     assert not entry_files.any_glob([])
+
+
+def test_a_csv_record_after_one_spanning_lines_is_named_by_the_line_it_starts_on(
+    tmp_path: Path,
+) -> None:
+    written = tmp_path / "notes.csv"
+    written.write_text('tag,value\nTank1.Notes,"one\ntwo"\n# a comment\nTank2.Notes\n')
+    with pytest.raises(UsageError, match=r"notes.csv:5: expected the columns tag, value"):
+        read_write_specs(str(written))
