@@ -161,3 +161,22 @@ async def test_a_routed_csv_value_spanning_lines_reaches_its_gateway_whole(
     rows_csv.write_text(f'tag,value\nb:{NOTES},"one\ntwo"\na:{NOTES}\n', encoding="utf-8")
     said = (await shell.run(f"write-bulk @{rows_csv}")).errors
     assert f"{rows_csv}:4: expected the columns tag, value" in said, said
+
+
+async def test_a_watched_files_qualified_tags_are_watched_where_typed_ones_are(
+    shell: ShellRunner,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    tags = listed(tmp_path, "watched.txt", f"b:{SETPOINT}", "Tank[12].Level", f"  a:{LOW}")
+    typed = await shell.run(f"watch b:{SETPOINT} Tank1.Level Tank2.Level a:{LOW} --once")
+    filed = await shell.run(f"watch @{tags} --once")
+    assert filed.ok, filed.errors
+    assert filed.result.columns == typed.result.columns and "connection" in filed.result.columns
+
+    def where(result: Any) -> list[tuple[object, object]]:
+        return sorted((r["connection"], r["tag"]) for r in result.result.records())
+
+    expected = [("a", LOW), ("a", "Tank1.Level"), ("a", "Tank2.Level"), ("b", SETPOINT)]
+    assert where(filed) == where(typed) == sorted(expected)
+    control = shell.runtime.connection
+    assert not list(control.session_of("a").items) and not list(control.session_of("b").items)
