@@ -355,6 +355,18 @@ async def test_watch_takes_a_file_of_tags_with_comments_and_globs_as_read_does(
         assert list(shell.session.items) == []  # what it added is given back
         missing = await shell.run(f"watch @{tmp_path}/nope.txt --once")
         assert missing.errors == f"watch: cannot read @{tmp_path}/nope.txt: no such file"
+        # At the prompt the file's tags go to the live view, advised while it shows them.
+        view = FakeView()
+        shell.context.services[WATCH_VIEW] = view
+        assert (await shell.run(f"watch @{listed}")).ok
+        ((model, _),) = view.calls
+        assert [i.tag_reference for i in model.items] == [
+            "Tank1.Level",
+            "Tank2.Level",
+            "Pump1.Speed",
+        ]
+        assert view.advise_states == [["advise", "advise", "advise"]]
+        assert list(shell.session.items) == []
 
 
 def test_a_failed_row_is_marked_bad_in_the_view() -> None:
