@@ -142,9 +142,9 @@ async def watch(
     words = await references(ctx, items or [], globs=False)
     parts = by_connection(ctx, words)
     groups = [Watched(name, each) for name, each, _ in parts]
-    named = [await references(each, names) for _, each, names in parts]
+    wanted = [await references(each, names) for _, each, names in parts]
     try:
-        for group, names in zip(groups, named, strict=True):
+        for group, names in zip(groups, wanted, strict=True):
             group.items = await _watched_items(group, names)
         if items and not any(group.items for group in groups):
             said = "; ".join(f"{ref}: {why}" for g in groups for ref, why in g.failed)
