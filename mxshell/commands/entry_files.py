@@ -161,10 +161,17 @@ class EntryFile(str):
 
     numbers: list[int]
     texts: list[str]
+    cells: list[list[str]] | None  # a CSV file's records read already, as the texts say
 
-    def __new__(cls, word: str, numbers: list[int], texts: list[str]) -> EntryFile:
+    def __new__(
+        cls,
+        word: str,
+        numbers: list[int],
+        texts: list[str],
+        cells: list[list[str]] | None = None,
+    ) -> EntryFile:
         made = super().__new__(cls, word)
-        made.numbers, made.texts = numbers, texts
+        made.numbers, made.texts, made.cells = numbers, texts, cells
         return made
 
     @property
@@ -182,6 +189,8 @@ class EntryFile(str):
         reads the file."""
         if not is_csv(self.name):
             return _assignments_of(self.name, self.numbers, self.texts)
+        if self.cells is not None:
+            return _csv_assignments(self.name, list(zip(self.numbers, self.cells, strict=True)))
         # A record's text may hold line ends (in a quoted value): one string is one record.
         rows = [
             (n, next(csv.reader([text]))) for n, text in zip(self.numbers, self.texts, strict=True)
@@ -305,31 +314,35 @@ def csv_records(name: str, *, texts: bool = False) -> tuple[list[int], list[str]
     numbers: list[int] = []
     written: list[str] = []
     rows: list[list[str]] = []
-    raw: list[str] = []  # the lines of the record being read, when its text is wanted
+    lines: list[str] | None = [] if texts else None  # every line, for the records' texts
     with _opened(name) as text:
-        lines = _bounded_lines(name, text)
-        reader = csv.reader(_kept(lines, raw) if texts else lines)
+        reader = csv.reader(_csv_lines(_line_blocks(name, text), lines))
         start = 1
         try:
             for row in reader:
-                if row and any(c.strip() for c in row) and not row[0].lstrip().startswith("#"):
+                end = reader.line_num
+                first = row[0].lstrip() if row else "#"
+                if first[:1] != "#" and (first or any(c.strip() for c in row)):
                     _count(name, len(rows))
                     numbers.append(start)
                     rows.append(row)
-                    if texts:
-                        written.append("".join(raw).strip())  # as entry lines are
-                raw.clear()
-                start = reader.line_num + 1
+                    if lines is not None:  # as entry lines are: without blanks around
+                        written.append("\n".join(lines[start - 1 : end]).strip())
+                start = end + 1
         except csv.Error as error:
             raise CommandFailed(f"cannot read @{name} as CSV: {error}") from None
     return numbers, written, rows
 
 
-def _kept(lines: Iterator[str], into: list[str]) -> Iterator[str]:
-    """The lines, each also put in `into` (the csv reader asks for one line at a time)."""
-    for line in lines:
-        into.append(line)
-        yield line
+def _csv_lines(blocks: Iterator[list[str]], into: list[str] | None) -> Iterator[str]:
+    """The lines of the blocks with their ends again (the csv reader keeps a quoted
+    value's), each also put in `into` when it is a list. A block at a time, as
+    _entry_lines reads: a line at a time took three times as long."""
+    for block in blocks:
+        if into is not None:
+            into.extend(block)
+        for line in block:
+            yield line + "\n"
 
 
 @contextmanager
@@ -346,22 +359,10 @@ def _opened(name: str) -> Iterator[TextIO]:
         raise CommandFailed(f"cannot read @{name}: {error.strerror or error}") from None
 
 
-def _bounded_lines(name: str, text: TextIO) -> Iterator[str]:
-    """The file's lines, each read no further than MAX_LINE_CHARS; a NUL is no text."""
-    number = 0
-    while raw := text.readline(MAX_LINE_CHARS + 1):
-        number += 1
-        if len(raw) > MAX_LINE_CHARS and not raw.endswith("\n"):
-            _too_long(name, number)
-        if "\x00" in raw:
-            raise CommandFailed(_not_text(name))
-        yield raw
-
-
 def _line_blocks(name: str, text: TextIO) -> Iterator[list[str]]:
-    """The file's lines without their ends, a block of text at a time (a line at a time,
-    as _bounded_lines reads CSV, reading 10,000 lines took twice as long); refused as
-    _bounded_lines refuses them: a line over MAX_LINE_CHARS, a NUL."""
+    """The file's lines without their ends, a block of text at a time (reading 10,000
+    lines a line at a time took twice as long); a line over MAX_LINE_CHARS, or a NUL
+    anywhere, is refused."""
     number, rest = 0, ""
     while block := text.read(BLOCK_CHARS):
         if "\x00" in block:

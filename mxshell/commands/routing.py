@@ -244,11 +244,12 @@ def _file_parts(word: str, control: Any) -> dict[str, EntryFile] | None:
 
 def _csv_parts(word: str, control: Any) -> dict[str, EntryFile] | None:
     """_file_parts of a CSV file: the tag cell (the first, quoted or not) names the
-    connection; the rest of the record is kept as written, a value's line ends too."""
+    connection; the rest of the record is kept as written, a value's line ends too. Each
+    part keeps its records' cells too, so the command does not read them again."""
     name = word[1:]
     numbers, texts, rows = csv_records(name, texts=True)
     header = 1 if rows and rows[0][0].strip().lower() == "tag" else 0
-    parts: dict[str, tuple[list[int], list[str]]] = {}
+    parts: dict[str, tuple[list[int], list[str], list[list[str]]]] = {}
     qualified = False
     for number, text, row in zip(numbers[header:], texts[header:], rows[header:], strict=True):
         connection, _ = split_reference(row[0].strip(), control.names)
@@ -257,14 +258,20 @@ def _csv_parts(word: str, control: Any) -> dict[str, EntryFile] | None:
         else:
             qualified = True
             # Only blanks and a quote come before the cell's `NAME:`: the text's first.
-            text = text.replace(f"{connection}{QUALIFIER}", "", 1)
-        lines = parts.setdefault(connection or control.current, ([], []))
-        if header and not lines[0]:
-            lines[0].append(numbers[0])
-            lines[1].append(texts[0])
-        lines[0].append(number)
-        lines[1].append(text)
-    return {each: EntryFile(word, *lines) for each, lines in parts.items()} if qualified else None
+            prefix = f"{connection}{QUALIFIER}"
+            text = text.replace(prefix, "", 1)
+            row = [row[0].replace(prefix, "", 1), *row[1:]]
+        part = parts.get(connection or control.current)
+        if part is None:
+            part = parts[connection or control.current] = ([], [], [])
+            if header:
+                part[0].append(numbers[0])
+                part[1].append(texts[0])
+                part[2].append(rows[0])
+        part[0].append(number)
+        part[1].append(text)
+        part[2].append(row)
+    return {each: EntryFile(word, *part) for each, part in parts.items()} if qualified else None
 
 
 def tag_arguments(command: Command) -> list[str]:

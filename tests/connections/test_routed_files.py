@@ -150,6 +150,7 @@ async def test_a_routed_csv_value_spanning_lines_reaches_its_gateway_whole(
         "b": [["tag", "value", "type"], [NOTES, note, "String"], [SETPOINT, "\t 72", ""]],
         "a": [["tag", "value", "type"], [NOTES, "plain", "String"]],
     }
+    assert {name: part.cells for name, part in parts.items()} == cells  # the command's
     assert {name: part.numbers for name, part in parts.items()} == {"b": [1, 2, 5], "a": [1, 4]}
     assert parts["b"].texts[2] == f"{SETPOINT},\t 72,"  # the rest of the row as written
     done = await shell.run(f"write-bulk @{rows_csv}")
@@ -161,6 +162,12 @@ async def test_a_routed_csv_value_spanning_lines_reaches_its_gateway_whole(
     rows_csv.write_text(f'tag,value\nb:{NOTES},"one\ntwo"\na:{NOTES}\n', encoding="utf-8")
     said = (await shell.run(f"write-bulk @{rows_csv}")).errors
     assert f"{rows_csv}:4: expected the columns tag, value" in said, said
+    # A line inside a quoted value that starts as a qualified tag would is no tag.
+    rows_csv.write_text(f'tag,value\n{NOTES},"note:\nb:{NOTES}"\n', encoding="utf-8")
+    assert _file_parts(f"@{rows_csv}", shell.runtime.connection) is None
+    done = await shell.run(f"write-bulk @{rows_csv}")
+    assert done.ok and done.result.table.columns[0] != "connection", done.errors
+    assert await gateway_value(sims[0], NOTES) == f"note:\nb:{NOTES}"
 
 
 async def test_a_watched_files_qualified_tags_are_watched_where_typed_ones_are(
