@@ -30,6 +30,7 @@ from mxshell.api import (
 )
 from mxshell.api.gateway import types
 from mxshell.api.output import WatchModel
+from mxshell.api.tag_input import references
 
 mxaccess = CommandSet("mxaccess")
 
@@ -74,7 +75,9 @@ class Borrowed:
 @mxaccess.command(
     "watch",
     help="Watch items in a live table: value, quality, timestamp, changes and rate.\n"
-    "Without ITEMs, every advised item of the session. A tag that is not an item yet is "
+    "Without ITEMs, every advised item of the session. ITEMs may be globs and @FILEs, as "
+    "for read; a line `NAME:Tag.Attr` goes to the connection NAME, as typed ones do. "
+    "A tag that is not an item yet is "
     "added and advised for the watch, an item that is not advised is advised for it; both "
     "are given back when the watch ends, unless --keep. A tag that cannot be watched gets a "
     "row saying why and the others are watched (printed tables then fail, exit status 1). "
@@ -91,7 +94,8 @@ class Borrowed:
             nargs="*",
             completer="item",
             is_tag=True,
-            help="aliases, handles (e.g. 7) or tag references (default: all advised items)",
+            help="aliases, handles (e.g. 7), tag references, globs over the Galaxy "
+            "('Tank*.Level') or @FILEs of them, one a line (default: all advised items)",
         ),
         flag("--once", help="print one table of the current values and return"),
         arg(
@@ -132,12 +136,15 @@ async def watch(
     if duration is not None and duration <= 0:
         raise UsageError("--for must be longer than 0")
     view = None if ctx.settings.output == "json" else ctx.services.watch_view
-    # `watch a:Tank1.Level b:Tank1.Level`: each connection's items, in one view.
-    parts = by_connection(ctx, items or [])
+    # `watch a:Tank1.Level b:Tank1.Level`: each connection's items, in one view. An
+    # @FILE's lines are words as typed (`b:Tank1.Level` on a line goes to b); globs are
+    # expanded by each connection's own Galaxy.
+    words = await references(ctx, items or [], globs=False)
+    parts = by_connection(ctx, words)
     groups = [Watched(name, each) for name, each, _ in parts]
-    references = [names for _, _, names in parts]
+    wanted = [await references(each, names) for _, each, names in parts]
     try:
-        for group, names in zip(groups, references, strict=True):
+        for group, names in zip(groups, wanted, strict=True):
             group.items = await _watched_items(group, names)
         if items and not any(group.items for group in groups):
             said = "; ".join(f"{ref}: {why}" for g in groups for ref, why in g.failed)

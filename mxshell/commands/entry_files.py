@@ -154,17 +154,24 @@ def _assignments_of(name: str, numbers: list[int], texts: list[str]) -> Assignme
 
 
 class EntryFile(str):
-    """An @FILE word whose entry lines were read already: the lines of one connection,
-    without their `NAME:` (mxshell.commands.routing), with their line numbers, so that a
-    message about one still names FILE:LINE. The command takes them instead of reading
-    the file again."""
+    """An @FILE word whose entry lines were read already: the lines (a CSV file's records,
+    which may span lines) of one connection, without their `NAME:`
+    (mxshell.commands.routing), with the line each starts on, so that a message about one
+    still names FILE:LINE. The command takes them instead of reading the file again."""
 
     numbers: list[int]
     texts: list[str]
+    cells: list[list[str]] | None  # a CSV file's records read already, as the texts say
 
-    def __new__(cls, word: str, numbers: list[int], texts: list[str]) -> EntryFile:
+    def __new__(
+        cls,
+        word: str,
+        numbers: list[int],
+        texts: list[str],
+        cells: list[list[str]] | None = None,
+    ) -> EntryFile:
         made = super().__new__(cls, word)
-        made.numbers, made.texts = numbers, texts
+        made.numbers, made.texts, made.cells = numbers, texts, cells
         return made
 
     @property
@@ -182,15 +189,13 @@ class EntryFile(str):
         reads the file."""
         if not is_csv(self.name):
             return _assignments_of(self.name, self.numbers, self.texts)
+        if self.cells is not None:
+            return _csv_assignments(self.name, list(zip(self.numbers, self.cells, strict=True)))
+        # A record's text may hold line ends (in a quoted value): one string is one record.
         rows = [
             (n, next(csv.reader([text]))) for n, text in zip(self.numbers, self.texts, strict=True)
         ]
         return _csv_assignments(self.name, rows)
-
-
-def has_csv_header(name: str, first_line: str) -> bool:
-    """Whether a CSV @FILE's first entry line is its header (its first column `tag`)."""
-    return is_csv(name) and first_line.split(",", 1)[0].strip().strip('"').lower() == "tag"
 
 
 def any_glob(words: Sequence[str]) -> bool:
@@ -246,12 +251,14 @@ def read_entry_lines(name: str) -> list[tuple[str, str]]:
 
 def starts_a_line(name: str, prefixes: Sequence[str]) -> bool:
     """Whether some line of the @FILE starts with one of the prefixes (blanks before it
-    allowed): a quick look, a block at a time, before reading its entries. A file that
-    cannot be read is False: the command reading it says what is wrong."""
+    allowed, and in a CSV file a quote): a quick look, a block at a time, before reading
+    its entries. A file that cannot be read is False: the command reading it says what
+    is wrong."""
     if not prefixes:
         return False
+    start = '^[ \t]*"?' if is_csv(name) else "^[ \t]*"
     pattern = re.compile(
-        "^[ \t]*(?:" + "|".join(re.escape(p) for p in prefixes) + ")", re.MULTILINE
+        start + "(?:" + "|".join(re.escape(p) for p in prefixes) + ")", re.MULTILINE
     )
     rest = ""
     try:
@@ -295,17 +302,47 @@ def _entry_lines(name: str) -> tuple[list[int], list[str]]:
 
 
 def _read_csv_rows(name: str) -> list[tuple[int, list[str]]]:
-    """(row number, cells) of each CSV row that is not blank or a # comment."""
-    found: list[tuple[int, list[str]]] = []
+    """(row number, cells) of each CSV record that is not blank or a # comment."""
+    numbers, _, rows = csv_records(name)
+    return list(zip(numbers, rows, strict=True))
+
+
+def csv_records(name: str, *, texts: bool = False) -> tuple[list[int], list[str], list[list[str]]]:
+    """The CSV @FILE's records that are not blank or a # comment: the line each starts on
+    (a quoted value may hold line ends, so a record may take several lines), with
+    `texts` its text as written (without the blanks around it), and its cells."""
+    numbers: list[int] = []
+    written: list[str] = []
+    rows: list[list[str]] = []
+    lines: list[str] | None = [] if texts else None  # every line, for the records' texts
     with _opened(name) as text:
+        reader = csv.reader(_csv_lines(_line_blocks(name, text), lines))
+        start = 1
         try:
-            for number, row in enumerate(csv.reader(_bounded_lines(name, text)), start=1):
-                if row and any(c.strip() for c in row) and not row[0].lstrip().startswith("#"):
-                    _count(name, len(found))
-                    found.append((number, row))
+            for row in reader:
+                end = reader.line_num
+                first = row[0].lstrip() if row else "#"
+                if first[:1] != "#" and (first or any(c.strip() for c in row)):
+                    _count(name, len(rows))
+                    numbers.append(start)
+                    rows.append(row)
+                    if lines is not None:  # as entry lines are: without blanks around
+                        written.append("\n".join(lines[start - 1 : end]).strip())
+                start = end + 1
         except csv.Error as error:
             raise CommandFailed(f"cannot read @{name} as CSV: {error}") from None
-    return found
+    return numbers, written, rows
+
+
+def _csv_lines(blocks: Iterator[list[str]], into: list[str] | None) -> Iterator[str]:
+    """The lines of the blocks with their ends again (the csv reader keeps a quoted
+    value's), each also put in `into` when it is a list. A block at a time, as
+    _entry_lines reads: a line at a time took three times as long."""
+    for block in blocks:
+        if into is not None:
+            into.extend(block)
+        for line in block:
+            yield line + "\n"
 
 
 @contextmanager
@@ -322,22 +359,10 @@ def _opened(name: str) -> Iterator[TextIO]:
         raise CommandFailed(f"cannot read @{name}: {error.strerror or error}") from None
 
 
-def _bounded_lines(name: str, text: TextIO) -> Iterator[str]:
-    """The file's lines, each read no further than MAX_LINE_CHARS; a NUL is no text."""
-    number = 0
-    while raw := text.readline(MAX_LINE_CHARS + 1):
-        number += 1
-        if len(raw) > MAX_LINE_CHARS and not raw.endswith("\n"):
-            _too_long(name, number)
-        if "\x00" in raw:
-            raise CommandFailed(_not_text(name))
-        yield raw
-
-
 def _line_blocks(name: str, text: TextIO) -> Iterator[list[str]]:
-    """The file's lines without their ends, a block of text at a time (a line at a time,
-    as _bounded_lines reads CSV, reading 10,000 lines took twice as long); refused as
-    _bounded_lines refuses them: a line over MAX_LINE_CHARS, a NUL."""
+    """The file's lines without their ends, a block of text at a time (reading 10,000
+    lines a line at a time took twice as long); a line over MAX_LINE_CHARS, or a NUL
+    anywhere, is refused."""
     number, rest = 0, ""
     while block := text.read(BLOCK_CHARS):
         if "\x00" in block:

@@ -22,8 +22,9 @@ from mxshell.base.errors import CommandFailed, ShellError, UsageError
 from mxshell.commands.context import CommandContext
 from mxshell.commands.entry_files import (
     EntryFile,
+    csv_records,
     entry_line_columns,
-    has_csv_header,
+    is_csv,
     starts_a_line,
 )
 from mxshell.commands.model import Command
@@ -216,28 +217,61 @@ async def _routed_files(
     routed = {}
     for word in dict.fromkeys(words):
         if await asyncio.to_thread(starts_a_line, word[1:], prefixes):
-            routed[word] = await asyncio.to_thread(_file_parts, word, control)
+            parts = await asyncio.to_thread(_file_parts, word, control)
+            if parts is not None:
+                routed[word] = parts
     return routed
 
 
-def _file_parts(word: str, control: Any) -> dict[str, EntryFile]:
+def _file_parts(word: str, control: Any) -> dict[str, EntryFile] | None:
     """The @FILE's lines by the connection each names (unqualified ones: the current
-    one's), without their `NAME:`; a CSV header goes to every connection's part."""
+    one's), without their `NAME:`. A CSV file is split record by record, its header
+    going to every connection's part; None when none of its records names a connection
+    (the quick look found `NAME:` on a line inside a quoted value)."""
     name = word[1:]
-    numbers, texts = entry_line_columns(name)
-    header = 1 if texts and has_csv_header(name, texts[0]) else 0
+    if is_csv(name):
+        return _csv_parts(word, control)
     parts: dict[str, tuple[list[int], list[str]]] = {}
-    for number, text in zip(numbers[header:], texts[header:], strict=True):
+    for number, text in zip(*entry_line_columns(name), strict=True):
         connection, reference = split_reference(text, control.names)
         if connection is None:
             _refuse_unopened(text, control, f"{name}:{number}")
         lines = parts.setdefault(connection or control.current, ([], []))
-        if header and not lines[0]:
-            lines[0].append(numbers[0])
-            lines[1].append(texts[0])
         lines[0].append(number)
         lines[1].append(reference)
     return {each: EntryFile(word, *lines) for each, lines in parts.items()}
+
+
+def _csv_parts(word: str, control: Any) -> dict[str, EntryFile] | None:
+    """_file_parts of a CSV file: the tag cell (the first, quoted or not) names the
+    connection; the rest of the record is kept as written, a value's line ends too. Each
+    part keeps its records' cells too, so the command does not read them again."""
+    name = word[1:]
+    numbers, texts, rows = csv_records(name, texts=True)
+    header = 1 if rows and rows[0][0].strip().lower() == "tag" else 0
+    parts: dict[str, tuple[list[int], list[str], list[list[str]]]] = {}
+    qualified = False
+    for number, text, row in zip(numbers[header:], texts[header:], rows[header:], strict=True):
+        connection, _ = split_reference(row[0].strip(), control.names)
+        if connection is None:
+            _refuse_unopened(row[0].strip(), control, f"{name}:{number}")
+        else:
+            qualified = True
+            # Only blanks and a quote come before the cell's `NAME:`: the text's first.
+            prefix = f"{connection}{QUALIFIER}"
+            text = text.replace(prefix, "", 1)
+            row = [row[0].replace(prefix, "", 1), *row[1:]]
+        part = parts.get(connection or control.current)
+        if part is None:
+            part = parts[connection or control.current] = ([], [], [])
+            if header:
+                part[0].append(numbers[0])
+                part[1].append(texts[0])
+                part[2].append(rows[0])
+        part[0].append(number)
+        part[1].append(text)
+        part[2].append(row)
+    return {each: EntryFile(word, *part) for each, part in parts.items()} if qualified else None
 
 
 def tag_arguments(command: Command) -> list[str]:

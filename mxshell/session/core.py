@@ -242,35 +242,6 @@ class PersistentSession(ItemOperations):
             with contextlib.suppress(GatewayError):
                 await abandoned.close()
 
-    async def _restore(self, session: Session, report: RestoreReport) -> None:
-        for registration in list(self.items.registrations.values()):
-            self.items.rebind(registration, await session.register(registration.client_name))
-            report.registrations += 1
-            mine = [i for i in self.items if i.registration is registration]
-            results = await session.add_item_bulk(
-                registration.gateway_handle, [i.tag_reference for i in mine]
-            )
-            for item, result in zip(mine, results, strict=True):
-                if result.was_successful:
-                    self.items.rebind_item(item, result.item_handle)
-                    report.items += 1
-                else:
-                    item.lost = result.error_message or "the gateway refused AddItem"
-                    report.lost.append(item.name)
-            advised = [i for i in mine if i.advise == "advise" and i.lost is None]
-            if advised:
-                results = await session.advise_item_bulk(
-                    registration.gateway_handle, [i.gateway_handle for i in advised]
-                )
-                report.advises += sum(1 for r in results if r.was_successful)
-            for item in mine:
-                if item.advise == "supervisory" and item.lost is None:
-                    await session.advise_supervisory(
-                        registration.gateway_handle, item.gateway_handle
-                    )
-                    report.advises += 1
-        self.items.reindex()
-
     # events ------------------------------------------------------------------
     def add_listener(self, listener: EventListener) -> None:
         self._listeners.append(listener)

@@ -1,5 +1,6 @@
 """The MXAccess operations of the persistent session, in the user's terms: registrations,
-items (by handle, alias or tag), advises, writes that are never retried, users."""
+items (by handle, alias or tag), advises, writes that are never retried, users; and
+putting the registrations, items and advises back into a new gateway session."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from mxshell.gateway.errors import GatewayError
 from mxshell.session.completions import CompletionWaiters, WriteCompletion, WriteOutcomeUnknown
 from mxshell.session.item_table import ItemLookupError, ItemTable, Registration, TrackedItem
 from mxshell.session.parking import LIMIT, ParkedItems
+from mxshell.session.state import RestoreReport
 
 DEFAULT_CLIENT_NAME = "mxshell"
 DEFAULT_COMPLETE_TIMEOUT_S = 10.0
@@ -128,6 +130,39 @@ class ItemOperations:
         if len(self.parked) > LIMIT:
             await self.release_parked()
 
+    async def _restore(self, session: Session, report: RestoreReport) -> None:
+        """Put the registrations, items and advises back into a new gateway session (a
+        reconnect), its handles in place of the old; the items writes kept went with the
+        old session, and are forgotten before any event of the new one is read."""
+        self.parked.forget_other_sessions(session.session_id)
+        for registration in list(self.items.registrations.values()):
+            self.items.rebind(registration, await session.register(registration.client_name))
+            report.registrations += 1
+            mine = [i for i in self.items if i.registration is registration]
+            results = await session.add_item_bulk(
+                registration.gateway_handle, [i.tag_reference for i in mine]
+            )
+            for item, result in zip(mine, results, strict=True):
+                if result.was_successful:
+                    self.items.rebind_item(item, result.item_handle)
+                    report.items += 1
+                else:
+                    item.lost = result.error_message or "the gateway refused AddItem"
+                    report.lost.append(item.name)
+            advised = [i for i in mine if i.advise == "advise" and i.lost is None]
+            if advised:
+                results = await session.advise_item_bulk(
+                    registration.gateway_handle, [i.gateway_handle for i in advised]
+                )
+                report.advises += sum(1 for r in results if r.was_successful)
+            for item in mine:
+                if item.advise == "supervisory" and item.lost is None:
+                    await session.advise_supervisory(
+                        registration.gateway_handle, item.gateway_handle
+                    )
+                    report.advises += 1
+        self.items.reindex()
+
     def keeps(self, server_handle: int, item_handle: int) -> bool:
         """Whether the gateway's handles name an item a write kept: the shell's, though
         not in the item table (an event about it is no news from another client)."""
@@ -144,10 +179,10 @@ class ItemOperations:
         groups = self.parked.take_all(session_id)
         try:
             while groups:
-                registration, kept = groups[0]
+                _, kept = groups[0]
                 handles = [each.gateway_handle for each in kept]
-                try:
-                    await self._remove_items(registration.gateway_handle, handles)
+                try:  # under the server handle they were added with (see KeptItem)
+                    await self._remove_items(kept[0].server_handle, handles)
                 except GatewayError as error:
                     self.notify(f"could not give back {len(handles)} items writes used: {error}")
                 finally:

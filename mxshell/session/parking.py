@@ -13,10 +13,12 @@ An item is used again only once its last write's OnWriteComplete has arrived, so
 write waiting for its own OnWriteComplete can never be given an earlier one (one whose
 watch ended with the connection is not used again: the completion may still come after
 a reattach). Kept items belong to one gateway session: a reconnect to a new one, or an
-Unregister, took them away on the gateway's side, and they are forgotten without a call;
-while the shell is not connected they stay kept (a reattach to the same session, one
-another client opened, still has them). One that became a user's item (a gateway that
-hands out one handle per tag) is forgotten, not given back.
+Unregister, took them away on the gateway's side, and they are forgotten without a call,
+at the reconnect itself (their handles are the old session's: the new one may give the
+same numbers to other items). While the shell is not connected they stay kept (a
+reattach to the same session, one another client opened, still has them). One that
+became a user's item (a gateway that hands out one handle per tag) is forgotten, not
+given back.
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ class KeptItem:
     tag_reference: str
     registration: Registration
     gateway_handle: int
-    session_id: str  # the gateway session the handle means something in
+    session_id: str  # the gateway session the handles mean something in
+    # The registration's server handle then: a reconnect rebinds the registration to the
+    # new session's, and events of this item named the old one.
+    server_handle: int
     written: asyncio.Future[object]  # done when the last write's OnWriteComplete came
 
 
@@ -83,8 +88,14 @@ class ParkedItems:
 
     def keep(self, item: TrackedItem, session_id: str, written: asyncio.Future[object]) -> None:
         self.forget_other_sessions(session_id)
+        registration = item.registration
         kept = KeptItem(
-            item.tag_reference, item.registration, item.gateway_handle, session_id, written
+            item.tag_reference,
+            registration,
+            item.gateway_handle,
+            session_id,
+            registration.gateway_handle,
+            written,
         )
         self._kept.append(kept)
         self._pairs.add(_pair(kept))
@@ -101,7 +112,9 @@ class ParkedItems:
         self._drop(lambda kept: kept.registration is registration)
 
     def forget_other_sessions(self, session_id: str | None) -> None:
-        """Kept items of an earlier gateway session went with it."""
+        """Kept items of an earlier gateway session went with it. Called at the reconnect
+        (ItemOperations._restore), before the new session's events come: it may hand out
+        the same handle numbers, and its events are no kept item's."""
         self._drop(lambda kept: kept.session_id != session_id)
 
     def take_all(self, session_id: str) -> list[tuple[Registration, list[KeptItem]]]:
@@ -111,10 +124,7 @@ class ParkedItems:
         back. Those that could not be tried go back with `put_back`."""
         self.forget_other_sessions(session_id)
         self._drop(
-            lambda kept: (
-                self._table.by_gateway(kept.registration.gateway_handle, kept.gateway_handle)
-                is not None
-            )
+            lambda kept: self._table.by_gateway(kept.server_handle, kept.gateway_handle) is not None
         )
         grouped: dict[int, tuple[Registration, list[KeptItem]]] = {}
         for kept in self._kept:
@@ -145,7 +155,7 @@ class ParkedItems:
 
 
 def _pair(kept: KeptItem) -> tuple[int, int]:
-    return kept.registration.gateway_handle, kept.gateway_handle
+    return kept.server_handle, kept.gateway_handle
 
 
 def _came(written: asyncio.Future[object]) -> bool:

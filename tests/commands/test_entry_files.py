@@ -92,3 +92,34 @@ def test_any_glob_looks_over_many_words_as_is_glob_does_each() -> None:
     assert entry_files.any_glob(["Tank1.Level", "Tank*.Level"])
     assert entry_files.any_glob(["Pump[12].Speed"])
     assert not entry_files.any_glob([])
+
+
+def test_a_csv_record_after_one_spanning_lines_is_named_by_the_line_it_starts_on(
+    tmp_path: Path,
+) -> None:
+    written = tmp_path / "notes.csv"
+    written.write_text('tag,value\nTank1.Notes,"one\ntwo"\n# a comment\nTank2.Notes\n')
+    with pytest.raises(UsageError, match=r"notes.csv:5: expected the columns tag, value"):
+        read_write_specs(str(written))
+
+
+def test_csv_records_keep_their_text_and_the_line_each_starts_on(tmp_path: Path) -> None:
+    written = tmp_path / "notes.csv"
+    written.write_bytes(b'tag,value\r\n\r\n  Tank1.Notes,"one\r\ntwo"  \r\n# done\r\nTank2.Notes,x')
+    numbers, texts, rows = entry_files.csv_records(str(written), texts=True)
+    assert numbers == [1, 3, 6]
+    # Line ends read as text reads them (\r\n as \n), in a value too, whether or not routed.
+    assert texts == ["tag,value", 'Tank1.Notes,"one\ntwo"', "Tank2.Notes,x"]
+    assert rows == [["tag", "value"], ["  Tank1.Notes", "one\ntwo  "], ["Tank2.Notes", "x"]]
+
+
+def test_a_csv_line_over_the_limit_or_a_nul_is_refused_as_in_any_entry_file(
+    small_blocks: None, tmp_path: Path
+) -> None:
+    written = tmp_path / "writes.csv"
+    written.write_text("tag,value\nTank1.Level.Hi,1\n" + "x" * 21 + "\n")
+    with pytest.raises(CommandFailed, match=r"writes.csv:3: the line is longer than 20 "):
+        read_write_specs(str(written))
+    written.write_text("tag,value\nTank1.Level.Hi,\x001\n")
+    with pytest.raises(CommandFailed, match="it is not a text file"):
+        read_write_specs(str(written))

@@ -28,6 +28,9 @@ class RepositoryGlob:
     def resolve(self, reference: str) -> str:
         return reference
 
+    async def attribute_info(self, reference: str) -> None:
+        return None  # no declared types here: what `watch` shows as durations needs them
+
 
 def lend_galaxy(shell: ShellRunner) -> RepositoryGlob:
     """Place a RepositoryGlob on the shell's connection under the GALAXY service."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import replace
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,6 +17,7 @@ from mxshell.output.watch_table import SNAPSHOT_COLUMNS, WatchModel, view_cells
 from mxshell.session import ItemTable
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
+from tests.plugins.galaxy_glob import lend_galaxy
 
 # fixtures ----------------------------------------------------------------------------
 
@@ -330,6 +332,41 @@ async def test_one_bad_tag_gets_a_row_saying_why_and_the_others_are_watched(
         nothing = await shell.run("watch Tank9.Nope --once")
         assert nothing.outcomes[-1].exit_status == 1
         assert "nothing to watch: Tank9.Nope:" in nothing.errors
+
+
+async def test_watch_takes_a_file_of_tags_with_comments_and_globs_as_read_does(
+    gateway: EmbeddedGateway, tmp_path: Path
+) -> None:
+    listed = tmp_path / "watched.txt"
+    listed.write_text("# the tanks' levels, then a pump\n\nTank[12].Level\n  Pump1.Speed\n")
+    async with ShellRunner.connected(gateway) as shell:
+        lookup = lend_galaxy(shell)
+        result = await shell.run(f"watch @{listed} Tank3.Level --once")
+        assert result.ok, result.errors
+        records = result.result.records()
+        assert [r["tag"] for r in records] == [
+            "Tank1.Level",
+            "Tank2.Level",
+            "Pump1.Speed",
+            "Tank3.Level",
+        ]
+        assert all(r["quality"] == "Good (192)" for r in records)
+        assert lookup.patterns == ["Tank[12].Level"]
+        assert list(shell.session.items) == []  # what it added is given back
+        missing = await shell.run(f"watch @{tmp_path}/nope.txt --once")
+        assert missing.errors == f"watch: cannot read @{tmp_path}/nope.txt: no such file"
+        # At the prompt the file's tags go to the live view, advised while it shows them.
+        view = FakeView()
+        shell.context.services[WATCH_VIEW] = view
+        assert (await shell.run(f"watch @{listed}")).ok
+        ((model, _),) = view.calls
+        assert [i.tag_reference for i in model.items] == [
+            "Tank1.Level",
+            "Tank2.Level",
+            "Pump1.Speed",
+        ]
+        assert view.advise_states == [["advise", "advise", "advise"]]
+        assert list(shell.session.items) == []
 
 
 def test_a_failed_row_is_marked_bad_in_the_view() -> None:

@@ -96,6 +96,39 @@ async def test_kept_items_go_with_their_gateway_session(
     assert held_by_gateway(fresh_gateway, session.session_id) == [(SP, False)]
 
 
+async def test_a_reconnect_forgets_the_handles_of_the_items_kept_in_the_old_session(
+    own_shell: ShellRunner,
+) -> None:
+    # stream-events asks keeps() whether an event is the shell's own: right after a
+    # reconnect, the old session's kept items are no longer, though the new session may
+    # give the same handle numbers to other items (the simulated gateway counts from 1).
+    session = own_shell.session
+    await run_file(own_shell, f"write {SP} 1 --type double")
+    server = session.registration.gateway_handle if session.registration else 0
+    held = [(server, handle) for handle in range(1, 10) if session.keeps(server, handle)]
+    assert len(held) == 1 and len(session.parked) == 1
+    await session.reconnect()
+    assert not session.keeps(*held[0])
+    assert len(session.parked) == 0
+    added = await session.add_item(SP)  # the new session's item, with the old numbers
+    assert (added.registration.gateway_handle, added.gateway_handle) == held[0]
+
+
+async def test_a_kept_items_handles_are_those_of_the_session_it_was_kept_in() -> None:
+    # A reconnect rebinds the registration to the new session's server handle: the kept
+    # item's events named the old one, and forgetting it forgets that pair.
+    table = ItemTable()
+    registration = table.add_registration("mxshell", 1)
+    item = table.add(registration, SP, 7)
+    parked = ParkedItems(table)
+    written: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+    parked.keep(item, "s1", written)
+    table.rebind(registration, 2)
+    assert parked.holds(1, 7) and not parked.holds(2, 7)
+    parked.forget_other_sessions("s2")
+    assert not parked.holds(1, 7)
+
+
 async def test_unregister_forgets_the_items_it_released(own_shell: ShellRunner) -> None:
     await run_file(own_shell, f"write {SP} 1 --type double\nunregister")
     assert len(own_shell.session.parked) == 0
