@@ -177,24 +177,34 @@ class ItemOperations:
         except GatewayError:
             return
         groups = self.parked.take_all(session_id)
+        tried = 0
         try:
-            while groups:
-                _, kept = groups[0]
+            for _, kept in groups:
+                tried += 1
                 handles = [each.gateway_handle for each in kept]
                 try:  # under the server handle they were added with (see KeptItem)
                     await self._remove_items(kept[0].server_handle, handles)
                 except GatewayError as error:
                     self.notify(f"could not give back {len(handles)} items writes used: {error}")
+                    if not self._connected():
+                        break
                 finally:
                     for each in kept:
                         each.written.cancel()  # no longer watched (nothing if it came)
-                del groups[0]
         finally:
-            # Stopped (Ctrl-C): the call out may have gone through, so its items are not
-            # used again; those after it were never sent and stay kept.
-            for _, kept in groups[1:]:
+            # Stopped (Ctrl-C, or the connection lost on the way): the call out may have
+            # gone through, so its items are not used again; those after it were never
+            # sent and stay kept.
+            for _, kept in groups[tried:]:
                 self.parked.put_back(kept)
             self.parked.given_back()
+
+    def _connected(self) -> bool:
+        try:
+            self.gateway  # noqa: B018 - raises when there is no gateway session
+        except GatewayError:
+            return False
+        return True
 
     async def _remove_items(self, server_handle: int, handles: list[int]) -> None:
         await self.call(lambda s: s.remove_item_bulk(server_handle, handles))

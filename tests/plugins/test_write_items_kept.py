@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from mxshell.gateway import Session
+from mxshell.gateway import Session, UnavailableError
 from mxshell.session import operations
 from mxshell.session.item_table import ItemTable
 from mxshell.session.parking import ParkedItems
@@ -263,3 +263,33 @@ async def test_a_release_stopped_midway_keeps_what_it_had_not_sent(
     await own_shell.run("echo idle")
     assert len(session.parked) == 0
     assert [tag for tag, _ in held_by_gateway(fresh_gateway, session.session_id)] == [SP]
+
+
+async def test_a_cut_during_a_release_keeps_what_it_had_not_sent(
+    fresh_gateway: EmbeddedGateway,
+    own_shell: ShellRunner,
+    theirs: Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first RemoveItemBulk finds the gateway gone: the shell reconnects, and the
+    # second registration's items, never sent, stay kept for the attached session.
+    assert (await own_shell.run(f"attach {theirs.session_id}")).ok
+    session = own_shell.session
+    await run_file(own_shell, f"write {SP} 1 --type double\nregister two\nwrite Tank1.Level.Hi 90")
+    await eventually(lambda: session.counters.write_completes == 2, "both completions")
+
+    async def cut(server_handle: int, handles: list[int]) -> None:
+        session._connection_lost("test: cut while giving back")  # noqa: SLF001
+        raise UnavailableError("the gateway went away")
+
+    monkeypatch.setattr(session, "_remove_items", cut)
+    await session.release_parked()
+    assert len(session.parked) == 1
+    assert "could not give back 1 items" in "\n".join(own_shell.err)
+    monkeypatch.undo()
+    await eventually(lambda: session.connected, "attached again")
+    await own_shell.run("echo idle")
+    # The first call's outcome was unknown: that item is not used again (here it was
+    # never removed); the other went back once the shell was attached again.
+    assert held_by_gateway(fresh_gateway, theirs.session_id) == [(SP, False)]
+    assert len(session.parked) == 0
