@@ -14,7 +14,7 @@ from mxshell.contract import mx, types
 from mxshell.gateway.errors import GatewayError
 from mxshell.gateway.protocol import build_request, command_name
 from mxshell.gateway.values import ScalarColumn, timestamp_message, to_mx_value
-from mxshell.gateway.verdicts import BulkAnswers, CountedReply
+from mxshell.gateway.verdicts import BulkAnswers, CountedReply, failed_among
 
 _Entry = TypeVar("_Entry")
 _Result = TypeVar("_Result")
@@ -109,7 +109,7 @@ class BulkMethods:
                     f"for {len(chunk)}"
                 )
             parts.append(answered)
-            failed += len(answered) - succeeded
+            failed += failed_among(answered, succeeded)
         results = parts[0] if len(parts) == 1 else [result for part in parts for result in part]
         return BulkAnswers(results, failed)
 

@@ -89,6 +89,15 @@ def succeeded_entries(data: bytes) -> int:
     return sum(sum(getattr(view, name).results.was_successful) for name in _RESULT_FIELDS)
 
 
+def failed_among(results: Sequence[Any], succeeded: int) -> int:
+    """How many of a reply's results failed, given how many its bytes say went well. More
+    than there are results (a verdict written twice, against protobuf's rules, which the
+    parsed reply reads as its last) are counted again from the results themselves."""
+    if succeeded > len(results):
+        succeeded = sum(1 for result in results if result.was_successful)
+    return len(results) - succeeded
+
+
 class BulkAnswers(Sequence[_Result]):
     """A bulk command's results in entry order, and `failed`: how many of them have
     was_successful false, counted without reading each (see above)."""
@@ -112,9 +121,12 @@ class BulkAnswers(Sequence[_Result]):
         return self.results[index]
 
     def __eq__(self, other: object) -> bool:
+        # As its results compare: to another's, a list's or a reply's repeated field.
         if isinstance(other, BulkAnswers):
             other = other.results
-        return isinstance(other, Sequence) and list(self.results) == list(other)
+        if isinstance(other, str | bytes | tuple) or not isinstance(other, Sequence):
+            return NotImplemented
+        return list(self.results) == list(other)
 
     __hash__ = None  # type: ignore[assignment]
 

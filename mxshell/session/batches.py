@@ -210,14 +210,17 @@ class BulkRun:
 
 def count_failed(answers: Sequence[Any]) -> int:
     """How many of a call's answers failed: a gateway Session's BulkAnswers count them as
-    they arrive; EntryResults (entries the shell did not send) and results listed another
-    way are looked at one by one."""
+    they arrive; EntryResults and refusal texts (entries the shell did not send) and
+    results listed another way are looked at one by one."""
     if isinstance(answers, BulkAnswers):
         return answers.failed
-    return sum(
-        not (answer.ok if isinstance(answer, EntryResult) else answer.was_successful)
-        for answer in answers
-    )
+    return sum(1 for answer in answers if not _went_well(answer))
+
+
+def _went_well(answer: Any) -> bool:
+    if isinstance(answer, str):
+        return False
+    return bool(answer.ok if isinstance(answer, EntryResult) else answer.was_successful)
 
 
 async def _any_answered(calls: Sequence[asyncio.Future[Any]]) -> bool:

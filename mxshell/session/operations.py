@@ -154,7 +154,7 @@ class ItemOperations:
                 results = await session.advise_item_bulk(
                     registration.gateway_handle, [i.gateway_handle for i in advised]
                 )
-                report.advises += sum(1 for r in results if r.was_successful)
+                report.advises += len(results) - results.failed
             for item in mine:
                 if item.advise == "supervisory" and item.lost is None:
                     await session.advise_supervisory(

@@ -140,12 +140,12 @@ async def write_counted(
         result.writes_failed += len(entries)
         result.errors[str(error)] += 1
         return
-    for entry in written:
-        if entry.was_successful:
-            result.writes_ok += 1
-        else:
-            result.writes_failed += 1
-            result.errors[entry_error(entry)] += 1
+    result.writes_ok += len(written) - written.failed
+    result.writes_failed += written.failed
+    if written.failed:
+        for entry in written:
+            if not entry.was_successful:
+                result.errors[entry_error(entry)] += 1
 
 
 async def restore_values(

@@ -6,7 +6,8 @@ import pytest
 
 from mxshell.contract import mx
 from mxshell.gateway import BulkAnswers, Session
-from mxshell.gateway.verdicts import counted_reply
+from mxshell.gateway.verdicts import counted_reply, failed_among
+from mxshell.session.batches import EntryResult, count_failed
 
 from .conftest import MAX_BULK_ENTRIES
 
@@ -98,3 +99,27 @@ async def test_a_sessions_bulk_calls_count_their_failures_across_chunks(
     assert written.failed >= 1
     removed = await session.remove_item_bulk(server_handle, handles)
     assert removed.failed == 0 and len(removed) == len(handles)
+
+
+def test_a_verdict_written_twice_is_counted_from_the_parsed_entries() -> None:
+    # Against the rules, but a count above the entries must not make `failed` negative.
+    twice = mx.BulkReadResult(tag_reference="Tank1.Level", was_successful=True)
+    body = twice.SerializeToString() + b"\x10\x01"
+    counted = counted_reply(b"\x72" + bytes([len(body) + 2]) + b"\x0a" + bytes([len(body)]) + body)
+    assert counted.succeeded == 2  # the view saw two trues for one entry
+    answered = counted.reply.bulk_read_results.results
+    assert len(answered) == 1 and failed_among(answered, counted.succeeded) == 0
+    assert failed_among([mx.BulkReadResult(), twice], 1) == 1 and failed_among([], 0) == 0
+
+
+def test_bulk_answers_are_not_equal_to_text_or_tuples() -> None:
+    assert BulkAnswers([], 0) != "" and BulkAnswers(["a"], 0) != ("a",)
+    assert BulkAnswers(["a"], 0) == BulkAnswers(["a"], 1)  # as their results compare
+
+
+def test_count_failed_reads_refusals_entry_results_and_answers() -> None:
+    refused = EntryResult.refused("Tank1.Level", "not sent: the gateway went away")
+    good = mx.BulkWriteResult(item_handle=1, was_successful=True)
+    bad = mx.BulkWriteResult(item_handle=2)
+    assert count_failed([refused, "not sent: no item", good, bad]) == 3
+    assert count_failed(BulkAnswers([good, bad], failed=1)) == 1
