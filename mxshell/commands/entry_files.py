@@ -24,6 +24,10 @@ CSV_COLUMNS = ("tag", "value", "type", "timestamp")
 MAX_FILE_ENTRIES = 100_000
 MAX_LINE_CHARS = 1 << 20
 BLOCK_CHARS = 1 << 20  # a plain entry list is read this much at a time
+# UTF-8, a byte order mark at the start dropped (Excel's "CSV UTF-8" writes one).
+_ENCODING = "utf-8-sig"
+# A CSV value may be as long as a line may (the csv module's own limit is 128 KiB).
+csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_CHARS))
 # `*`, `?`, or a [class]; `[3]` or `[]` after an attribute's name (an array element, the
 # whole array: `Tank1.LevelTrend[2]`, `Tank1.LevelTrend[2].Quality`) is not one, while in
 # the object part `Pump[12].Speed` it is.
@@ -262,7 +266,7 @@ def starts_a_line(name: str, prefixes: Sequence[str]) -> bool:
     )
     rest = ""
     try:
-        with Path(name).expanduser().open(encoding="utf-8") as text:
+        with Path(name).expanduser().open(encoding=_ENCODING) as text:
             while block := text.read(BLOCK_CHARS):
                 lines = rest + block
                 # A plain search first: most files name no connection, and this is 50x
@@ -316,21 +320,24 @@ def csv_records(name: str, *, texts: bool = False) -> tuple[list[int], list[str]
     rows: list[list[str]] = []
     lines: list[str] | None = [] if texts else None  # every line, for the records' texts
     with _opened(name) as text:
-        reader = csv.reader(_csv_lines(_line_blocks(name, text), lines))
+        # Strict: a quote left open, or text after a closing one, is refused, not read
+        # as a value that runs on over the rows after it.
+        reader = csv.reader(_csv_lines(_line_blocks(name, text), lines), strict=True)
         start = 1
         try:
             for row in reader:
                 end = reader.line_num
                 first = row[0].lstrip() if row else "#"
                 if first[:1] != "#" and (first or any(c.strip() for c in row)):
-                    _count(name, len(rows))
+                    header = bool(rows) and rows[0][0].strip().lower() == "tag"
+                    _count(name, len(rows) - header)  # a header row is no entry
                     numbers.append(start)
                     rows.append(row)
                     if lines is not None:  # as entry lines are: without blanks around
                         written.append("\n".join(lines[start - 1 : end]).strip())
                 start = end + 1
         except csv.Error as error:
-            raise CommandFailed(f"cannot read @{name} as CSV: {error}") from None
+            raise CommandFailed(f"cannot read @{name}:{start} as CSV: {error}") from None
     return numbers, written, rows
 
 
@@ -349,7 +356,7 @@ def _csv_lines(blocks: Iterator[list[str]], into: list[str] | None) -> Iterator[
 def _opened(name: str) -> Iterator[TextIO]:
     """The @FILE open as UTF-8 text; any failure to read it is one CommandFailed line."""
     try:
-        with Path(name).expanduser().open(encoding="utf-8") as text:
+        with Path(name).expanduser().open(encoding=_ENCODING) as text:
             yield text
     except FileNotFoundError:
         raise CommandFailed(f"cannot read @{name}: no such file") from None

@@ -105,12 +105,12 @@ def test_a_csv_record_after_one_spanning_lines_is_named_by_the_line_it_starts_on
 
 def test_csv_records_keep_their_text_and_the_line_each_starts_on(tmp_path: Path) -> None:
     written = tmp_path / "notes.csv"
-    written.write_bytes(b'tag,value\r\n\r\n  Tank1.Notes,"one\r\ntwo"  \r\n# done\r\nTank2.Notes,x')
+    written.write_bytes(b'tag,value\r\n\r\n  Tank1.Notes,"one\r\ntwo"\r\n# done\r\nTank2.Notes,x')
     numbers, texts, rows = entry_files.csv_records(str(written), texts=True)
     assert numbers == [1, 3, 6]
     # Line ends read as text reads them (\r\n as \n), in a value too, whether or not routed.
     assert texts == ["tag,value", 'Tank1.Notes,"one\ntwo"', "Tank2.Notes,x"]
-    assert rows == [["tag", "value"], ["  Tank1.Notes", "one\ntwo  "], ["Tank2.Notes", "x"]]
+    assert rows == [["tag", "value"], ["  Tank1.Notes", "one\ntwo"], ["Tank2.Notes", "x"]]
 
 
 def test_a_csv_line_over_the_limit_or_a_nul_is_refused_as_in_any_entry_file(
@@ -122,4 +122,44 @@ def test_a_csv_line_over_the_limit_or_a_nul_is_refused_as_in_any_entry_file(
         read_write_specs(str(written))
     written.write_text("tag,value\nTank1.Level.Hi,\x001\n")
     with pytest.raises(CommandFailed, match="it is not a text file"):
+        read_write_specs(str(written))
+
+
+def test_a_byte_order_mark_is_no_part_of_the_first_line(tmp_path: Path) -> None:
+    # Excel's "CSV UTF-8" starts the file with one: the header must still be a header.
+    written = tmp_path / "excel.csv"
+    written.write_bytes("tag,value,type\nTank1.Mode,2,int\n".encode("utf-8-sig"))
+    assert [(s.tag, s.value, s.type_name) for s in read_write_specs(str(written))] == [
+        ("Tank1.Mode", "2", "int")
+    ]
+    listed = tmp_path / "tags.txt"
+    listed.write_bytes("Tank1.Level\n".encode("utf-8-sig"))
+    assert read_entry_lines(str(listed)) == [(f"{listed}:1", "Tank1.Level")]
+    assert entry_files.starts_a_line(str(listed), ["Tank1."])
+
+
+def test_a_quote_left_open_is_refused_with_the_line_its_record_starts_on(
+    tmp_path: Path,
+) -> None:
+    # Read leniently, the rest of the file would become one value of Tank1.Mode.
+    written = tmp_path / "writes.csv"
+    written.write_text('tag,value\nTank1.Mode,"abc\nTank1.Level.Hi,5\nPump1.Speed.SP,7\n')
+    with pytest.raises(CommandFailed, match=r"writes.csv:2 as CSV: unexpected end of data"):
+        read_write_specs(str(written))
+    written.write_text('tag,value\nTank1.Mode,"abc"d\n')
+    with pytest.raises(CommandFailed, match=r"writes.csv:2 as CSV: "):
+        read_write_specs(str(written))
+
+
+def test_a_csv_value_may_be_as_long_as_a_line_and_a_header_is_no_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = tmp_path / "long.csv"
+    written.write_text(f"tag,value\nTank1.Description,{'x' * 200_000}\n")
+    assert len(read_write_specs(str(written))[0].value) == 200_000
+    monkeypatch.setattr(entry_files, "MAX_FILE_ENTRIES", 3)
+    written.write_text("tag,value\n" + "".join(f"Tank{n}.Mode,1\n" for n in range(3)))
+    assert len(read_write_specs(str(written))) == 3
+    written.write_text("".join(f"Tank{n}.Mode,1\n" for n in range(4)))
+    with pytest.raises(CommandFailed, match="more than 3 entries"):
         read_write_specs(str(written))
