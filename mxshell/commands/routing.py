@@ -20,8 +20,8 @@ from typing import Any
 
 from mxshell.base.errors import CommandFailed, ShellError, UsageError
 from mxshell.commands.context import CommandContext
-from mxshell.commands.entry_files import (
-    EntryFile,
+from mxshell.commands.entry_files import EntryFile
+from mxshell.commands.file_reading import (
     csv_records,
     entry_line_columns,
     is_csv,

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from mxshell.base.errors import CommandFailed, UsageError
-from mxshell.commands import entry_files
+from mxshell.commands import entry_files, file_reading
 from mxshell.commands.entry_files import WriteSpec, read_entry_lines, read_write_specs
 
 
 @pytest.fixture
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks of 7 characters and lines of at most 20: every line crosses a block."""
-    monkeypatch.setattr(entry_files, "BLOCK_CHARS", 7)
-    monkeypatch.setattr(entry_files, "MAX_LINE_CHARS", 20)
+    monkeypatch.setattr(file_reading, "BLOCK_CHARS", 7)
+    monkeypatch.setattr(file_reading, "MAX_LINE_CHARS", 20)
 
 
 def test_lines_across_blocks_keep_their_text_and_numbers(
@@ -106,7 +106,7 @@ def test_a_csv_record_after_one_spanning_lines_is_named_by_the_line_it_starts_on
 def test_csv_records_keep_their_text_and_the_line_each_starts_on(tmp_path: Path) -> None:
     written = tmp_path / "notes.csv"
     written.write_bytes(b'tag,value\r\n\r\n  Tank1.Notes,"one\r\ntwo"\r\n# done\r\nTank2.Notes,x')
-    numbers, texts, rows = entry_files.csv_records(str(written), texts=True)
+    numbers, texts, rows = file_reading.csv_records(str(written), texts=True)
     assert numbers == [1, 3, 6]
     # Line ends read as text reads them (\r\n as \n), in a value too, whether or not routed.
     assert texts == ["tag,value", 'Tank1.Notes,"one\ntwo"', "Tank2.Notes,x"]
@@ -135,7 +135,7 @@ def test_a_byte_order_mark_is_no_part_of_the_first_line(tmp_path: Path) -> None:
     listed = tmp_path / "tags.txt"
     listed.write_bytes("Tank1.Level\n".encode("utf-8-sig"))
     assert read_entry_lines(str(listed)) == [(f"{listed}:1", "Tank1.Level")]
-    assert entry_files.starts_a_line(str(listed), ["Tank1."])
+    assert file_reading.starts_a_line(str(listed), ["Tank1."])
 
 
 def test_a_quote_left_open_is_refused_with_the_line_its_record_starts_on(
@@ -157,9 +157,29 @@ def test_a_csv_value_may_be_as_long_as_a_line_and_a_header_is_no_entry(
     written = tmp_path / "long.csv"
     written.write_text(f"tag,value\nTank1.Description,{'x' * 200_000}\n")
     assert len(read_write_specs(str(written))[0].value) == 200_000
-    monkeypatch.setattr(entry_files, "MAX_FILE_ENTRIES", 3)
+    monkeypatch.setattr(file_reading, "MAX_FILE_ENTRIES", 3)
     written.write_text("tag,value\n" + "".join(f"Tank{n}.Mode,1\n" for n in range(3)))
     assert len(read_write_specs(str(written))) == 3
     written.write_text("".join(f"Tank{n}.Mode,1\n" for n in range(4)))
     with pytest.raises(CommandFailed, match="more than 3 entries"):
         read_write_specs(str(written))
+
+
+def test_a_csv_tag_list_gives_each_records_first_cell(tmp_path: Path) -> None:
+    # A tag list kept in a spreadsheet: a `tag` header skipped, quotes and other columns
+    # are CSV's, not the tag's.
+    listed = tmp_path / "tags.csv"
+    listed.write_text('tag,description\n"Tank1.Level","the level, in %"\nTank1.Volume\n')
+    assert read_entry_lines(str(listed)) == [
+        (f"{listed}:2", "Tank1.Level"),
+        (f"{listed}:3", "Tank1.Volume"),
+    ]
+    part = entry_files.EntryFile(f"@{listed}", [2, 3], ['"Tank1.Level",x', "Tank1.Volume"])
+    assert part.entry_lines() == read_entry_lines(str(listed))
+
+
+def test_the_quick_look_finds_a_qualified_cell_quoted_with_blanks(tmp_path: Path) -> None:
+    listed = tmp_path / "tags.csv"
+    listed.write_text('tag\n" b:Tank1.Level",x\n')
+    assert file_reading.starts_a_line(str(listed), ["b:"])
+    assert not file_reading.starts_a_line(str(listed), ["c:"])

@@ -125,6 +125,21 @@ async def test_a_quoted_qualified_tag_cell_is_routed_as_an_unquoted_one(
     assert await gateway_value(sims[1], SETPOINT) == 62.0
 
 
+async def test_a_csv_tag_list_is_routed_by_its_first_cells(
+    shell: ShellRunner,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    # A tag list kept as CSV: a header, quoted cells, a second column; read as the same
+    # references typed.
+    tags = listed(
+        tmp_path, "tags.csv", "tag,note", f'"b:{SETPOINT}",speed', f"{SETPOINT}", f'" a:{LOW}",lo'
+    )
+    filed = await shell.run(f"read-bulk @{tags}")
+    assert filed.ok, filed.errors
+    typed = await shell.run(f"read-bulk b:{SETPOINT} {SETPOINT} a:{LOW}")
+    assert rows(filed.result) == rows(typed.result)
+
+
 NOTES = "Tank1.Notes"
 
 
