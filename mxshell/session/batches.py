@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
-from contextlib import aclosing
+from contextlib import aclosing, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -247,17 +247,20 @@ async def add_items(
         return s.subscribe_bulk(server, chunk) if advise else s.add_item_bulk(server, chunk)
 
     run.begin()
-    answers = await run.chunks(tags, call, EntryResult.refused)
-    results = []
-    for tag, answer in zip(tags, answers, strict=True):
-        if isinstance(answer, EntryResult):
-            results.append(answer)
-            continue
-        item = None
-        if answer.was_successful:
-            item = session.items.add(registration, tag, answer.item_handle)
-            item.advise = "advise" if advise else "none"
-        results.append(_verdict(tag, item, answer))
+    # SubscribeBulk advises as it adds: an item's first OnDataChange may come before the
+    # answer that makes it an item, and is kept for it until then.
+    with session.items.expecting(registration) if advise else nullcontext():
+        answers = await run.chunks(tags, call, EntryResult.refused)
+        results = []
+        for tag, answer in zip(tags, answers, strict=True):
+            if isinstance(answer, EntryResult):
+                results.append(answer)
+                continue
+            item = None
+            if answer.was_successful:
+                item = session.items.add(registration, tag, answer.item_handle)
+                item.advise = "advise" if advise else "none"
+            results.append(_verdict(tag, item, answer))
     return results
 
 

@@ -21,7 +21,7 @@ from mxshell.gateway.errors import GatewayError, SessionNotFoundError, Unavailab
 from mxshell.gateway.value_decode import timestamp_datetime
 from mxshell.session.backoff import Backoff
 from mxshell.session.completions import CompletionWaiters
-from mxshell.session.item_table import ItemTable
+from mxshell.session.item_table import EarlyValues, ItemTable, TrackedItem
 from mxshell.session.operations import ItemOperations
 from mxshell.session.parking import ParkedItems
 from mxshell.session.state import EventCounters, NotConnectedError, RestoreReport, SessionState
@@ -309,7 +309,10 @@ class PersistentSession(ItemOperations):
 
     def _item_changed(self, body: Any, now: float, *, buffered: bool = False) -> None:
         """The shell's item an OnDataChange (or OnBufferedDataChange) is about takes it."""
+        item: TrackedItem | EarlyValues | None
         item = self.items.by_gateway(body.server_handle, body.item_handle)
+        if item is None:  # perhaps one a call out now adds (ItemTable.expecting)
+            item = self.items.early(body.server_handle, body.item_handle)
         if item is None or (buffered and not body.samples):
             return
         sample = body.samples[-1] if buffered else body  # the item holds the newest sample

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal
 
@@ -55,6 +56,23 @@ class TrackedItem:
         return self.alias or self.tag_reference
 
 
+@dataclass
+class EarlyValues:
+    """What OnDataChange said of an item before the answer that makes it one of the
+    table's: SubscribeBulk advises as it adds, and the first value may come first. The
+    item takes these when it is added."""
+
+    value: Any = None
+    quality: int | None = None
+    timestamp: datetime | None = None
+    change_count: int = 0
+    first_change_at: float | None = None
+    last_change_at: float | None = None
+
+
+_EARLY_FIELDS = [each.name for each in fields(EarlyValues)]
+
+
 class ItemTable:
     """Registrations and items keyed by stable handle, alias, and the gateway's handles."""
 
@@ -73,6 +91,10 @@ class ItemTable:
         self._next_registration_handle = 1
         self.current: Registration | None = None
         self._before_change: list[Callable[[], None]] = []  # see before_next_change
+        # Calls out now that add and advise items, by server handle, and what the events
+        # of their items said before the answers came (see expecting).
+        self._expected: dict[int, int] = {}
+        self._early: dict[tuple[int, int], EarlyValues] = {}
 
     def before_next_change(self, callback: Callable[[], None]) -> None:
         """Call `callback` once, just before the table next changes which item a pair of
@@ -113,6 +135,28 @@ class ItemTable:
             self.current = next(reversed(self.registrations.values()), None)
         return dropped
 
+    @contextmanager
+    def expecting(self, registration: Registration) -> Iterator[None]:
+        """While a call that adds and advises items of this registration is out (and
+        its items are added): the events of items not in the table yet are kept for them."""
+        server = registration.gateway_handle
+        self._expected[server] = self._expected.get(server, 0) + 1
+        try:
+            yield
+        finally:
+            self._expected[server] -= 1
+            if not self._expected[server]:
+                del self._expected[server]
+                for key in [key for key in self._early if key[0] == server]:
+                    del self._early[key]
+
+    def early(self, server_handle: int, item_handle: int) -> EarlyValues | None:
+        """Where an event of an item that is not in the table goes: kept for the item
+        while a call that adds items of its registration is out, else None (dropped)."""
+        if server_handle not in self._expected:
+            return None
+        return self._early.setdefault((server_handle, item_handle), EarlyValues())
+
     # items -------------------------------------------------------------------
     def add(
         self,
@@ -132,6 +176,10 @@ class ItemTable:
         self._found.clear()
         self.items[item.handle] = item
         self._by_gateway[(registration.gateway_handle, gateway_handle)] = item
+        if self._early:
+            early = self._early.pop((registration.gateway_handle, gateway_handle), None)
+            for name in _EARLY_FIELDS if early is not None else ():
+                setattr(item, name, getattr(early, name))
         self._by_tag.setdefault(tag_reference.lower(), []).append(item.handle)
         if alias is not None:
             self._aliases[alias.lower()] = item.handle

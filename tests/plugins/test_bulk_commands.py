@@ -99,6 +99,20 @@ async def test_subscribe_bulk_advises_and_values_arrive(
     await eventually(lambda: all(i.change_count > 0 for i in items), "first values")
 
 
+async def test_subscribe_bulk_items_of_tags_that_never_change_get_their_first_value(
+    mx_shell: ShellRunner,
+) -> None:
+    # SubscribeBulk advises as it adds: a setpoint's one OnDataChange often comes before
+    # the answer that makes it an item (210 of 240 were dropped in a loop like this one).
+    tags = "Tank1.Level.Hi Tank2.Level.Hi Pump1.Speed.SP Tank1.Description"
+    session = mx_shell.session
+    for _ in range(10):
+        assert (await mx_shell.run(f"subscribe-bulk {tags}")).ok
+        await eventually(lambda: all(i.value is not None for i in session.items), "values")
+        assert (await mx_shell.run(f"unsubscribe-bulk {tags}")).ok
+    assert not session.items._early  # noqa: SLF001 - nothing kept once the call is over
+
+
 async def test_advise_item_bulk_advises_items_adds_tags_and_refuses_unknown_aliases(
     gateway: EmbeddedGateway, mx_shell: ShellRunner
 ) -> None:
