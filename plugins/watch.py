@@ -169,7 +169,8 @@ async def watch(
             for group in groups:
                 for item, why in await group.advise():
                     model.unwatch(group.name, item, why)
-                    named = f"{group.name}:{item.name}" if group.name else item.name
+                    tag = item.tag_reference
+                    named = f"{group.name}:{tag}" if group.name else tag
                     ctx.notify(f"watch: {named}: {why}; watching the others")
             borrowed = Borrowed.of(groups)
             if view is not None and not once:
@@ -245,7 +246,10 @@ async def _watched_items(group: Watched, references: list[str]) -> list[TrackedI
             slots.append(await _held_or_tag(ctx, session, reference))
         except (CommandFailed, GatewayError, LookupError) as error:
             slots.append(Failed(str(error)))
-    tags = {slot.lower(): slot for slot in slots if isinstance(slot, str)}
+    tags: dict[str, str] = {}  # a tag named twice is added once, as first spelled
+    for slot in slots:
+        if isinstance(slot, str):
+            tags.setdefault(slot.lower(), slot)
     added = await _add(group, list(tags.values()))
     found = []
     for reference, slot in zip(references, slots, strict=True):
