@@ -12,14 +12,16 @@ UnsubscribeBulk and one UnAdviseItemBulk.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from mxshell.api import (
     CommandFailed,
     CommandSet,
     GatewayError,
     RegisterCommands,
+    Registration,
     ShellContext,
     ShellSession,
     Text,
@@ -31,13 +33,14 @@ from mxshell.api import (
     give_back,
     hookimpl,
 )
-from mxshell.api.bulk import BulkRun, add_items, item_calls
+from mxshell.api.bulk import BulkRun, EntryResult, add_items, item_calls
 from mxshell.api.gateway import types
 from mxshell.api.items import entry_refusal
 from mxshell.api.output import WatchModel
 from mxshell.api.tag_input import references
 
 mxaccess = CommandSet("mxaccess")
+T = TypeVar("T")
 
 
 @dataclass
@@ -215,16 +218,13 @@ class Watched:
         wanted = {id(i): i for i in self.items if i.advise == "none" and i.lost is None}
         if not wanted:
             return []
-        results = await item_calls(BulkRun(self.session), list(wanted.values()), "advise")
-        refused = []
-        for result in results:
-            if result.item is None:
-                continue
-            if result.ok:
-                self.borrowed.advised.append(result.item)
-            else:
-                refused.append((result.item, entry_refusal("Advise", result)))
-        return refused
+        results = await _out_of_reach(self._advising(list(wanted.values())))
+        return [(r.item, entry_refusal("Advise", r)) for r in results if r.item and not r.ok]
+
+    async def _advising(self, items: list[TrackedItem]) -> list[EntryResult]:
+        results = await item_calls(BulkRun(self.session), items, "advise")
+        self.borrowed.advised += [r.item for r in results if r.ok and r.item is not None]
+        return results
 
 
 async def _watched_items(group: Watched, references: list[str]) -> list[TrackedItem]:
@@ -293,17 +293,36 @@ async def _add(group: Watched, tags: list[str]) -> dict[str, TrackedItem | Faile
     session = group.session
     try:
         registration = await session.ensure_registration()
-        results = await add_items(BulkRun(session), registration, tags, advise=False)
+        results = await _out_of_reach(_adding(group, registration, tags))
     except (CommandFailed, GatewayError) as error:
         return {tag.lower(): Failed(str(error)) for tag in tags}
     added: dict[str, TrackedItem | Failed] = {}
     for tag, result in zip(tags, results, strict=True):
         if result.ok and result.item is not None:
-            group.borrowed.added.append(result.item)
             added[tag.lower()] = result.item
         else:
             added[tag.lower()] = Failed(entry_refusal("AddItem", result))
     return added
+
+
+async def _adding(group: Watched, registration: Registration, tags: list[str]) -> list[EntryResult]:
+    results = await add_items(BulkRun(group.session), registration, tags, advise=False)
+    group.borrowed.added += [r.item for r in results if r.ok and r.item is not None]
+    return results
+
+
+async def _out_of_reach(work: Awaitable[T]) -> T:
+    """work's answer, which a Ctrl-C does not stop: once a bulk call is out, the gateway
+    may act on all of it, and the watch must learn what it added or advised to give it
+    back. A Ctrl-C meanwhile is raised when the answer is in (a second one at once)."""
+    call = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(call)
+    except asyncio.CancelledError:
+        await asyncio.wait([call])
+        if not call.cancelled():
+            call.exception()  # retrieved: a failed call added nothing, and the watch is over
+        raise
 
 
 async def _durations(model: WatchModel, groups: list[Watched]) -> None:

@@ -269,3 +269,21 @@ async def test_a_held_item_the_gateway_will_not_advise_gets_a_failed_row_in_plac
         assert records[1]["quality"].startswith("failed: Advise failed: ")
         assert [(i.name, i.advise) for i in shell.session.items] == [("speed", "none")]
         assert held_by_gateway(gateway, shell.session.session_id or "") == []
+
+
+async def test_ctrl_c_while_the_gateway_adds_waits_for_its_answer_and_gives_back_all(
+    fresh_gateway: EmbeddedGateway,
+) -> None:
+    async with ShellRunner.connected(fresh_gateway) as shell:
+        assert (await shell.run("register")).ok
+        calls = Calls(fresh_gateway, shell.session)
+        fresh_gateway.gateway.faults.latency_ms = 300  # the AddItemBulk is out a while
+        task = asyncio.create_task(shell.run("watch Tank1.Level Pump1.Speed Tank2.Level"))
+        await asyncio.sleep(0.15)
+        task.cancel()  # what the REPL does on Ctrl-C
+        result = await task
+        assert result.outcomes[0].status == "cancelled"
+        # The add went through on the gateway: the watch learnt of it and gave all back.
+        assert calls.since() == {"add_item_bulk": 1, "remove_item_bulk": 1}
+        assert held_by_gateway(fresh_gateway, shell.session.session_id or "") == []
+        assert list(shell.session.items) == []
