@@ -264,6 +264,8 @@ async def _watched_items(group: Watched, references: list[str]) -> list[TrackedI
 
 @dataclass
 class Failed:
+    """Why a reference cannot be watched (its failed row's text)."""
+
     why: str
 
 
