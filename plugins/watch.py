@@ -50,12 +50,10 @@ class Borrowed:
     added: list[TrackedItem] = field(default_factory=list)
     advised: list[TrackedItem] = field(default_factory=list)
 
-    def is_added(self, item: TrackedItem) -> bool:
-        return any(i is item for i in self.added)
-
     def advised_only(self) -> list[TrackedItem]:
         """Items the watch advised but did not add: given back by unadvising."""
-        return [i for i in self.advised if not self.is_added(i)]
+        added = {id(i) for i in self.added}  # a set: 1,000 of each are compared at once
+        return [i for i in self.advised if id(i) not in added]
 
     @classmethod
     def of(cls, groups: list[Watched]) -> Borrowed:
