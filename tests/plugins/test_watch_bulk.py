@@ -14,6 +14,7 @@ from mxshell.output.watch_table import WatchModel
 from mxshell.session import PersistentSession
 from mxshell.sim import EmbeddedGateway
 from mxshell.testing import ShellRunner
+from tests.conftest import eventually
 from tests.plugins.conftest import held_by_gateway, invoked_by_gateway
 
 # The calls that set up or give back one item at a time: a bulk watch makes none.
@@ -285,5 +286,31 @@ async def test_ctrl_c_while_the_gateway_adds_waits_for_its_answer_and_gives_back
         assert result.outcomes[0].status == "cancelled"
         # The add went through on the gateway: the watch learnt of it and gave all back.
         assert calls.since() == {"add_item_bulk": 1, "remove_item_bulk": 1}
+        assert held_by_gateway(fresh_gateway, shell.session.session_id or "") == []
+        assert list(shell.session.items) == []
+
+
+async def test_an_item_lost_at_a_reconnect_is_forgotten_and_the_others_given_back(
+    fresh_gateway: EmbeddedGateway,
+) -> None:
+    async with ShellRunner.connected(fresh_gateway) as shell:
+
+        async def meanwhile(model: WatchModel) -> None:
+            # The newest leaf object is undeployed, then the gateway restarts: the shell
+            # reconnects to a new session where LabelerDrive1.Running cannot be restored.
+            fresh_gateway.deploy(remove=1)
+            fresh_gateway.restart()
+            running = shell.session.items.find("LabelerDrive1.Running")
+            assert running is not None
+            await eventually(
+                lambda: shell.session.connected and running.lost is not None, "the restore"
+            )
+
+        shell.context.services[WATCH_VIEW] = HoldingView(meanwhile)
+        result = await shell.run("watch Tank1.Level LabelerDrive1.Running Pump1.Speed")
+        assert result.ok, result.errors
+        assert not [line for line in result.err if line.startswith("watch: could not")]
+        calls = invoked_by_gateway(fresh_gateway, shell.session.session_id or "")
+        assert calls.get("unsubscribe_bulk") == 1 and not UNARY & calls.keys()
         assert held_by_gateway(fresh_gateway, shell.session.session_id or "") == []
         assert list(shell.session.items) == []
