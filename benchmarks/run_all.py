@@ -30,8 +30,9 @@ BENCHMARKS = (
     "snapshot_save",
     "fleet",
     "watch_view",
+    "watch_setup",
 )
-FIGURE_MARKERS = ("ratio", "commands/s", "growth")
+FIGURE_MARKERS = ("ratio", "commands/s", "growth", "first table")
 
 
 def run(name: str, smoke: bool) -> tuple[int, list[str]]:

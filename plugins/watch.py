@@ -4,19 +4,24 @@ The handler resolves the items, adds and advises what it must, and hands a Watch
 to the watch view the REPL lends (`watch_view`); it never touches the terminal. With no
 view (command files, -c, piped stdin, JSON output) it prints snapshot tables instead.
 Afterwards it removes the items it added and unadvises what it advised, unless --keep.
+A watch of a 1,000-line @FILE makes a few bulk calls per connection, not a call per tag:
+one AddItemBulk for the tags that are not items, one AdviseItemBulk, and at the end one
+UnsubscribeBulk and one UnAdviseItemBulk.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from mxshell.api import (
     CommandFailed,
     CommandSet,
     GatewayError,
     RegisterCommands,
+    Registration,
     ShellContext,
     ShellSession,
     Text,
@@ -28,11 +33,14 @@ from mxshell.api import (
     give_back,
     hookimpl,
 )
+from mxshell.api.bulk import BulkRun, EntryResult, add_items, item_calls
 from mxshell.api.gateway import types
+from mxshell.api.items import entry_refusal
 from mxshell.api.output import WatchModel
 from mxshell.api.tag_input import references
 
 mxaccess = CommandSet("mxaccess")
+T = TypeVar("T")
 
 
 @dataclass
@@ -42,12 +50,10 @@ class Borrowed:
     added: list[TrackedItem] = field(default_factory=list)
     advised: list[TrackedItem] = field(default_factory=list)
 
-    def is_added(self, item: TrackedItem) -> bool:
-        return any(i is item for i in self.added)
-
     def advised_only(self) -> list[TrackedItem]:
         """Items the watch advised but did not add: given back by unadvising."""
-        return [i for i in self.advised if not self.is_added(i)]
+        added = {id(i) for i in self.added}  # a set: 1,000 of each are compared at once
+        return [i for i in self.advised if id(i) not in added]
 
     @classmethod
     def of(cls, groups: list[Watched]) -> Borrowed:
@@ -162,7 +168,11 @@ async def watch(
         # Made before advising: each new advise's first value counts as a change.
         with model.listening():
             for group in groups:
-                await group.advise()
+                for item, why in await group.advise():
+                    model.unwatch(group.name, item, why)
+                    tag = item.tag_reference
+                    named = f"{group.name}:{tag}" if group.name else tag
+                    ctx.notify(f"watch: {named}: {why}; watching the others")
             borrowed = Borrowed.of(groups)
             if view is not None and not once:
                 ended = await view(model, duration=duration)
@@ -177,7 +187,12 @@ async def watch(
             for group in groups:
                 given = group.borrowed
                 await give_back(
-                    group.ctx, group.session, given.added, given.advised_only(), label="watch: "
+                    group.ctx,
+                    group.session,
+                    given.added,
+                    given.advised_only(),
+                    label="watch: ",
+                    bulk=True,
                 )
 
 
@@ -195,17 +210,26 @@ class Watched:
     def session(self) -> ShellSession:
         return self.ctx.require_session()
 
-    async def advise(self) -> None:
-        for item in self.items:
-            if item.advise == "none" and item.lost is None:
-                await self.session.advise(item)
-                self.borrowed.advised.append(item)
+    async def advise(self) -> list[tuple[TrackedItem, str]]:
+        """Advise the items that are not, in one AdviseItemBulk; the items the gateway
+        refused, with why."""
+        wanted = {id(i): i for i in self.items if i.advise == "none" and i.lost is None}
+        if not wanted:
+            return []
+        results = await _out_of_reach(self._advising(list(wanted.values())))
+        return [(r.item, entry_refusal("Advise", r)) for r in results if r.item and not r.ok]
+
+    async def _advising(self, items: list[TrackedItem]) -> list[EntryResult]:
+        results = await item_calls(BulkRun(self.session), items, "advise")
+        self.borrowed.advised += [r.item for r in results if r.ok and r.item is not None]
+        return results
 
 
 async def _watched_items(group: Watched, references: list[str]) -> list[TrackedItem]:
-    """The items the references name (added when they are tags); a reference that names
-    none, or that the gateway refuses, is kept in `group.failed` with why."""
-    ctx, session, borrowed = group.ctx, group.session, group.borrowed
+    """The items the references name, the tags among them added in one AddItemBulk; a
+    reference that names none, or that the gateway refuses, is kept in `group.failed`
+    with why (in the order named)."""
+    ctx, session = group.ctx, group.session
     if not references:
         advised = [i for i in session.items if i.advise != "none"]
         if not advised:
@@ -213,17 +237,92 @@ async def _watched_items(group: Watched, references: list[str]) -> list[TrackedI
                 "no advised items to watch: name some, e.g. watch Tank1.Level Pump1.Speed"
             )
         return advised
-    found = []
+    # Each reference is an item, a tag to add, or why it is neither.
+    slots: list[TrackedItem | str | Failed] = []
     for reference in references:
         try:
-            item, added = await session.resolve(ctx.resolve_tag(reference))
+            slots.append(await _held_or_tag(ctx, session, reference))
         except (CommandFailed, GatewayError, LookupError) as error:
-            group.failed.append((reference, str(error)))
-            continue
-        if added:
-            borrowed.added.append(item)
-        found.append(item)
+            slots.append(Failed(str(error)))
+    tags: dict[str, str] = {}  # a tag named twice is added once, as first spelled
+    for slot in slots:
+        if isinstance(slot, str):
+            tags.setdefault(slot.lower(), slot)
+    added = await _add(group, list(tags.values()))
+    found = []
+    for reference, slot in zip(references, slots, strict=True):
+        if isinstance(slot, str):
+            slot = added[slot.lower()]
+        if isinstance(slot, Failed):
+            group.failed.append((reference, slot.why))
+        else:
+            found.append(slot)
     return found
+
+
+@dataclass
+class Failed:
+    """Why a reference cannot be watched (its failed row's text)."""
+
+    why: str
+
+
+async def _held_or_tag(
+    ctx: ShellContext, session: ShellSession, reference: str
+) -> TrackedItem | str:
+    """The item a reference names, or the tag to add for it (not added here)."""
+    tag = ctx.resolve_tag(reference)
+    item = session.items.find(tag)
+    if item is not None:
+        return item
+    text = tag.strip()
+    if "." in text and not text.lstrip("#").isdecimal():
+        return text
+    # Neither an item nor a tag: resolve says why in its own words (it adds nothing here).
+    item, _ = await session.resolve(tag)
+    return item
+
+
+async def _add(group: Watched, tags: list[str]) -> dict[str, TrackedItem | Failed]:
+    """AddItemBulk for the tags, by tag in lower case: its item, or why not. Not
+    SubscribeBulk: an item is in the item table only once the reply is read, and its first
+    OnDataChange, sent at the advise, often arrives before that and is dropped (a tag that
+    does not move would show no value); advised afterwards, the first value is counted."""
+    if not tags:
+        return {}
+    session = group.session
+    try:
+        registration = await session.ensure_registration()
+        results = await _out_of_reach(_adding(group, registration, tags))
+    except (CommandFailed, GatewayError) as error:
+        return {tag.lower(): Failed(str(error)) for tag in tags}
+    added: dict[str, TrackedItem | Failed] = {}
+    for tag, result in zip(tags, results, strict=True):
+        if result.ok and result.item is not None:
+            added[tag.lower()] = result.item
+        else:
+            added[tag.lower()] = Failed(entry_refusal("AddItem", result))
+    return added
+
+
+async def _adding(group: Watched, registration: Registration, tags: list[str]) -> list[EntryResult]:
+    results = await add_items(BulkRun(group.session), registration, tags, advise=False)
+    group.borrowed.added += [r.item for r in results if r.ok and r.item is not None]
+    return results
+
+
+async def _out_of_reach(work: Awaitable[T]) -> T:
+    """work's answer, which a Ctrl-C does not stop: once a bulk call is out, the gateway
+    may act on all of it, and the watch must learn what it added or advised to give it
+    back. A Ctrl-C meanwhile is raised when the answer is in (a second one at once)."""
+    call = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(call)
+    except asyncio.CancelledError:
+        await asyncio.wait([call])
+        if not call.cancelled():
+            call.exception()  # retrieved: a failed call added nothing, and the watch is over
+        raise
 
 
 async def _durations(model: WatchModel, groups: list[Watched]) -> None:

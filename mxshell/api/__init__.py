@@ -88,7 +88,7 @@ from mxshell.session import (
     WriteOutcomeUnknown,
 )
 
-API_VERSION = _HOST_API_VERSION  # (1, 6)
+API_VERSION = _HOST_API_VERSION  # (1, 7)
 
 # What on_event receives: one gateway event, a protobuf message of the contract
 # (`event.WhichOneof("event")` is on_data_change, on_write_complete, …).

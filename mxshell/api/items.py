@@ -14,7 +14,9 @@ from mxshell.api.shell_session import ShellSession
 from mxshell.base.errors import CommandFailed
 from mxshell.commands import Argument, arg
 from mxshell.gateway import TYPE_NAMES, GatewayError
+from mxshell.gateway.errors import describe_mxaccess_failure
 from mxshell.session import TrackedItem
+from mxshell.session.batches import BulkRun, EntryResult, ItemMethod, item_calls
 
 ITEM_HELP = "an alias, a handle such as 7, or a tag reference such as Tank1.Level"
 
@@ -224,20 +226,25 @@ async def give_back(
     *,
     label: str = "",
     park: bool = False,
+    bulk: bool = False,
 ) -> None:
     """Remove the items a command added and unadvise the ones it advised (and did not add);
     a failure is said above the prompt, after `label` ("watch: "). With `park`, the added
-    items a write was lent are kept for the tag's next write instead (ShellSession.park)."""
-    only_advised = [i for i in advised if not any(i is a for a in added)]
+    items a write was lent are kept for the tag's next write instead (ShellSession.park).
+    With `bulk` (API 1.7; for many items, not with `park`), in a few bulk calls instead
+    of a call per item: the added items in one UnsubscribeBulk (those advised) and one
+    RemoveItemBulk (the others), the advised ones in one UnAdviseItemBulk, per
+    registration; each refused entry is a line, as for one item."""
+    added_ids = {id(i) for i in added}
+    only_advised = [i for i in advised if id(i) not in added_ids]
+    if bulk and not park and session.connected:
+        await _give_back_in_bulk(ctx, session, added, only_advised, label)
+        return
     for item in [*added, *only_advised]:
-        was_added = any(item is a for a in added)
+        was_added = id(item) in added_ids
         item.borrowed = False
         if not session.connected:
-            # The gateway session is gone: forget locally, so no reconnect restores them.
-            if was_added:
-                session.items.drop(item)
-            else:
-                item.advise = "none"
+            _forget(session, item, was_added)
             continue
         try:
             if was_added:
@@ -247,3 +254,81 @@ async def give_back(
         except GatewayError as error:
             what = "remove" if was_added else "unadvise"
             ctx.notify(f"{label}could not {what} {item.name}: {error}")
+
+
+# What each bulk call of a give-back undoes, as the one-item lines say it, and the MXAccess
+# methods an entry of it stands for (its refusal reads as the one-item call's would).
+_UNDOING: dict[ItemMethod, tuple[str, str]] = {
+    "unsubscribe": ("remove", "UnAdvise/RemoveItem"),
+    "remove": ("remove", "RemoveItem"),
+    "unadvise": ("unadvise", "UnAdvise"),
+}
+
+
+async def _give_back_in_bulk(
+    ctx: ShellContext,
+    session: ShellSession,
+    added: list[TrackedItem],
+    only_advised: list[TrackedItem],
+    label: str,
+) -> None:
+    """give_back's bulk calls: the added items that are advised in one UnsubscribeBulk,
+    the other added ones in one RemoveItemBulk, the items only advised in one
+    UnAdviseItemBulk (a batch per registration, chunked to the gateway's limit). A lost
+    item (not restored after a reconnect) has no handle on the gateway: it is forgotten
+    without a call, as remove_item does. Each refused entry is a line, as for one item; a
+    call the gateway fails as a whole is one line, and once the session is gone the rest
+    is forgotten locally, as give_back does."""
+    for item in [*added, *only_advised]:
+        item.borrowed = False
+    batches: list[tuple[ItemMethod, list[TrackedItem]]] = [
+        ("unsubscribe", [i for i in added if i.lost is None and i.advise != "none"]),
+        ("remove", [i for i in added if i.lost is None and i.advise == "none"]),
+        ("unadvise", [i for i in only_advised if i.lost is None]),
+    ]
+    for item in added:
+        if item.lost is not None:
+            session.items.drop(item)
+    for item in only_advised:
+        if item.lost is not None:
+            item.advise = "none"
+    for method, items in batches:
+        if not items:
+            continue
+        was_added = method != "unadvise"
+        if not session.connected:
+            for item in items:
+                _forget(session, item, was_added)
+            continue
+        what, methods = _UNDOING[method]
+        try:
+            results = await item_calls(BulkRun(session), items, method)
+        except GatewayError as error:
+            ctx.notify(f"{label}could not {what} {len(items)} item(s): {error}")
+            if not session.connected:
+                for item in items:
+                    _forget(session, item, was_added)
+            continue
+        for result in results:
+            if not result.ok:
+                name = result.item.name if result.item else result.reference
+                ctx.notify(f"{label}could not {what} {name}: {entry_refusal(methods, result)}")
+
+
+def entry_refusal(method: str, result: EntryResult) -> str:
+    """Why a bulk entry failed, as the one-item call's error says it (API 1.7): e.g.
+    "AddItem failed: HRESULT 0x80070490 (ERROR_NOT_FOUND); status: …" for an entry of
+    AddItemBulk, `method` naming the MXAccess method the entry stands for; an entry the
+    shell did not send says why ("not sent: …")."""
+    if result.answer is None:
+        return result.message
+    return describe_mxaccess_failure(method, result.hresult, result.statuses, result.message)
+
+
+def _forget(session: ShellSession, item: TrackedItem, was_added: bool) -> None:
+    """The gateway session is gone: forget locally, so no reconnect restores the item
+    (or its advise)."""
+    if was_added:
+        session.items.drop(item)
+    else:
+        item.advise = "none"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from mxshell.commands import Table
 
 # The API version plugins get (mxshell.api.API_VERSION is this).
-API_VERSION = (1, 6)
+API_VERSION = (1, 7)
 PLUGIN_COLUMNS = [
     "name",
     "distribution",

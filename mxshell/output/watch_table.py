@@ -150,6 +150,14 @@ class WatchModel:
             WatchRow(0, None, reference, None, None, None, 0, 0.0, False, None, connection, reason)
         )
 
+    def unwatch(self, connection: str | None, item: TrackedItem, reason: str) -> None:
+        """An item that could not be watched after all (its advise was refused): a failed
+        row saying why, in place of its own."""
+        entry = self._watched.pop((connection, item.handle), None)
+        if entry is not None:
+            self._by_item.pop(id(item), None)
+        self.add_failed(connection, item.tag_reference, reason)
+
     def show_as_duration(self, item: TrackedItem) -> None:
         """The item is an ElapsedTime (the Galaxy says so): its value reads as a duration."""
         entry = self._by_item.get(id(item))

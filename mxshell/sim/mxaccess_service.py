@@ -188,6 +188,7 @@ class MxAccessGatewayService:
             reply.protocol_status.code = P.PROTOCOL_STATUS_CODE_INVALID_REQUEST
             reply.protocol_status.message = "InvokeRequest carries no command"
             return reply
+        session.invoked[command] += 1
         await require_scope(context, key, COMMAND_SCOPES[command])
         body = getattr(request, command)
         listed = _BULK_LISTS.get(command)

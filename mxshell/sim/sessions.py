@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field
 
 from mxshell.sim import codes, wire
@@ -64,6 +65,9 @@ class Session:
         self._handles = itertools.count(1)
         self.closed = False
         self.stream: OpenStream | None = None  # the StreamEvents call draining the events
+        # Invoke calls by command field ("add_item", "subscribe_bulk"): for tests that
+        # count a command's round trips.
+        self.invoked: Counter[str] = Counter()
 
     def register(self, client_name: str) -> Registration:
         registration = Registration(next(self._handles), client_name)

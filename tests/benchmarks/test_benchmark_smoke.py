@@ -140,3 +140,8 @@ def test_watch_view_benchmark_reports_cpu_open_and_closed_and_keypress_p99() -> 
         r"ratio \d+\.\d\d",
         out,
     ), out
+
+
+def test_watch_setup_benchmark_reports_the_time_to_the_first_table() -> None:
+    out = run_benchmark("watch_setup.py")
+    assert re.search(r"watch @FILE --once over 20 tags: first table in [\d,]+ ms \(median", out)

@@ -141,6 +141,16 @@ def held_by_gateway(gateway: EmbeddedGateway, session_id: str) -> list[tuple[str
     return gateway.run(look)
 
 
+def invoked_by_gateway(gateway: EmbeddedGateway, session_id: str) -> dict[str, int]:
+    """The Invoke calls the simulated gateway received in a session, by command field."""
+
+    async def look() -> dict[str, int]:
+        session = gateway.gateway._mx.sessions[session_id]  # noqa: SLF001 - the sim's own state
+        return dict(session.invoked)
+
+    return gateway.run(look)
+
+
 @pytest.fixture(scope="module")
 def older_gateway() -> Iterator[EmbeddedGateway]:
     """A gateway that offers no bulk reads: read takes the item path there."""

@@ -371,8 +371,8 @@ def test_adding_two_plugins_under_one_name_is_refused(host: PluginHost) -> None:
 @pytest.mark.parametrize(
     ("declared", "failure"),
     [
-        ((1, 7), "written for plugin API 1.7; this mxshell offers 1.6"),
-        ((2, 0), "written for plugin API 2.0; this mxshell offers 1.6"),
+        ((1, 8), "written for plugin API 1.8; this mxshell offers 1.7"),
+        ((2, 0), "written for plugin API 2.0; this mxshell offers 1.7"),
         ("1.1", "MXSHELL_API must be a (major, minor) pair, not '1.1'"),
     ],
 )

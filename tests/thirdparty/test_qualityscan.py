@@ -63,7 +63,7 @@ async def test_plugins_lists_it_with_its_distribution_api_hooks_and_commands(
         "commands": ["qscan", "qset", "qstate"],
         "failure": None,
     }
-    assert API_VERSION == (1, 6)
+    assert API_VERSION == (1, 7)
 
 
 async def test_one_readbulk_on_the_current_registration_and_a_public_result_type(
