@@ -228,7 +228,11 @@ class ItemOperations:
         item.advise = "supervisory" if supervisory else "advise"
 
     async def unadvise(self, item: TrackedItem) -> None:
-        await self.call(lambda s: s.unadvise(item.registration.gateway_handle, item.gateway_handle))
+        """UnAdvise; an item lost at a reconnect has no handle on the gateway any more (its
+        old one may be another item's now): only marked, as remove_item forgets it."""
+        if item.lost is None:
+            server, handle = item.registration.gateway_handle, item.gateway_handle
+            await self.call(lambda s: s.unadvise(server, handle))
         item.advise = "none"
 
     async def write(

@@ -314,3 +314,23 @@ async def test_an_item_lost_at_a_reconnect_is_forgotten_and_the_others_given_bac
         assert calls.get("unsubscribe_bulk") == 1 and not UNARY & calls.keys()
         assert held_by_gateway(fresh_gateway, shell.session.session_id or "") == []
         assert list(shell.session.items) == []
+
+
+async def test_unadvising_an_item_lost_at_a_reconnect_makes_no_call(
+    fresh_gateway: EmbeddedGateway,
+) -> None:
+    # Its old handle may be another item's in the new session: UnAdvise would hit that one.
+    async with ShellRunner.connected(fresh_gateway) as shell:
+        assert (await shell.run("add-item LabelerDrive1.Running; advise LabelerDrive1.Running")).ok
+        running = shell.session.items.find("LabelerDrive1.Running")
+        assert running is not None
+        fresh_gateway.deploy(remove=1)
+        fresh_gateway.restart()
+        await eventually(
+            lambda: shell.session.connected and running.lost is not None, "the restore"
+        )
+        before = dict(invoked_by_gateway(fresh_gateway, shell.session.session_id or ""))
+        await shell.session.unadvise(running)
+        assert running.advise == "none"
+        after = invoked_by_gateway(fresh_gateway, shell.session.session_id or "")
+        assert after == before
