@@ -148,7 +148,7 @@ async def watch(
     words = await references(ctx, items or [], globs=False)
     parts = by_connection(ctx, words)
     groups = [Watched(name, each) for name, each, _ in parts]
-    wanted = [await references(each, names) for _, each, names in parts]
+    wanted = [await references(each, names, files=False) for _, each, names in parts]
     try:
         for group, names in zip(groups, wanted, strict=True):
             group.items = await _watched_items(group, names)

@@ -34,16 +34,22 @@ __all__ = ["Assignments", "WriteSpec", "is_glob", "references", "write_assignmen
 
 
 async def references(
-    ctx: ShellContext, words: Sequence[str], *, globs: bool = True, resolve: bool = False
+    ctx: ShellContext,
+    words: Sequence[str],
+    *,
+    globs: bool = True,
+    resolve: bool = False,
+    files: bool = True,
 ) -> list[str]:
     """Words as references, in order: @FILE gives its lines, a glob the tags it matches.
 
     With `resolve`, every one is a full tag reference: a word or line as ctx.resolve_tag
     makes it; a glob's matches are full references already, so the 10,000 tags of a
-    large glob are not resolved a second time."""
+    large glob are not resolved a second time. Without `files` (API 1.7), an @FILE is a
+    word like any other: for words a first pass took from files already."""
     found: list[str] = []
     for word in words:
-        if word.startswith("@"):
+        if files and word.startswith("@"):
             lines = word.entry_lines() if isinstance(word, EntryFile) else await _lines(word[1:])
             for where, line in lines:
                 if globs and is_glob(line):

@@ -399,3 +399,19 @@ def test_uncertain_quality_is_told_from_bad() -> None:
     assert uncertain.bad and uncertain.uncertain
     assert bad.bad and not bad.uncertain
     assert not good.bad and not good.uncertain
+
+
+async def test_a_line_naming_a_file_inside_a_watched_file_is_no_file(
+    gateway: EmbeddedGateway, tmp_path: Path
+) -> None:
+    # As read takes it: a file's lines are tags, never files of their own.
+    inner = tmp_path / "inner.txt"
+    inner.write_text("Tank2.Level\n")
+    outer = tmp_path / "outer.txt"
+    outer.write_text(f"Tank1.Level\n@{inner}\n")
+    async with ShellRunner.connected(gateway) as shell:
+        result = await shell.run(f"watch @{outer} --once")
+        assert not result.ok
+        records = result.result.records()
+        assert [r["tag"] for r in records] == ["Tank1.Level", f"@{inner}"]
+        assert records[1]["value"] is None
