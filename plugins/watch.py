@@ -284,10 +284,8 @@ async def _held_or_tag(
 
 
 async def _add(group: Watched, tags: list[str]) -> dict[str, TrackedItem | Failed]:
-    """AddItemBulk for the tags, by tag in lower case: its item, or why not. Not
-    SubscribeBulk: an item is in the item table only once the reply is read, and its first
-    OnDataChange, sent at the advise, often arrives before that and is dropped (a tag that
-    does not move would show no value); advised afterwards, the first value is counted."""
+    """AddItemBulk for the tags, by tag in lower case: its item, or why not. They are
+    advised afterwards, in one AdviseItemBulk with the held items the watch advises."""
     if not tags:
         return {}
     session = group.session
