@@ -177,7 +177,10 @@ async def record_some_events(shell: ShellRunner, target: Path) -> list[dict[str,
     assert started.ok, started.errors
     received = Received()
     shell.session.add_listener(received)
-    await shell.run("add-item Pump1.Speed.SP --as sp; advise-item-bulk Tank1.Level sp")
+    # Items first: an event that comes before SubscribeBulk's answer (advise-item-bulk of
+    # a tag) names no item yet, so the recording could not name its tag.
+    await shell.run("add-item Pump1.Speed.SP --as sp; add-item Tank1.Level")
+    await shell.run("advise-item-bulk Tank1.Level sp")
     await eventually(lambda: received.data_changes() >= 8, "eight data changes")
     assert (await shell.run("write sp 1234.5")).ok
     await eventually(
