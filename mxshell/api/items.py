@@ -244,7 +244,10 @@ async def give_back(
         was_added = id(item) in added_ids
         item.borrowed = False
         if not session.connected:
-            _forget(session, item, was_added)
+            if was_added:  # one a write was lent is kept for its session (see park)
+                await session.park(item)
+            else:
+                item.advise = "none"  # forgotten here, so no reconnect restores it
             continue
         try:
             if was_added:

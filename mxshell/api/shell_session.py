@@ -64,7 +64,9 @@ class ShellSession(Protocol):
     async def park(self, item: TrackedItem) -> None:
         """API 1.5: give back an item `resolve(lend=True)` added, after its write. It leaves
         the item table at once; the gateway keeps it for the next write of the tag until
-        the shell is idle (`release_parked`). An item not lent is removed."""
+        the shell is idle (`release_parked`). An item not lent is removed. Not connected,
+        a lent item is kept for the gateway session it was lent in (an attached one may
+        come back); one not lent is forgotten."""
         ...
 
     async def release_parked(self) -> None:

@@ -113,22 +113,29 @@ class ItemOperations:
         else:
             item = self.items.add(registration, tag, kept.gateway_handle)
         # Watched from before the write is sent: its OnWriteComplete may come first.
-        self.parked.lent(
-            item, self.completions.notice(registration.gateway_handle, item.gateway_handle)
-        )
+        written = self.completions.notice(registration.gateway_handle, item.gateway_handle)
+        self.parked.lent(item, written, self.gateway.session_id)
         return item
 
     async def park(self, item: TrackedItem) -> None:
         """Give back an item `resolve(lend=True)` added, once its write went: kept, out of
-        the item table, for the next write of the tag (removed at once if it was not lent)."""
-        written = self.parked.returned(item)
-        if written is None or item.lost is not None:
-            await self.remove_item(item)
+        the item table, for the next write of the tag (removed at once if it was not lent).
+        Not connected, a lent item is kept all the same, for the session it was lent in:
+        given back after a reattach to it, forgotten with it otherwise."""
+        lent = self.parked.returned(item)
+        if lent is not None and item.lost is None:
+            written, session_id = lent
+            self.items.drop(item)
+            self.parked.keep(item, session_id, written)
+            if len(self.parked) > LIMIT:
+                await self.release_parked()
             return
-        self.items.drop(item)
-        self.parked.keep(item, self.gateway.session_id, written)
-        if len(self.parked) > LIMIT:
-            await self.release_parked()
+        if lent is not None:
+            lent[0].cancel()
+        if self._connected() or item.lost is not None:
+            await self.remove_item(item)
+        else:  # the gateway session is gone: forget it here, so no reconnect restores it
+            self.items.drop(item)
 
     async def _restore(self, session: Session, report: RestoreReport) -> None:
         """Put the registrations, items and advises back into a new gateway session (a
@@ -210,9 +217,9 @@ class ItemOperations:
         await self.call(lambda s: s.remove_item_bulk(server_handle, handles))
 
     async def remove_item(self, item: TrackedItem) -> None:
-        watch = self.parked.returned(item)  # lent to a write that failed: nothing comes
-        if watch is not None:
-            watch.cancel()
+        lent = self.parked.returned(item)  # lent to a write that failed: nothing comes
+        if lent is not None:
+            lent[0].cancel()
         if item.lost is None:
             await self.call(
                 lambda s: s.remove_item(item.registration.gateway_handle, item.gateway_handle)

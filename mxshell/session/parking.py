@@ -54,7 +54,7 @@ class ParkedItems:
         # The gateway's (server handle, item handle) of each, for the events that name them.
         self._pairs: set[tuple[int, int]] = set()
         # The completion watch of each item lent out now, by (registration, gateway handle).
-        self._lent: dict[tuple[int, int], asyncio.Future[object]] = {}
+        self._lent: dict[tuple[int, int], tuple[asyncio.Future[object], str]] = {}
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -77,13 +77,15 @@ class ParkedItems:
                 return kept
         return None
 
-    def lent(self, item: TrackedItem, written: asyncio.Future[object]) -> None:
-        """`item` goes out to one write; `written` is done by its OnWriteComplete."""
+    def lent(self, item: TrackedItem, written: asyncio.Future[object], session_id: str) -> None:
+        """`item` of gateway session `session_id` goes out to one write; `written` is done
+        by its OnWriteComplete."""
         written.add_done_callback(_seen)  # a failed watch (the session went) is not an error
-        self._lent[(item.registration.handle, item.gateway_handle)] = written
+        self._lent[(item.registration.handle, item.gateway_handle)] = (written, session_id)
 
-    def returned(self, item: TrackedItem) -> asyncio.Future[object] | None:
-        """The completion watch of a lent item coming back (None if it was not lent)."""
+    def returned(self, item: TrackedItem) -> tuple[asyncio.Future[object], str] | None:
+        """The completion watch of a lent item coming back, and the gateway session it
+        was lent in (None if it was not lent)."""
         return self._lent.pop((item.registration.handle, item.gateway_handle), None)
 
     def keep(self, item: TrackedItem, session_id: str, written: asyncio.Future[object]) -> None:

@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from mxshell.api.items import using_item
 from mxshell.gateway import Session, UnavailableError
 from mxshell.session import operations
 from mxshell.session.item_table import ItemTable
@@ -58,8 +59,10 @@ async def test_an_item_whose_write_has_not_completed_is_not_lent_again() -> None
     item = table.add(registration, SP, 7)
     parked = ParkedItems(table)
     written: asyncio.Future[object] = asyncio.get_running_loop().create_future()
-    parked.lent(item, written)
-    parked.keep(item, "s1", parked.returned(item) or written)
+    parked.lent(item, written, "s1")
+    assert parked.returned(item) == (written, "s1")
+    table.drop(item)
+    parked.keep(item, "s1", written)
     assert parked.take(registration, SP.lower(), "s1") is None  # its completion is due
     written.set_result(None)
     kept = parked.take(registration, SP.lower(), "s1")
@@ -292,4 +295,24 @@ async def test_a_cut_during_a_release_keeps_what_it_had_not_sent(
     # The first call's outcome was unknown: that item is not used again (here it was
     # never removed); the other went back once the shell was attached again.
     assert held_by_gateway(fresh_gateway, theirs.session_id) == [(SP, False)]
+    assert len(session.parked) == 0
+
+
+async def test_a_write_cut_off_keeps_its_item_for_the_attached_session(
+    fresh_gateway: EmbeddedGateway, own_shell: ShellRunner, theirs: Session
+) -> None:
+    # The connection goes while a write has its item: given back while the shell
+    # reconnects, the item is kept for the session it was lent in, and goes back to it
+    # once the shell is attached again (forgotten locally, it stayed there for good).
+    assert (await own_shell.run(f"attach {theirs.session_id}")).ok
+    session = own_shell.session
+    ctx = own_shell.context
+    async with using_item(ctx, SP, borrow=True) as item:
+        await session.write(item, 1.0, type_name="double", complete=True, timeout=5)
+        session._connection_lost("test: cut while the write has its item")  # noqa: SLF001
+    assert not session.connected and len(session.parked) == 1
+    assert session.parked._lent == {}  # noqa: SLF001 - nothing left lent
+    await eventually(lambda: session.connected, "attached again")
+    await own_shell.run("echo idle")
+    assert held_by_gateway(fresh_gateway, theirs.session_id) == []
     assert len(session.parked) == 0
