@@ -241,7 +241,7 @@ async def _watched_items(group: Watched, references: list[str]) -> list[TrackedI
     slots: list[TrackedItem | str | Failed] = []
     for reference in references:
         try:
-            slots.append(await _held_or_tag(ctx, session, reference))
+            slots.append(_held_or_tag(ctx, session, reference))
         except (CommandFailed, GatewayError, LookupError) as error:
             slots.append(Failed(str(error)))
     tags: dict[str, str] = {}  # a tag named twice is added once, as first spelled
@@ -267,20 +267,11 @@ class Failed:
     why: str
 
 
-async def _held_or_tag(
-    ctx: ShellContext, session: ShellSession, reference: str
-) -> TrackedItem | str:
+def _held_or_tag(ctx: ShellContext, session: ShellSession, reference: str) -> TrackedItem | str:
     """The item a reference names, or the tag to add for it (not added here)."""
     tag = ctx.resolve_tag(reference)
     item = session.items.find(tag)
-    if item is not None:
-        return item
-    text = tag.strip()
-    if "." in text and not text.lstrip("#").isdecimal():
-        return text
-    # Neither an item nor a tag: resolve says why in its own words (it adds nothing here).
-    item, _ = await session.resolve(tag)
-    return item
+    return item if item is not None else session.items.tag_of(tag)
 
 
 async def _add(group: Watched, tags: list[str]) -> dict[str, TrackedItem | Failed]:

@@ -59,11 +59,6 @@ def starts_a_line(name: str, prefixes: Sequence[str]) -> bool:
 
 
 def entry_line_columns(name: str) -> tuple[list[int], list[str]]:
-    """The line numbers and texts of an @FILE's entry lines, as two lists."""
-    return _entry_lines(name)
-
-
-def _entry_lines(name: str) -> tuple[list[int], list[str]]:
     """The line numbers and the texts (blanks around them removed) of an @FILE's lines
     that are not blank or a # comment, as two lists: no object for each line."""
     numbers: list[int] = []
@@ -115,7 +110,7 @@ def csv_records(name: str, *, texts: bool = False) -> tuple[list[int], list[str]
 def _csv_lines(blocks: Iterator[list[str]], into: list[str] | None) -> Iterator[str]:
     """The lines of the blocks with their ends again (the csv reader keeps a quoted
     value's), each also put in `into` when it is a list. A block at a time, as
-    _entry_lines reads: a line at a time took three times as long."""
+    entry_line_columns reads: a line at a time took three times as long."""
     for block in blocks:
         if into is not None:
             into.extend(block)

@@ -114,7 +114,8 @@ class BulkRun:
         chunk in flight is answered not_sent(entry, "outcome unknown: ...") (the gateway
         may have applied it), the rest "not sent: ...", and no further chunk of this run
         is sent, in any operation. The answer of a run that took one call is that call's
-        own (a reply's repeated field, its entries not listed)."""
+        own (a reply's repeated field, its entries not listed); of several, a BulkAnswers of
+        them all, its `failed` added up."""
         parts: list[Sequence[Any]] = []
         calls = self.overlapped(entries, call, not_sent, most=self.chunk, in_flight=1)
         async with aclosing(calls) as answered:
@@ -123,9 +124,7 @@ class BulkRun:
         if len(parts) == 1:
             return parts[0]
         joined = [answer for part in parts for answer in part]
-        if all(isinstance(part, BulkAnswers) for part in parts):  # all answered by the gateway
-            return BulkAnswers(joined, sum(part.failed for part in parts))  # type: ignore[attr-defined]
-        return joined
+        return BulkAnswers(joined, sum(map(count_failed, parts)))
 
     async def overlapped(
         self,
@@ -214,10 +213,12 @@ def count_failed(answers: Sequence[Any]) -> int:
     results listed another way are looked at one by one."""
     if isinstance(answers, BulkAnswers):
         return answers.failed
-    return sum(1 for answer in answers if not _went_well(answer))
+    return sum(1 for answer in answers if not went_well(answer))
 
 
-def _went_well(answer: Any) -> bool:
+def went_well(answer: Any) -> bool:
+    """Whether one answer of a bulk run went well: a gateway result, an EntryResult, or
+    the text saying why an entry was not sent."""
     if isinstance(answer, str):
         return False
     return bool(answer.ok if isinstance(answer, EntryResult) else answer.was_successful)

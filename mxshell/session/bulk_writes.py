@@ -19,7 +19,13 @@ from mxshell.gateway import Session
 from mxshell.gateway.bulk_methods import WriteColumns
 from mxshell.gateway.values import ScalarColumn, to_mx_value
 from mxshell.gateway.verdicts import BulkAnswers
-from mxshell.session.batches import BulkRun, EntryResult, WriteMethod, _by_registration
+from mxshell.session.batches import (
+    BulkRun,
+    EntryResult,
+    WriteMethod,
+    _by_registration,
+    went_well,
+)
 from mxshell.session.item_table import Registration, TrackedItem
 
 # (user id, verifier id) for a registration: what write_items asks for a secured write.
@@ -44,14 +50,8 @@ class WriteResults(Sequence[EntryResult]):
         self.items, self.answers = items, answers
         if isinstance(answers, BulkAnswers) and not answers.failed:  # most writes
             self.failed: list[int] = []
-        elif isinstance(answers, list):  # some answered by the shell, some by the gateway
-            self.failed = [
-                index
-                for index, answer in enumerate(answers)
-                if isinstance(answer, str) or not answer.was_successful
-            ]
-        else:  # replies' own results: the gateway answered every entry
-            self.failed = [i for i, answer in enumerate(answers) if not answer.was_successful]
+        else:  # some answered by the gateway, some (texts) by the shell
+            self.failed = [i for i, answer in enumerate(answers) if not went_well(answer)]
 
     def __len__(self) -> int:
         return len(self.answers)

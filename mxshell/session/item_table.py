@@ -150,6 +150,19 @@ class ItemTable:
                 for key in [key for key in self._early if key[0] == server]:
                     del self._early[key]
 
+    @staticmethod
+    def tag_of(reference: str) -> str:
+        """The tag reference to add for a reference that names no item (API 1.7);
+        ItemLookupError when it is no tag either (a handle, an alias)."""
+        text = reference.strip()
+        if text.lstrip("#").isdecimal():
+            raise ItemLookupError(f"no item with handle {text}")
+        if "." not in text:
+            raise ItemLookupError(
+                f"no item or alias {text!r} (a tag reference looks like Tank1.Level)"
+            )
+        return text
+
     def early(self, server_handle: int, item_handle: int) -> EarlyValues | None:
         """Where an event of an item that is not in the table goes: kept for the item
         while a call that adds items of its registration is out, else None (dropped)."""
@@ -176,9 +189,9 @@ class ItemTable:
         self._found.clear()
         self.items[item.handle] = item
         self._by_gateway[(registration.gateway_handle, gateway_handle)] = item
-        if self._early:
-            early = self._early.pop((registration.gateway_handle, gateway_handle), None)
-            for name in _EARLY_FIELDS if early is not None else ():
+        early = self._early.pop((registration.gateway_handle, gateway_handle), None)
+        if early is not None:  # its first events came before it (see expecting)
+            for name in _EARLY_FIELDS:
                 setattr(item, name, getattr(early, name))
         self._by_tag.setdefault(tag_reference.lower(), []).append(item.handle)
         if alias is not None:

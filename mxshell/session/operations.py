@@ -94,13 +94,7 @@ class ItemOperations:
         item = self.items.find(reference)
         if item is not None:
             return item, False
-        text = reference.strip()
-        if text.lstrip("#").isdecimal():
-            raise ItemLookupError(f"no item with handle {text}")
-        if "." not in text:
-            raise ItemLookupError(
-                f"no item or alias {text!r} (a tag reference looks like Tank1.Level)"
-            )
+        text = self.items.tag_of(reference)
         if lend:
             return await self._lend(text, server_handle), True
         return await self.add_item(text, server_handle=server_handle), True

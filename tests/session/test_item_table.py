@@ -83,3 +83,11 @@ def test_an_alias_refused_leaves_the_items_old_one_in_place() -> None:
         assert level.alias == "lvl" and table.find("lvl") is level
     table.set_alias(level, "LVL")  # its own alias in another case is not taken by another
     assert table.find("lvl") is level and level.alias == "LVL"
+
+
+def test_tag_of_gives_the_tag_to_add_or_says_why_a_reference_is_none() -> None:
+    assert ItemTable.tag_of("  Tank1.Level ") == "Tank1.Level"
+    with pytest.raises(ItemLookupError, match="no item with handle #7"):
+        ItemTable.tag_of("#7")
+    with pytest.raises(ItemLookupError, match=r"no item or alias 'lvl' \(a tag reference"):
+        ItemTable.tag_of("lvl")
