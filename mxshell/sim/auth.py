@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import re
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -81,6 +82,12 @@ class ApiKey:
     @classmethod
     def all_scopes(cls, key: str, name: str = "") -> ApiKey:
         return cls(key=key, scopes=ALL_SCOPES, name=name)
+
+    @classmethod
+    def generated(cls) -> ApiKey:
+        """A new key with every scope, for a simulator given none. It never starts with
+        `-`, which a command line would read as an option (`--api-key -x…` is refused)."""
+        return cls.all_scopes(f"mxsim-{secrets.token_urlsafe(24)}", name="generated")
 
     def allows_tag(self, reference: str) -> bool:
         """Whether the tag constraint admits the reference (no globs: every tag)."""

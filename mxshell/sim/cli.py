@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
 import signal
 import sys
 from collections.abc import Sequence
@@ -72,8 +71,8 @@ def build_config(args: argparse.Namespace) -> tuple[SimConfig, str | None]:
         warn_if_readable_by_others(args.keys_file, "keys file")
         keys = load_keys_file(args.keys_file)
     else:
-        announced = secrets.token_urlsafe(24)
-        keys = [ApiKey.all_scopes(announced, name="generated")]
+        keys = [ApiKey.generated()]
+        announced = keys[0].key
     if (args.tls_cert is None) != (args.tls_key is None):
         raise UsageError("--tls-cert and --tls-key go together")
     if args.tls_key is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ class SimConfig:
 
     def __post_init__(self) -> None:
         if self.api_keys is None:
-            self.api_keys = [ApiKey.all_scopes(secrets.token_urlsafe(24), name="generated")]
+            self.api_keys = [ApiKey.generated()]
         if self.event_buffer_size < 1 or self.max_batch_size < 1:
             raise ValueError("event_buffer_size and max_batch_size must be at least 1")
         if self.users is not None:

@@ -6,7 +6,8 @@ import grpc
 import pytest
 
 from mxshell.contract import galaxy, mx
-from mxshell.sim import ApiKey, codes
+from mxshell.sim import ApiKey, SimConfig, codes
+from mxshell.sim.auth import ALL_SCOPES
 
 SECRET = "s3cr3t-key-for-tests"
 READER = "reader-key-0123456789"
@@ -165,3 +166,11 @@ async def test_health_check_needs_no_key(keyed_sim, connect) -> None:
     stub = health_pb2_grpc.HealthStub(client.channel)
     reply = await stub.Check(health_pb2.HealthCheckRequest(service=""))
     assert reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_a_generated_key_never_reads_as_a_command_line_option() -> None:
+    # One in 64 random keys started with `-`: `mxshell --api-key -x…` then failed.
+    keys = [ApiKey.generated() for _ in range(2000)]
+    assert not [k.key for k in keys if k.key.startswith("-")]
+    assert len({k.key for k in keys}) == 2000 and keys[0].scopes == ALL_SCOPES
+    assert SimConfig().api_keys[0].name == "generated"
